@@ -1,0 +1,79 @@
+//! The conformance server: the conformance routes served over HTTP and as Sails socket
+//! requests by one router.
+//!
+//! ```text
+//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--max-body BYTES]
+//! ```
+
+use sailroute::Server;
+
+/// Command-line options.
+struct Options {
+    port: u16,
+    allow_origins: Vec<String>,
+    max_body: usize,
+}
+
+fn parse_args() -> Result<Options, String> {
+    let mut options = Options {
+        port: 1337,
+        allow_origins: Vec::new(),
+        max_body: sailroute::DEFAULT_MAX_BODY,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--port" => {
+                options.port = value("--port")?
+                    .parse()
+                    .map_err(|e| format!("--port: {e}"))?;
+            }
+            "--allow-origin" => options.allow_origins.push(value("--allow-origin")?),
+            "--max-body" => {
+                options.max_body = value("--max-body")?
+                    .parse()
+                    .map_err(|e| format!("--max-body: {e}"))?;
+            }
+            "-h" | "--help" => {
+                return Err(
+                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--max-body BYTES]"
+                        .into(),
+                );
+            }
+            other => return Err(format!("unknown argument {other:?} (try --help)")),
+        }
+    }
+    Ok(options)
+}
+
+#[tokio::main]
+async fn main() {
+    let options = match parse_args() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = run(options).await {
+        eprintln!("conformance: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(options: Options) -> Result<(), sailroute::Error> {
+    let mut builder = Server::builder(conformance::app()).max_body(options.max_body);
+    for origin in options.allow_origins {
+        builder = builder.allow_origin(origin);
+    }
+    let server = builder.build();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
+    let port = listener.local_addr()?.port();
+    println!("conformance listening on http://127.0.0.1:{port}");
+    server
+        .serve_with_shutdown(listener, async {
+            tokio::signal::ctrl_c().await.ok();
+        })
+        .await
+}

@@ -1,0 +1,357 @@
+//! The bridge: a virtual request becomes an `http::Request` for the application's router, and
+//! the router's response becomes the ack payload.
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use bytes::Bytes;
+use http::header::{self, HeaderName, HeaderValue};
+use http::{HeaderMap, Method, Request, Response, StatusCode, Uri};
+use http_body_util::BodyExt;
+use serde_json::value::RawValue;
+
+use crate::sockets::Socket;
+use crate::wire::{Jwr, JwrBody, RawRequest, RequestError, json_kind};
+
+/// What a socket's handshake contributes to each of its virtual requests.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Handshake {
+    /// Wins over any per-request cookie, so a request cannot swap the connection's session.
+    pub(crate) cookie: Option<HeaderValue>,
+    /// Always the handshake's (or none): a request cannot forge its origin.
+    pub(crate) origin: Option<HeaderValue>,
+    /// Defaults, used when the request does not set them.
+    pub(crate) host: Option<HeaderValue>,
+    pub(crate) user_agent: Option<HeaderValue>,
+    pub(crate) remote_addr: Option<SocketAddr>,
+}
+
+impl Handshake {
+    /// Reads what the bridge needs from the handshake request.
+    pub(crate) fn from_parts(parts: &http::request::Parts) -> Self {
+        let get = |name: HeaderName| parts.headers.get(name).cloned();
+        Handshake {
+            cookie: get(header::COOKIE),
+            origin: get(header::ORIGIN),
+            host: get(header::HOST),
+            user_agent: get(header::USER_AGENT),
+            remote_addr: parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0),
+        }
+    }
+}
+
+/// Whether `data` travels in the query string (true) or as the JSON body (false).
+fn data_in_query(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::DELETE | Method::OPTIONS
+    )
+}
+
+/// Builds the request the router will see.
+pub(crate) fn build_request(
+    method: Method,
+    raw: RawRequest,
+    handshake: &Handshake,
+    socket: Socket,
+) -> Result<Request<Body>, RequestError> {
+    let url = match raw.url {
+        None | Some(serde_json::Value::Null) => return Err(RequestError::MissingUrl),
+        Some(serde_json::Value::String(url)) => url,
+        Some(other) => return Err(RequestError::UrlNotAString(other.to_string())),
+    };
+
+    let mut headers = HeaderMap::new();
+    match raw.headers {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::Object(map)) => {
+            for (name, value) in map {
+                add_header(&mut headers, &name, value)?;
+            }
+        }
+        Some(other) => return Err(RequestError::HeadersNotAnObject(json_kind(&other).into())),
+    }
+    // Handshake values are applied after the per-request ones, so they win whatever letter
+    // case the request used (header names were lower-cased when parsed).
+    headers.remove(header::ORIGIN);
+    if let Some(origin) = &handshake.origin {
+        headers.insert(header::ORIGIN, origin.clone());
+    }
+    if let Some(cookie) = &handshake.cookie {
+        headers.insert(header::COOKIE, cookie.clone());
+    }
+    for (name, value) in [
+        (header::HOST, &handshake.host),
+        (header::USER_AGENT, &handshake.user_agent),
+    ] {
+        if let (Some(value), false) = (value, headers.contains_key(&name)) {
+            headers.insert(name, value.clone());
+        }
+    }
+
+    let (target, body) = if data_in_query(&method) {
+        (with_query(url, raw.data.as_deref(), &method)?, Bytes::new())
+    } else {
+        match raw.data {
+            Some(data) => {
+                headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                let bytes = Bytes::from(Box::<str>::from(data).into_boxed_bytes());
+                (url, bytes)
+            }
+            None => (url, Bytes::new()),
+        }
+    };
+    if !body.is_empty() {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    }
+
+    let uri = parse_target(&target)?;
+    let mut request = Request::new(Body::from(body));
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    *request.headers_mut() = headers;
+    if let Some(addr) = handshake.remote_addr {
+        request.extensions_mut().insert(ConnectInfo(addr));
+    }
+    request.extensions_mut().insert(socket);
+    Ok(request)
+}
+
+/// Parses the url a client sent: a path with an optional query, or an absolute URL whose
+/// path and query are kept. A path without its leading `/` gets one, as Sails' router does.
+fn parse_target(target: &str) -> Result<Uri, RequestError> {
+    let invalid = || RequestError::InvalidUrl(target.to_owned());
+    let uri = if target.starts_with('/') || target.contains("://") {
+        Uri::try_from(target).map_err(|_| invalid())?
+    } else {
+        Uri::try_from(format!("/{target}")).map_err(|_| invalid())?
+    };
+    match uri.path_and_query() {
+        Some(pq) if uri.authority().is_some() => Uri::try_from(pq.as_str()).map_err(|_| invalid()),
+        Some(_) => Ok(uri),
+        None => Uri::try_from("/").map_err(|_| invalid()),
+    }
+}
+
+fn add_header(
+    headers: &mut HeaderMap,
+    name: &str,
+    value: serde_json::Value,
+) -> Result<(), RequestError> {
+    let invalid = || RequestError::InvalidHeader(name.to_owned());
+    let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
+    let mut push = |text: &str| -> Result<(), RequestError> {
+        let value = HeaderValue::from_str(text).map_err(|_| invalid())?;
+        headers.append(header_name.clone(), value);
+        Ok(())
+    };
+    match value {
+        // Sails drops undefined values; null is the closest JSON has.
+        serde_json::Value::Null => Ok(()),
+        serde_json::Value::String(s) => push(&s),
+        serde_json::Value::Array(items) => items.iter().try_for_each(|item| match item {
+            serde_json::Value::String(s) => push(s),
+            other => push(&other.to_string()),
+        }),
+        other => push(&other.to_string()),
+    }
+}
+
+/// Appends the `data` object's entries to the url's query string.
+fn with_query(
+    mut url: String,
+    data: Option<&RawValue>,
+    method: &Method,
+) -> Result<String, RequestError> {
+    let Some(data) = data else { return Ok(url) };
+    let method_name = method_name(method);
+    let value: serde_json::Value =
+        serde_json::from_str(data.get()).map_err(|_| RequestError::DataNotAnObject {
+            method: method_name,
+            found: "invalid JSON",
+        })?;
+    let map = match value {
+        serde_json::Value::Null => return Ok(url),
+        serde_json::Value::Object(map) => map,
+        other => {
+            return Err(RequestError::DataNotAnObject {
+                method: method_name,
+                found: json_kind(&other),
+            });
+        }
+    };
+    if map.is_empty() {
+        return Ok(url);
+    }
+    // Keep a fragment out of the way: it never reaches the server in HTTP either.
+    if let Some(hash) = url.find('#') {
+        url.truncate(hash);
+    }
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in &map {
+        append_query(&mut query, key, value);
+    }
+    let query = query.finish();
+    match url.find('?') {
+        Some(q) if q + 1 == url.len() => {}
+        Some(_) => url.push('&'),
+        None => url.push('?'),
+    }
+    url.push_str(&query);
+    Ok(url)
+}
+
+fn append_query(
+    query: &mut form_urlencoded::Serializer<'_, String>,
+    key: &str,
+    value: &serde_json::Value,
+) {
+    match value {
+        // A null is "not given": typed `Option` query fields then read `None`.
+        serde_json::Value::Null => {}
+        serde_json::Value::String(s) => {
+            query.append_pair(key, s);
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                append_query(query, key, item);
+            }
+        }
+        // Nested objects have no standard query form; their JSON text is the least surprising.
+        other => {
+            query.append_pair(key, &other.to_string());
+        }
+    }
+}
+
+fn method_name(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        _ => "other",
+    }
+}
+
+/// Turns the router's response into the ack payload.
+pub(crate) async fn into_jwr(response: Response<Body>) -> Jwr {
+    let (parts, body) = response.into_parts();
+    let bytes = match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) => {
+            return Jwr::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the response body failed: {e}"),
+            );
+        }
+    };
+    let body = if bytes.is_empty() {
+        JwrBody::None
+    } else if is_json(&parts.headers) {
+        match std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|text| RawValue::from_string(text.to_owned()).ok())
+        {
+            Some(raw) => JwrBody::Json(raw),
+            None => JwrBody::Text(String::from_utf8_lossy(&bytes).into_owned()),
+        }
+    } else {
+        JwrBody::Text(String::from_utf8_lossy(&bytes).into_owned())
+    };
+    Jwr {
+        body,
+        headers: parts.headers,
+        status: parts.status,
+    }
+}
+
+/// `application/json` and the `+json` family (`application/problem+json`, …).
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(content_type) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(url: &str, data: Option<&str>) -> RawRequest {
+        RawRequest {
+            url: Some(serde_json::Value::String(url.into())),
+            headers: None,
+            data: data.map(|d| RawValue::from_string(d.into()).unwrap()),
+        }
+    }
+
+    #[test]
+    fn query_merge_keeps_existing_query_and_repeats_arrays() {
+        let url = with_query(
+            "/inspect?a=1".into(),
+            raw("", Some(r#"{"b":"x y","n":2,"arr":[1,"2"],"skip":null}"#))
+                .data
+                .as_deref(),
+            &Method::GET,
+        )
+        .unwrap();
+        assert_eq!(url, "/inspect?a=1&arr=1&arr=2&b=x+y&n=2");
+    }
+
+    #[test]
+    fn query_merge_refuses_non_objects() {
+        let err = with_query(
+            "/x".into(),
+            raw("", Some("[1]")).data.as_deref(),
+            &Method::GET,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            RequestError::DataNotAnObject {
+                method: "GET",
+                found: "an array"
+            }
+        );
+    }
+
+    #[test]
+    fn targets() {
+        assert_eq!(parse_target("/a?b=1").unwrap(), "/a?b=1");
+        assert_eq!(parse_target("hello").unwrap(), "/hello");
+        assert_eq!(parse_target("http://h:1/p?q").unwrap(), "/p?q");
+        assert!(parse_target("/a b").is_err());
+    }
+
+    #[test]
+    fn json_detection() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::CONTENT_TYPE,
+            "application/problem+json; charset=utf-8".parse().unwrap(),
+        );
+        assert!(is_json(&h));
+        h.insert(header::CONTENT_TYPE, "text/plain".parse().unwrap());
+        assert!(!is_json(&h));
+    }
+}

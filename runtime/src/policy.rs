@@ -1,0 +1,296 @@
+//! Connection policy in front of Socket.IO: the origin allow-list and the before-connect
+//! hook (both refuse before the upgrade), the `/engine.io/` path fix for sails.io.js on
+//! socket.io-client 3+, and Sails' `GET /__getcookie`.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request};
+use axum::response::Response;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use tower::Service;
+
+use crate::server::text_response;
+
+/// Where socketioxide listens.
+const SOCKET_PATH: &str = "/socket.io/";
+/// Where engine.io-client 4+ goes when sails.io.js' hidden options are lost (see
+/// `docs/protocol.md`).
+const ENGINE_IO_PATH: &str = "/engine.io/";
+
+/// The handshake request of a connecting socket, as the before-connect hook sees it.
+#[derive(Debug, Clone)]
+pub struct Handshake {
+    headers: HeaderMap,
+    uri: Uri,
+    remote_addr: Option<SocketAddr>,
+}
+
+impl Handshake {
+    /// The handshake's HTTP headers (names lower-case).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// One header as text, if present and valid UTF-8.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The raw query string (sails.io.js puts `__sails_io_sdk_*` and the user's `query` here).
+    pub fn query_string(&self) -> &str {
+        self.uri.query().unwrap_or("")
+    }
+
+    /// The first value of one query parameter, decoded.
+    pub fn query(&self, name: &str) -> Option<String> {
+        form_urlencoded::parse(self.query_string().as_bytes())
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+    }
+
+    /// The peer address, when the server knows it.
+    pub fn remote_addr(&self) -> Option<SocketAddr> {
+        self.remote_addr
+    }
+}
+
+/// A before-connect hook's "no", with the message the client receives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    message: String,
+}
+
+impl Refusal {
+    /// Refuses with `message` as the response body.
+    pub fn new(message: impl Into<String>) -> Self {
+        Refusal {
+            message: message.into(),
+        }
+    }
+
+    /// Refuses with the body `Forbidden`, as Sails does when its hook gives no reason.
+    pub fn forbidden() -> Self {
+        Refusal::new("Forbidden")
+    }
+
+    /// The message sent to the client.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl<T: Into<String>> From<T> for Refusal {
+    fn from(message: T) -> Self {
+        Refusal::new(message)
+    }
+}
+
+pub(crate) type BeforeConnect = Arc<
+    dyn Fn(Handshake) -> Pin<Box<dyn Future<Output = Result<(), Refusal>> + Send>> + Send + Sync,
+>;
+
+/// The connection policy, fixed when the server is built.
+pub(crate) struct Policy {
+    pub(crate) allowed_origins: Option<Vec<String>>,
+    pub(crate) before_connect: Option<BeforeConnect>,
+    pub(crate) getcookie: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            allowed_origins: None,
+            before_connect: None,
+            getcookie: true,
+        }
+    }
+}
+
+/// Wraps the Socket.IO service (which wraps the router) with the policy.
+#[derive(Clone)]
+pub(crate) struct PolicyService<S> {
+    inner: S,
+    policy: Arc<Policy>,
+}
+
+impl<S> PolicyService<S> {
+    pub(crate) fn new(inner: S, policy: Arc<Policy>) -> Self {
+        PolicyService { inner, policy }
+    }
+}
+
+type BoxResponseFuture = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+impl<S, B> Service<Request> for PolicyService<S>
+where
+    S: Service<Request, Response = http::Response<B>> + Clone + Send + 'static,
+    S::Future: Send,
+    S::Error: std::fmt::Display,
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxResponseFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // Both the Socket.IO service and axum's router are always ready.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        if let Some(rest) = request.uri().path().strip_prefix(ENGINE_IO_PATH) {
+            let rewritten = format!("{SOCKET_PATH}{rest}");
+            if let Some(uri) = with_path(request.uri(), &rewritten) {
+                *request.uri_mut() = uri;
+            }
+        }
+        let path = request.uri().path();
+        let is_socket = path.starts_with(SOCKET_PATH) || path == SOCKET_PATH.trim_end_matches('/');
+        if !is_socket {
+            if self.policy.getcookie && request.method() == Method::GET && path == "/__getcookie" {
+                let response = text_response(
+                    StatusCode::OK,
+                    "application/javascript; charset=utf-8",
+                    "_sailsIoJSConnect();".to_owned(),
+                );
+                return Box::pin(async move { Ok(response) });
+            }
+            let future = self.inner.call(request);
+            return Box::pin(async move { Ok(into_response(future.await)) });
+        }
+
+        let policy = self.policy.clone();
+        let mut inner = self.inner.clone();
+        Box::pin(async move {
+            let transport = Transport::of(&request);
+            let origin = request.headers().get(header::ORIGIN).cloned();
+            if let Some(allowed) = &policy.allowed_origins {
+                let ok = origin
+                    .as_ref()
+                    .and_then(|o| o.to_str().ok())
+                    .is_some_and(|o| allowed.iter().any(|a| a == o));
+                if !ok {
+                    tracing::debug!(?origin, "socket connection refused: origin not allowed");
+                    return Ok(transport.refuse_origin());
+                }
+            }
+            // Only a new session's first request is a handshake; later polls and the
+            // upgrade of an accepted session carry its `sid`.
+            let is_handshake = !query_has(request.uri(), "sid");
+            if let (Some(hook), true) = (&policy.before_connect, is_handshake) {
+                let handshake = Handshake {
+                    headers: request.headers().clone(),
+                    uri: request.uri().clone(),
+                    remote_addr: request
+                        .extensions()
+                        .get::<ConnectInfo<SocketAddr>>()
+                        .map(|c| c.0),
+                };
+                if let Err(refusal) = hook(handshake).await {
+                    tracing::debug!(
+                        message = refusal.message(),
+                        "socket connection refused by before_connect"
+                    );
+                    return Ok(transport.refuse_hook(&refusal));
+                }
+            }
+            let mut response = into_response(inner.call(request).await);
+            if let (Some(origin), Some(_)) = (origin, &policy.allowed_origins) {
+                let headers = response.headers_mut();
+                headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+                headers.insert(
+                    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                    HeaderValue::from_static("true"),
+                );
+                headers.append(header::VARY, HeaderValue::from_static("Origin"));
+            }
+            Ok(response)
+        })
+    }
+}
+
+fn into_response<B, E>(result: Result<http::Response<B>, E>) -> Response
+where
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+    E: std::fmt::Display,
+{
+    match result {
+        Ok(response) => response.map(Body::new),
+        Err(e) => text_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "text/plain; charset=utf-8",
+            format!("internal error: {e}"),
+        ),
+    }
+}
+
+fn with_path(uri: &Uri, path: &str) -> Option<Uri> {
+    let path_and_query = match uri.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_owned(),
+    };
+    Uri::try_from(path_and_query).ok()
+}
+
+fn query_has(uri: &Uri, name: &str) -> bool {
+    form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()).any(|(key, _)| key == name)
+}
+
+/// How a refused client expects to be told, matching engine.io's own refusals.
+enum Transport {
+    WebSocket,
+    Polling,
+}
+
+impl Transport {
+    fn of(request: &Request) -> Self {
+        let upgrade = request
+            .headers()
+            .get(header::UPGRADE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+        if upgrade {
+            Transport::WebSocket
+        } else {
+            Transport::Polling
+        }
+    }
+
+    fn refuse_origin(&self) -> Response {
+        match self {
+            Transport::WebSocket => text_response(
+                StatusCode::BAD_REQUEST,
+                "text/html",
+                "Bad request".to_owned(),
+            ),
+            Transport::Polling => text_response(
+                StatusCode::BAD_REQUEST,
+                "application/json",
+                r#"{"code":3,"message":"Bad request"}"#.to_owned(),
+            ),
+        }
+    }
+
+    fn refuse_hook(&self, refusal: &Refusal) -> Response {
+        match self {
+            Transport::WebSocket => text_response(
+                StatusCode::BAD_REQUEST,
+                "text/html",
+                refusal.message().to_owned(),
+            ),
+            Transport::Polling => text_response(
+                StatusCode::FORBIDDEN,
+                "application/json",
+                serde_json::json!({ "code": 4, "message": refusal.message() }).to_string(),
+            ),
+        }
+    }
+}

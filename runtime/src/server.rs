@@ -1,0 +1,463 @@
+//! The server builder: one axum `Router`, served on one port over HTTP and over Socket.IO.
+
+use std::convert::Infallible;
+use std::future::{Future, IntoFuture};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::response::{IntoResponse, Response};
+use axum::serve::IncomingStream;
+use http::{HeaderValue, Method, StatusCode, header};
+use socketioxide::SocketIo;
+use socketioxide::adapter::{Adapter, LocalAdapter};
+use socketioxide::extract::{AckSender, SocketRef, TryData};
+use socketioxide::handler::{ConnectHandler, FromMessageParts, Value};
+use socketioxide::socket::Socket as IoSocket;
+use socketioxide_core::adapter::DefinedAdapter;
+use tokio::net::TcpListener;
+use tower::util::BoxCloneSyncService;
+use tower::{Layer, Service, ServiceExt};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+
+use crate::bridge::{self, Handshake as Defaults};
+use crate::policy::{BeforeConnect, Handshake, Policy, Refusal};
+use crate::sockets::{IoBackend, Socket, Sockets};
+use crate::wire::{ErrorBody, Jwr, ParseErrorEvent, RawRequest, RequestError};
+
+/// The event names a virtual request can arrive as, and their methods.
+const METHOD_EVENTS: [(&str, Method); 7] = [
+    ("get", Method::GET),
+    ("post", Method::POST),
+    ("put", Method::PUT),
+    ("patch", Method::PATCH),
+    ("delete", Method::DELETE),
+    ("options", Method::OPTIONS),
+    ("head", Method::HEAD),
+];
+
+/// Default cap on one socket's requests in flight.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
+/// Default request body limit (1 MiB), on both transports.
+pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
+
+/// Errors from building or running a [`Server`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Accepting or serving connections failed.
+    #[error("serving failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Configures a [`Server`]. Start with [`Server::builder`].
+#[must_use]
+pub struct ServerBuilder {
+    router: Router,
+    policy: Policy,
+    max_body: usize,
+    max_in_flight: usize,
+    ping_interval: Duration,
+    ping_timeout: Duration,
+}
+
+impl std::fmt::Debug for ServerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerBuilder")
+            .field("max_body", &self.max_body)
+            .field("max_in_flight", &self.max_in_flight)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServerBuilder {
+    /// Refuses socket connections whose `Origin` is not exactly one of `origins`; a missing
+    /// `Origin` is refused too. Refusal happens before the WebSocket upgrade. Call several
+    /// times to add more origins. Plain HTTP requests are not affected (that is CORS' job).
+    pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
+        self.policy
+            .allowed_origins
+            .get_or_insert_with(Vec::new)
+            .push(origin.into());
+        self
+    }
+
+    /// Runs `hook` on every socket handshake before the connection is accepted; an `Err`
+    /// refuses it (HTTP 400 on a WebSocket upgrade, 403 on long-polling, with the
+    /// refusal's message as the body).
+    pub fn before_connect<F, Fut>(mut self, hook: F) -> Self
+    where
+        F: Fn(Handshake) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), Refusal>> + Send + 'static,
+    {
+        let hook: BeforeConnect = Arc::new(move |handshake| Box::pin(hook(handshake)));
+        self.policy.before_connect = Some(hook);
+        self
+    }
+
+    /// Whether `GET /__getcookie` answers `_sailsIoJSConnect();` (sails.io.js loads it before
+    /// a cross-origin connect). On by default.
+    pub fn getcookie_route(mut self, enabled: bool) -> Self {
+        self.policy.getcookie = enabled;
+        self
+    }
+
+    /// The largest request body accepted, on both transports; larger ones get a 413.
+    /// Default [`DEFAULT_MAX_BODY`].
+    pub fn max_body(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
+    /// The most requests one socket may have in flight; more are answered 429 at once, so a
+    /// flooding socket cannot starve the others. Default [`DEFAULT_MAX_IN_FLIGHT`].
+    pub fn max_in_flight(mut self, requests: usize) -> Self {
+        self.max_in_flight = requests.max(1);
+        self
+    }
+
+    /// Engine.IO heartbeat: how often the server pings (v4+ clients) and how long it waits
+    /// for an answer. Defaults: 25 s and 20 s.
+    pub fn heartbeat(mut self, interval: Duration, timeout: Duration) -> Self {
+        self.ping_interval = interval;
+        self.ping_timeout = timeout;
+        self
+    }
+
+    /// Builds the server: the Socket.IO layer, the bridge and the HTTP stack.
+    pub fn build(self) -> Server {
+        self.build_with::<LocalAdapter>(())
+    }
+
+    fn build_with<A: Adapter + DefinedAdapter>(self, adapter_state: A::State) -> Server {
+        // A virtual request carries its body inside one Socket.IO message: leave room for
+        // the envelope and JSON escaping so that an oversized body reaches the router and
+        // gets its 413 instead of the transport closing the connection.
+        let max_message = self
+            .max_body
+            .saturating_mul(4)
+            .saturating_add(64 * 1024)
+            .max(1024 * 1024);
+        // Every request in flight may answer at once (and pushes share the queue): a full
+        // queue would drop an ack, so it is sized well above the in-flight cap. The queue's
+        // memory is allocated as it fills, not up front.
+        let max_queue = self.max_in_flight.saturating_mul(2).saturating_add(1024);
+        let (layer, io) = SocketIo::builder()
+            .max_buffer_size(max_queue)
+            .ping_interval(self.ping_interval)
+            .ping_timeout(self.ping_timeout)
+            .max_payload(max_message as u64)
+            .ws_max_message_size(max_message)
+            .ws_max_frame_size(max_message)
+            .with_adapter::<A>(adapter_state)
+            .build_layer();
+        let sockets = Sockets::new(Arc::new(IoBackend { io: io.clone() }));
+
+        // The same stack serves both transports: whatever the application layered on its
+        // router runs inside these, for HTTP and virtual requests alike.
+        let router = self
+            .router
+            .layer(CatchPanicLayer::custom(panic_response))
+            .layer(RequestBodyLimitLayer::new(self.max_body))
+            .layer(DefaultBodyLimit::max(self.max_body))
+            .layer(axum::Extension(sockets.clone()));
+
+        let shared = Arc::new(Shared {
+            router: router.clone(),
+            sockets: sockets.clone(),
+            max_in_flight: self.max_in_flight,
+        });
+        // Handlers are registered in a connect *middleware*, which socketioxide awaits before
+        // it sends the CONNECT packet; the connect handler itself runs on a spawned task,
+        // so a client that emits as soon as it is connected could otherwise beat it.
+        let register = move |socket: SocketRef<A>| {
+            let shared = shared.clone();
+            async move {
+                on_connect(shared, socket);
+                Ok::<(), Infallible>(())
+            }
+        };
+        io.ns("/", (async |_: SocketRef<A>| {}).with(register));
+
+        let policy = Arc::new(self.policy);
+        let service = crate::policy::PolicyService::new(layer.layer(router), policy);
+        Server {
+            service: BoxCloneSyncService::new(service),
+            sockets,
+        }
+    }
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        axum::Json(serde_json::json!({ "error": "internal server error" })),
+    )
+        .into_response()
+}
+
+/// One router served over HTTP and as Sails virtual requests over Socket.IO.
+///
+/// ```no_run
+/// use axum::{Json, Router, routing::get};
+///
+/// # async fn run() -> Result<(), sailroute::Error> {
+/// let app = Router::new().route("/hello", get(|| async { Json(serde_json::json!({"hello": "world"})) }));
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:1337").await?;
+/// sailroute::Server::builder(app).build().serve(listener).await
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Server {
+    service: BoxCloneSyncService<Request, Response, Infallible>,
+    sockets: Sockets,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server").finish_non_exhaustive()
+    }
+}
+
+impl Server {
+    /// Starts configuring a server for `router` (state applied, layers added).
+    pub fn builder(router: Router) -> ServerBuilder {
+        ServerBuilder {
+            router,
+            policy: Policy::default(),
+            max_body: DEFAULT_MAX_BODY,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            ping_interval: Duration::from_secs(25),
+            ping_timeout: Duration::from_secs(20),
+        }
+    }
+
+    /// The `sails.sockets` handle, for pushing to rooms from outside a request.
+    pub fn sockets(&self) -> Sockets {
+        self.sockets.clone()
+    }
+
+    /// The whole server as a tower service, for embedding in another HTTP stack. Insert
+    /// `ConnectInfo<SocketAddr>` into request extensions to let handlers see peer addresses.
+    pub fn into_service(self) -> BoxCloneSyncService<Request, Response, Infallible> {
+        self.service
+    }
+
+    /// Serves on `listener` until the process ends.
+    pub async fn serve(self, listener: TcpListener) -> Result<(), Error> {
+        self.serve_with_shutdown(listener, std::future::pending())
+            .await
+    }
+
+    /// Serves on `listener` until `signal` completes, then finishes in-flight HTTP requests.
+    pub async fn serve_with_shutdown(
+        self,
+        listener: TcpListener,
+        signal: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), Error> {
+        axum::serve(
+            listener,
+            MakeService {
+                service: self.service,
+            },
+        )
+        .with_graceful_shutdown(signal)
+        .into_future()
+        .await?;
+        Ok(())
+    }
+}
+
+/// Hands each connection the service, with the peer address in every request.
+#[derive(Clone)]
+struct MakeService {
+    service: BoxCloneSyncService<Request, Response, Infallible>,
+}
+
+impl<'a> Service<IncomingStream<'a, TcpListener>> for MakeService {
+    type Response = WithPeer;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<WithPeer, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, stream: IncomingStream<'a, TcpListener>) -> Self::Future {
+        std::future::ready(Ok(WithPeer {
+            service: self.service.clone(),
+            peer: *stream.remote_addr(),
+        }))
+    }
+}
+
+#[derive(Clone)]
+struct WithPeer {
+    service: BoxCloneSyncService<Request, Response, Infallible>,
+    peer: SocketAddr,
+}
+
+impl Service<Request> for WithPeer {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = <BoxCloneSyncService<Request, Response, Infallible> as Service<Request>>::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.service.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(self.peer));
+        self.service.call(request)
+    }
+}
+
+/// What every socket's request handlers share.
+struct Shared {
+    router: Router,
+    sockets: Sockets,
+    max_in_flight: usize,
+}
+
+/// Per-socket state, shared by its seven method handlers.
+struct SocketState {
+    defaults: Defaults,
+    in_flight: AtomicUsize,
+}
+
+fn on_connect<A: Adapter>(shared: Arc<Shared>, socket: SocketRef<A>) {
+    // Every socket is in a room named by its id, as in Socket.IO and Sails, so that an id
+    // works wherever a room does — on every node.
+    socket.join(socket.id);
+    let state = Arc::new(SocketState {
+        defaults: Defaults::from_parts(socket.req_parts()),
+        in_flight: AtomicUsize::new(0),
+    });
+    for (event, method) in METHOD_EVENTS {
+        let shared = shared.clone();
+        let state = state.clone();
+        socket.on(
+            event,
+            move |socket: SocketRef<A>, incoming: Incoming, ack: AckSender<A>| {
+                handle(shared, state, socket, method, incoming, ack)
+            },
+        );
+    }
+}
+
+/// A method event's payload, decoded, and whether the client asked for an ack.
+struct Incoming {
+    payload: Result<RawRequest, String>,
+    has_ack: bool,
+}
+
+impl<A: Adapter> FromMessageParts<A> for Incoming {
+    type Error = Infallible;
+
+    fn from_message_parts(
+        socket: &Arc<IoSocket<A>>,
+        value: &mut Value,
+        ack_id: &Option<i64>,
+    ) -> Result<Self, Infallible> {
+        let TryData(payload) = TryData::<RawRequest>::from_message_parts(socket, value, ack_id)?;
+        Ok(Incoming {
+            payload: payload.map_err(|e| RequestError::NotAnObject(e.to_string()).to_string()),
+            has_ack: ack_id.is_some(),
+        })
+    }
+}
+
+/// Counts a request in flight for as long as it lives.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn enter(counter: &'a AtomicUsize, max: usize) -> Option<Self> {
+        let previous = counter.fetch_add(1, Ordering::AcqRel);
+        let guard = InFlight(counter);
+        (previous < max).then_some(guard)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+async fn handle<A: Adapter>(
+    shared: Arc<Shared>,
+    state: Arc<SocketState>,
+    socket: SocketRef<A>,
+    method: Method,
+    incoming: Incoming,
+    ack: AckSender<A>,
+) {
+    let Some(_guard) = InFlight::enter(&state.in_flight, shared.max_in_flight) else {
+        let jwr = Jwr::error(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "too many requests in flight on this socket (the limit is {})",
+                shared.max_in_flight
+            ),
+        );
+        ack.send(&jwr).ok();
+        return;
+    };
+    let request = incoming.payload.and_then(|raw| {
+        let handle = Socket::new(socket.id, shared.sockets.clone());
+        bridge::build_request(method, raw, &state.defaults, handle).map_err(|e| e.to_string())
+    });
+    let request = match request {
+        Ok(request) => request,
+        Err(message) => {
+            tracing::debug!(socket = %socket.id, %message, "malformed virtual request");
+            if incoming.has_ack {
+                ack.send(&Jwr::error(StatusCode::BAD_REQUEST, message)).ok();
+            } else {
+                let event = ParseErrorEvent {
+                    body: ErrorBody { error: &message },
+                    headers: crate::wire::EmptyMap,
+                    status_code: 400,
+                    error: &message,
+                };
+                socket.emit("sails:parseError", &event).ok();
+            }
+            return;
+        }
+    };
+    let response = match shared.router.clone().oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    if incoming.has_ack {
+        let jwr = bridge::into_jwr(response).await;
+        // A closed socket is normal (it went away while the handler ran); a full queue means
+        // the client stopped reading.
+        if let Err(e) = ack.send(&jwr) {
+            tracing::debug!(socket = %socket.id, error = %e, "the ack could not be sent");
+        }
+    }
+}
+
+/// Marks a response to a refused handshake. Kept here so that `policy` stays free of the
+/// bridge's types.
+pub(crate) fn text_response(
+    status: StatusCode,
+    content_type: &'static str,
+    body: String,
+) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}

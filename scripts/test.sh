@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine: installs what is missing (Node.js and npm
+# packages; Debian packages via apt-get), then runs formatting and lint gates, the Rust
+# tests and the end-to-end suites against the examples. Run it from anywhere:
+#   bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n==> %s\n' "$*"; }
+
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then
+    apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# Tools the suites need.
+command -v node >/dev/null && command -v npm >/dev/null || { log "installing Node.js"; apt_install nodejs npm; }
+
+log "formatting"
+cargo fmt --all -- --check
+
+log "clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+log "rust tests"
+cargo test --workspace --locked
+
+log "end-to-end suites (Node: sails.io.js, socket.io-client)"
+cargo build --workspace --bins --locked
+(cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
+(cd tests/node && SAILROUTE_PROFILE=debug npm test)
+
+log "all suites passed"

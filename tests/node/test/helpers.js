@@ -1,0 +1,221 @@
+'use strict';
+// Shared helpers: start an example server on a free port, and talk to it with the real
+// clients (sails.io.js on socket.io-client 2.x, socket.io-client 4, fetch).
+
+const { spawn } = require('node:child_process');
+const net = require('node:net');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const TARGET = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
+
+/** A port nobody listens on right now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts an example binary (built by the test command) and resolves once it prints its
+ * "listening on" line. `stop()` kills it and waits for it to exit.
+ */
+async function startServer(binary = 'conformance', args = [], env = {}) {
+  const port = await freePort();
+  const exe = path.join(TARGET, process.env.SAILROUTE_PROFILE || 'release', binary);
+  const child = spawn(exe, ['--port', String(port), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let output = '';
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${binary} did not start:\n${output}`)), 30000);
+    const onData = (chunk) => {
+      output += chunk;
+      if (output.includes(`listening on http://127.0.0.1:${port}`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk) => { output += chunk; });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${binary} exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+const sailsInstances = new Map();
+
+/**
+ * The sails.io.js SDK on the given socket.io client module (2.x by default), with
+ * auto-connect off. The SDK decorates the module it is given once, so instances are kept.
+ */
+function sailsIo(ioClient = require('socket.io-client-v2')) {
+  if (!sailsInstances.has(ioClient)) {
+    const io = require('sails.io.js')(ioClient);
+    io.sails.autoConnect = false;
+    io.sails.environment = 'production';
+    io.sails.reconnection = false;
+    sailsInstances.set(ioClient, io);
+  }
+  return sailsInstances.get(ioClient);
+}
+
+/** Connects a sails.io.js socket and resolves when it is connected. */
+function sailsConnect(url, options = {}) {
+  const io = sailsIo(options.ioClient);
+  const { ioClient, ...rest } = options;
+  const socket = io.sails.connect(url, { transports: ['websocket'], ...rest });
+  return { io, socket };
+}
+
+function waitFor(emitter, event, timeoutMs = 10000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    // SailsSocket has on/off but no once.
+    const fn = (...args) => {
+      clearTimeout(timer);
+      emitter.off(event, fn);
+      resolve(args);
+    };
+    emitter.on(event, fn);
+  });
+}
+
+/** One request through sails.io.js, resolving to the JWR (or the error shape on disconnect). */
+function sailsRequest(socket, options) {
+  return new Promise((resolve) => {
+    socket.request(options, (body, jwr) => {
+      if (body instanceof Error && !(jwr && jwr.toPOJO)) resolve({ error: body, ...jwr });
+      else resolve(jwr.toPOJO ? jwr.toPOJO() : jwr);
+    });
+  });
+}
+
+/**
+ * A uniform client over the three ways in: sails.io.js (socket.io-client 2), socket.io-client
+ * 4 speaking the same wire format, and plain HTTP. `request` resolves to `{statusCode, body,
+ * headers}` either way.
+ */
+async function makeClient(kind, url, options = {}) {
+  if (kind === 'sails.io.js') {
+    const { socket } = sailsConnect(url, options);
+    await new Promise((resolve, reject) => {
+      socket.on('connect', resolve);
+      socket.on('connect_error', reject);
+    });
+    return {
+      kind,
+      socket,
+      id: () => socket._raw.id,
+      request: (method, reqUrl, data, headers) =>
+        sailsRequest(socket, { method, url: reqUrl, data, headers: headers || {} }),
+      on: (event, fn) => socket.on(event, fn),
+      off: (event, fn) => socket.off(event, fn),
+      close: () => { if (socket.isConnected()) socket.disconnect(); },
+    };
+  }
+  if (kind === 'socket.io-client@4') {
+    const { io } = require('socket.io-client');
+    const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, ...options });
+    await waitFor(socket, 'connect');
+    return {
+      kind,
+      socket,
+      id: () => socket.id,
+      request: async (method, reqUrl, data, headers) => {
+        const jwr = await socket.timeout(20000).emitWithAck(method, {
+          method, url: reqUrl, data: data === undefined ? {} : data, headers: headers || {},
+        });
+        return jwr;
+      },
+      on: (event, fn) => socket.on(event, fn),
+      off: (event, fn) => socket.off(event, fn),
+      close: () => socket.disconnect(),
+    };
+  }
+  if (kind === 'http') {
+    return {
+      kind,
+      id: () => null,
+      request: (method, reqUrl, data, headers) => httpRequest(url, method, reqUrl, data, headers),
+      close: () => {},
+    };
+  }
+  throw new Error(`unknown client ${kind}`);
+}
+
+/** The HTTP twin of a virtual request: data in the query for GET/HEAD/DELETE, else JSON body. */
+async function httpRequest(base, method, reqUrl, data, headers = {}) {
+  const m = method.toUpperCase();
+  let target = new URL(reqUrl, base);
+  const init = { method: m, headers: { ...headers }, redirect: 'manual' };
+  if (['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(m)) {
+    for (const [k, v] of Object.entries(data || {})) {
+      for (const item of Array.isArray(v) ? v : [v]) target.searchParams.append(k, String(item));
+    }
+  } else if (data !== undefined) {
+    init.body = JSON.stringify(data);
+    init.headers['content-type'] = 'application/json';
+  }
+  const res = await fetch(target, init);
+  const text = await res.text();
+  const out = { statusCode: res.status, headers: {} };
+  res.headers.forEach((v, k) => { if (k !== 'set-cookie') out.headers[k] = v; });
+  if (text.length > 0) {
+    const ct = res.headers.get('content-type') || '';
+    out.body = ct.includes('json') ? JSON.parse(text) : text;
+  }
+  return out;
+}
+
+/** Resolves with the next `event` payload on `client`, or rejects after `timeoutMs`. */
+function nextEvent(client, event, timeoutMs = 5000) {
+  return new Promise((resolve, reject) => {
+    const fn = (data) => { clearTimeout(timer); client.off(event, fn); resolve(data); };
+    const timer = setTimeout(() => { client.off(event, fn); reject(new Error(`no ${event} event`)); }, timeoutMs);
+    client.on(event, fn);
+  });
+}
+
+/**
+ * Collects every `event` on `client` until `settle` resolves, then a round trip more: a
+ * request answered after the settle point proves earlier pushes would have arrived (one
+ * socket delivers in order), so "nothing arrived" is asserted without sleeping.
+ */
+async function collectUntilQuiet(client, event, settle) {
+  const seen = [];
+  const fn = (data) => seen.push(data);
+  client.on(event, fn);
+  try {
+    await settle();
+    await client.request('get', '/hello', {});
+  } finally {
+    client.off(event, fn);
+  }
+  return seen;
+}
+
+module.exports = {
+  ROOT, freePort, startServer, sailsIo, sailsConnect, sailsRequest, makeClient, httpRequest,
+  waitFor, nextEvent, collectUntilQuiet,
+};

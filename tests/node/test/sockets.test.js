@@ -1,0 +1,76 @@
+'use strict';
+// Rooms and pushes through the conformance routes: subscribe, broadcast with omit, blast,
+// leave — with sails.io.js and socket.io-client 4 sockets mixed in the same rooms.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, makeClient, nextEvent, collectUntilQuiet } = require('./helpers');
+
+let server;
+let a; let b; let c; let http;
+test.before(async () => {
+  server = await startServer('conformance');
+  a = await makeClient('sails.io.js', server.url);
+  b = await makeClient('socket.io-client@4', server.url);
+  c = await makeClient('sails.io.js', server.url);
+  http = await makeClient('http', server.url);
+});
+test.after(async () => {
+  for (const client of [a, b, c]) client.close();
+  await server.stop();
+});
+
+test('broadcast reaches the room, omits the requester, skips other rooms', async () => {
+  assert.equal((await a.request('put', '/subscribe/r1', {})).statusCode, 200);
+  assert.equal((await b.request('put', '/subscribe/r1', {})).statusCode, 200);
+  assert.equal((await c.request('put', '/subscribe/r2', {})).statusCode, 200);
+
+  const atB = nextEvent(b, 'msg');
+  const seenByA = collectUntilQuiet(a, 'msg', () => atB);
+  const seenByC = collectUntilQuiet(c, 'msg', () => atB);
+  const res = await a.request('post', '/broadcast/r1', { hi: 1, text: 'from a' });
+  assert.equal(res.statusCode, 200);
+  assert.deepEqual(res.body, { sent: true });
+  assert.deepEqual(await atB, { hi: 1, text: 'from a' });
+  assert.deepEqual(await seenByA, [], 'the requester is omitted');
+  assert.deepEqual(await seenByC, [], 'another room hears nothing');
+});
+
+test('a broadcast over HTTP reaches every member (no requester to omit)', async () => {
+  const atA = nextEvent(a, 'msg');
+  const atB = nextEvent(b, 'msg');
+  const res = await http.request('post', '/broadcast/r1', ['from', 'http']);
+  assert.equal(res.statusCode, 200);
+  assert.deepEqual(await atA, ['from', 'http']);
+  assert.deepEqual(await atB, ['from', 'http']);
+});
+
+test('blast reaches every socket but the requester', async () => {
+  const atA = nextEvent(a, 'news');
+  const atC = nextEvent(c, 'news');
+  const seenByB = collectUntilQuiet(b, 'news', () => Promise.all([atA, atC]));
+  const res = await b.request('post', '/blast', { event: 'news', data: { n: 1 } });
+  assert.deepEqual(res.body, { sent: true });
+  assert.deepEqual(await atA, { n: 1 });
+  assert.deepEqual(await atC, { n: 1 });
+  assert.deepEqual(await seenByB, []);
+});
+
+test('after leaving, a socket no longer hears the room', async () => {
+  assert.deepEqual((await b.request('post', '/leave/r1', {})).body, { left: 'r1' });
+  // a is still in r1: once it has the message, b's would have been sent too.
+  const atA = nextEvent(a, 'msg');
+  const seenByB = collectUntilQuiet(b, 'msg', async () => {
+    await http.request('post', '/broadcast/r1', { after: 'leave' });
+    await atA;
+  });
+  assert.deepEqual(await seenByB, []);
+});
+
+test('a socket id is a room: broadcasting to it reaches that socket only', async () => {
+  const atC = nextEvent(c, 'msg');
+  const seenByA = collectUntilQuiet(a, 'msg', () => atC);
+  await b.request('post', `/broadcast/${encodeURIComponent(c.id())}`, { direct: true });
+  assert.deepEqual(await atC, { direct: true });
+  assert.deepEqual(await seenByA, []);
+});
