@@ -1,0 +1,79 @@
+//! Connection policy: the before-connect hook sees the handshake and can refuse it, with
+//! engine.io's status codes, before any upgrade.
+
+#![allow(missing_docs, clippy::unwrap_used)]
+
+mod support;
+
+use rust_socketio::TransportType;
+use sailroute::{Refusal, Server};
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+async fn start() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let server = Server::builder(conformance::app())
+        .before_connect(|handshake| async move {
+            match handshake.query("token").as_deref() {
+                Some("let-me-in") if handshake.remote_addr().is_some() => Ok(()),
+                Some(_) => Err(Refusal::new("wrong token")),
+                None => Err(Refusal::forbidden()),
+            }
+        })
+        .build();
+    tokio::spawn(server.serve(listener));
+    addr
+}
+
+/// A raw HTTP/1.1 GET, so the test sees exactly what the server sends.
+async fn raw_get(addr: &str, target: &str, extra: &str) -> String {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request =
+        format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn before_connect_refuses_with_engine_io_statuses() {
+    let addr = start().await;
+
+    let polling = raw_get(&addr, "/socket.io/?EIO=4&transport=polling&token=nope", "").await;
+    assert!(polling.starts_with("HTTP/1.1 403"), "{polling}");
+    assert!(
+        polling.ends_with(r#"{"code":4,"message":"wrong token"}"#),
+        "{polling}"
+    );
+
+    let upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    let ws = raw_get(&addr, "/socket.io/?EIO=3&transport=websocket", upgrade).await;
+    assert!(ws.starts_with("HTTP/1.1 400"), "{ws}");
+    assert!(ws.ends_with("Forbidden"), "{ws}");
+
+    let accepted = raw_get(
+        &addr,
+        "/socket.io/?EIO=4&transport=polling&token=let-me-in",
+        "",
+    )
+    .await;
+    assert!(accepted.starts_with("HTTP/1.1 200"), "{accepted}");
+
+    // Plain HTTP is not a handshake: the hook does not run.
+    assert!(
+        raw_get(&addr, "/hello", "")
+            .await
+            .starts_with("HTTP/1.1 200")
+    );
+
+    let socket = support::connect(
+        &format!("http://{addr}/?token=let-me-in"),
+        TransportType::Websocket,
+        &[],
+    )
+    .await;
+    let res = support::request(&socket.client, "get", "/hello", json!({}), json!({})).await;
+    assert_eq!(res["statusCode"], 200);
+}

@@ -1,0 +1,173 @@
+//! The `sails.sockets` handle end to end: a server built in-process whose routes call every
+//! `Sockets` operation, driven by rust_socketio clients.
+
+#![allow(missing_docs, clippy::unwrap_used)]
+
+mod support;
+
+use axum::extract::Path;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use rust_socketio::TransportType;
+use sailroute::{LeaveAllOptions, Server, Socket, Sockets};
+use serde_json::{Value, json};
+use support::{TestSocket, connect, drain, next_event, request};
+
+fn app() -> Router {
+    Router::new()
+        .route(
+            "/me",
+            get(|socket: Socket| async move {
+                Json(json!({ "id": socket.id(), "rooms": socket.rooms() }))
+            }),
+        )
+        .route(
+            "/join/{room}",
+            put(|socket: Socket, Path(room): Path<String>| async move {
+                socket.join(room.as_str()).await.unwrap();
+                Json(json!({}))
+            }),
+        )
+        .route(
+            "/multi",
+            post(|sockets: Sockets, Json(body): Json<Value>| async move {
+                sockets
+                    .broadcast(["a", "b"], "m", &body, None)
+                    .await
+                    .unwrap();
+                Json(json!({}))
+            }),
+        )
+}
+
+async fn start() -> (String, Sockets) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = Server::builder(app()).build();
+    let sockets = server.sockets();
+    tokio::spawn(server.serve(listener));
+    (url, sockets)
+}
+
+async fn me(socket: &TestSocket) -> (String, Vec<String>) {
+    let res = request(&socket.client, "get", "/me", json!({}), json!({})).await;
+    let id = res["body"]["id"].as_str().unwrap().to_owned();
+    let rooms = serde_json::from_value(res["body"]["rooms"].clone()).unwrap();
+    (id, rooms)
+}
+
+async fn join(socket: &TestSocket, room: &str) {
+    let res = request(
+        &socket.client,
+        "put",
+        &format!("/join/{room}"),
+        json!({}),
+        json!({}),
+    )
+    .await;
+    assert_eq!(res["statusCode"], 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_sockets_operation() {
+    let (url, sockets) = start().await;
+    let mut one = connect(&url, TransportType::Websocket, &["m", "z"]).await;
+    let mut two = connect(&url, TransportType::Polling, &["m", "z"]).await;
+    let (one_id, rooms) = me(&one).await;
+    let (two_id, _) = me(&two).await;
+    assert_eq!(
+        rooms,
+        vec![one_id.clone()],
+        "every socket is in its own id room"
+    );
+
+    // A socket in two target rooms hears a multi-room broadcast once.
+    join(&one, "a").await;
+    join(&one, "b").await;
+    join(&two, "b").await;
+    request(&two.client, "post", "/multi", json!({ "k": 1 }), json!({})).await;
+    assert_eq!(
+        drain(&mut one).await,
+        vec![("m".to_owned(), json!({ "k": 1 }))]
+    );
+    assert_eq!(
+        drain(&mut two).await,
+        vec![("m".to_owned(), json!({ "k": 1 }))]
+    );
+
+    // Room-to-room membership.
+    sockets
+        .add_room_members_to_rooms("b", ["c", "d"])
+        .await
+        .unwrap();
+    assert_eq!(me(&one).await.1, sorted(&[&one_id, "a", "b", "c", "d"]));
+    assert_eq!(me(&two).await.1, sorted(&[&two_id, "b", "c", "d"]));
+    sockets
+        .remove_room_members_from_rooms("a", "c")
+        .await
+        .unwrap();
+    assert_eq!(me(&one).await.1, sorted(&[&one_id, "a", "b", "d"]));
+    assert_eq!(sockets.socket_ids("c").await.unwrap(), vec![two_id.clone()]);
+
+    // Join and leave by id, from outside any request.
+    sockets.join(&two_id, "z").await.unwrap();
+    sockets
+        .broadcast("z", "z", &json!("to z"), None)
+        .await
+        .unwrap();
+    assert_eq!(next_event(&mut two).await, ("z".to_owned(), json!("to z")));
+    sockets.leave(&two_id, "z").await.unwrap();
+    sockets
+        .broadcast("z", "z", &json!("nobody"), None)
+        .await
+        .unwrap();
+    assert!(drain(&mut two).await.is_empty());
+
+    // Omit, blast, and emit to one socket.
+    sockets
+        .broadcast("b", "m", &json!(2), Some(&one_id))
+        .await
+        .unwrap();
+    assert_eq!(next_event(&mut two).await.1, json!(2));
+    assert!(drain(&mut one).await.is_empty());
+    sockets
+        .blast("m", &json!("all but two"), Some(&two_id))
+        .await
+        .unwrap();
+    assert_eq!(next_event(&mut one).await.1, json!("all but two"));
+    assert!(drain(&mut two).await.is_empty());
+    sockets
+        .emit_to(&two_id, "m", &json!("direct"))
+        .await
+        .unwrap();
+    assert_eq!(next_event(&mut two).await.1, json!("direct"));
+    assert!(drain(&mut one).await.is_empty());
+
+    // leave_all: members of "b" leave everything but their own room (defaults keep
+    // socket-id rooms; the source room goes).
+    sockets.join(&one_id, two_id.as_str()).await.unwrap();
+    sockets.leave_all("b").await.unwrap();
+    assert_eq!(me(&one).await.1, sorted(&[&one_id, &two_id]));
+    assert_eq!(me(&two).await.1, vec![two_id.clone()]);
+    sockets
+        .leave_all_with(
+            &two_id,
+            LeaveAllOptions {
+                include_socket_rooms: true,
+                include_source_room: true,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(me(&one).await.1, vec![one_id.clone()]);
+
+    // Bad ids are errors, not panics.
+    assert!(sockets.join("not a socket id!", "r").await.is_err());
+    assert_eq!(sockets.local_rooms("nope"), None);
+}
+
+fn sorted(rooms: &[&str]) -> Vec<String> {
+    let mut rooms: Vec<String> = rooms.iter().map(|r| (*r).to_owned()).collect();
+    rooms.sort();
+    rooms
+}
