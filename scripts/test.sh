@@ -34,4 +34,7 @@ cargo build --workspace --bins --locked
 (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
 (cd tests/node && SAILROUTE_PROFILE=debug npm test)
 
+log "benchmark smoke run (a few seconds per scenario, Sails and raw socketioxide beside sailroute)"
+bash scripts/bench.sh --smoke
+
 log "all suites passed"

@@ -1,0 +1,319 @@
+#!/usr/bin/env node
+/*
+ * The wire benchmark: Sails 1.5.18, sailroute (examples/conformance) and raw socketioxide
+ * (bench/src/bin/raw-socketioxide.rs), measured one after another in one run with the shared
+ * load generator (../shared/bench/loadgen), on 127.0.0.1 only.
+ *
+ *   node bench/wire/run.js            full run (~15 s per scenario); rewrites docs/benchmarks.md
+ *   node bench/wire/run.js --smoke    a few seconds per scenario; checks that every scenario runs
+ *                                     and that nothing is lost, writes target/bench-work/smoke.md
+ *   --servers sailroute,raw,sails     which servers (default all three)
+ *   --scenarios get,post256,...       which scenarios (default all)
+ *
+ * Needs: release builds of conformance and raw-socketioxide (scripts/bench.sh builds them),
+ * node + npm (the loadgen and the Sails app are copied to target/bench-work and `npm ci`ed
+ * there, since ../shared is read-only), wrk for the HTTP scenario. Every process it starts is
+ * stopped by PID; a hard timer bounds the whole run.
+ */
+'use strict';
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SHARED = path.resolve(ROOT, '..', 'shared', 'bench', 'loadgen');
+const TARGET = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
+const WORK = path.join(TARGET, 'bench-work');
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const SMOKE = flag('smoke');
+const DUR = Number(option('duration', SMOKE ? 2 : 15));
+const SERVERS = option('servers', 'sails,sailroute,raw').split(',');
+
+/** Every scenario: loadgen arguments (or wrk), and how its figure per operation is read. */
+const SCENARIOS = [
+  { id: 'get', title: 'socket GET /hello, 50 sockets', mode: 'get', args: ['--clients', SMOKE ? '10' : '50', '--warmup', SMOKE ? '1' : '2'] },
+  { id: 'post256', title: 'socket POST /echo 256 B, 50 sockets', mode: 'post', args: ['--clients', SMOKE ? '10' : '50', '--warmup', SMOKE ? '1' : '2', '--payload-bytes', '256'] },
+  { id: 'post4k', title: 'socket POST /echo 4 KiB, 50 sockets', mode: 'post', args: ['--clients', SMOKE ? '10' : '50', '--warmup', SMOKE ? '1' : '2', '--payload-bytes', '4096'] },
+  { id: 'fanout200', title: 'fan-out to 200 subscribers', mode: 'fanout', args: ['--clients', SMOKE ? '50' : '200', '--payload-bytes', '128', '--drain', SMOKE ? '5' : '10'] },
+  { id: 'fanout1000', title: 'fan-out to 1000 subscribers', mode: 'fanout', args: ['--clients', SMOKE ? '200' : '1000', '--payload-bytes', '128', '--drain', SMOKE ? '5' : '20'] },
+  { id: 'idle1000', title: '1000 idle sockets (RSS)', mode: 'connect', args: ['--clients', SMOKE ? '200' : '1000'] },
+  { id: 'wrk', title: 'HTTP GET /hello, wrk, 50 connections', wrk: true },
+];
+const wanted = option('scenarios', SCENARIOS.map((s) => s.id).join(',')).split(',');
+
+const started = [];
+const hardLimit = setTimeout(() => {
+  console.error('bench: hard time limit reached, stopping everything');
+  stopAll();
+  process.exit(3);
+}, (SMOKE ? 15 : 60) * 60 * 1000);
+hardLimit.unref();
+process.on('exit', stopAll);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { stopAll(); process.exit(130); });
+
+function stopAll() {
+  for (const child of started) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+function log(message) { process.stderr.write(`bench: ${message}\n`); }
+
+function sh(cmd, argv, cwd) {
+  execFileSync(cmd, argv, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+/** Copies a read-only shared folder into the work dir and installs it from its lockfile. */
+function prepare(name, src) {
+  const dest = path.join(WORK, name);
+  const lock = fs.readFileSync(path.join(src, 'package-lock.json'), 'utf8');
+  const stamp = path.join(dest, '.installed-lock');
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === lock) return dest;
+  fs.rmSync(dest, { recursive: true, force: true });
+  fs.mkdirSync(dest, { recursive: true });
+  for (const entry of fs.readdirSync(src)) {
+    if (entry === 'node_modules' || entry === 'results' || entry === 'sails-app') continue;
+    fs.cpSync(path.join(src, entry), path.join(dest, entry), { recursive: true });
+    fs.chmodSync(path.join(dest, entry), 0o755);
+  }
+  log(`npm ci in ${path.relative(ROOT, dest)}`);
+  sh('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], dest);
+  fs.writeFileSync(stamp, lock);
+  return dest;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+  });
+}
+
+/** Starts a server and resolves once its readiness line appears. */
+async function startServer(kind, sailsDir) {
+  const port = await freePort();
+  let child;
+  let ready;
+  if (kind === 'sails') {
+    child = spawn('node', ['app.js'], { cwd: sailsDir, env: { ...process.env, NODE_ENV: 'production', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    ready = '"lifted":true';
+  } else {
+    const exe = path.join(TARGET, 'release', kind === 'sailroute' ? 'conformance' : 'raw-socketioxide');
+    child = spawn(exe, ['--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    ready = `listening on http://127.0.0.1:${port}`;
+  }
+  started.push(child);
+  let output = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${kind} did not start:\n${output}`)), 60000);
+    const onData = (chunk) => { output += chunk; if (output.includes(ready)) { clearTimeout(timer); resolve(); } };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${kind} exited (${code}):\n${output}`)); });
+  });
+  child.removeAllListeners('exit');
+  return { kind, port, pid: child.pid, url: `http://127.0.0.1:${port}`, child };
+}
+
+async function stopServer(server) {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function runCapture(cmd, argv, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    started.push(child);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => { out += c; });
+    child.stderr.on('data', (c) => { err += c; });
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${argv.join(' ')} exited ${code}:\n${err}${out}`))));
+  });
+}
+
+async function waitIdle(loadgenDir) {
+  try {
+    await runCapture('node', [path.join(loadgenDir, 'cpumon.js'), '--wait-idle', '15', '--max-wait', SMOKE ? '10' : '60']);
+  } catch (e) {
+    log(`machine not idle: ${e.message.split('\n')[0]}`);
+  }
+}
+
+async function runScenario(scenario, server, loadgenDir) {
+  await waitIdle(loadgenDir);
+  if (scenario.wrk) {
+    const wrkDur = Math.max(2, DUR - 5);
+    const wrk = runCapture('wrk', ['-t1', '-c50', `-d${wrkDur}s`, '--latency', `${server.url}/hello`]);
+    await new Promise((r) => setTimeout(r, 300));
+    const mon = JSON.parse(await runCapture('node', [path.join(loadgenDir, 'cpumon.js'), '--pids', String(server.pid), '--names', 'server', '--duration', String(wrkDur - 0.5)]));
+    return parseWrk(await wrk, mon);
+  }
+  let baseline = null;
+  if (scenario.mode === 'connect') {
+    const mon = JSON.parse(await runCapture('node', [path.join(loadgenDir, 'cpumon.js'), '--pids', String(server.pid), '--names', 'server', '--duration', '1']));
+    baseline = mon.procs.server.rss_mb_max;
+  }
+  const argv = [path.join(loadgenDir, 'loadgen.js'), '--url', server.url, '--mode', scenario.mode, '--duration', String(DUR), '--server-pid', String(server.pid), '--quiet', ...scenario.args];
+  const out = await runCapture('node', argv);
+  const result = JSON.parse(out.trim().split('\n').pop());
+  if (baseline != null) result.baseline_rss_mb = baseline;
+  return result;
+}
+
+function parseWrk(text, mon) {
+  const rps = Number((/Requests\/sec:\s+([\d.]+)/.exec(text) || [])[1]);
+  const unit = (v, u) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 }[u] || 1);
+  const pct = (p) => { const m = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(text); return m ? unit(m[1], m[2]) : null; };
+  const server = mon.procs.server;
+  const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(text);
+  return { mode: 'wrk', req_per_sec: rps, latency_ms: { p50: pct(50), p99: pct(99) }, usage: { server_cpu_pct: server.cpu_pct, server_rss_mb_max: server.rss_mb_max }, errors: errors ? errors[0] : null, raw: mon };
+}
+
+/** The figures a table row needs, from a loadgen (or wrk) result. */
+function summarize(scenario, r) {
+  const usage = r.usage || r.hold || {};
+  const cpu = usage.server_cpu_pct;
+  const rss = usage.server_rss_mb_max ?? usage.server_rss_mb_end;
+  if (scenario.mode === 'fanout') {
+    const rate = r.delivered_msgs_per_sec;
+    const latency = r.delivery_latency_ms || {};
+    return {
+      throughput: rate, unit: 'msg/s', p50: latency.p50, p99: latency.p99,
+      cpu, rss, perOp: rate && cpu != null ? (cpu / 100) / rate * 1e6 : null,
+      lost: r.lost, dup: r.duplicates, errors: r.subscriber_disconnects || null,
+      raw: r,
+    };
+  }
+  if (scenario.mode === 'connect') {
+    const hold = r.usage || {};
+    const rss = hold.server_rss_mb_max ?? hold.server_rss_mb_end;
+    const perSocketKb = r.baseline_rss_mb != null && r.connected ? ((rss - r.baseline_rss_mb) * 1024) / r.connected : null;
+    return { throughput: null, unit: '', cpu: hold.server_cpu_pct, rss, baseline: r.baseline_rss_mb, perSocketKb, connected: r.connected, errors: r.connect_errors || null, raw: r };
+  }
+  const rate = r.req_per_sec;
+  return {
+    throughput: rate, unit: 'req/s', p50: r.latency_ms && r.latency_ms.p50, p99: r.latency_ms && r.latency_ms.p99,
+    cpu, rss, perOp: rate && cpu != null ? (cpu / 100) / rate * 1e6 : null,
+    errors: r.errors && (typeof r.errors === 'object' ? r.errors.total : r.errors), raw: r,
+  };
+}
+
+async function main() {
+  fs.mkdirSync(WORK, { recursive: true });
+  const loadgenDir = prepare('loadgen', SHARED);
+  const sailsDir = SERVERS.includes('sails') ? prepare('sails-app', path.join(SHARED, 'sails-app')) : null;
+  const results = {};
+  for (const kind of SERVERS) {
+    results[kind] = {};
+    for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.id))) {
+      // A fresh server per scenario: memory and connection state from one do not leak into the next.
+      const server = await startServer(kind, sailsDir);
+      try {
+        log(`${kind}: ${scenario.id}`);
+        const raw = await runScenario(scenario, server, loadgenDir);
+        results[kind][scenario.id] = summarize(scenario, raw);
+        log(`${kind}: ${scenario.id}: ${JSON.stringify(results[kind][scenario.id], (k, v) => (k === 'raw' ? undefined : v))}`);
+      } catch (e) {
+        results[kind][scenario.id] = { error: e.message.split('\n').slice(0, 3).join(' ') };
+        log(`${kind}: ${scenario.id} failed: ${e.message}`);
+      } finally {
+        await stopServer(server);
+      }
+    }
+  }
+  const markdown = render(results);
+  const out = SMOKE ? path.join(WORK, 'smoke.md') : path.join(ROOT, 'docs', 'benchmarks.md');
+  if (SMOKE) {
+    fs.writeFileSync(out, markdown);
+  } else {
+    const doc = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
+    fs.writeFileSync(out, spliceWire(doc, markdown));
+  }
+  fs.writeFileSync(path.join(WORK, SMOKE ? 'smoke.json' : 'wire.json'), JSON.stringify(results, null, 2));
+  log(`wrote ${path.relative(ROOT, out)}`);
+  const failures = checkSmoke(results);
+  if (failures.length) {
+    for (const f of failures) log(`FAILED: ${f}`);
+    process.exitCode = 1;
+  }
+}
+
+/** Smoke mode's checks: every scenario produced figures, nothing errored, nothing was lost. */
+function checkSmoke(results) {
+  const failures = [];
+  for (const [kind, byScenario] of Object.entries(results)) {
+    for (const [id, r] of Object.entries(byScenario)) {
+      if (r.error) failures.push(`${kind} ${id}: ${r.error}`);
+      else if (id === 'idle1000' ? !(r.connected > 0) : !(r.throughput > 0)) failures.push(`${kind} ${id}: no throughput`);
+      else if (r.errors) failures.push(`${kind} ${id}: ${r.errors} errors`);
+      else if (r.lost) failures.push(`${kind} ${id}: ${r.lost} messages lost`);
+    }
+  }
+  return failures;
+}
+
+const fmt = (v, digits = 0) => (v == null || Number.isNaN(v) ? '–' : Number(v).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const ratio = (a, b) => (a == null || b == null || !b ? '–' : `${(a / b).toFixed(2)}×`);
+
+function machine() {
+  const cpu = os.cpus()[0];
+  return `${os.cpus().length} × ${cpu ? cpu.model.trim() : 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+}
+
+function render(results) {
+  const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const lines = [];
+  lines.push('<!-- wire:begin (generated by bench/wire/run.js; edit outside these markers) -->');
+  lines.push(`Run ${when} with \`bash scripts/bench.sh\` (${SMOKE ? 'smoke' : `${DUR} s per scenario`}), one server at a time, fresh per scenario.`);
+  lines.push(`Machine: ${machine()}.`);
+  lines.push('');
+  lines.push('"CPU/op" is server CPU time per request (or per delivered message for fan-out), read from /proc;');
+  lines.push('it is the figure that survives a noisy 2-core machine. Ratios compare sailroute with each server');
+  lines.push('in the same run (lower is better for CPU/op and RSS).');
+  lines.push('');
+  lines.push('| scenario | server | throughput | p50 ms | p99 ms | server CPU % | CPU/op µs | RSS MB | sailroute CPU/op vs this |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
+  for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.id))) {
+    for (const kind of SERVERS) {
+      const r = (results[kind] || {})[scenario.id];
+      if (!r) continue;
+      if (r.error) { lines.push(`| ${scenario.title} | ${kind} | failed: ${r.error.replace(/\|/g, '/')} | | | | | | |`); continue; }
+      const ours = (results.sailroute || {})[scenario.id] || {};
+      const lossNote = scenario.mode === 'fanout' ? ` (lost ${fmt(r.lost)})` : '';
+      const vs = kind === 'sailroute' ? '—' : scenario.mode === 'connect' ? `RSS ${ratio(ours.rss, r.rss)}` : ratio(ours.perOp, r.perOp);
+      lines.push(`| ${scenario.title} | ${kind} | ${r.throughput == null ? `${fmt(r.connected)} connected` : `${fmt(r.throughput)} ${r.unit}`}${lossNote} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.cpu, 1)} | ${fmt(r.perOp, 2)} | ${fmt(r.rss, 1)} | ${vs} |`);
+    }
+  }
+  const idle = SERVERS.map((k) => [k, (results[k] || {}).idle1000]).filter(([, r]) => r && !r.error && r.connected);
+  if (idle.length) {
+    lines.push('');
+    lines.push('Idle sockets: resident memory each connected socket adds, (RSS with the sockets − RSS before) / sockets: ' +
+      idle.map(([k, r]) => `${k} ${fmt(r.perSocketKb, 1)} KB (${fmt(r.baseline, 1)} → ${fmt(r.rss, 1)} MB)`).join(', ') + '.');
+  }
+  lines.push('<!-- wire:end -->');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Replaces the generated block in docs/benchmarks.md, keeping the hand-written text around it. */
+function spliceWire(doc, block) {
+  const begin = doc.indexOf('<!-- wire:begin');
+  const end = doc.indexOf('<!-- wire:end -->');
+  if (begin >= 0 && end > begin) return doc.slice(0, begin) + block + doc.slice(end + '<!-- wire:end -->\n'.length);
+  return `${doc}${doc ? '\n' : ''}## Wire benchmark\n\n${block}`;
+}
+
+main().catch((e) => { log(e.stack || String(e)); stopAll(); process.exit(1); });
