@@ -252,7 +252,10 @@ async function main() {
   }
 }
 
-/** Smoke mode's checks: every scenario produced figures, nothing errored, nothing was lost. */
+/**
+ * The run's checks: every scenario produced figures and nothing errored; sailroute lost no
+ * message (the baselines' losses are findings to report, not failures of this project).
+ */
 function checkSmoke(results) {
   const failures = [];
   for (const [kind, byScenario] of Object.entries(results)) {
@@ -260,7 +263,7 @@ function checkSmoke(results) {
       if (r.error) failures.push(`${kind} ${id}: ${r.error}`);
       else if (id === 'idle1000' ? !(r.connected > 0) : !(r.throughput > 0)) failures.push(`${kind} ${id}: no throughput`);
       else if (r.errors) failures.push(`${kind} ${id}: ${r.errors} errors`);
-      else if (r.lost) failures.push(`${kind} ${id}: ${r.lost} messages lost`);
+      else if (r.lost && kind === 'sailroute') failures.push(`${kind} ${id}: ${r.lost} messages lost`);
     }
   }
   return failures;

@@ -45,3 +45,90 @@ pub use sockets::{
     LeaveAllOptions, MissingSockets, NotASocketRequest, Rooms, Socket, Sockets, SocketsError,
 };
 pub use wire::RequestError;
+
+/// Declares an async handler for `DELETE` requests; see [`get`].
+pub use sailroute_macros::delete;
+/// Declares an async handler for `GET` requests on a path — Sails' `/users/:id` or axum's
+/// `/users/{id}` (a trailing `*rest` or `{*rest}` takes the rest of the path). The handler
+/// stays an ordinary axum handler; [`routes!`] puts it on its method and path. Misuse is a
+/// compile error that says what to write instead: a path parameter no `Path` extractor binds
+/// (or a `Path` tuple of the wrong length), bad path syntax, a handler that is not `async`.
+///
+/// ```
+/// use axum::{Json, extract::Path};
+/// use serde::Serialize;
+///
+/// #[derive(Serialize)]
+/// struct User { id: u64 }
+///
+/// /// Fetches one user.
+/// #[sailroute::get("/users/:id")]
+/// async fn get_user(Path(id): Path<u64>) -> Json<User> {
+///     Json(User { id })
+/// }
+///
+/// let app: axum::Router = sailroute::routes![get_user];
+/// ```
+pub use sailroute_macros::get;
+/// Declares an async handler for `HEAD` requests; see [`get`].
+pub use sailroute_macros::head;
+/// Declares an async handler for `OPTIONS` requests; see [`get`].
+pub use sailroute_macros::options;
+/// Declares an async handler for `PATCH` requests; see [`get`].
+pub use sailroute_macros::patch;
+/// Declares an async handler for `POST` requests; see [`get`].
+pub use sailroute_macros::post;
+/// Declares an async handler for `PUT` requests; see [`get`].
+pub use sailroute_macros::put;
+/// Builds an axum `Router<S>` from handlers declared with the route attributes:
+/// `routes![get_user, users::create_user]`. Two handlers with the same method and path are a
+/// compile error pointing at the second.
+pub use sailroute_macros::routes;
+
+/// Support for the macros' expansions; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use axum::Router;
+    pub use axum::routing::MethodFilter;
+
+    /// Adds one handler on its method and path.
+    pub fn route<S, H, T>(
+        router: Router<S>,
+        method: MethodFilter,
+        path: &str,
+        handler: H,
+    ) -> Router<S>
+    where
+        H: axum::handler::Handler<T, S>,
+        T: 'static,
+        S: Clone + Send + Sync + 'static,
+    {
+        router.route(path, axum::routing::on(method, handler))
+    }
+
+    /// Whether `shapes[index]` equals an earlier entry (evaluated at compile time).
+    pub const fn repeats(shapes: &[&str], index: usize) -> bool {
+        let mut j = 0;
+        while j < index {
+            if eq(shapes[j].as_bytes(), shapes[index].as_bytes()) {
+                return true;
+            }
+            j += 1;
+        }
+        false
+    }
+
+    const fn eq(a: &[u8], b: &[u8]) -> bool {
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+}

@@ -1,0 +1,65 @@
+//! The HTTP transport: the same call as a plain HTTP request.
+
+use serde_json::Value;
+
+#[derive(Clone)]
+pub(crate) struct HttpTransport {
+    base: String,
+    client: reqwest::Client,
+}
+
+impl HttpTransport {
+    pub(crate) fn new(base: &str) -> Self {
+        let client = reqwest::Client::builder()
+            // A socket request is not followed either: the caller sees the 3xx.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
+        HttpTransport {
+            base: base.trim_end_matches('/').to_owned(),
+            client,
+        }
+    }
+
+    /// Sends the request; returns the status and the body as JSON (text bodies become a JSON
+    /// string, no body is `null`).
+    pub(crate) async fn send(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: Option<&Value>,
+    ) -> Result<(u16, Value), String> {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
+        let mut request = self.client.request(method, format!("{}{url}", self.base));
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        if let Some(body) = body {
+            let bytes = serde_json::to_vec(body).map_err(|e| e.to_string())?;
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+        }
+        let response = request.send().await.map_err(|e| e.to_string())?;
+        let status = response.status().as_u16();
+        let is_json = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| {
+                let essence = ct.split(';').next().unwrap_or("").trim();
+                essence == "application/json" || essence.ends_with("+json")
+            });
+        let bytes = response.bytes().await.map_err(|e| e.to_string())?;
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else if is_json {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        } else {
+            Value::String(String::from_utf8_lossy(&bytes).into_owned())
+        };
+        Ok((status, value))
+    }
+}

@@ -1,0 +1,33 @@
+//! The one model of sailroute routes and the serde types they use, and the one parser that
+//! reads them from Rust source — shared by the attribute macros (`sailroute-macros`) and the
+//! client generator (`sailroute-codegen`), so the two cannot disagree.
+//!
+//! Data flows one way: [`parse`] (syn -> model, per file or per handler) -> [`resolve`]
+//! (look every used type up among the scanned ones) -> [`validate`] (checks across routes)
+//! -> emitters, which see only [`model`] types.
+//!
+//! ```
+//! let source = r#"
+//!     /// Fetches one user.
+//!     #[get("/users/:id")]
+//!     async fn get_user(Path(id): Path<u64>) -> Json<User> { todo!() }
+//!
+//!     #[derive(Serialize)]
+//!     struct User { id: u64, name: String }
+//! "#;
+//! let scanned = sailroute_ir::parse::file("users.rs", source).unwrap();
+//! let api = sailroute_ir::resolve(vec![scanned]).unwrap();
+//! sailroute_ir::validate(&api).unwrap();
+//! assert_eq!(api.routes[0].path.axum(), "/users/{id}");
+//! assert!(api.types.contains_key("User"));
+//! ```
+
+pub mod error;
+pub mod model;
+pub mod parse;
+mod resolve;
+mod validate;
+
+pub use error::{Error, Errors};
+pub use resolve::resolve;
+pub use validate::{route_key, validate};

@@ -1,0 +1,492 @@
+//! The model: routes, the serde types they use, and their docs, as owned data that every
+//! emitter reads and none of which refers to syn.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+/// Everything a client needs to know about a server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Api {
+    /// Routes, sorted by handler name.
+    pub routes: Vec<Route>,
+    /// The types the routes use (and the types those use), by name.
+    pub types: BTreeMap<String, TypeDef>,
+}
+
+/// Where an item was written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct SourceLoc {
+    /// The file, as given to the scanner (empty inside a proc macro).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+impl fmt::Display for SourceLoc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// Doc comment lines, with the one leading space of `/// text` removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Docs(pub Vec<String>);
+
+impl Docs {
+    /// No documentation at all.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|line| line.trim().is_empty())
+    }
+
+    /// The lines, trailing blank lines removed.
+    pub fn lines(&self) -> &[String] {
+        let end = self
+            .0
+            .iter()
+            .rposition(|line| !line.trim().is_empty())
+            .map_or(0, |i| i + 1);
+        &self.0[..end]
+    }
+}
+
+/// An HTTP method a route can be declared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `PATCH`
+    Patch,
+    /// `DELETE`
+    Delete,
+    /// `HEAD`
+    Head,
+    /// `OPTIONS`
+    Options,
+}
+
+impl Method {
+    /// Every method, in attribute-name order.
+    pub const ALL: [Method; 7] = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+        Method::Head,
+        Method::Options,
+    ];
+
+    /// The attribute name and socket event name: `get`, `post`, …
+    pub fn lower(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Post => "post",
+            Method::Put => "put",
+            Method::Patch => "patch",
+            Method::Delete => "delete",
+            Method::Head => "head",
+            Method::Options => "options",
+        }
+    }
+
+    /// The HTTP token: `GET`, `POST`, …
+    pub fn upper(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+        }
+    }
+
+    /// The method named by an attribute, if it is one.
+    pub fn from_attr(name: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.lower() == name)
+    }
+
+    /// Whether a request of this method carries its input in the query string rather than a
+    /// body (and a socket request's `data` becomes the query).
+    pub fn query_only(self) -> bool {
+        matches!(
+            self,
+            Method::Get | Method::Head | Method::Delete | Method::Options
+        )
+    }
+}
+
+/// A route path, stored as segments.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct PathTemplate {
+    /// The segments between slashes; an empty list is `/`.
+    pub segments: Vec<Segment>,
+}
+
+/// One segment of a [`PathTemplate`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Segment {
+    /// Matched literally.
+    Literal(String),
+    /// `:name` or `{name}`: one segment.
+    Param(String),
+    /// `*name` or `{*name}` at the end: the rest of the path.
+    Rest(String),
+}
+
+impl PathTemplate {
+    /// The parameter names in path order.
+    pub fn params(&self) -> impl Iterator<Item = &str> {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Param(name) | Segment::Rest(name) => Some(name.as_str()),
+            Segment::Literal(_) => None,
+        })
+    }
+
+    /// The path in axum 0.8 syntax: `/users/{id}`, `/files/{*rest}`.
+    pub fn axum(&self) -> String {
+        self.render(|s| match s {
+            Segment::Literal(text) => text.clone(),
+            Segment::Param(name) => format!("{{{name}}}"),
+            Segment::Rest(name) => format!("{{*{name}}}"),
+        })
+    }
+
+    /// The path in Sails syntax: `/users/:id`, `/files/*rest`.
+    pub fn sails(&self) -> String {
+        self.render(|s| match s {
+            Segment::Literal(text) => text.clone(),
+            Segment::Param(name) => format!(":{name}"),
+            Segment::Rest(name) => format!("*{name}"),
+        })
+    }
+
+    /// The path with each parameter rendered by `param` (for client code).
+    pub fn render(&self, mut segment: impl FnMut(&Segment) -> String) -> String {
+        if self.segments.is_empty() {
+            return "/".to_owned();
+        }
+        let mut out = String::new();
+        for s in &self.segments {
+            out.push('/');
+            out.push_str(&segment(s));
+        }
+        out
+    }
+}
+
+impl fmt::Display for PathTemplate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.axum())
+    }
+}
+
+/// A route: one handler, one method and path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Route {
+    /// The handler's name (the client method's name).
+    pub name: String,
+    /// The method.
+    pub method: Method,
+    /// The path.
+    pub path: PathTemplate,
+    /// The handler's doc comment.
+    pub docs: Docs,
+    /// Path parameters in path order, with their types.
+    pub path_params: Vec<PathParam>,
+    /// How the handler takes its path parameters, as written.
+    pub path_extractor: PathExtractor,
+    /// The `Query<T>` type, if any.
+    pub query: Option<TypeRef>,
+    /// The `Json<T>` body type, if any.
+    pub body: Option<TypeRef>,
+    /// What a success carries.
+    pub response: Response,
+    /// The error body type, when the handler returns `Result<_, E>` and `E` is a scanned
+    /// serde type.
+    pub error: Option<TypeRef>,
+    /// Where the handler is.
+    pub loc: SourceLoc,
+}
+
+/// A path parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathParam {
+    /// The name in the path template.
+    pub name: String,
+    /// Its type.
+    pub ty: TypeRef,
+}
+
+/// How a handler extracts path parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum PathExtractor {
+    /// No `Path` extractor.
+    None,
+    /// `Path<T>` with one value.
+    Single(TypeRef),
+    /// `Path<(A, B, …)>`: one type per parameter, in path order.
+    Tuple(Vec<TypeRef>),
+    /// `Path<S>` where `S` is a struct whose fields are named like the parameters.
+    Struct(String),
+}
+
+/// What a successful response carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Response {
+    /// `Json<T>`.
+    Json(TypeRef),
+    /// `StatusCode`, `()` or nothing: no body the client decodes.
+    Empty,
+}
+
+/// A type as it is used: in a field, a parameter, a body.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum TypeRef {
+    /// `bool`
+    Bool,
+    /// An integer type.
+    Int(IntKind),
+    /// `f32` / `f64`
+    Float,
+    /// `char`
+    Char,
+    /// `String`, `&str`, `Cow<str>`, …
+    String,
+    /// `()`: JSON `null`.
+    Unit,
+    /// `serde_json::Value`: any JSON.
+    Json,
+    /// A timestamp (chrono `DateTime<Tz>`, `NaiveDateTime`): an RFC 3339 string.
+    DateTime,
+    /// A calendar date (chrono `NaiveDate`): a `YYYY-MM-DD` string.
+    Date,
+    /// `uuid::Uuid`: a hyphenated string.
+    Uuid,
+    /// `Option<T>`
+    Option(Box<TypeRef>),
+    /// `Vec<T>`, `VecDeque<T>`, `HashSet<T>`, `BTreeSet<T>`, `[T; N]`, `&[T]`
+    List(Box<TypeRef>),
+    /// `HashMap<K, V>` / `BTreeMap<K, V>` with string-like keys: a JSON object.
+    Map(Box<TypeRef>),
+    /// A tuple: a JSON array of fixed length.
+    Tuple(Vec<TypeRef>),
+    /// A scanned type, with generic arguments.
+    Named {
+        /// The type's name.
+        name: String,
+        /// Generic arguments.
+        args: Vec<TypeRef>,
+    },
+    /// A generic parameter of the enclosing type.
+    Param(String),
+}
+
+impl TypeRef {
+    /// Calls `visit` with the name of every scanned type this refers to.
+    pub fn named(&self, visit: &mut impl FnMut(&str)) {
+        match self {
+            TypeRef::Option(inner) | TypeRef::List(inner) | TypeRef::Map(inner) => {
+                inner.named(visit);
+            }
+            TypeRef::Tuple(items) => items.iter().for_each(|t| t.named(visit)),
+            TypeRef::Named { name, args } => {
+                visit(name);
+                args.iter().for_each(|t| t.named(visit));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Integer widths, for the 64-bit policy (JavaScript numbers hold integers exactly only up
+/// to 2^53).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum IntKind {
+    /// `u8`
+    U8,
+    /// `u16`
+    U16,
+    /// `u32`
+    U32,
+    /// `u64`
+    U64,
+    /// `u128`
+    U128,
+    /// `usize`
+    Usize,
+    /// `i8`
+    I8,
+    /// `i16`
+    I16,
+    /// `i32`
+    I32,
+    /// `i64`
+    I64,
+    /// `i128`
+    I128,
+    /// `isize`
+    Isize,
+}
+
+impl IntKind {
+    /// The Rust spelling.
+    pub fn rust(self) -> &'static str {
+        match self {
+            IntKind::U8 => "u8",
+            IntKind::U16 => "u16",
+            IntKind::U32 => "u32",
+            IntKind::U64 => "u64",
+            IntKind::U128 => "u128",
+            IntKind::Usize => "usize",
+            IntKind::I8 => "i8",
+            IntKind::I16 => "i16",
+            IntKind::I32 => "i32",
+            IntKind::I64 => "i64",
+            IntKind::I128 => "i128",
+            IntKind::Isize => "isize",
+        }
+    }
+
+    /// Whether values may exceed what a JavaScript number holds exactly.
+    pub fn exceeds_js(self) -> bool {
+        matches!(
+            self,
+            IntKind::U64
+                | IntKind::U128
+                | IntKind::Usize
+                | IntKind::I64
+                | IntKind::I128
+                | IntKind::Isize
+        )
+    }
+
+    /// From a Rust primitive name.
+    pub fn from_name(name: &str) -> Option<IntKind> {
+        Some(match name {
+            "u8" => IntKind::U8,
+            "u16" => IntKind::U16,
+            "u32" => IntKind::U32,
+            "u64" => IntKind::U64,
+            "u128" => IntKind::U128,
+            "usize" => IntKind::Usize,
+            "i8" => IntKind::I8,
+            "i16" => IntKind::I16,
+            "i32" => IntKind::I32,
+            "i64" => IntKind::I64,
+            "i128" => IntKind::I128,
+            "isize" => IntKind::Isize,
+            _ => return None,
+        })
+    }
+}
+
+/// A scanned serde type, as serde serializes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Generic type parameters.
+    pub generics: Vec<String>,
+    /// Its doc comment.
+    pub docs: Docs,
+    /// Its JSON shape.
+    pub shape: Shape,
+    /// Where it is defined.
+    pub loc: SourceLoc,
+}
+
+/// The JSON shape of a [`TypeDef`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Shape {
+    /// A struct with named fields: an object.
+    Struct(Vec<Field>),
+    /// A tuple struct with two or more fields: an array.
+    Tuple(Vec<TypeRef>),
+    /// A tuple struct with one field, or `#[serde(transparent)]`: the inner value.
+    Newtype(TypeRef),
+    /// A unit struct: `null`.
+    Unit,
+    /// An enum.
+    Enum {
+        /// How variants are tagged.
+        repr: EnumRepr,
+        /// The variants serde writes (skipped ones are left out).
+        variants: Vec<Variant>,
+    },
+}
+
+/// A named field, after serde's attributes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Field {
+    /// The Rust name.
+    pub rust_name: String,
+    /// The JSON key (after `rename`/`rename_all`).
+    pub json_name: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Its doc comment.
+    pub docs: Docs,
+    /// `#[serde(flatten)]`: the value's own keys are merged into the parent object.
+    pub flatten: bool,
+    /// Serde may leave the key out when writing (`skip_serializing_if`).
+    pub may_skip: bool,
+    /// Serde accepts the key missing when reading (`default`, or an `Option`).
+    pub has_default: bool,
+}
+
+/// How an enum's variants are told apart in JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum EnumRepr {
+    /// `{"Variant": content}`, or `"Variant"` for unit variants (serde's default).
+    External,
+    /// `#[serde(tag = "t")]`: `{"t": "Variant", ...fields}`.
+    Internal {
+        /// The tag key.
+        tag: String,
+    },
+    /// `#[serde(tag = "t", content = "c")]`: `{"t": "Variant", "c": content}`.
+    Adjacent {
+        /// The tag key.
+        tag: String,
+        /// The content key.
+        content: String,
+    },
+    /// `#[serde(untagged)]`: the content alone.
+    Untagged,
+}
+
+/// An enum variant, after serde's attributes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Variant {
+    /// The Rust name.
+    pub rust_name: String,
+    /// The tag value (after `rename`/`rename_all`).
+    pub json_name: String,
+    /// Its doc comment.
+    pub docs: Docs,
+    /// What it holds.
+    pub shape: VariantShape,
+}
+
+/// What a [`Variant`] holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum VariantShape {
+    /// Nothing.
+    Unit,
+    /// One unnamed value.
+    Newtype(TypeRef),
+    /// Several unnamed values.
+    Tuple(Vec<TypeRef>),
+    /// Named fields.
+    Struct(Vec<Field>),
+}

@@ -1,0 +1,101 @@
+//! syn -> model: the one parser, called by the attribute macros (one handler at a time) and
+//! by the code generator (whole files).
+
+mod docs;
+mod path;
+mod route;
+mod types;
+
+pub use docs::docs_of;
+pub use path::PathError;
+pub use route::{RouteAttr, find_route_attr, handler, route_attr};
+pub use types::{derives_serde, type_def, type_ref};
+
+use proc_macro2::Span;
+use syn::Item;
+
+use crate::error::{Error, Errors};
+use crate::model::{Route, SourceLoc, TypeDef};
+
+/// What one source file declares: routes and serde types.
+#[derive(Debug, Clone, Default)]
+pub struct Scanned {
+    /// Handlers with a route attribute.
+    pub routes: Vec<Route>,
+    /// Structs and enums deriving `Serialize` or `Deserialize`.
+    pub types: Vec<TypeDef>,
+}
+
+/// The location of `span` in `file`.
+pub fn loc(file: &str, span: Span) -> SourceLoc {
+    let start = span.start();
+    SourceLoc {
+        file: file.to_owned(),
+        line: start.line,
+        column: start.column + 1,
+    }
+}
+
+/// Turns syn errors (each may hold several) into located errors.
+pub fn located(file: &str, error: syn::Error) -> Vec<Error> {
+    error
+        .into_iter()
+        .map(|e| Error::new(loc(file, e.span()), e.to_string()))
+        .collect()
+}
+
+/// Parses one file's source; `file` names it in locations and errors.
+pub fn file(file: &str, source: &str) -> Result<Scanned, Errors> {
+    let ast = syn::parse_file(source).map_err(|e| Errors(located(file, e)))?;
+    let mut scanned = Scanned::default();
+    let mut errors = Vec::new();
+    items(file, &ast.items, &mut scanned, &mut errors);
+    if errors.is_empty() {
+        Ok(scanned)
+    } else {
+        Err(Errors(errors))
+    }
+}
+
+fn items(file: &str, items_: &[Item], scanned: &mut Scanned, errors: &mut Vec<Error>) {
+    for item in items_ {
+        match item {
+            Item::Fn(func) => {
+                let Some((method, attr)) = find_route_attr(&func.attrs) else {
+                    continue;
+                };
+                let args = match &attr.meta {
+                    syn::Meta::List(list) => list.tokens.clone(),
+                    _ => proc_macro2::TokenStream::new(),
+                };
+                let result = route_attr(method, args)
+                    .and_then(|attr| handler(&attr, func, loc(file, func.sig.ident.span())));
+                match result {
+                    Ok(route) => scanned.routes.push(route),
+                    Err(e) => errors.extend(located(file, e)),
+                }
+            }
+            Item::Struct(s) if derives_serde(&s.attrs) => {
+                let input = syn::DeriveInput::from(s.clone());
+                push_type(file, &input, scanned, errors);
+            }
+            Item::Enum(e) if derives_serde(&e.attrs) => {
+                let input = syn::DeriveInput::from(e.clone());
+                push_type(file, &input, scanned, errors);
+            }
+            Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    items(file, inner, scanned, errors);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn push_type(file: &str, input: &syn::DeriveInput, scanned: &mut Scanned, errors: &mut Vec<Error>) {
+    match type_def(input, loc(file, input.ident.span())) {
+        Ok(def) => scanned.types.push(def),
+        Err(e) => errors.extend(located(file, e)),
+    }
+}

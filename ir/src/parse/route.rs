@@ -1,0 +1,286 @@
+//! Route attributes (`#[get("/users/:id")]`) and the handlers they sit on.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::{Parse, ParseStream};
+use syn::spanned::Spanned;
+use syn::{FnArg, GenericArgument, ItemFn, LitStr, PathArguments, ReturnType, Type};
+
+use super::docs::docs_of;
+use super::types::{last_segment, type_ref};
+use crate::model::{
+    Method, PathExtractor, PathParam, PathTemplate, Response, Route, SourceLoc, TypeRef,
+};
+
+/// A parsed route attribute.
+#[derive(Debug, Clone)]
+pub struct RouteAttr {
+    /// The method, from the attribute's name.
+    pub method: Method,
+    /// The parsed path.
+    pub path: PathTemplate,
+    /// The path literal, for error spans.
+    pub path_lit: LitStr,
+}
+
+struct AttrArgs {
+    path_lit: LitStr,
+}
+
+impl Parse for AttrArgs {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if input.is_empty() {
+            return Err(input.error(
+                "missing route path: write the path as a string, like `#[get(\"/users/:id\")]`",
+            ));
+        }
+        let path_lit: LitStr = input.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "the route path is a string literal, like `#[get(\"/users/:id\")]`",
+            )
+        })?;
+        if !input.is_empty() {
+            input.parse::<syn::Token![,]>()?;
+            if !input.is_empty() {
+                return Err(input.error("unexpected argument after the route path: a route attribute takes only the path"));
+            }
+        }
+        Ok(AttrArgs { path_lit })
+    }
+}
+
+/// Parses the arguments of `#[<method>(...)]`.
+pub fn route_attr(method: Method, args: TokenStream) -> syn::Result<RouteAttr> {
+    let AttrArgs { path_lit } = syn::parse2(args)?;
+    let path = PathTemplate::parse(&path_lit.value())
+        .map_err(|e| syn::Error::new(path_lit.span(), format!("invalid route path: {e}")))?;
+    Ok(RouteAttr {
+        method,
+        path,
+        path_lit,
+    })
+}
+
+/// The route attribute on an item, if it has one: its method and arguments.
+pub fn find_route_attr(attrs: &[syn::Attribute]) -> Option<(Method, &syn::Attribute)> {
+    attrs.iter().find_map(|attr| {
+        let name = attr.path().segments.last()?.ident.to_string();
+        Method::from_attr(&name).map(|m| (m, attr))
+    })
+}
+
+/// Reads a handler: its extractors, return type and docs. Checks what one handler can get
+/// wrong on its own (not async, path parameters its extractors do not bind); checks across
+/// routes are in [`validate`](crate::validate).
+pub fn handler(attr: &RouteAttr, func: &ItemFn, loc: SourceLoc) -> syn::Result<Route> {
+    let mut errors: Vec<syn::Error> = Vec::new();
+    if func.sig.asyncness.is_none() {
+        errors.push(syn::Error::new(
+            func.sig.fn_token.span,
+            format!(
+                "route handlers must be async: write `async fn {}(…)`",
+                func.sig.ident
+            ),
+        ));
+    }
+
+    let mut path_extractor = PathExtractor::None;
+    let mut path_span: Option<Span> = None;
+    let mut query = None;
+    let mut body = None;
+    for input in &func.sig.inputs {
+        let FnArg::Typed(arg) = input else { continue };
+        let Some((name, inner)) = extractor(&arg.ty) else {
+            continue;
+        };
+        let result = match name.as_str() {
+            "Path" => type_ref(inner, &[]).map(|ty| {
+                path_span = Some(arg.ty.span());
+                path_extractor = match ty {
+                    TypeRef::Tuple(items) => PathExtractor::Tuple(items),
+                    TypeRef::Named { name, .. } => PathExtractor::Struct(name),
+                    other => PathExtractor::Single(other),
+                };
+            }),
+            "Query" => type_ref(inner, &[]).map(|ty| query = Some(ty)),
+            "Json" => type_ref(inner, &[]).map(|ty| body = Some(ty)),
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            errors.push(e);
+        }
+    }
+
+    let params: Vec<&str> = attr.path.params().collect();
+    let mut path_params = Vec::new();
+    match &path_extractor {
+        PathExtractor::None if !params.is_empty() => errors.push(syn::Error::new(
+            attr.path_lit.span(),
+            format!(
+                "path parameter{} {} not bound: add a `Path` extractor to the handler, like `Path({}): Path<{}>`",
+                if params.len() == 1 { "" } else { "s" },
+                list(&params),
+                if params.len() == 1 { params[0].to_owned() } else { format!("({})", params.join(", ")) },
+                if params.len() == 1 { "String".to_owned() } else { format!("({})", vec!["String"; params.len()].join(", ")) },
+            ),
+        )),
+        PathExtractor::None => {}
+        _ if params.is_empty() => errors.push(syn::Error::new(
+            path_span.unwrap_or_else(Span::call_site),
+            format!(
+                "this handler takes a `Path` extractor but `{}` has no parameters: remove the extractor or add `:name` to the path",
+                attr.path.sails()
+            ),
+        )),
+        PathExtractor::Single(ty) if params.len() == 1 => path_params.push(PathParam {
+            name: params[0].to_owned(),
+            ty: ty.clone(),
+        }),
+        PathExtractor::Single(_) => errors.push(syn::Error::new(
+            path_span.unwrap_or_else(Span::call_site),
+            format!(
+                "the path has {} parameters ({}) but `Path<T>` here takes one value: use a tuple with one type per parameter, like `Path<({})>`",
+                params.len(),
+                list(&params),
+                vec!["String"; params.len()].join(", ")
+            ),
+        )),
+        PathExtractor::Tuple(types) if types.len() == params.len() => {
+            path_params.extend(params.iter().zip(types).map(|(name, ty)| PathParam {
+                name: (*name).to_owned(),
+                ty: ty.clone(),
+            }));
+        }
+        PathExtractor::Tuple(types) => errors.push(syn::Error::new(
+            path_span.unwrap_or_else(Span::call_site),
+            format!(
+                "the path has {} parameter{} ({}) but this `Path` tuple has {} element{}: give one type per parameter, in path order",
+                params.len(),
+                if params.len() == 1 { "" } else { "s" },
+                list(&params),
+                types.len(),
+                if types.len() == 1 { "" } else { "s" },
+            ),
+        )),
+        // A struct binds parameters by field name; codegen checks the fields once it has
+        // scanned the type (the macro cannot see it).
+        PathExtractor::Struct(_) => {}
+    }
+
+    let (response, error) = match response_of(&func.sig.output) {
+        Ok(pair) => pair,
+        Err(e) => {
+            errors.push(e);
+            (Response::Empty, None)
+        }
+    };
+
+    if let Some(combined) = combine(errors) {
+        return Err(combined);
+    }
+    Ok(Route {
+        name: func.sig.ident.to_string(),
+        method: attr.method,
+        path: attr.path.clone(),
+        docs: docs_of(&func.attrs),
+        path_params,
+        path_extractor,
+        query,
+        body,
+        response,
+        error,
+        loc,
+    })
+}
+
+fn list(params: &[&str]) -> String {
+    params
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Folds errors into one, so every problem is reported at once.
+pub(crate) fn combine(errors: Vec<syn::Error>) -> Option<syn::Error> {
+    errors.into_iter().reduce(|mut all, e| {
+        all.combine(e);
+        all
+    })
+}
+
+/// `Path<T>`, `Query<T>`, `Json<T>` (by last segment, so `axum::Json` works too): the
+/// extractor's name and `T`.
+fn extractor(ty: &Type) -> Option<(String, &Type)> {
+    let segment = last_segment(ty)?;
+    let name = segment.ident.to_string();
+    if !matches!(name.as_str(), "Path" | "Query" | "Json") {
+        return None;
+    }
+    Some((name, single_type_arg(&segment.arguments)?))
+}
+
+fn single_type_arg(args: &PathArguments) -> Option<&Type> {
+    let PathArguments::AngleBracketed(args) = args else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    })
+}
+
+/// What the handler returns: the success body and the error body type.
+fn response_of(output: &ReturnType) -> syn::Result<(Response, Option<TypeRef>)> {
+    let ReturnType::Type(_, ty) = output else {
+        return Ok((Response::Empty, None));
+    };
+    if let Some(segment) = last_segment(ty)
+        && segment.ident == "Result"
+        && let PathArguments::AngleBracketed(args) = &segment.arguments
+    {
+        let mut types = args.args.iter().filter_map(|a| match a {
+            GenericArgument::Type(ty) => Some(ty),
+            _ => None,
+        });
+        if let (Some(ok), Some(err)) = (types.next(), types.next()) {
+            return Ok((success(ok)?, Some(type_ref(error_body(err), &[])?)));
+        }
+    }
+    Ok((success(ty)?, None))
+}
+
+/// The body type inside an error type: `(StatusCode, Json<E>)` and `Json<E>` carry `E`.
+fn error_body(ty: &Type) -> &Type {
+    match ty {
+        Type::Tuple(tuple) if !tuple.elems.is_empty() => tuple.elems.last().map_or(ty, error_body),
+        Type::Paren(p) => error_body(&p.elem),
+        _ => match last_segment(ty) {
+            Some(segment) if segment.ident == "Json" => {
+                single_type_arg(&segment.arguments).unwrap_or(ty)
+            }
+            _ => ty,
+        },
+    }
+}
+
+fn success(ty: &Type) -> syn::Result<Response> {
+    match ty {
+        Type::Tuple(tuple) if tuple.elems.is_empty() => Ok(Response::Empty),
+        // `(StatusCode, Json<T>)` and similar: the last element is the body.
+        Type::Tuple(tuple) => match tuple.elems.last() {
+            Some(last) => success(last),
+            None => Ok(Response::Empty),
+        },
+        _ => match last_segment(ty) {
+            Some(segment) if segment.ident == "Json" => match single_type_arg(&segment.arguments) {
+                Some(inner) => Ok(Response::Json(type_ref(inner, &[])?)),
+                None => Ok(Response::Json(TypeRef::Json)),
+            },
+            Some(segment) if segment.ident == "StatusCode" => Ok(Response::Empty),
+            // `impl IntoResponse`, `Response`, a custom responder: the body is some JSON the
+            // client cannot type; it gets `serde_json::Value` / `unknown`.
+            _ => Ok(Response::Json(TypeRef::Json)),
+        },
+    }
+}

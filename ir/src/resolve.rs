@@ -1,0 +1,242 @@
+//! Scanned files -> [`Api`]: every type a route uses is looked up among the scanned serde
+//! types (transitively); what cannot be found is an error naming where it was used.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::error::{Error, Errors};
+use crate::model::{
+    Api, PathExtractor, PathParam, Response, Route, Shape, SourceLoc, TypeDef, TypeRef,
+    VariantShape,
+};
+use crate::parse::Scanned;
+
+/// Builds the model from everything scanned.
+pub fn resolve(scanned: Vec<Scanned>) -> Result<Api, Errors> {
+    let mut routes = Vec::new();
+    let mut defs: BTreeMap<String, Vec<TypeDef>> = BTreeMap::new();
+    for file in scanned {
+        routes.extend(file.routes);
+        for def in file.types {
+            defs.entry(def.name.clone()).or_default().push(def);
+        }
+    }
+    let mut resolver = Resolver {
+        defs,
+        used: BTreeMap::new(),
+        errors: Vec::new(),
+    };
+    for route in &mut routes {
+        resolver.route(route);
+    }
+    let Resolver {
+        defs,
+        used,
+        mut errors,
+    } = resolver;
+    // Walk the used types to their fields' types, and so on.
+    let mut types = BTreeMap::new();
+    let mut queue: Vec<(String, SourceLoc, String)> =
+        used.into_iter().map(|(n, (l, u))| (n, l, u)).collect();
+    let mut seen = BTreeSet::new();
+    while let Some((name, loc, user)) = queue.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some(candidates) = defs.get(&name) else {
+            errors.push(Error::new(
+                loc,
+                format!(
+                    "unknown type `{name}` (used by {user}): no scanned file defines a struct or enum named `{name}` deriving Serialize or Deserialize; add its file to the scan, or derive serde on it"
+                ),
+            ));
+            continue;
+        };
+        if candidates.len() > 1 {
+            let places: Vec<String> = candidates.iter().map(|d| d.loc.to_string()).collect();
+            errors.push(Error::new(
+                candidates[1].loc.clone(),
+                format!(
+                    "two serde types are named `{name}` ({}): generated clients have one namespace for types, so rename one",
+                    places.join(" and ")
+                ),
+            ));
+            continue;
+        }
+        let def = &candidates[0];
+        shape_refs(&def.shape, &mut |r| {
+            r.named(&mut |n| {
+                queue.push((n.to_owned(), def.loc.clone(), format!("`{}`", def.name)))
+            });
+        });
+        types.insert(name, def.clone());
+    }
+    // Generic arity is checked once every definition is known.
+    for route in &routes {
+        for r in route_refs(route) {
+            check_arity(r, &types, &route.loc, &mut errors);
+        }
+    }
+    for def in types.values() {
+        shape_refs(&def.shape, &mut |r| {
+            check_arity(r, &types, &def.loc, &mut errors)
+        });
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| a.loc.cmp(&b.loc).then_with(|| a.message.cmp(&b.message)));
+        errors.dedup();
+        return Err(Errors(errors));
+    }
+    routes.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Api { routes, types })
+}
+
+struct Resolver {
+    defs: BTreeMap<String, Vec<TypeDef>>,
+    /// Names used by routes: where first, and by whom.
+    used: BTreeMap<String, (SourceLoc, String)>,
+    errors: Vec<Error>,
+}
+
+impl Resolver {
+    fn use_ref(&mut self, r: &TypeRef, route: &Route) {
+        r.named(&mut |name| {
+            self.used
+                .entry(name.to_owned())
+                .or_insert_with(|| (route.loc.clone(), format!("handler `{}`", route.name)));
+        });
+    }
+
+    fn route(&mut self, route: &mut Route) {
+        if let PathExtractor::Struct(name) = &route.path_extractor {
+            self.path_struct(route, name.clone());
+        }
+        // An error type that is not a scanned serde type is not a typed body: the client
+        // then reports the raw JSON.
+        if let Some(TypeRef::Named { name, .. }) = &route.error
+            && !self.defs.contains_key(name)
+        {
+            route.error = None;
+        }
+        if matches!(route.error, Some(ref e) if !matches!(e, TypeRef::Named { .. })) {
+            route.error = None;
+        }
+        let refs: Vec<TypeRef> = route_refs(route).cloned().collect();
+        for r in &refs {
+            self.use_ref(r, route);
+        }
+    }
+
+    /// `Path<S>`: a struct binds parameters by field name; a newtype binds the single one.
+    fn path_struct(&mut self, route: &mut Route, name: String) {
+        let params: Vec<String> = route.path.params().map(str::to_owned).collect();
+        let Some([def]) = self.defs.get(&name).map(Vec::as_slice) else {
+            self.errors.push(Error::new(
+                route.loc.clone(),
+                format!("unknown type `{name}` in `Path<{name}>` of handler `{}`: scan the file that defines it", route.name),
+            ));
+            return;
+        };
+        match &def.shape {
+            Shape::Struct(fields) => {
+                let mut out = Vec::new();
+                for param in &params {
+                    match fields.iter().find(|f| &f.json_name == param) {
+                        Some(field) => out.push(PathParam {
+                            name: param.clone(),
+                            ty: field.ty.clone(),
+                        }),
+                        None => self.errors.push(Error::new(
+                            route.loc.clone(),
+                            format!("`{name}` has no field `{param}` for the path parameter `:{param}` of handler `{}`: name a field `{param}`", route.name),
+                        )),
+                    }
+                }
+                for field in fields {
+                    if !params.contains(&field.json_name) {
+                        self.errors.push(Error::new(
+                            route.loc.clone(),
+                            format!("field `{}` of `{name}` matches no parameter of `{}` (handler `{}`)", field.json_name, route.path.sails(), route.name),
+                        ));
+                    }
+                }
+                route.path_params = out;
+            }
+            Shape::Newtype(_) if params.len() == 1 => {
+                route.path_params = vec![PathParam {
+                    name: params[0].clone(),
+                    ty: TypeRef::Named { name, args: Vec::new() },
+                }];
+            }
+            _ => self.errors.push(Error::new(
+                route.loc.clone(),
+                format!("`Path<{name}>`: `{name}` must be a struct with one field per path parameter of `{}`", route.path.sails()),
+            )),
+        }
+    }
+}
+
+fn route_refs(route: &Route) -> impl Iterator<Item = &TypeRef> {
+    route
+        .path_params
+        .iter()
+        .map(|p| &p.ty)
+        .chain(route.query.iter())
+        .chain(route.body.iter())
+        .chain(match &route.response {
+            Response::Json(t) => Some(t),
+            Response::Empty => None,
+        })
+        .chain(route.error.iter())
+}
+
+/// Calls `visit` with every type reference in a shape.
+pub(crate) fn shape_refs(shape: &Shape, visit: &mut impl FnMut(&TypeRef)) {
+    match shape {
+        Shape::Struct(fields) => fields.iter().for_each(|f| visit(&f.ty)),
+        Shape::Tuple(items) => items.iter().for_each(&mut *visit),
+        Shape::Newtype(t) => visit(t),
+        Shape::Unit => {}
+        Shape::Enum { variants, .. } => {
+            for v in variants {
+                match &v.shape {
+                    VariantShape::Unit => {}
+                    VariantShape::Newtype(t) => visit(t),
+                    VariantShape::Tuple(items) => items.iter().for_each(&mut *visit),
+                    VariantShape::Struct(fields) => fields.iter().for_each(|f| visit(&f.ty)),
+                }
+            }
+        }
+    }
+}
+
+fn check_arity(
+    r: &TypeRef,
+    types: &BTreeMap<String, TypeDef>,
+    loc: &SourceLoc,
+    errors: &mut Vec<Error>,
+) {
+    match r {
+        TypeRef::Named { name, args } => {
+            if let Some(def) = types.get(name)
+                && def.generics.len() != args.len()
+            {
+                errors.push(Error::new(
+                    loc.clone(),
+                    format!(
+                        "`{name}` takes {} type argument(s), {} given",
+                        def.generics.len(),
+                        args.len()
+                    ),
+                ));
+            }
+            args.iter().for_each(|a| check_arity(a, types, loc, errors));
+        }
+        TypeRef::Option(inner) | TypeRef::List(inner) | TypeRef::Map(inner) => {
+            check_arity(inner, types, loc, errors)
+        }
+        TypeRef::Tuple(items) => items
+            .iter()
+            .for_each(|t| check_arity(t, types, loc, errors)),
+        _ => {}
+    }
+}
