@@ -305,3 +305,17 @@ pub fn path_segment<T: Serialize + ?Sized>(value: &T) -> String {
         .collect::<String>()
         .replace('+', "%20")
 }
+
+/// Encodes a catch-all path parameter: each `/`-separated piece percent-encoded, the
+/// slashes kept.
+pub fn path_rest<T: Serialize + ?Sized>(value: &T) -> String {
+    let text = match serde_json::to_value(value) {
+        Ok(Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    };
+    text.split('/')
+        .map(path_segment)
+        .collect::<Vec<_>>()
+        .join("/")
+}

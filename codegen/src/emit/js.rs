@@ -1,0 +1,451 @@
+//! The JavaScript client: an ES module (`index.js`) with TypeScript declarations
+//! (`index.d.ts`), rendered through `templates/js/` and `templates/ts/`. No bare imports at
+//! run time: the socket.io-client socket (or `fetch`) is passed in.
+
+use askama::Template;
+use sailroute_ir::model::{
+    Api, EnumRepr, Field, Response, Route, Segment, Shape, TypeDef, TypeRef, VariantShape,
+};
+
+use super::{GENERATED, camel, doc_lines};
+use crate::Error;
+
+#[derive(Template)]
+#[template(path = "js/index.js.jinja", escape = "none")]
+struct JsFile {
+    header: &'static str,
+    methods: Vec<MethodView>,
+    consts: Vec<ConstEnum>,
+}
+
+#[derive(Template)]
+#[template(path = "ts/index.d.ts.jinja", escape = "none")]
+struct DtsFile {
+    header: &'static str,
+    types: Vec<TsType>,
+    methods: Vec<MethodView>,
+    consts: Vec<ConstEnum>,
+}
+
+struct MethodView {
+    docs: Vec<String>,
+    name: String,
+    /// In call order.
+    params: Vec<ParamView>,
+    method: &'static str,
+    path: String,
+    query: &'static str,
+    body: &'static str,
+    ok: String,
+}
+
+struct ParamView {
+    name: String,
+    ty: String,
+    optional: bool,
+}
+
+struct TsType {
+    docs: Vec<String>,
+    name: String,
+    generics: String,
+    /// `Some(fields)` for an interface, else `expr` is the alias.
+    fields: Option<Vec<TsField>>,
+    expr: String,
+}
+
+struct TsField {
+    docs: Vec<String>,
+    name: String,
+    optional: bool,
+    ty: String,
+}
+
+/// A unit-only enum, also emitted as a frozen object of its values.
+struct ConstEnum {
+    docs: Vec<String>,
+    name: String,
+    values: Vec<(String, String)>,
+}
+
+/// Renders `index.js` and `index.d.ts` for `api`.
+pub fn render(api: &Api) -> Result<(String, String), Error> {
+    super::check_reserved(api, RESERVED, "the JavaScript client")?;
+    let methods: Vec<MethodView> = api.routes.iter().map(|r| method_view(r, api)).collect();
+    let consts: Vec<ConstEnum> = api.types.values().filter_map(const_enum).collect();
+    let types = api.types.values().map(ts_type).collect();
+    let render_error = |what: &'static str| {
+        move |e: askama::Error| Error::Render {
+            what,
+            message: e.to_string(),
+        }
+    };
+    let js = JsFile {
+        header: GENERATED,
+        methods,
+        consts,
+    }
+    .render()
+    .map_err(render_error("index.js"))?;
+    let methods: Vec<MethodView> = api.routes.iter().map(|r| method_view(r, api)).collect();
+    let consts: Vec<ConstEnum> = api.types.values().filter_map(const_enum).collect();
+    let dts = DtsFile {
+        header: GENERATED,
+        types,
+        methods,
+        consts,
+    }
+    .render()
+    .map_err(render_error("index.d.ts"))?;
+    Ok((js, dts))
+}
+
+fn is_ident(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c == '$' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c == '$' || c.is_ascii_alphanumeric())
+}
+
+/// A property key: bare when it can be, quoted otherwise.
+fn key(name: &str) -> String {
+    if is_ident(name) {
+        name.to_owned()
+    } else {
+        string(name)
+    }
+}
+
+/// A JS/TS string literal.
+fn string(text: &str) -> String {
+    // JSON string syntax is valid JavaScript.
+    serde_json_string(text)
+}
+
+fn serde_json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// JSDoc-safe lines.
+fn jsdoc(lines: Vec<String>) -> Vec<String> {
+    lines.into_iter().map(|l| l.replace("*/", "*\\/")).collect()
+}
+
+const INT_NOTE: &str = "64-bit integer: JavaScript numbers hold it exactly only up to 2^53 - 1 (`Number.MAX_SAFE_INTEGER`).";
+
+fn mentions_wide_int(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Int(kind) => kind.exceeds_js(),
+        TypeRef::Option(inner) | TypeRef::List(inner) | TypeRef::Map(inner) => {
+            mentions_wide_int(inner)
+        }
+        TypeRef::Tuple(items) => items.iter().any(mentions_wide_int),
+        _ => false,
+    }
+}
+
+/// The TypeScript spelling of a type, as serde_json writes it.
+fn ts(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Bool => "boolean".to_owned(),
+        TypeRef::Int(_) | TypeRef::Float => "number".to_owned(),
+        TypeRef::Char | TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => {
+            "string".to_owned()
+        }
+        TypeRef::Unit => "null".to_owned(),
+        TypeRef::Json => "unknown".to_owned(),
+        TypeRef::Option(inner) => format!("{} | null", ts(inner)),
+        TypeRef::List(inner) => format!("Array<{}>", ts(inner)),
+        TypeRef::Map(inner) => format!("Record<string, {}>", ts(inner)),
+        TypeRef::Tuple(items) => {
+            format!("[{}]", items.iter().map(ts).collect::<Vec<_>>().join(", "))
+        }
+        TypeRef::Named { name, args } if args.is_empty() => name.clone(),
+        TypeRef::Named { name, args } => format!(
+            "{name}<{}>",
+            args.iter().map(ts).collect::<Vec<_>>().join(", ")
+        ),
+        TypeRef::Param(name) => name.clone(),
+    }
+}
+
+fn field_docs(field: &Field) -> Vec<String> {
+    let mut docs = doc_lines(&field.docs);
+    match &field.ty {
+        TypeRef::DateTime => docs.push("@format date-time (RFC 3339)".to_owned()),
+        TypeRef::Date => docs.push("@format date (YYYY-MM-DD)".to_owned()),
+        TypeRef::Uuid => docs.push("@format uuid".to_owned()),
+        TypeRef::Option(inner) if matches!(**inner, TypeRef::DateTime) => {
+            docs.push("@format date-time (RFC 3339)".to_owned())
+        }
+        _ => {}
+    }
+    if mentions_wide_int(&field.ty) {
+        docs.push(INT_NOTE.to_owned());
+    }
+    jsdoc(docs)
+}
+
+/// A field is optional when serde may leave it out (`skip_serializing_if`) or accepts it
+/// missing (`default`, `Option`): one declaration serves requests and responses.
+fn ts_field(field: &Field) -> TsField {
+    TsField {
+        docs: field_docs(field),
+        name: key(&field.json_name),
+        optional: field.may_skip || field.has_default,
+        ty: ts(&field.ty),
+    }
+}
+
+/// An object type literal on one line: `{ a: string; b?: number }`.
+fn inline_object(fields: &[TsField]) -> String {
+    if fields.is_empty() {
+        return "{}".to_owned();
+    }
+    let parts: Vec<String> = fields
+        .iter()
+        .map(|f| format!("{}{}: {}", f.name, if f.optional { "?" } else { "" }, f.ty))
+        .collect();
+    format!("{{ {} }}", parts.join("; "))
+}
+
+/// A struct's fields, flattened ones as intersections.
+fn object_with_flatten(fields: &[Field]) -> (Vec<TsField>, Vec<String>) {
+    let own = fields.iter().filter(|f| !f.flatten).map(ts_field).collect();
+    let flattened = fields
+        .iter()
+        .filter(|f| f.flatten)
+        .map(|f| match &f.ty {
+            TypeRef::Map(inner) => format!("Record<string, {}>", ts(inner)),
+            TypeRef::Option(inner) => format!("Partial<{}>", ts(inner)),
+            other => ts(other),
+        })
+        .collect();
+    (own, flattened)
+}
+
+fn ts_type(def: &TypeDef) -> TsType {
+    let generics = if def.generics.is_empty() {
+        String::new()
+    } else {
+        format!("<{}>", def.generics.join(", "))
+    };
+    let mut out = TsType {
+        docs: jsdoc(doc_lines(&def.docs)),
+        name: def.name.clone(),
+        generics,
+        fields: None,
+        expr: String::new(),
+    };
+    match &def.shape {
+        Shape::Struct(fields) => {
+            let (own, flattened) = object_with_flatten(fields);
+            if flattened.is_empty() {
+                out.fields = Some(own);
+            } else {
+                let mut parts = vec![inline_object(&own)];
+                parts.extend(flattened);
+                out.expr = format!(" {}", parts.join(" & "));
+            }
+        }
+        Shape::Tuple(items) => {
+            out.expr = format!(" [{}]", items.iter().map(ts).collect::<Vec<_>>().join(", "))
+        }
+        Shape::Newtype(inner) => out.expr = format!(" {}", ts(inner)),
+        Shape::Unit => out.expr = " null".to_owned(),
+        Shape::Enum { repr, variants } => {
+            let alternatives: Vec<String> = variants
+                .iter()
+                .map(|v| {
+                    let tag = string(&v.json_name);
+                    let content = match &v.shape {
+                        VariantShape::Unit => None,
+                        VariantShape::Newtype(t) => Some(ts(t)),
+                        VariantShape::Tuple(items) => Some(format!(
+                            "[{}]",
+                            items.iter().map(ts).collect::<Vec<_>>().join(", ")
+                        )),
+                        VariantShape::Struct(fields) => {
+                            let (own, flattened) = object_with_flatten(fields);
+                            let mut parts = vec![inline_object(&own)];
+                            parts.extend(flattened);
+                            Some(parts.join(" & "))
+                        }
+                    };
+                    match (repr, content) {
+                        (EnumRepr::External, None) => tag,
+                        (EnumRepr::External, Some(c)) => {
+                            format!("{{ {}: {} }}", key(&v.json_name), c)
+                        }
+                        (EnumRepr::Internal { tag: t }, None) => {
+                            format!("{{ {}: {} }}", key(t), tag)
+                        }
+                        (EnumRepr::Internal { tag: t }, Some(c)) => {
+                            format!("({{ {}: {} }} & {})", key(t), tag, c)
+                        }
+                        (EnumRepr::Adjacent { tag: t, .. }, None) => {
+                            format!("{{ {}: {} }}", key(t), tag)
+                        }
+                        (EnumRepr::Adjacent { tag: t, content }, Some(c)) => {
+                            format!("{{ {}: {}; {}: {} }}", key(t), tag, key(content), c)
+                        }
+                        (EnumRepr::Untagged, None) => "null".to_owned(),
+                        (EnumRepr::Untagged, Some(c)) => c,
+                    }
+                })
+                .collect();
+            out.expr = match alternatives.len() {
+                0 => " never".to_owned(),
+                1 => format!(" {}", alternatives[0]),
+                _ => alternatives.iter().map(|a| format!("\n  | {a}")).collect(),
+            };
+        }
+    }
+    out
+}
+
+fn const_enum(def: &TypeDef) -> Option<ConstEnum> {
+    let Shape::Enum {
+        repr: EnumRepr::External,
+        variants,
+    } = &def.shape
+    else {
+        return None;
+    };
+    if variants.is_empty()
+        || !variants.iter().all(|v| v.shape == VariantShape::Unit)
+        || !def.generics.is_empty()
+    {
+        return None;
+    }
+    Some(ConstEnum {
+        docs: jsdoc(doc_lines(&def.docs)),
+        name: def.name.clone(),
+        values: variants
+            .iter()
+            .map(|v| (key(&v.rust_name), string(&v.json_name)))
+            .collect(),
+    })
+}
+
+/// Names the generated module declares itself.
+const RESERVED: &[&str] = &[
+    "ClientError",
+    "Client",
+    "ClientOptions",
+    "CallOptions",
+    "SocketLike",
+    "createClient",
+    "DEFAULT_TIMEOUT_MS",
+];
+
+/// Whether every field of a query type may be left out, so the argument can be too.
+fn all_optional(ty: &TypeRef, api: &Api) -> bool {
+    match ty {
+        TypeRef::Named { name, .. } => match api.types.get(name).map(|d| &d.shape) {
+            Some(Shape::Struct(fields)) => fields.iter().all(|f| f.has_default || f.may_skip),
+            _ => false,
+        },
+        TypeRef::Option(_) | TypeRef::Map(_) => true,
+        _ => false,
+    }
+}
+
+fn method_view(route: &Route, api: &Api) -> MethodView {
+    let mut docs = doc_lines(&route.docs);
+    if !docs.is_empty() {
+        docs.push(String::new());
+    }
+    docs.push(format!("`{} {}`", route.method.upper(), route.path.sails()));
+    let err = route
+        .error
+        .as_ref()
+        .map_or_else(|| "unknown".to_owned(), ts);
+    docs.push(format!("@throws {{ClientError<{err}>}} when the server answers with an error status, or on timeout or transport failure"));
+    let mut params = Vec::new();
+    let mut path = String::new();
+    for segment in &route.path.segments {
+        path.push('/');
+        match segment {
+            Segment::Literal(text) => path.push_str(
+                &text
+                    .replace('\\', "\\\\")
+                    .replace('`', "\\`")
+                    .replace("${", "\\${"),
+            ),
+            Segment::Param(name) | Segment::Rest(name) => {
+                let arg = camel(name);
+                let helper = if matches!(segment, Segment::Rest(_)) {
+                    "rest"
+                } else {
+                    "segment"
+                };
+                path.push_str(&format!("${{{helper}({arg})}}"));
+                let ty = route
+                    .path_params
+                    .iter()
+                    .find(|p| &p.name == name)
+                    .map_or(TypeRef::String, |p| p.ty.clone());
+                params.push(ParamView {
+                    name: arg,
+                    ty: ts(&ty),
+                    optional: false,
+                });
+            }
+        }
+    }
+    if path.is_empty() {
+        path.push('/');
+    }
+    let query = match &route.query {
+        Some(ty) => {
+            params.push(ParamView {
+                name: "query".to_owned(),
+                ty: ts(ty),
+                optional: all_optional(ty, api),
+            });
+            "query"
+        }
+        None => "undefined",
+    };
+    let body = match &route.body {
+        Some(ty) => {
+            params.push(ParamView {
+                name: "body".to_owned(),
+                ty: ts(ty),
+                optional: false,
+            });
+            "body"
+        }
+        None => "undefined",
+    };
+    let ok = match &route.response {
+        Response::Json(ty) => ts(ty),
+        Response::Empty => "void".to_owned(),
+    };
+    MethodView {
+        docs: jsdoc(docs),
+        name: camel(&route.name),
+        params,
+        method: route.method.upper(),
+        path,
+        query,
+        body,
+        ok,
+    }
+}

@@ -1,0 +1,411 @@
+//! The Rust client: types re-declared with the serde attributes that give the same JSON, and
+//! a `Client` with one async method per route, rendered through `templates/rust/` and
+//! formatted with prettyplease.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use sailroute_ir::model::{
+    Api, EnumRepr, Field, Response, Route, Segment, Shape, TypeDef, TypeRef, VariantShape,
+};
+
+use super::{GENERATED, doc_lines};
+use crate::Error;
+
+/// Options for the Rust client.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RustOptions {
+    /// Type name -> Rust path to use instead of re-declaring it (or instead of `String` for
+    /// `DateTime`, `Date`, `Uuid`).
+    pub type_map: BTreeMap<String, String>,
+}
+
+#[derive(Template)]
+#[template(path = "rust/client.rs.jinja", escape = "none")]
+struct ClientFile {
+    types: Vec<TypeView>,
+    methods: Vec<MethodView>,
+}
+
+struct TypeView {
+    docs: Vec<String>,
+    attrs: Vec<String>,
+    kind: &'static str,
+    name: String,
+    generics: String,
+    fields: Vec<FieldView>,
+    items: Vec<String>,
+    variants: Vec<VariantView>,
+}
+
+struct FieldView {
+    docs: Vec<String>,
+    attrs: Vec<String>,
+    name: String,
+    ty: String,
+}
+
+struct VariantView {
+    docs: Vec<String>,
+    attrs: Vec<String>,
+    name: String,
+    kind: &'static str,
+    items: Vec<String>,
+    fields: Vec<FieldView>,
+}
+
+struct MethodView {
+    docs: Vec<String>,
+    name: String,
+    params: Vec<(String, String)>,
+    ok: String,
+    err: String,
+    call: &'static str,
+    method: &'static str,
+    path: String,
+    query: String,
+    body: String,
+}
+
+/// Renders the Rust client for `api`.
+pub fn render(api: &Api, options: &RustOptions) -> Result<String, Error> {
+    let mut unmapped = api.clone();
+    unmapped
+        .types
+        .retain(|name, _| !options.type_map.contains_key(name));
+    super::check_reserved(&unmapped, &["Client"], "the Rust client")?;
+    let types = api
+        .types
+        .values()
+        .filter(|def| !options.type_map.contains_key(&def.name))
+        .map(|def| type_view(def, options))
+        .collect();
+    let methods = api.routes.iter().map(|r| method_view(r, options)).collect();
+    let source = ClientFile { types, methods }
+        .render()
+        .map_err(|e| Error::Render {
+            what: "the Rust client",
+            message: e.to_string(),
+        })?;
+    let file = syn::parse_file(&source).map_err(|e| Error::Render {
+        what: "the Rust client",
+        message: format!("generated code does not parse ({e}):\n{source}"),
+    })?;
+    Ok(format!(
+        "// {GENERATED}\n\n{}",
+        spaced(&prettyplease::unparse(&file))
+    ))
+}
+
+/// prettyplease puts items and methods back to back; a blank line after each closing
+/// brace at item level makes the file read like hand-written code.
+fn spaced(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 20);
+    let mut prev: Option<&str> = None;
+    for line in code.lines() {
+        if let Some(p) = prev {
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let closes = p.trim() == "}" || p.trim_end().ends_with(';') && indent(p) == 0;
+            let opens_item = !line.trim().is_empty()
+                && !line.trim_start().starts_with('}')
+                && !line.trim_start().starts_with(')');
+            if closes && opens_item && indent(p) == indent(line) && indent(line) <= 4 {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
+}
+
+/// A Rust string literal (with escapes) for `text`.
+fn lit(text: &str) -> String {
+    format!("{text:?}")
+}
+
+fn doc_attrs(lines: Vec<String>) -> Vec<String> {
+    lines
+        .into_iter()
+        .map(|l| format!("#[doc = {}]", lit(&format!(" {l}"))))
+        .collect()
+}
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+fn ident(name: &str) -> String {
+    if KEYWORDS.contains(&name) {
+        format!("r#{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// The Rust spelling of a type in the client.
+fn rust_ty(ty: &TypeRef, options: &RustOptions) -> String {
+    let mapped = |key: &str, fallback: &str| {
+        options
+            .type_map
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| fallback.to_owned())
+    };
+    match ty {
+        TypeRef::Bool => "bool".to_owned(),
+        TypeRef::Int(kind) => kind.rust().to_owned(),
+        TypeRef::Float => "f64".to_owned(),
+        TypeRef::Char => "char".to_owned(),
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Unit => "()".to_owned(),
+        TypeRef::Json => "::sailroute_client::serde_json::Value".to_owned(),
+        TypeRef::DateTime => mapped("DateTime", "String"),
+        TypeRef::Date => mapped("Date", "String"),
+        TypeRef::Uuid => mapped("Uuid", "String"),
+        TypeRef::Option(inner) => format!("Option<{}>", rust_ty(inner, options)),
+        TypeRef::List(inner) => format!("Vec<{}>", rust_ty(inner, options)),
+        TypeRef::Map(inner) => format!(
+            "::std::collections::BTreeMap<String, {}>",
+            rust_ty(inner, options)
+        ),
+        TypeRef::Tuple(items) => {
+            let items: Vec<String> = items.iter().map(|t| rust_ty(t, options)).collect();
+            if items.len() == 1 {
+                format!("({},)", items[0])
+            } else {
+                format!("({})", items.join(", "))
+            }
+        }
+        TypeRef::Named { name, args } => {
+            let base = options
+                .type_map
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| name.clone());
+            if args.is_empty() {
+                base
+            } else {
+                let args: Vec<String> = args.iter().map(|t| rust_ty(t, options)).collect();
+                format!("{base}<{}>", args.join(", "))
+            }
+        }
+        TypeRef::Param(name) => name.clone(),
+    }
+}
+
+/// Whether `#[serde(default)]` works for the type as the client declares it.
+fn has_default_impl(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named { .. }
+        | TypeRef::Param(_)
+        | TypeRef::DateTime
+        | TypeRef::Date
+        | TypeRef::Uuid => false,
+        TypeRef::Tuple(items) => items.iter().all(has_default_impl),
+        _ => true,
+    }
+}
+
+fn field_view(field: &Field, options: &RustOptions) -> FieldView {
+    let mut attrs = Vec::new();
+    let name = ident(&field.rust_name);
+    if field.json_name != field.rust_name.trim_start_matches("r#") {
+        attrs.push(format!("#[serde(rename = {})]", lit(&field.json_name)));
+    }
+    let mut ty = rust_ty(&field.ty, options);
+    if field.flatten {
+        attrs.push("#[serde(flatten)]".to_owned());
+    } else if field.may_skip {
+        match &field.ty {
+            TypeRef::Option(_) => {
+                attrs.push(
+                    "#[serde(default, skip_serializing_if = \"Option::is_none\")]".to_owned(),
+                );
+            }
+            // The server may leave the key out: a type with a default takes it, any other is
+            // made optional so that decoding cannot fail.
+            t if has_default_impl(t) => attrs.push("#[serde(default)]".to_owned()),
+            _ => {
+                ty = format!("Option<{ty}>");
+                attrs.push(
+                    "#[serde(default, skip_serializing_if = \"Option::is_none\")]".to_owned(),
+                );
+            }
+        }
+    }
+    FieldView {
+        docs: doc_attrs(doc_lines(&field.docs)),
+        attrs,
+        name,
+        ty,
+    }
+}
+
+fn type_view(def: &TypeDef, options: &RustOptions) -> TypeView {
+    let generics = if def.generics.is_empty() {
+        String::new()
+    } else {
+        format!("<{}>", def.generics.join(", "))
+    };
+    let mut view = TypeView {
+        docs: doc_attrs(doc_lines(&def.docs)),
+        attrs: Vec::new(),
+        kind: "struct",
+        name: def.name.clone(),
+        generics,
+        fields: Vec::new(),
+        items: Vec::new(),
+        variants: Vec::new(),
+    };
+    match &def.shape {
+        Shape::Struct(fields) => {
+            view.fields = fields.iter().map(|f| field_view(f, options)).collect()
+        }
+        Shape::Tuple(items) => {
+            view.kind = "tuple";
+            view.items = items.iter().map(|t| rust_ty(t, options)).collect();
+        }
+        Shape::Newtype(inner) => {
+            view.kind = "tuple";
+            view.items = vec![rust_ty(inner, options)];
+        }
+        Shape::Unit => view.kind = "unit",
+        Shape::Enum { repr, variants } => {
+            view.kind = "enum";
+            view.attrs.push(match repr {
+                EnumRepr::External => String::new(),
+                EnumRepr::Internal { tag } => format!("#[serde(tag = {})]", lit(tag)),
+                EnumRepr::Adjacent { tag, content } => {
+                    format!("#[serde(tag = {}, content = {})]", lit(tag), lit(content))
+                }
+                EnumRepr::Untagged => "#[serde(untagged)]".to_owned(),
+            });
+            view.attrs.retain(|a| !a.is_empty());
+            view.variants = variants
+                .iter()
+                .map(|v| {
+                    let mut attrs = Vec::new();
+                    if v.json_name != v.rust_name.trim_start_matches("r#") {
+                        attrs.push(format!("#[serde(rename = {})]", lit(&v.json_name)));
+                    }
+                    let (kind, items, fields) = match &v.shape {
+                        VariantShape::Unit => ("unit", Vec::new(), Vec::new()),
+                        VariantShape::Newtype(t) => {
+                            ("tuple", vec![rust_ty(t, options)], Vec::new())
+                        }
+                        VariantShape::Tuple(ts) => (
+                            "tuple",
+                            ts.iter().map(|t| rust_ty(t, options)).collect(),
+                            Vec::new(),
+                        ),
+                        VariantShape::Struct(fs) => (
+                            "struct",
+                            Vec::new(),
+                            fs.iter().map(|f| field_view(f, options)).collect(),
+                        ),
+                    };
+                    VariantView {
+                        docs: doc_attrs(doc_lines(&v.docs)),
+                        attrs,
+                        name: ident(&v.rust_name),
+                        kind,
+                        items,
+                        fields,
+                    }
+                })
+                .collect();
+        }
+    }
+    view
+}
+
+/// How a parameter is taken: small values by value, strings as `&str`, the rest by reference.
+fn param_ty(ty: &TypeRef, options: &RustOptions) -> String {
+    match ty {
+        TypeRef::Bool | TypeRef::Int(_) | TypeRef::Float | TypeRef::Char => rust_ty(ty, options),
+        TypeRef::String => "&str".to_owned(),
+        _ => format!("&{}", rust_ty(ty, options)),
+    }
+}
+
+fn method_view(route: &Route, options: &RustOptions) -> MethodView {
+    let mut docs = doc_lines(&route.docs);
+    if !docs.is_empty() {
+        docs.push(String::new());
+    }
+    docs.push(format!("`{} {}`", route.method.upper(), route.path.sails()));
+    let mut params = Vec::new();
+    // The path as pieces to concatenate: literal text and encoded parameters.
+    let mut pieces: Vec<String> = Vec::new();
+    let mut literal = String::new();
+    for segment in &route.path.segments {
+        literal.push('/');
+        match segment {
+            Segment::Literal(text) => literal.push_str(text),
+            Segment::Param(name) | Segment::Rest(name) => {
+                pieces.push(lit(&std::mem::take(&mut literal)));
+                let arg = ident(name);
+                let helper = if matches!(segment, Segment::Rest(_)) {
+                    "path_rest"
+                } else {
+                    "path_segment"
+                };
+                pieces.push(format!("&::sailroute_client::{helper}(&{arg})"));
+                let ty = route
+                    .path_params
+                    .iter()
+                    .find(|p| &p.name == name)
+                    .map_or(TypeRef::String, |p| p.ty.clone());
+                params.push((arg, param_ty(&ty, options)));
+            }
+        }
+    }
+    if !literal.is_empty() || pieces.is_empty() {
+        pieces.push(lit(if literal.is_empty() { "/" } else { &literal }));
+    }
+    let path = if pieces.len() == 1 {
+        format!("String::from({})", pieces[0])
+    } else {
+        format!("[{}].concat()", pieces.join(", "))
+    };
+    let query = match &route.query {
+        Some(ty) => {
+            params.push(("query".to_owned(), param_ty(ty, options)));
+            "Some(query)".to_owned()
+        }
+        None => "None::<&()>".to_owned(),
+    };
+    let body = match &route.body {
+        Some(ty) => {
+            params.push(("body".to_owned(), param_ty(ty, options)));
+            "Some(body)".to_owned()
+        }
+        None => "None::<&()>".to_owned(),
+    };
+    let (ok, call) = match &route.response {
+        Response::Json(ty) => (rust_ty(ty, options), "call"),
+        Response::Empty => ("()".to_owned(), "call_empty"),
+    };
+    let err = route.error.as_ref().map_or_else(
+        || "::sailroute_client::serde_json::Value".to_owned(),
+        |t| rust_ty(t, options),
+    );
+    MethodView {
+        docs: doc_attrs(docs),
+        name: ident(&route.name),
+        params,
+        ok,
+        err,
+        call,
+        method: route.method.upper(),
+        path,
+        query,
+        body,
+    }
+}

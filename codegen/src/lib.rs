@@ -1,0 +1,284 @@
+//! Generates typed clients for a sailroute server from its source: a Rust client (Socket.IO
+//! virtual requests or HTTP, on `sailroute-client`) and a JavaScript ES module with
+//! TypeScript declarations (on socket.io-client 4, or `fetch`).
+//!
+//! From a client crate's `build.rs`:
+//!
+//! ```no_run
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     sailroute_codegen::configure()
+//!         .scan("../todo/src")           // files or directories holding routes and types
+//!         .rust_client("todo_client.rs") // written into OUT_DIR
+//!         .js_client("js")               // a directory: index.js + index.d.ts
+//!         .compile()?;
+//!     Ok(())
+//! }
+//! ```
+//! and in `src/lib.rs`: `sailroute_client::include_client!("todo_client");`.
+//!
+//! The source is read with the same parser the route macros use (`sailroute-ir`), so the
+//! client sees exactly the routes the server serves. Output is deterministic, written only
+//! when its bytes change, and `cargo:rerun-if-changed` is printed for exactly the files read.
+
+pub mod emit;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use sailroute_ir::model::Api;
+
+pub use emit::rust::RustOptions;
+
+/// What can go wrong.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading a source or writing an output failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The source does not describe a client: unknown types, bad routes. Each error names
+    /// its file, line and column.
+    #[error("{0}")]
+    Source(#[from] sailroute_ir::Errors),
+    /// A template failed to render (a bug in sailroute-codegen).
+    #[error("rendering {what}: {message}")]
+    Render {
+        /// Which output.
+        what: &'static str,
+        /// The template or formatter error.
+        message: String,
+    },
+    /// No output was configured, or no OUT_DIR for a relative one.
+    #[error("{0}")]
+    Config(String),
+    /// `--check`: a checked-in output differs from what would be generated.
+    #[error("{} is out of date: regenerate it", .0.display())]
+    Drift(PathBuf),
+}
+
+/// What [`Builder::compile`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The source files read.
+    pub inputs: Vec<PathBuf>,
+    /// Outputs written because their bytes changed.
+    pub written: Vec<PathBuf>,
+    /// Outputs left alone because they were already up to date.
+    pub unchanged: Vec<PathBuf>,
+    /// Number of routes in the generated clients.
+    pub routes: usize,
+    /// Number of types in the generated clients.
+    pub types: usize,
+}
+
+/// Starts configuring a generation, like `tonic_build::configure()`.
+pub fn configure() -> Builder {
+    Builder {
+        scan: Vec::new(),
+        rust_client: None,
+        js_client: None,
+        out_dir: None,
+        options: RustOptions::default(),
+        check: false,
+        emit_rerun_if_changed: std::env::var_os("CARGO").is_some()
+            && std::env::var_os("OUT_DIR").is_some(),
+    }
+}
+
+/// Configures what to read and what to write. Relative output paths are resolved against
+/// [`out_dir`](Builder::out_dir), which defaults to `OUT_DIR` (set by cargo for build scripts).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct Builder {
+    scan: Vec<PathBuf>,
+    rust_client: Option<PathBuf>,
+    js_client: Option<PathBuf>,
+    out_dir: Option<PathBuf>,
+    options: RustOptions,
+    check: bool,
+    emit_rerun_if_changed: bool,
+}
+
+impl Builder {
+    /// Adds a `.rs` file, or a directory whose `.rs` files (recursively) are read.
+    pub fn scan(mut self, path: impl AsRef<Path>) -> Self {
+        self.scan.push(path.as_ref().to_owned());
+        self
+    }
+
+    /// Writes the Rust client to this file.
+    pub fn rust_client(mut self, file: impl AsRef<Path>) -> Self {
+        self.rust_client = Some(file.as_ref().to_owned());
+        self
+    }
+
+    /// Writes `index.js` and `index.d.ts` into this directory.
+    pub fn js_client(mut self, dir: impl AsRef<Path>) -> Self {
+        self.js_client = Some(dir.as_ref().to_owned());
+        self
+    }
+
+    /// Where relative outputs go (default: `OUT_DIR`).
+    pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.out_dir = Some(dir.as_ref().to_owned());
+        self
+    }
+
+    /// Uses an existing Rust type instead of re-declaring a scanned one (or instead of the
+    /// `String` that well-known types such as `DateTime` and `Uuid` become), e.g.
+    /// `.map_type("DateTime", "chrono::DateTime<chrono::Utc>")` or
+    /// `.map_type("Todo", "todo_types::Todo")`.
+    pub fn map_type(mut self, name: impl Into<String>, rust_path: impl Into<String>) -> Self {
+        self.options.type_map.insert(name.into(), rust_path.into());
+        self
+    }
+
+    /// Instead of writing, fail with [`Error::Drift`] when an output differs from what would
+    /// be generated (for checked-in clients in CI).
+    pub fn check(mut self, check: bool) -> Self {
+        self.check = check;
+        self
+    }
+
+    /// Whether to print `cargo:rerun-if-changed` lines (default: when run by cargo as a
+    /// build script).
+    pub fn emit_rerun_if_changed(mut self, emit: bool) -> Self {
+        self.emit_rerun_if_changed = emit;
+        self
+    }
+
+    /// Reads the sources, generates, and writes what changed.
+    pub fn compile(self) -> Result<Report, Error> {
+        if self.rust_client.is_none() && self.js_client.is_none() {
+            return Err(Error::Config(
+                "nothing to generate: call .rust_client(..) and/or .js_client(..)".to_owned(),
+            ));
+        }
+        let (api, inputs) = load(&self.scan)?;
+        if self.emit_rerun_if_changed {
+            for input in &inputs {
+                println!("cargo:rerun-if-changed={}", input.display());
+            }
+        }
+        let mut outputs: BTreeMap<PathBuf, String> = BTreeMap::new();
+        if let Some(file) = &self.rust_client {
+            outputs.insert(
+                self.resolve(file)?,
+                emit::rust::render(&api, &self.options)?,
+            );
+        }
+        if let Some(dir) = &self.js_client {
+            let dir = self.resolve(dir)?;
+            let (js, dts) = emit::js::render(&api)?;
+            outputs.insert(dir.join("index.js"), js);
+            outputs.insert(dir.join("index.d.ts"), dts);
+        }
+        let mut report = Report {
+            inputs,
+            routes: api.routes.len(),
+            types: api.types.len(),
+            ..Report::default()
+        };
+        for (path, contents) in outputs {
+            let current = fs::read(&path).ok();
+            if current.as_deref() == Some(contents.as_bytes()) {
+                report.unchanged.push(path);
+                continue;
+            }
+            if self.check {
+                return Err(Error::Drift(path));
+            }
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(|source| Error::Io {
+                    path: parent.to_owned(),
+                    source,
+                })?;
+            }
+            fs::write(&path, contents).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            report.written.push(path);
+        }
+        Ok(report)
+    }
+
+    fn resolve(&self, path: &Path) -> Result<PathBuf, Error> {
+        if path.is_absolute() {
+            return Ok(path.to_owned());
+        }
+        let base = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| {
+                Error::Config(format!(
+                    "{} is relative and OUT_DIR is not set: call .out_dir(..) outside build scripts",
+                    path.display()
+                ))
+            })?,
+        };
+        Ok(base.join(path))
+    }
+}
+
+/// Reads every `.rs` file under `paths` (sorted, so output never depends on directory
+/// order) and builds the validated model. Returns the model and the files read.
+pub fn load(paths: &[PathBuf]) -> Result<(Api, Vec<PathBuf>), Error> {
+    let mut files = Vec::new();
+    for path in paths {
+        collect(path, &mut files)?;
+    }
+    files.sort();
+    files.dedup();
+    let mut scanned = Vec::new();
+    let mut errors = Vec::new();
+    for file in &files {
+        let source = fs::read_to_string(file).map_err(|source| Error::Io {
+            path: file.clone(),
+            source,
+        })?;
+        match sailroute_ir::parse::file(&file.display().to_string(), &source) {
+            Ok(items) => scanned.push(items),
+            Err(e) => errors.extend(e.0),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Source(sailroute_ir::Errors(errors)));
+    }
+    let api = sailroute_ir::resolve(scanned)?;
+    sailroute_ir::validate(&api)?;
+    Ok((api, files))
+}
+
+fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let meta = fs::metadata(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    if meta.is_file() {
+        files.push(path.to_owned());
+        return Ok(());
+    }
+    let entries = fs::read_dir(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let child = entry.path();
+        if child.is_dir() {
+            collect(&child, files)?;
+        } else if child.extension().is_some_and(|e| e == "rs") {
+            files.push(child);
+        }
+    }
+    Ok(())
+}

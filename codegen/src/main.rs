@@ -1,0 +1,69 @@
+//! `sailroute-codegen`: the build.rs generator from the command line.
+//!
+//! ```text
+//! sailroute-codegen --scan server/src [--scan more.rs] [--rust client.rs] [--js dir] [--map NAME=PATH]... [--check]
+//! ```
+//! Relative outputs are relative to the current directory. `--check` writes nothing and
+//! fails when a checked-in output differs from what would be generated.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: sailroute-codegen --scan PATH [--scan PATH]... [--rust FILE] [--js DIR] [--map NAME=RUST_PATH]... [--check]";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(message) => {
+            println!("{message}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<String, String> {
+    let mut builder = sailroute_codegen::configure()
+        .out_dir(std::env::current_dir().map_err(|e| e.to_string())?)
+        .emit_rerun_if_changed(false);
+    let mut scanned = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| {
+            args.next()
+                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--scan" => {
+                builder = builder.scan(PathBuf::from(value("--scan")?));
+                scanned = true;
+            }
+            "--rust" => builder = builder.rust_client(PathBuf::from(value("--rust")?)),
+            "--js" => builder = builder.js_client(PathBuf::from(value("--js")?)),
+            "--map" => {
+                let pair = value("--map")?;
+                let (name, path) = pair
+                    .split_once('=')
+                    .ok_or_else(|| format!("--map takes NAME=RUST_PATH, got {pair:?}"))?;
+                builder = builder.map_type(name, path);
+            }
+            "--check" => builder = builder.check(true),
+            "-h" | "--help" => return Ok(USAGE.to_owned()),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    if !scanned {
+        return Err(format!("nothing to scan\n{USAGE}"));
+    }
+    let report = builder.compile().map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{} routes, {} types from {} files: {} written, {} up to date",
+        report.routes,
+        report.types,
+        report.inputs.len(),
+        report.written.len(),
+        report.unchanged.len()
+    ))
+}

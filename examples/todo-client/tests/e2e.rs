@@ -1,0 +1,186 @@
+//! The generated client against the todo server, over both transports: every route, typed
+//! errors, the same answers either way, and 100 concurrent calls on one socket.
+
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+
+use serde_json::json;
+use todo_client::{ApiError, Client, ListQuery, NewTodo, Priority, TodoPatch};
+
+async fn server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(
+        sailroute::Server::builder(todo::app())
+            .build()
+            .serve(listener),
+    );
+    url
+}
+
+fn new_todo(title: &str, tags: &[&str]) -> NewTodo {
+    NewTodo {
+        title: title.to_owned(),
+        priority: Priority::High,
+        tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+        note: None,
+    }
+}
+
+/// Every route once, in an order that exercises each answer; returns what it saw as JSON
+/// so the two transports can be compared.
+async fn exercise(client: &Client) -> serde_json::Value {
+    let mut seen = Vec::new();
+
+    let stats = client.stats().await.unwrap();
+    assert_eq!(stats.total, 0);
+    seen.push(json!(stats.total));
+
+    let first = client
+        .create_todo(&new_todo("write tests", &["dev"]))
+        .await
+        .unwrap();
+    assert_eq!(first.title, "write tests");
+    assert_eq!(first.priority, Priority::High);
+    assert!(!first.done);
+    assert_eq!(first.note, None);
+    let second = client
+        .create_todo(&NewTodo {
+            note: Some("with a note".into()),
+            ..new_todo("ship", &[])
+        })
+        .await
+        .unwrap();
+    assert_eq!(second.note.as_deref(), Some("with a note"));
+    seen.push(json!([first.id, second.id]));
+
+    match client.create_todo(&new_todo("   ", &[])).await {
+        Err(sailroute_client::ClientError::Status {
+            status: 422,
+            body: Some(ApiError::Invalid { message }),
+            ..
+        }) => {
+            assert!(message.contains("blank"));
+        }
+        other => panic!("expected a typed 422, got {other:?}"),
+    }
+
+    assert_eq!(client.get_todo(first.id).await.unwrap(), first);
+    match client.get_todo(999).await {
+        Err(sailroute_client::ClientError::Status {
+            status: 404,
+            body: Some(ApiError::NotFound { id: 999 }),
+            ..
+        }) => {}
+        other => panic!("expected a typed 404, got {other:?}"),
+    }
+
+    let all = client
+        .list_todos(&ListQuery {
+            done: None,
+            tag: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+    let tagged = client
+        .list_todos(&ListQuery {
+            done: None,
+            tag: Some("dev".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(tagged, vec![first.clone()]);
+
+    let updated = client
+        .update_todo(
+            first.id,
+            &TodoPatch {
+                title: Some("write more tests".into()),
+                done: Some(true),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(updated.done);
+    assert_eq!(updated.title, "write more tests");
+    let done = client
+        .list_todos(&ListQuery {
+            done: Some(true),
+            tag: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(done, vec![updated.clone()]);
+
+    client.delete_todo(second.id).await.unwrap();
+    assert_eq!(
+        client.get_todo(second.id).await.unwrap_err().status(),
+        Some(404)
+    );
+    assert_eq!(
+        client.delete_todo(second.id).await.unwrap_err().status(),
+        Some(404)
+    );
+
+    let stats = client.stats().await.unwrap();
+    assert_eq!((stats.total, stats.done), (1, 1));
+    seen.push(
+        json!({ "updated": updated.title, "stats": [stats.total, stats.done, stats.by_priority] }),
+    );
+    json!(seen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_over_both_transports_gives_the_same_answers() {
+    let socket = Client::connect(&server().await).await.unwrap();
+    assert!(socket.raw().is_socket());
+    let over_socket = exercise(&socket).await;
+    let http = Client::http(&server().await);
+    let over_http = exercise(&http).await;
+    assert_eq!(over_socket, over_http);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hundred_concurrent_calls_on_one_socket_each_get_their_own_answer() {
+    let client = Client::connect(&server().await).await.unwrap();
+    let calls = (0..100).map(|i| {
+        let client = client.clone();
+        async move {
+            let title = format!("todo number {i}");
+            let todo = client.create_todo(&new_todo(&title, &[])).await.unwrap();
+            (title, todo)
+        }
+    });
+    let results = futures_util::future::join_all(calls).await;
+    let mut ids = BTreeSet::new();
+    for (title, todo) in &results {
+        assert_eq!(&todo.title, title, "an answer reached the wrong call");
+        ids.insert(todo.id);
+    }
+    assert_eq!(ids.len(), 100);
+    // And reads of those ids, concurrently, each match.
+    let reads = results.iter().map(|(_, todo)| {
+        let client = client.clone();
+        let expected = todo.clone();
+        async move { assert_eq!(client.get_todo(expected.id).await.unwrap(), expected) }
+    });
+    futures_util::future::join_all(reads).await;
+}
+
+#[tokio::test]
+async fn checked_in_js_client_is_up_to_date() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let result = sailroute_codegen::configure()
+        .scan(root.join("../todo/src"))
+        .js_client(root.join("js"))
+        .check(true)
+        .emit_rerun_if_changed(false)
+        .compile();
+    if let Err(e) = result {
+        panic!(
+            "{e}: run `cargo run -p sailroute-codegen -- --scan examples/todo/src --js examples/todo-client/js`"
+        );
+    }
+}

@@ -1,0 +1,44 @@
+//! A todo API: every route is declared with sailroute's route macros, so one router serves
+//! HTTP and Sails socket requests, and `examples/todo-client` generates typed clients for it
+//! from this source.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use axum::Router;
+use sailroute::routes;
+
+mod api;
+
+pub use api::*;
+
+/// The in-memory store.
+#[derive(Clone, Default)]
+pub struct AppState {
+    inner: Arc<Mutex<Store>>,
+}
+
+#[derive(Default)]
+struct Store {
+    next_id: u64,
+    todos: BTreeMap<u64, Todo>,
+}
+
+impl AppState {
+    fn with<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// The application: every route, with a fresh store.
+pub fn app() -> Router {
+    routes![
+        list_todos,
+        get_todo,
+        create_todo,
+        update_todo,
+        delete_todo,
+        stats
+    ]
+    .with_state(AppState::default())
+}
