@@ -29,10 +29,13 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 log "rust tests"
 cargo test --workspace --locked
 
-log "end-to-end suites (Node: sails.io.js, socket.io-client)"
+log "end-to-end suites (Node: sails.io.js, socket.io-client, the generated JS client)"
 cargo build --workspace --bins --locked
 (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
 (cd tests/node && SAILROUTE_PROFILE=debug npm test)
+
+log "TypeScript: generated declarations under --strict --exactOptionalPropertyTypes"
+(cd tests/node && npm run --silent typecheck)
 
 log "benchmark smoke run (a few seconds per scenario, Sails and raw socketioxide beside sailroute)"
 bash scripts/bench.sh --smoke

@@ -118,7 +118,8 @@ impl Builder {
         self
     }
 
-    /// Writes `index.js` and `index.d.ts` into this directory.
+    /// Writes `index.js`, `index.d.ts` and a `package.json` marking them as an ES module into
+    /// this directory.
     pub fn js_client(mut self, dir: impl AsRef<Path>) -> Self {
         self.js_client = Some(dir.as_ref().to_owned());
         self
@@ -178,6 +179,9 @@ impl Builder {
             let (js, dts) = emit::js::render(&api)?;
             outputs.insert(dir.join("index.js"), js);
             outputs.insert(dir.join("index.d.ts"), dts);
+            // Marks the directory as an ES module package, so Node and TypeScript (nodenext)
+            // read index.js as ESM wherever it is copied.
+            outputs.insert(dir.join("package.json"), emit::js::PACKAGE_JSON.to_owned());
         }
         let mut report = Report {
             inputs,

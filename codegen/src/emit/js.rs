@@ -68,6 +68,21 @@ struct ConstEnum {
     values: Vec<(String, String)>,
 }
 
+/// The `package.json` written beside `index.js`: an ES module with its types first.
+pub const PACKAGE_JSON: &str = r#"{
+  "type": "module",
+  "sideEffects": false,
+  "main": "./index.js",
+  "types": "./index.d.ts",
+  "exports": {
+    ".": {
+      "types": "./index.d.ts",
+      "default": "./index.js"
+    }
+  }
+}
+"#;
+
 /// Renders `index.js` and `index.d.ts` for `api`.
 pub fn render(api: &Api) -> Result<(String, String), Error> {
     super::check_reserved(api, RESERVED, "the JavaScript client")?;

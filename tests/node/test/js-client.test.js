@@ -1,0 +1,97 @@
+'use strict';
+// The generated JavaScript client (examples/todo-client/js) against the todo server, over
+// socket.io-client 4 and over fetch: every route, typed errors, the same answers either way.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+const { io } = require('socket.io-client');
+const { ROOT, startServer, waitFor } = require('./helpers');
+
+const MODULE = pathToFileURL(path.join(ROOT, 'examples', 'todo-client', 'js', 'index.js')).href;
+
+async function exercise(client, ClientError) {
+  const seen = [];
+  assert.deepEqual(await client.stats(), { total: 0, done: 0, by_priority: {} });
+
+  const first = await client.createTodo({ title: 'write tests', priority: 'high', tags: ['dev'] });
+  assert.equal(first.title, 'write tests');
+  assert.equal(first.priority, 'high');
+  assert.equal(first.done, false);
+  assert.ok(!('note' in first), 'skip_serializing_if leaves the key out');
+  const second = await client.createTodo({ title: 'ship', note: 'with a note' });
+  assert.equal(second.priority, 'normal', 'serde default applies');
+  assert.equal(second.note, 'with a note');
+  seen.push([first.id, second.id]);
+
+  await assert.rejects(client.createTodo({ title: '  ' }), (e) => {
+    assert.ok(e instanceof ClientError);
+    assert.equal(e.kind, 'status');
+    assert.equal(e.status, 422);
+    assert.equal(e.body.code, 'invalid');
+    assert.match(e.body.message, /blank/);
+    return true;
+  });
+  assert.deepEqual(await client.getTodo(first.id), first);
+  await assert.rejects(client.getTodo(999), (e) => e.status === 404 && e.body.code === 'not_found' && e.body.id === 999);
+
+  assert.equal((await client.listTodos()).length, 2);
+  assert.deepEqual(await client.listTodos({ tag: 'dev' }), [first]);
+  const updated = await client.updateTodo(first.id, { title: 'write more tests', done: true });
+  assert.equal(updated.done, true);
+  assert.deepEqual(await client.listTodos({ done: true }), [updated]);
+
+  assert.equal(await client.deleteTodo(second.id), undefined);
+  await assert.rejects(client.getTodo(second.id), (e) => e.status === 404);
+  const stats = await client.stats();
+  assert.deepEqual(stats, { total: 1, done: 1, by_priority: { high: 1 } });
+  seen.push(updated.title, stats);
+  return seen;
+}
+
+test('the generated JS client gives the same answers over socket.io and fetch', async () => {
+  const { createClient, ClientError, Priority } = await import(MODULE);
+  assert.deepEqual(Priority, { Low: 'low', Normal: 'normal', High: 'high' });
+  assert.ok(Object.isFrozen(Priority));
+
+  const overSocketServer = await startServer('todo');
+  const overHttpServer = await startServer('todo');
+  const socket = io(overSocketServer.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  try {
+    await waitFor(socket, 'connect');
+    const viaSocket = await exercise(createClient({ socket }), ClientError);
+    const viaFetch = await exercise(createClient({ baseUrl: overHttpServer.url }), ClientError);
+    assert.deepEqual(viaSocket, viaFetch);
+  } finally {
+    socket.close();
+    await overSocketServer.stop();
+    await overHttpServer.stop();
+  }
+});
+
+test('calls time out with a ClientError of kind "timeout", on both transports', async () => {
+  const { createClient, ClientError } = await import(MODULE);
+  // A socket that never answers, and a fetch that never resolves until aborted.
+  const silentSocket = { timeout: (ms) => ({ emitWithAck: () => new Promise((_, reject) => setTimeout(() => reject(new Error('operation has timed out')), ms)) }) };
+  const hangingFetch = (_url, init) => new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+  for (const client of [createClient({ socket: silentSocket, timeoutMs: 20 }), createClient({ fetch: hangingFetch, timeoutMs: 20 })]) {
+    await assert.rejects(client.stats(), (e) => e instanceof ClientError && e.kind === 'timeout' && e.status === 0);
+  }
+});
+
+test('100 concurrent calls on one socket each resolve to their own answer', async () => {
+  const { createClient } = await import(MODULE);
+  const server = await startServer('todo');
+  const socket = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  try {
+    await waitFor(socket, 'connect');
+    const client = createClient({ socket });
+    const created = await Promise.all(Array.from({ length: 100 }, (_, i) => client.createTodo({ title: `t${i}` })));
+    created.forEach((todo, i) => assert.equal(todo.title, `t${i}`));
+    assert.equal(new Set(created.map((t) => t.id)).size, 100);
+  } finally {
+    socket.close();
+    await server.stop();
+  }
+});
