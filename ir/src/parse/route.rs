@@ -2,7 +2,6 @@
 
 use proc_macro2::{Span, TokenStream};
 use syn::parse::{Parse, ParseStream};
-use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, ItemFn, LitStr, PathArguments, ReturnType, Type};
 
 use super::docs::docs_of;
@@ -85,7 +84,7 @@ pub fn handler(attr: &RouteAttr, func: &ItemFn, loc: SourceLoc) -> syn::Result<R
     }
 
     let mut path_extractor = PathExtractor::None;
-    let mut path_span: Option<Span> = None;
+    let mut path_ty: Option<&Type> = None;
     let mut query = None;
     let mut body = None;
     for input in &func.sig.inputs {
@@ -95,7 +94,7 @@ pub fn handler(attr: &RouteAttr, func: &ItemFn, loc: SourceLoc) -> syn::Result<R
         };
         let result = match name.as_str() {
             "Path" => type_ref(inner, &[]).map(|ty| {
-                path_span = Some(arg.ty.span());
+                path_ty = Some(&arg.ty);
                 path_extractor = match ty {
                     TypeRef::Tuple(items) => PathExtractor::Tuple(items),
                     TypeRef::Named { name, .. } => PathExtractor::Struct(name),
@@ -125,8 +124,8 @@ pub fn handler(attr: &RouteAttr, func: &ItemFn, loc: SourceLoc) -> syn::Result<R
             ),
         )),
         PathExtractor::None => {}
-        _ if params.is_empty() => errors.push(syn::Error::new(
-            path_span.unwrap_or_else(Span::call_site),
+        _ if params.is_empty() => errors.push(spanned(
+            path_ty,
             format!(
                 "this handler takes a `Path` extractor but `{}` has no parameters: remove the extractor or add `:name` to the path",
                 attr.path.sails()
@@ -136,8 +135,8 @@ pub fn handler(attr: &RouteAttr, func: &ItemFn, loc: SourceLoc) -> syn::Result<R
             name: params[0].to_owned(),
             ty: ty.clone(),
         }),
-        PathExtractor::Single(_) => errors.push(syn::Error::new(
-            path_span.unwrap_or_else(Span::call_site),
+        PathExtractor::Single(_) => errors.push(spanned(
+            path_ty,
             format!(
                 "the path has {} parameters ({}) but `Path<T>` here takes one value: use a tuple with one type per parameter, like `Path<({})>`",
                 params.len(),
@@ -151,8 +150,8 @@ pub fn handler(attr: &RouteAttr, func: &ItemFn, loc: SourceLoc) -> syn::Result<R
                 ty: ty.clone(),
             }));
         }
-        PathExtractor::Tuple(types) => errors.push(syn::Error::new(
-            path_span.unwrap_or_else(Span::call_site),
+        PathExtractor::Tuple(types) => errors.push(spanned(
+            path_ty,
             format!(
                 "the path has {} parameter{} ({}) but this `Path` tuple has {} element{}: give one type per parameter, in path order",
                 params.len(),
@@ -191,6 +190,14 @@ pub fn handler(attr: &RouteAttr, func: &ItemFn, loc: SourceLoc) -> syn::Result<R
         error,
         loc,
     })
+}
+
+/// An error covering the whole of `ty` (first to last token), or the call site.
+fn spanned(ty: Option<&Type>, message: String) -> syn::Error {
+    match ty {
+        Some(ty) => syn::Error::new_spanned(ty, message),
+        None => syn::Error::new(Span::call_site(), message),
+    }
 }
 
 fn list(params: &[&str]) -> String {

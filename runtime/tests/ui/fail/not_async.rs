@@ -1,0 +1,8 @@
+use sailroute::get;
+
+#[get("/hello")]
+fn hello() -> &'static str {
+    "hello"
+}
+
+fn main() {}
