@@ -274,6 +274,9 @@ pub enum TypeRef {
     Uuid,
     /// `Option<T>`
     Option(Box<TypeRef>),
+    /// `Box<T>`, `Arc<T>`, `Rc<T>`: the value itself on the wire, a box in a Rust client (so
+    /// recursive types stay sized).
+    Boxed(Box<TypeRef>),
     /// `Vec<T>`, `VecDeque<T>`, `HashSet<T>`, `BTreeSet<T>`, `[T; N]`, `&[T]`
     List(Box<TypeRef>),
     /// `HashMap<K, V>` / `BTreeMap<K, V>` with string-like keys: a JSON object.
@@ -295,7 +298,10 @@ impl TypeRef {
     /// Calls `visit` with the name of every scanned type this refers to.
     pub fn named(&self, visit: &mut impl FnMut(&str)) {
         match self {
-            TypeRef::Option(inner) | TypeRef::List(inner) | TypeRef::Map(inner) => {
+            TypeRef::Option(inner)
+            | TypeRef::Boxed(inner)
+            | TypeRef::List(inner)
+            | TypeRef::Map(inner) => {
                 inner.named(visit);
             }
             TypeRef::Tuple(items) => items.iter().for_each(|t| t.named(visit)),
@@ -438,8 +444,10 @@ pub struct Field {
     pub docs: Docs,
     /// `#[serde(flatten)]`: the value's own keys are merged into the parent object.
     pub flatten: bool,
-    /// Serde may leave the key out when writing (`skip_serializing_if`).
+    /// Serde may leave the key out when writing (`skip_serializing_if`, `skip_serializing`).
     pub may_skip: bool,
+    /// The `skip_serializing_if` predicate as written (`Option::is_none`, `Vec::is_empty`).
+    pub skip_if: Option<String>,
     /// Serde accepts the key missing when reading (`default`, or an `Option`).
     pub has_default: bool,
 }

@@ -20,6 +20,17 @@ pub fn resolve(scanned: Vec<Scanned>) -> Result<Api, Errors> {
             defs.entry(def.name.clone()).or_default().push(def);
         }
     }
+    if !defs.contains_key("Value") {
+        // `use serde_json::Value;` is the usual reason for a bare `Value`.
+        for route in &mut routes {
+            for r in route_refs_mut(route) {
+                bare_value_is_json(r);
+            }
+        }
+        for def in defs.values_mut().flatten() {
+            shape_refs_mut(&mut def.shape, &mut bare_value_is_json);
+        }
+    }
     let mut resolver = Resolver {
         defs,
         used: BTreeMap::new(),
@@ -189,6 +200,63 @@ fn route_refs(route: &Route) -> impl Iterator<Item = &TypeRef> {
         .chain(route.error.iter())
 }
 
+fn bare_value_is_json(r: &mut TypeRef) {
+    match r {
+        TypeRef::Named { name, args } if name == "Value" && args.is_empty() => *r = TypeRef::Json,
+        TypeRef::Named { args, .. } => args.iter_mut().for_each(bare_value_is_json),
+        TypeRef::Option(inner)
+        | TypeRef::Boxed(inner)
+        | TypeRef::List(inner)
+        | TypeRef::Map(inner) => {
+            bare_value_is_json(inner);
+        }
+        TypeRef::Tuple(items) => items.iter_mut().for_each(bare_value_is_json),
+        _ => {}
+    }
+}
+
+fn route_refs_mut(route: &mut Route) -> impl Iterator<Item = &mut TypeRef> {
+    let response = match &mut route.response {
+        Response::Json(t) => Some(t),
+        Response::Empty => None,
+    };
+    let extractor: Vec<&mut TypeRef> = match &mut route.path_extractor {
+        PathExtractor::Single(t) => vec![t],
+        PathExtractor::Tuple(items) => items.iter_mut().collect(),
+        _ => Vec::new(),
+    };
+    route
+        .path_params
+        .iter_mut()
+        .map(|p| &mut p.ty)
+        .chain(extractor)
+        .chain(route.query.iter_mut())
+        .chain(route.body.iter_mut())
+        .chain(response)
+        .chain(route.error.iter_mut())
+}
+
+fn shape_refs_mut(shape: &mut Shape, visit: &mut impl FnMut(&mut TypeRef)) {
+    match shape {
+        Shape::Struct(fields) => fields.iter_mut().for_each(|f| visit(&mut f.ty)),
+        Shape::Tuple(items) => items.iter_mut().for_each(&mut *visit),
+        Shape::Newtype(t) => visit(t),
+        Shape::Unit => {}
+        Shape::Enum { variants, .. } => {
+            for v in variants {
+                match &mut v.shape {
+                    VariantShape::Unit => {}
+                    VariantShape::Newtype(t) => visit(t),
+                    VariantShape::Tuple(items) => items.iter_mut().for_each(&mut *visit),
+                    VariantShape::Struct(fields) => {
+                        fields.iter_mut().for_each(|f| visit(&mut f.ty))
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Calls `visit` with every type reference in a shape.
 pub(crate) fn shape_refs(shape: &Shape, visit: &mut impl FnMut(&TypeRef)) {
     match shape {
@@ -231,9 +299,10 @@ fn check_arity(
             }
             args.iter().for_each(|a| check_arity(a, types, loc, errors));
         }
-        TypeRef::Option(inner) | TypeRef::List(inner) | TypeRef::Map(inner) => {
-            check_arity(inner, types, loc, errors)
-        }
+        TypeRef::Option(inner)
+        | TypeRef::Boxed(inner)
+        | TypeRef::List(inner)
+        | TypeRef::Map(inner) => check_arity(inner, types, loc, errors),
         TypeRef::Tuple(items) => items
             .iter()
             .for_each(|t| check_arity(t, types, loc, errors)),

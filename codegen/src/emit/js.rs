@@ -166,9 +166,10 @@ const INT_NOTE: &str = "64-bit integer: JavaScript numbers hold it exactly only 
 fn mentions_wide_int(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Int(kind) => kind.exceeds_js(),
-        TypeRef::Option(inner) | TypeRef::List(inner) | TypeRef::Map(inner) => {
-            mentions_wide_int(inner)
-        }
+        TypeRef::Option(inner)
+        | TypeRef::Boxed(inner)
+        | TypeRef::List(inner)
+        | TypeRef::Map(inner) => mentions_wide_int(inner),
         TypeRef::Tuple(items) => items.iter().any(mentions_wide_int),
         _ => false,
     }
@@ -185,6 +186,7 @@ fn ts(ty: &TypeRef) -> String {
         TypeRef::Unit => "null".to_owned(),
         TypeRef::Json => "unknown".to_owned(),
         TypeRef::Option(inner) => format!("{} | null", ts(inner)),
+        TypeRef::Boxed(inner) => ts(inner),
         TypeRef::List(inner) => format!("Array<{}>", ts(inner)),
         TypeRef::Map(inner) => format!("Record<string, {}>", ts(inner)),
         TypeRef::Tuple(items) => {
@@ -246,7 +248,9 @@ fn object_with_flatten(fields: &[Field]) -> (Vec<TsField>, Vec<String>) {
         .iter()
         .filter(|f| f.flatten)
         .map(|f| match &f.ty {
-            TypeRef::Map(inner) => format!("Record<string, {}>", ts(inner)),
+            // An index signature constrains every key, the named ones too: the extra keys
+            // can only be typed `unknown` beside them.
+            TypeRef::Map(_) => "Record<string, unknown>".to_owned(),
             TypeRef::Option(inner) => format!("Partial<{}>", ts(inner)),
             other => ts(other),
         })

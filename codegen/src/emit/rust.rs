@@ -169,6 +169,7 @@ fn rust_ty(ty: &TypeRef, options: &RustOptions) -> String {
         TypeRef::Date => mapped("Date", "String"),
         TypeRef::Uuid => mapped("Uuid", "String"),
         TypeRef::Option(inner) => format!("Option<{}>", rust_ty(inner, options)),
+        TypeRef::Boxed(inner) => format!("Box<{}>", rust_ty(inner, options)),
         TypeRef::List(inner) => format!("Vec<{}>", rust_ty(inner, options)),
         TypeRef::Map(inner) => format!(
             "::std::collections::BTreeMap<String, {}>",
@@ -208,6 +209,7 @@ fn has_default_impl(ty: &TypeRef) -> bool {
         | TypeRef::Date
         | TypeRef::Uuid => false,
         TypeRef::Tuple(items) => items.iter().all(has_default_impl),
+        TypeRef::Boxed(inner) => has_default_impl(inner),
         _ => true,
     }
 }
@@ -222,20 +224,31 @@ fn field_view(field: &Field, options: &RustOptions) -> FieldView {
     if field.flatten {
         attrs.push("#[serde(flatten)]".to_owned());
     } else if field.may_skip {
+        // The client writes the key exactly when the server would: the same predicate for
+        // the standard ones, and always otherwise (a custom predicate cannot be called here).
+        let emptiness = field
+            .skip_if
+            .as_deref()
+            .is_some_and(|p| p.ends_with("is_empty"));
         match &field.ty {
             TypeRef::Option(_) => {
-                attrs.push(
-                    "#[serde(default, skip_serializing_if = \"Option::is_none\")]".to_owned(),
-                );
+                attrs.push("#[serde(default, skip_serializing_if = \"Option::is_none\")]".to_owned());
+            }
+            TypeRef::List(_) if emptiness => {
+                attrs.push("#[serde(default, skip_serializing_if = \"Vec::is_empty\")]".to_owned());
+            }
+            TypeRef::Map(_) if emptiness => attrs.push(
+                "#[serde(default, skip_serializing_if = \"::std::collections::BTreeMap::is_empty\")]".to_owned(),
+            ),
+            TypeRef::String if emptiness => {
+                attrs.push("#[serde(default, skip_serializing_if = \"String::is_empty\")]".to_owned());
             }
             // The server may leave the key out: a type with a default takes it, any other is
             // made optional so that decoding cannot fail.
             t if has_default_impl(t) => attrs.push("#[serde(default)]".to_owned()),
             _ => {
                 ty = format!("Option<{ty}>");
-                attrs.push(
-                    "#[serde(default, skip_serializing_if = \"Option::is_none\")]".to_owned(),
-                );
+                attrs.push("#[serde(default, skip_serializing_if = \"Option::is_none\")]".to_owned());
             }
         }
     }

@@ -105,7 +105,7 @@ fn path_type(ty: &Type, path: &syn::Path, generics: &[String]) -> syn::Result<Ty
             Some(inner) => type_ref(inner, generics)?,
             None => TypeRef::String,
         },
-        "Box" | "Arc" | "Rc" => arg(0)?,
+        "Box" | "Arc" | "Rc" => TypeRef::Boxed(Box::new(arg(0)?)),
         "Option" => TypeRef::Option(Box::new(arg(0)?)),
         "Vec" | "VecDeque" | "LinkedList" | "HashSet" | "BTreeSet" | "IndexSet" => {
             TypeRef::List(Box::new(arg(0)?))
@@ -124,7 +124,9 @@ fn path_type(ty: &Type, path: &syn::Path, generics: &[String]) -> syn::Result<Ty
             TypeRef::Map(Box::new(arg(1)?))
         }
         "Map" if in_serde_json => TypeRef::Map(Box::new(TypeRef::Json)),
-        "Value" => TypeRef::Json,
+        // A bare `Value` is resolved later: `serde_json::Value` unless a scanned type is
+        // named `Value`.
+        "Value" if in_serde_json => TypeRef::Json,
         "DateTime" | "NaiveDateTime" => TypeRef::DateTime,
         "NaiveDate" => TypeRef::Date,
         "Uuid" => TypeRef::Uuid,
@@ -279,6 +281,14 @@ fn named_fields(fields: &[SerdeField<'_>], generics: &[String]) -> syn::Result<V
             json_name: field.attrs.name().serialize_name().to_owned(),
             has_default: !field.attrs.default().is_none() || matches!(ty, TypeRef::Option(_)),
             may_skip: field.attrs.skip_serializing_if().is_some() || field.attrs.skip_serializing(),
+            skip_if: field.attrs.skip_serializing_if().map(|p| {
+                p.path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect::<Vec<_>>()
+                    .join("::")
+            }),
             flatten: field.attrs.flatten(),
             docs: docs_of(&field.original.attrs),
             ty,
