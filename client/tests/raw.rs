@@ -32,7 +32,10 @@ async fn start(started: Arc<AtomicUsize>) -> String {
             }),
         )
         .route("/text", get(|| async { "plain" }))
-        .route("/missing-json", get(|| async { (axum::http::StatusCode::BAD_REQUEST, "not json") }))
+        .route(
+            "/missing-json",
+            get(|| async { (axum::http::StatusCode::BAD_REQUEST, "not json") }),
+        )
         .route(
             "/push",
             post(|socket: Socket, Json(body): Json<Value>| async move {
@@ -55,25 +58,46 @@ async fn timeouts_and_error_kinds() {
     let url = start(Arc::default()).await;
     for client in clients(&url).await {
         let client = client.with_timeout(Duration::from_millis(200));
-        let slow: Result<Value, ClientError<Value>> =
-            client.call("GET", "/slow".into(), Some(&json!({ "ms": 5000 })), None::<&()>).await;
+        let slow: Result<Value, ClientError<Value>> = client
+            .call(
+                "GET",
+                "/slow".into(),
+                Some(&json!({ "ms": 5000 })),
+                None::<&()>,
+            )
+            .await;
         assert!(matches!(slow, Err(ClientError::Timeout(_))), "{slow:?}");
 
-        let ok: Value = client.call::<_, Value, _, ()>("GET", "/slow".into(), Some(&json!({ "ms": 1 })), None).await.unwrap();
+        let ok: Value = client
+            .call::<_, Value, _, ()>("GET", "/slow".into(), Some(&json!({ "ms": 1 })), None)
+            .await
+            .unwrap();
         assert_eq!(ok, json!({ "slept": 1 }));
 
         // A body that is not the declared type is a decode error, not a panic.
-        let decode: Result<Vec<u8>, ClientError<Value>> = client.call("GET", "/text".into(), None::<&()>, None::<&()>).await;
-        assert!(matches!(decode, Err(ClientError::Decode { status: 200, .. })), "{decode:?}");
+        let decode: Result<Vec<u8>, ClientError<Value>> = client
+            .call("GET", "/text".into(), None::<&()>, None::<&()>)
+            .await;
+        assert!(
+            matches!(decode, Err(ClientError::Decode { status: 200, .. })),
+            "{decode:?}"
+        );
 
         // An error status with a body that is not the error type keeps the raw body.
-        let status: Result<Value, ClientError<Vec<u8>>> =
-            client.call("GET", "/missing-json".into(), None::<&()>, None::<&()>).await;
+        let status: Result<Value, ClientError<Vec<u8>>> = client
+            .call("GET", "/missing-json".into(), None::<&()>, None::<&()>)
+            .await;
         match status {
-            Err(ClientError::Status { status: 400, body: None, raw }) => assert_eq!(raw, json!("not json")),
+            Err(ClientError::Status {
+                status: 400,
+                body: None,
+                raw,
+            }) => assert_eq!(raw, json!("not json")),
             other => panic!("{other:?}"),
         }
-        let missing: Result<Value, ClientError<Value>> = client.call("GET", "/nope".into(), None::<&()>, None::<&()>).await;
+        let missing: Result<Value, ClientError<Value>> = client
+            .call("GET", "/nope".into(), None::<&()>, None::<&()>)
+            .await;
         assert_eq!(missing.unwrap_err().status(), Some(404));
     }
 }
@@ -92,7 +116,10 @@ async fn a_dropped_call_is_cancelled_and_the_connection_keeps_working() {
             () = async { while started.load(Ordering::SeqCst) == 0 { tokio::task::yield_now().await } } => {}
         }
     }
-    let next: Value = client.call::<_, Value, _, ()>("GET", "/slow".into(), Some(&json!({ "ms": 2 })), None).await.unwrap();
+    let next: Value = client
+        .call::<_, Value, _, ()>("GET", "/slow".into(), Some(&json!({ "ms": 2 })), None)
+        .await
+        .unwrap();
     assert_eq!(next, json!({ "slept": 2 }));
 }
 
@@ -108,18 +135,32 @@ async fn events_state_and_disconnect() {
     client.on("pushed", move |value: Value| {
         tx.send(value).ok();
     });
-    client.call::<Value, Value, (), _>("POST", "/push".into(), None, Some(&json!({ "n": 1 }))).await.unwrap();
+    client
+        .call::<Value, Value, (), _>("POST", "/push".into(), None, Some(&json!({ "n": 1 })))
+        .await
+        .unwrap();
     assert_eq!(rx.recv().await.unwrap(), json!({ "n": 1 }));
 
     client.disconnect().await;
-    state.wait_for(|s| *s == ConnectionState::Disconnected).await.unwrap();
-    let after: Result<Value, ClientError<Value>> = client.call("GET", "/text".into(), None::<&()>, None::<&()>).await;
+    state
+        .wait_for(|s| *s == ConnectionState::Disconnected)
+        .await
+        .unwrap();
+    let after: Result<Value, ClientError<Value>> = client
+        .call("GET", "/text".into(), None::<&()>, None::<&()>)
+        .await;
     assert!(matches!(after, Err(ClientError::Transport(_))), "{after:?}");
 }
 
 #[tokio::test]
 async fn connect_errors_are_typed() {
-    assert!(matches!(RawClient::connect("not a url").await, Err(ConnectError::InvalidUrl { .. })));
+    assert!(matches!(
+        RawClient::connect("not a url").await,
+        Err(ConnectError::InvalidUrl { .. })
+    ));
     // Nothing listens on port 9 of loopback.
-    assert!(matches!(RawClient::connect("http://127.0.0.1:9").await, Err(ConnectError::Engine { .. })));
+    assert!(matches!(
+        RawClient::connect("http://127.0.0.1:9").await,
+        Err(ConnectError::Engine { .. })
+    ));
 }

@@ -9,49 +9,38 @@ use axum::extract::{Path, Query, Request};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::get;
 use axum::{Json, Router};
-use sailroute::{Socket, Sockets};
+use sailroute::{Socket, Sockets, routes};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// The routes, with the auth middleware over all of them.
 pub fn app() -> Router {
-    Router::new()
-        .route("/hello", get(hello))
-        .route("/echo", post(echo))
-        .route("/subscribe/{room}", put(subscribe))
-        .route("/leave/{room}", post(leave))
-        .route("/broadcast/{room}", post(broadcast))
-        .route("/blast", post(blast))
-        .route(
-            "/inspect",
-            get(inspect)
-                .post(inspect)
-                .put(inspect)
-                .patch(inspect)
-                .delete(inspect),
-        )
-        .route(
-            "/inspect/{*rest}",
-            get(inspect)
-                .post(inspect)
-                .put(inspect)
-                .patch(inspect)
-                .delete(inspect),
-        )
-        .route("/users/{id}", get(user))
-        .route("/status/{code}", get(status))
-        .route("/text", get(|| async { "hello" }))
-        .route("/empty", get(|| async { StatusCode::NO_CONTENT }))
-        .route("/redirect", get(redirect))
-        .route("/headers", get(headers))
-        .route("/panic", get(panic))
-        .route("/slow", get(slow))
-        .route("/protected", get(|| async { Json(json!({ "ok": true })) }))
-        .route("/cookie", get(cookie))
-        .fallback(|| async { (StatusCode::NOT_FOUND, "Not Found") })
-        .layer(middleware::from_fn(require_auth))
+    // Every route that has one method and path is declared with the route macros; /inspect
+    // answers five methods on two paths from one handler, so it is routed by hand.
+    routes![
+        hello, echo, subscribe, leave, broadcast, blast, user, status, text, empty, redirect,
+        headers, panic, slow, protected, cookie
+    ]
+    .route(
+        "/inspect",
+        get(inspect)
+            .post(inspect)
+            .put(inspect)
+            .patch(inspect)
+            .delete(inspect),
+    )
+    .route(
+        "/inspect/{*rest}",
+        get(inspect)
+            .post(inspect)
+            .put(inspect)
+            .patch(inspect)
+            .delete(inspect),
+    )
+    .fallback(|| async { (StatusCode::NOT_FOUND, "Not Found") })
+    .layer(middleware::from_fn(require_auth))
 }
 
 fn error(status: StatusCode, message: impl Into<String>) -> Response {
@@ -72,14 +61,17 @@ async fn require_auth(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+#[sailroute::get("/hello")]
 async fn hello() -> Json<Value> {
     Json(json!({ "hello": "world" }))
 }
 
+#[sailroute::post("/echo")]
 async fn echo(Json(body): Json<Value>) -> Json<Value> {
     Json(body)
 }
 
+#[sailroute::put("/subscribe/:room")]
 async fn subscribe(socket: Socket, Path(room): Path<String>) -> Response {
     match socket.join(room.as_str()).await {
         Ok(()) => Json(json!({ "joined": room })).into_response(),
@@ -87,6 +79,7 @@ async fn subscribe(socket: Socket, Path(room): Path<String>) -> Response {
     }
 }
 
+#[sailroute::post("/leave/:room")]
 async fn leave(socket: Option<Socket>, Path(room): Path<String>) -> Response {
     if let Some(socket) = socket
         && let Err(e) = socket.leave(room.as_str()).await
@@ -96,6 +89,7 @@ async fn leave(socket: Option<Socket>, Path(room): Path<String>) -> Response {
     Json(json!({ "left": room })).into_response()
 }
 
+#[sailroute::post("/broadcast/:room")]
 async fn broadcast(
     sockets: Sockets,
     socket: Option<Socket>,
@@ -119,6 +113,7 @@ struct Blast {
     data: Value,
 }
 
+#[sailroute::post("/blast")]
 async fn blast(sockets: Sockets, socket: Option<Socket>, Json(blast): Json<Blast>) -> Response {
     let omit = socket.map(|s| s.id());
     match sockets
@@ -177,6 +172,7 @@ async fn inspect(
     }))
 }
 
+#[sailroute::get("/users/:id")]
 async fn user(id: Result<Path<u64>, axum::extract::rejection::PathRejection>) -> Response {
     match id {
         Ok(Path(id)) => Json(json!({ "id": id })).into_response(),
@@ -184,6 +180,7 @@ async fn user(id: Result<Path<u64>, axum::extract::rejection::PathRejection>) ->
     }
 }
 
+#[sailroute::get("/status/:code")]
 async fn status(Path(code): Path<String>) -> Response {
     match code
         .parse::<u16>()
@@ -200,10 +197,12 @@ async fn status(Path(code): Path<String>) -> Response {
     }
 }
 
+#[sailroute::get("/redirect")]
 async fn redirect() -> Response {
     (StatusCode::FOUND, [(header::LOCATION, "/hello")]).into_response()
 }
 
+#[sailroute::get("/headers")]
 async fn headers() -> Response {
     (
         [
@@ -215,6 +214,7 @@ async fn headers() -> Response {
         .into_response()
 }
 
+#[sailroute::get("/panic")]
 async fn panic() -> Json<Value> {
     panic!("this handler panics on purpose");
 }
@@ -224,6 +224,7 @@ struct Slow {
     ms: u64,
 }
 
+#[sailroute::get("/slow")]
 async fn slow(query: Result<Query<Slow>, axum::extract::rejection::QueryRejection>) -> Response {
     match query {
         Ok(Query(Slow { ms })) if ms <= 10_000 => {
@@ -238,9 +239,26 @@ async fn slow(query: Result<Query<Slow>, axum::extract::rejection::QueryRejectio
     }
 }
 
+#[sailroute::get("/cookie")]
 async fn cookie(headers: HeaderMap) -> Json<Value> {
     let cookie = headers
         .get(header::COOKIE)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     Json(json!({ "cookie": cookie }))
+}
+
+#[sailroute::get("/text")]
+async fn text() -> &'static str {
+    "hello"
+}
+
+#[sailroute::get("/empty")]
+async fn empty() -> StatusCode {
+    StatusCode::NO_CONTENT
+}
+
+/// Guarded by [`require_auth`], not by anything in here.
+#[sailroute::get("/protected")]
+async fn protected() -> Json<Value> {
+    Json(json!({ "ok": true }))
 }

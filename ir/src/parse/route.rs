@@ -219,7 +219,11 @@ pub(crate) fn combine(errors: Vec<syn::Error>) -> Option<syn::Error> {
 /// `Path<T>`, `Query<T>`, `Json<T>` (by last segment, so `axum::Json` works too): the
 /// extractor's name and `T`.
 fn extractor(ty: &Type) -> Option<(String, &Type)> {
-    let segment = last_segment(ty)?;
+    let mut segment = last_segment(ty)?;
+    // `Result<Path<T>, PathRejection>` and `Option<Query<T>>` still extract `T`.
+    if segment.ident == "Result" || segment.ident == "Option" {
+        segment = last_segment(single_type_arg(&segment.arguments)?)?;
+    }
     let name = segment.ident.to_string();
     if !matches!(name.as_str(), "Path" | "Query" | "Json") {
         return None;
