@@ -23,6 +23,9 @@ use serde_json::Value;
 
 pub use error::{ClientError, ConnectError};
 pub use socket::ConnectionState;
+
+/// Watches a socket client's [`ConnectionState`].
+pub type StateWatch = tokio::sync::watch::Receiver<ConnectionState>;
 /// Re-exported for generated code, so client crates need no serde dependency of their own.
 pub use {serde, serde_json};
 
@@ -147,7 +150,7 @@ impl RawClient {
     }
 
     /// Watches the connection state (sockets only).
-    pub fn state(&self) -> Option<tokio::sync::watch::Receiver<ConnectionState>> {
+    pub fn state(&self) -> Option<StateWatch> {
         match &self.transport {
             Transport::Socket(socket) => Some(socket.state()),
             Transport::Http(_) => None,
@@ -176,6 +179,22 @@ impl RawClient {
         }
     }
 
+    /// Forgets the subscribing calls that would be re-issued after a reconnect.
+    pub fn forget_subscriptions(&self) {
+        if let Transport::Socket(socket) = &self.transport {
+            socket.forget_subscriptions();
+        }
+    }
+
+    /// Drops the underlying connection as a network failure would; the client reconnects
+    /// by itself and re-issues its subscribing calls. For tests of reconnection.
+    #[doc(hidden)]
+    pub async fn simulate_connection_loss(&self) {
+        if let Transport::Socket(socket) = &self.transport {
+            socket.drop_connection().await;
+        }
+    }
+
     /// Closes a socket connection (calls in flight fail). Nothing to do over HTTP.
     pub async fn disconnect(&self) {
         if let Transport::Socket(socket) = &self.transport {
@@ -198,12 +217,45 @@ impl RawClient {
         Q: Serialize + ?Sized,
         B: Serialize + ?Sized,
     {
-        let (status, value) = self.exchange(method, path, query, body).await?;
-        serde_json::from_value(value.clone()).map_err(|e| ClientError::Decode {
-            status,
-            message: e.to_string(),
-            raw: value,
-        })
+        let (status, value) = self.exchange(method, path, query, body, false).await?;
+        decode(status, value)
+    }
+
+    /// [`call`](Self::call) for a route that subscribes the socket to events: after a
+    /// reconnect the call is re-issued, so the new socket is subscribed again.
+    pub async fn call_subscribing<T, E, Q, B>(
+        &self,
+        method: &'static str,
+        path: String,
+        query: Option<&Q>,
+        body: Option<&B>,
+    ) -> Result<T, ClientError<E>>
+    where
+        T: DeserializeOwned,
+        E: DeserializeOwned,
+        Q: Serialize + ?Sized,
+        B: Serialize + ?Sized,
+    {
+        let (status, value) = self.exchange(method, path, query, body, true).await?;
+        decode(status, value)
+    }
+
+    /// [`call_empty`](Self::call_empty) for a subscribing route.
+    pub async fn call_empty_subscribing<E, Q, B>(
+        &self,
+        method: &'static str,
+        path: String,
+        query: Option<&Q>,
+        body: Option<&B>,
+    ) -> Result<(), ClientError<E>>
+    where
+        E: DeserializeOwned,
+        Q: Serialize + ?Sized,
+        B: Serialize + ?Sized,
+    {
+        self.exchange(method, path, query, body, true)
+            .await
+            .map(|_| ())
     }
 
     /// [`call`](Self::call) for routes whose success carries no body the client reads.
@@ -219,7 +271,9 @@ impl RawClient {
         Q: Serialize + ?Sized,
         B: Serialize + ?Sized,
     {
-        self.exchange(method, path, query, body).await.map(|_| ())
+        self.exchange(method, path, query, body, false)
+            .await
+            .map(|_| ())
     }
 
     /// Sends the call and returns a success's status and body; non-success statuses become
@@ -230,6 +284,7 @@ impl RawClient {
         mut url: String,
         query: Option<&Q>,
         body: Option<&B>,
+        subscribe: bool,
     ) -> Result<(u16, Value), ClientError<E>>
     where
         E: DeserializeOwned,
@@ -267,7 +322,7 @@ impl RawClient {
                         "data": body.clone().unwrap_or_else(|| Value::Object(Default::default())),
                         "headers": headers,
                     });
-                    let jwr = socket.request(&lower, &payload).await?;
+                    let jwr = socket.request(&lower, &payload, subscribe).await?;
                     let status = jwr
                         .get("statusCode")
                         .and_then(Value::as_u64)
@@ -291,6 +346,72 @@ impl RawClient {
             })
         }
     }
+}
+
+/// Decodes a success body as the route's type.
+fn decode<T: DeserializeOwned, E>(status: u16, value: Value) -> Result<T, ClientError<E>> {
+    serde_json::from_value(value.clone()).map_err(|e| ClientError::Decode {
+        status,
+        message: e.to_string(),
+        raw: value,
+    })
+}
+
+/// A resourceful pub-sub message (the identity's event), as Sails writes it: `T` is the
+/// record type, `Id` its primary key.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "verb")]
+pub enum ResourceMessage<T, Id> {
+    /// A record was created (sent to watchers of the class room).
+    #[serde(rename = "created")]
+    Created {
+        /// The new record.
+        data: T,
+        /// Its primary key.
+        id: Id,
+    },
+    /// A record changed.
+    #[serde(rename = "updated")]
+    Updated {
+        /// The changed values (any subset of the record).
+        data: Value,
+        /// The primary key.
+        id: Id,
+        /// The record before the change, when the server sent it.
+        previous: Option<T>,
+    },
+    /// A record was deleted; its subscribers are unsubscribed.
+    #[serde(rename = "destroyed")]
+    Destroyed {
+        /// The primary key.
+        id: Id,
+        /// The record as it was, when the server sent it.
+        previous: Option<T>,
+    },
+    /// A child record joined one of the record's collections.
+    #[serde(rename = "addedTo")]
+    AddedTo {
+        /// The parent's primary key.
+        id: Id,
+        /// The collection.
+        attribute: String,
+        /// The child's primary key.
+        #[serde(rename = "addedId")]
+        added_id: Value,
+        /// The child, when the server sent it.
+        added: Option<Value>,
+    },
+    /// A child record left one of the record's collections.
+    #[serde(rename = "removedFrom")]
+    RemovedFrom {
+        /// The parent's primary key.
+        id: Id,
+        /// The collection.
+        attribute: String,
+        /// The child's primary key.
+        #[serde(rename = "removedId")]
+        removed_id: Value,
+    },
 }
 
 /// Encodes one path parameter: its JSON string or number, percent-encoded as a segment.

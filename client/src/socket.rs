@@ -6,10 +6,14 @@
 //! the first answer while the second is dropped), and an ack that times out is never
 //! reported. Here ack ids come from a per-connection counter, so no two calls in flight ever
 //! share one; a call that times out or is dropped removes its entry at once.
+//!
+//! A connection that drops is re-opened with backoff; calls made meanwhile wait for it (their
+//! timeout still runs), and subscribing calls are re-issued once it is back, since a
+//! reconnected socket has a new id and no rooms.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -26,24 +30,39 @@ use crate::error::ConnectError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConnectionState {
-    /// Opening the connection.
+    /// Opening the connection (first time).
     Connecting,
     /// Connected: calls go out at once.
     Connected,
-    /// The connection is gone; calls fail with a transport error.
-    Disconnected,
+    /// The connection dropped and is being re-opened; calls wait for it.
+    Reconnecting,
+    /// Closed by [`disconnect`](crate::RawClient::disconnect); calls fail.
+    Closed,
 }
 
 type Listener = Arc<dyn Fn(Value) + Send + Sync>;
 type Pending = oneshot::Sender<Value>;
+type Accepted = oneshot::Sender<Result<(), String>>;
+
+/// Backoff between reconnection attempts.
+const RECONNECT_MIN: Duration = Duration::from_millis(200);
+const RECONNECT_MAX: Duration = Duration::from_secs(5);
+/// How long a replayed subscription may take.
+const REPLAY_TIMEOUT: Duration = Duration::from_secs(10);
 
 struct Shared {
-    engine: EngineClient,
+    url: String,
+    headers: Vec<(String, String)>,
+    connect_timeout: Duration,
+    engine: Mutex<Option<EngineClient>>,
     pending: Mutex<HashMap<u64, Pending>>,
     next_id: AtomicU64,
     listeners: Mutex<HashMap<String, Vec<Listener>>>,
+    /// Subscribing calls to re-issue after a reconnect, by `method url body`.
+    subscriptions: Mutex<BTreeMap<String, (String, Value)>>,
     state: watch::Sender<ConnectionState>,
     sid: Mutex<Option<String>>,
+    closed: AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -77,89 +96,52 @@ impl SocketTransport {
         headers: &[(String, String)],
         timeout: Duration,
     ) -> Result<Self, ConnectError> {
-        let mut engine_url = url::Url::parse(url).map_err(|e| ConnectError::InvalidUrl {
+        let parsed = url::Url::parse(url).map_err(|e| ConnectError::InvalidUrl {
             url: url.to_owned(),
             message: e.to_string(),
         })?;
-        if !matches!(engine_url.scheme(), "http" | "https" | "ws" | "wss") {
+        if !matches!(parsed.scheme(), "http" | "https" | "ws" | "wss") {
             return Err(ConnectError::InvalidUrl {
                 url: url.to_owned(),
                 message: "expected http:// or https://".to_owned(),
             });
         }
-        engine_url.set_path("/socket.io/");
-        let mut builder = EngineBuilder::new(engine_url);
-        if !headers.is_empty() {
-            let mut map = EngineHeaders::default();
-            for (name, value) in headers {
-                map.insert(name.clone(), value.clone());
-            }
-            builder = builder.headers(map);
-        }
-        let engine_error = |e: rust_engineio::Error| ConnectError::Engine {
-            url: url.to_owned(),
-            message: e.to_string(),
-        };
-        let engine = tokio::time::timeout(timeout, builder.build_websocket())
-            .await
-            .map_err(|_| ConnectError::Timeout(timeout))?
-            .map_err(engine_error)?;
-        engine.connect().await.map_err(engine_error)?;
-
         let (state, _) = watch::channel(ConnectionState::Connecting);
         let shared = Arc::new(Shared {
-            engine: engine.clone(),
+            url: url.to_owned(),
+            headers: headers.to_vec(),
+            connect_timeout: timeout,
+            engine: Mutex::new(None),
             pending: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(0),
             listeners: Mutex::new(HashMap::new()),
+            subscriptions: Mutex::new(BTreeMap::new()),
             state,
             sid: Mutex::new(None),
+            closed: AtomicBool::new(false),
         });
-        let (accepted_tx, accepted_rx) = oneshot::channel();
-        tokio::spawn(read_loop(engine, Arc::downgrade(&shared), accepted_tx));
-        shared
-            .engine
-            .emit(Packet::new(PacketId::Message, Bytes::from_static(b"0")))
-            .await
-            .map_err(engine_error)?;
-        match tokio::time::timeout(timeout, accepted_rx).await {
-            Ok(Ok(Ok(()))) => Ok(SocketTransport { shared }),
-            Ok(Ok(Err(refusal))) => Err(ConnectError::Refused(refusal)),
-            Ok(Err(_)) => Err(ConnectError::Engine {
-                url: url.to_owned(),
-                message: "the connection closed during the handshake".to_owned(),
-            }),
-            Err(_) => Err(ConnectError::Timeout(timeout)),
-        }
+        open(&shared).await?;
+        Ok(SocketTransport { shared })
     }
 
-    /// Sends one virtual request and waits for its ack (the JWR). Dropping the future
-    /// abandons the call.
-    pub(crate) async fn request(&self, method: &str, payload: &Value) -> Result<Value, String> {
-        if *self.shared.state.borrow() != ConnectionState::Connected {
-            return Err("the socket is not connected".to_owned());
+    /// Sends one virtual request and waits for its ack (the JWR). While the connection is
+    /// being re-opened the call waits for it. Dropping the future abandons the call.
+    pub(crate) async fn request(
+        &self,
+        method: &str,
+        payload: &Value,
+        subscribe: bool,
+    ) -> Result<Value, String> {
+        let jwr = send(&self.shared, method, payload).await?;
+        if subscribe && is_success(&jwr) {
+            let key = format!("{method} {payload}");
+            lock(&self.shared.subscriptions).insert(key, (method.to_owned(), payload.clone()));
         }
-        let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
-        let (tx, rx) = oneshot::channel();
-        lock(&self.shared.pending).insert(id, tx);
-        let _guard = PendingGuard {
-            shared: &self.shared,
-            id,
-        };
-        let text = format!(
-            "2{id}{}",
-            serde_json::to_string(&(method, payload)).map_err(|e| e.to_string())?
-        );
-        self.shared
-            .engine
-            .emit(Packet::new(PacketId::Message, Bytes::from(text)))
-            .await
-            .map_err(|e| e.to_string())?;
-        rx.await
-            .map_err(|_| "the socket disconnected before the request completed".to_owned())
+        Ok(jwr)
     }
 
-    /// Calls `listener` with the payload of every `event` the server pushes.
+    /// Calls `listener` with the payload of every `event` the server pushes, across
+    /// reconnects.
     pub(crate) fn on(&self, event: &str, listener: Listener) {
         lock(&self.shared.listeners)
             .entry(event.to_owned())
@@ -172,33 +154,167 @@ impl SocketTransport {
         self.shared.state.subscribe()
     }
 
-    /// The socket id the server assigned.
+    /// The socket id the server assigned (it changes when the connection is re-opened).
     pub(crate) fn id(&self) -> Option<String> {
         lock(&self.shared.sid).clone()
     }
 
-    /// Closes the connection; calls in flight fail.
+    /// Forgets the subscribing calls that would be re-issued after a reconnect.
+    pub(crate) fn forget_subscriptions(&self) {
+        lock(&self.shared.subscriptions).clear();
+    }
+
+    /// Closes the connection for good; calls in flight fail.
     pub(crate) async fn disconnect(&self) {
-        self.shared
-            .engine
-            .emit(Packet::new(PacketId::Message, Bytes::from_static(b"1")))
-            .await
-            .ok();
-        self.shared.engine.disconnect().await.ok();
-        self.shared
-            .state
-            .send_replace(ConnectionState::Disconnected);
+        self.shared.closed.store(true, Ordering::SeqCst);
+        let engine = lock(&self.shared.engine).take();
+        if let Some(engine) = engine {
+            engine
+                .emit(Packet::new(PacketId::Message, Bytes::from_static(b"1")))
+                .await
+                .ok();
+            engine.disconnect().await.ok();
+        }
+        self.shared.state.send_replace(ConnectionState::Closed);
         lock(&self.shared.pending).clear();
+    }
+
+    /// Drops the underlying connection as if the network had failed (tests use it to prove
+    /// reconnection and replay); the client reconnects by itself.
+    #[doc(hidden)]
+    pub(crate) async fn drop_connection(&self) {
+        let engine = lock(&self.shared.engine).clone();
+        if let Some(engine) = engine {
+            engine.disconnect().await.ok();
+        }
     }
 }
 
-/// Reads packets until the connection ends. Holds the shared state weakly, so dropping the
-/// last client handle ends the connection.
-async fn read_loop(
-    mut engine: EngineClient,
-    shared: std::sync::Weak<Shared>,
-    accepted: oneshot::Sender<Result<(), String>>,
-) {
+fn is_success(jwr: &Value) -> bool {
+    let status = jwr.get("statusCode").and_then(Value::as_u64).unwrap_or(200);
+    (200..300).contains(&status)
+}
+
+/// Waits for a connection, then sends and awaits the ack.
+async fn send(shared: &Shared, method: &str, payload: &Value) -> Result<Value, String> {
+    let mut state = shared.state.subscribe();
+    let ready = state
+        .wait_for(|s| matches!(s, ConnectionState::Connected | ConnectionState::Closed))
+        .await
+        .map(|s| *s);
+    if !matches!(ready, Ok(ConnectionState::Connected)) {
+        return Err("the socket is closed".to_owned());
+    }
+    let engine = lock(&shared.engine)
+        .clone()
+        .ok_or_else(|| "the socket is not connected".to_owned())?;
+    let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
+    let (tx, rx) = oneshot::channel();
+    lock(&shared.pending).insert(id, tx);
+    let _guard = PendingGuard { shared, id };
+    let text = format!(
+        "2{id}{}",
+        serde_json::to_string(&(method, payload)).map_err(|e| e.to_string())?
+    );
+    engine
+        .emit(Packet::new(PacketId::Message, Bytes::from(text)))
+        .await
+        .map_err(|e| e.to_string())?;
+    rx.await
+        .map_err(|_| "the socket disconnected before the request completed".to_owned())
+}
+
+/// Opens (or re-opens) the connection and waits for the server to accept it.
+async fn open(shared: &Arc<Shared>) -> Result<(), ConnectError> {
+    let url = &shared.url;
+    let engine_error = |e: rust_engineio::Error| ConnectError::Engine {
+        url: url.clone(),
+        message: e.to_string(),
+    };
+    let mut engine_url = url::Url::parse(url).map_err(|e| ConnectError::InvalidUrl {
+        url: url.clone(),
+        message: e.to_string(),
+    })?;
+    engine_url.set_path("/socket.io/");
+    let mut builder = EngineBuilder::new(engine_url);
+    if !shared.headers.is_empty() {
+        let mut map = EngineHeaders::default();
+        for (name, value) in &shared.headers {
+            map.insert(name.clone(), value.clone());
+        }
+        builder = builder.headers(map);
+    }
+    let timeout = shared.connect_timeout;
+    let engine = tokio::time::timeout(timeout, builder.build_websocket())
+        .await
+        .map_err(|_| ConnectError::Timeout(timeout))?
+        .map_err(engine_error)?;
+    engine.connect().await.map_err(engine_error)?;
+    *lock(&shared.engine) = Some(engine.clone());
+    let (accepted_tx, accepted_rx) = oneshot::channel();
+    tokio::spawn(read_loop(
+        engine.clone(),
+        Arc::downgrade(shared),
+        accepted_tx,
+    ));
+    engine
+        .emit(Packet::new(PacketId::Message, Bytes::from_static(b"0")))
+        .await
+        .map_err(engine_error)?;
+    match tokio::time::timeout(timeout, accepted_rx).await {
+        Ok(Ok(Ok(()))) => Ok(()),
+        Ok(Ok(Err(refusal))) => Err(ConnectError::Refused(refusal)),
+        Ok(Err(_)) => Err(ConnectError::Engine {
+            url: url.clone(),
+            message: "the connection closed during the handshake".to_owned(),
+        }),
+        Err(_) => Err(ConnectError::Timeout(timeout)),
+    }
+}
+
+/// Re-opens a dropped connection with backoff, then re-issues the subscribing calls.
+///
+/// Boxed, so its type is nameable: it is spawned from the read loop that `open` spawns.
+fn reconnect(
+    shared: Weak<Shared>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+    Box::pin(async move {
+        let mut delay = RECONNECT_MIN;
+        loop {
+            tokio::time::sleep(delay).await;
+            let Some(strong) = shared.upgrade() else {
+                return;
+            };
+            if strong.closed.load(Ordering::SeqCst) {
+                return;
+            }
+            match open(&strong).await {
+                Ok(()) => {
+                    let subscriptions: Vec<(String, Value)> =
+                        lock(&strong.subscriptions).values().cloned().collect();
+                    for (method, payload) in subscriptions {
+                        match tokio::time::timeout(REPLAY_TIMEOUT, send(&strong, &method, &payload))
+                            .await
+                        {
+                            Ok(Ok(_)) => {}
+                            Ok(Err(e)) => tracing::debug!(error = %e, "re-subscribing failed"),
+                            Err(_) => tracing::debug!("re-subscribing timed out"),
+                        }
+                    }
+                    return;
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "reconnecting failed; retrying");
+                    delay = (delay * 2).min(RECONNECT_MAX);
+                }
+            }
+        }
+    })
+}
+
+/// Reads packets until the connection ends, then hands over to [`reconnect`]. Holds the
+/// shared state weakly, so dropping the last client handle ends the connection.
+async fn read_loop(mut engine: EngineClient, shared: Weak<Shared>, accepted: Accepted) {
     let mut accepted = Some(accepted);
     while let Some(item) = engine.next().await {
         let Some(shared) = shared.upgrade() else {
@@ -221,19 +337,24 @@ async fn read_loop(
             _ => {}
         }
     }
-    if let Some(shared) = shared.upgrade() {
-        shared.state.send_replace(ConnectionState::Disconnected);
-        // Dropping the senders fails every call in flight with "disconnected".
-        lock(&shared.pending).clear();
+    let Some(strong) = shared.upgrade() else {
+        return;
+    };
+    // Dropping the senders fails every call in flight with "disconnected".
+    lock(&strong.pending).clear();
+    if strong.closed.load(Ordering::SeqCst) {
+        strong.state.send_replace(ConnectionState::Closed);
+        return;
+    }
+    if accepted.is_none() {
+        // The connection had been accepted: re-open it.
+        strong.state.send_replace(ConnectionState::Reconnecting);
+        tokio::spawn(reconnect(shared));
     }
 }
 
 /// Handles one Socket.IO packet (namespace `/`, JSON only).
-fn handle_message(
-    shared: &Shared,
-    text: &str,
-    accepted: &mut Option<oneshot::Sender<Result<(), String>>>,
-) {
+fn handle_message(shared: &Shared, text: &str, accepted: &mut Option<Accepted>) {
     let Some(kind) = text.chars().next() else {
         return;
     };
@@ -250,7 +371,6 @@ fn handle_message(
             }
         }
         '1' => {
-            shared.state.send_replace(ConnectionState::Disconnected);
             lock(&shared.pending).clear();
         }
         '2' => {

@@ -143,7 +143,7 @@ async fn events_state_and_disconnect() {
 
     client.disconnect().await;
     state
-        .wait_for(|s| *s == ConnectionState::Disconnected)
+        .wait_for(|s| *s == ConnectionState::Closed)
         .await
         .unwrap();
     let after: Result<Value, ClientError<Value>> = client

@@ -118,8 +118,9 @@ impl Builder {
         self
     }
 
-    /// Writes `index.js`, `index.d.ts` and a `package.json` marking them as an ES module into
-    /// this directory.
+    /// Writes `index.js` and `index.d.ts` (an ES module and its types), `browser.js` (the same
+    /// client as a classic script that attaches to `io.socket`, for
+    /// `ServerBuilder::browser_api`) and a `package.json` into this directory.
     pub fn js_client(mut self, dir: impl AsRef<Path>) -> Self {
         self.js_client = Some(dir.as_ref().to_owned());
         self
@@ -179,6 +180,7 @@ impl Builder {
             let (js, dts) = emit::js::render(&api)?;
             outputs.insert(dir.join("index.js"), js);
             outputs.insert(dir.join("index.d.ts"), dts);
+            outputs.insert(dir.join("browser.js"), emit::js::render_browser(&api)?);
             // Marks the directory as an ES module package, so Node and TypeScript (nodenext)
             // read index.js as ESM wherever it is copied.
             outputs.insert(dir.join("package.json"), emit::js::PACKAGE_JSON.to_owned());

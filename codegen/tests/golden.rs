@@ -26,7 +26,7 @@ fn compare(path: &Path, actual: &str) {
     );
 }
 
-fn generate(case: &str) -> [(String, String); 4] {
+fn generate(case: &str) -> [(String, String); 5] {
     let (api, _) =
         sailroute_codegen::load(&[root().join("fixtures").join(case).join("src")]).unwrap();
     let rust = emit::rust::render(&api, &Default::default()).unwrap();
@@ -35,6 +35,7 @@ fn generate(case: &str) -> [(String, String); 4] {
         ("client.rs".to_owned(), rust),
         ("index.js".to_owned(), js),
         ("index.d.ts".to_owned(), dts),
+        ("browser.js".to_owned(), emit::js::render_browser(&api).unwrap()),
         ("package.json".to_owned(), emit::js::PACKAGE_JSON.to_owned()),
     ]
 }
@@ -74,7 +75,7 @@ fn builder_writes_only_changed_files_and_reports_inputs() {
             .unwrap()
     };
     let first = build();
-    assert_eq!(first.written.len(), 4);
+    assert_eq!(first.written.len(), 5);
     assert_eq!(first.inputs.len(), 2);
     assert_eq!((first.routes, first.types), (8, 17));
     let modified = std::fs::metadata(out.join("client.rs"))
@@ -83,7 +84,7 @@ fn builder_writes_only_changed_files_and_reports_inputs() {
         .unwrap();
     let second = build();
     assert!(second.written.is_empty());
-    assert_eq!(second.unchanged.len(), 4);
+    assert_eq!(second.unchanged.len(), 5);
     assert_eq!(
         std::fs::metadata(out.join("client.rs"))
             .unwrap()

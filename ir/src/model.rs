@@ -11,8 +11,37 @@ use serde::Serialize;
 pub struct Api {
     /// Routes, sorted by handler name.
     pub routes: Vec<Route>,
-    /// The types the routes use (and the types those use), by name.
+    /// The types the routes, events and resources use (and the types those use), by name.
     pub types: BTreeMap<String, TypeDef>,
+    /// Typed events (`#[event("name")]`), sorted by name.
+    pub events: Vec<EventDef>,
+    /// Resourceful pub-sub records (`#[resource("identity")]`), sorted by identity.
+    pub resources: Vec<ResourceDef>,
+}
+
+/// A serde type that travels as one Socket.IO event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventDef {
+    /// The event name.
+    pub name: String,
+    /// The payload type's name (a scanned type).
+    pub ty: String,
+    /// Where the attribute is.
+    pub loc: SourceLoc,
+}
+
+/// A record type published with Sails' resourceful pub-sub: messages are the identity's
+/// event, `{verb: "created" | "updated" | …, …}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResourceDef {
+    /// The identity (event name, room-name stem).
+    pub identity: String,
+    /// The record type's name (a scanned type).
+    pub record: String,
+    /// The primary key's type.
+    pub id: TypeRef,
+    /// Where the attribute is.
+    pub loc: SourceLoc,
 }
 
 /// Where an item was written.
@@ -214,6 +243,10 @@ pub struct Route {
     /// The error body type, when the handler returns `Result<_, E>` and `E` is a scanned
     /// serde type.
     pub error: Option<TypeRef>,
+    /// Events and resources this route subscribes the requesting socket to
+    /// (`subscribes = T`): type names, each an event or resource type. Clients re-issue
+    /// subscribing calls after a reconnect.
+    pub subscribes: Vec<String>,
     /// Where the handler is.
     pub loc: SourceLoc,
 }

@@ -5,17 +5,21 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Errors};
 use crate::model::{
-    Api, PathExtractor, PathParam, Response, Route, Shape, SourceLoc, TypeDef, TypeRef,
-    VariantShape,
+    Api, EventDef, PathExtractor, PathParam, ResourceDef, Response, Route, Shape, SourceLoc,
+    TypeDef, TypeRef, VariantShape,
 };
 use crate::parse::Scanned;
 
 /// Builds the model from everything scanned.
 pub fn resolve(scanned: Vec<Scanned>) -> Result<Api, Errors> {
     let mut routes = Vec::new();
+    let mut events: Vec<EventDef> = Vec::new();
+    let mut resources: Vec<ResourceDef> = Vec::new();
     let mut defs: BTreeMap<String, Vec<TypeDef>> = BTreeMap::new();
     for file in scanned {
         routes.extend(file.routes);
+        events.extend(file.events);
+        resources.extend(file.resources);
         for def in file.types {
             defs.entry(def.name.clone()).or_default().push(def);
         }
@@ -39,6 +43,69 @@ pub fn resolve(scanned: Vec<Scanned>) -> Result<Api, Errors> {
     for route in &mut routes {
         resolver.route(route);
     }
+    for event in &events {
+        resolver
+            .used
+            .entry(event.ty.clone())
+            .or_insert_with(|| (event.loc.clone(), format!("event `{}`", event.name)));
+    }
+    for resource in &resources {
+        let user = format!("resource `{}`", resource.identity);
+        resolver
+            .used
+            .entry(resource.record.clone())
+            .or_insert_with(|| (resource.loc.clone(), user.clone()));
+        resource.id.named(&mut |n| {
+            resolver
+                .used
+                .entry(n.to_owned())
+                .or_insert_with(|| (resource.loc.clone(), user.clone()));
+        });
+    }
+    // A route subscribes to events and resources, named by their types.
+    for route in &routes {
+        for name in &route.subscribes {
+            let known =
+                events.iter().any(|e| &e.ty == name) || resources.iter().any(|r| &r.record == name);
+            if !known {
+                resolver.errors.push(Error::new(
+                    route.loc.clone(),
+                    format!("`subscribes = {name}` on handler `{}`: `{name}` is not a scanned event or resource; mark it `#[sailroute::event(\"name\")]` or `#[sailroute::resource(\"identity\")]`", route.name),
+                ));
+            }
+        }
+    }
+    for (first, second) in sorted_pairs(&events, |e| e.name.as_str()) {
+        resolver.errors.push(Error::new(
+            second.loc.clone(),
+            format!(
+                "two types are the event `{}` (`{}` and `{}`): an event name has one payload type",
+                second.name, first.ty, second.ty
+            ),
+        ));
+    }
+    for (first, second) in sorted_pairs(&resources, |r| r.identity.as_str()) {
+        resolver.errors.push(Error::new(
+            second.loc.clone(),
+            format!(
+                "two types are the resource `{}` (`{}` and `{}`)",
+                second.identity, first.record, second.record
+            ),
+        ));
+    }
+    for resource in &resources {
+        if let Some(event) = events.iter().find(|e| e.name == resource.identity) {
+            resolver.errors.push(Error::new(
+                event.loc.clone(),
+                format!(
+                    "the event `{}` has the name of the resource `{}`'s messages: rename one",
+                    event.name, resource.identity
+                ),
+            ));
+        }
+    }
+    events.sort_by(|a, b| a.name.cmp(&b.name));
+    resources.sort_by(|a, b| a.identity.cmp(&b.identity));
     let Resolver {
         defs,
         used,
@@ -98,7 +165,12 @@ pub fn resolve(scanned: Vec<Scanned>) -> Result<Api, Errors> {
         return Err(Errors(errors));
     }
     routes.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(Api { routes, types })
+    Ok(Api {
+        routes,
+        types,
+        events,
+        resources,
+    })
 }
 
 struct Resolver {
@@ -308,4 +380,16 @@ fn check_arity(
             .for_each(|t| check_arity(t, types, loc, errors)),
         _ => {}
     }
+}
+
+/// Pairs of items sharing a key (first seen, duplicate).
+fn sorted_pairs<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<(&T, &T)> {
+    let mut seen: BTreeMap<&str, &T> = BTreeMap::new();
+    let mut pairs = Vec::new();
+    for item in items {
+        if let Some(first) = seen.insert(key(item), item) {
+            pairs.push((first, item));
+        }
+    }
+    pairs
 }

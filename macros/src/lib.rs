@@ -7,6 +7,7 @@
 use proc_macro::TokenStream;
 use sailroute_ir::model::Method;
 
+mod pubsub;
 mod route;
 mod routes;
 
@@ -35,4 +36,16 @@ method_attribute! {
 #[proc_macro]
 pub fn routes(input: TokenStream) -> TokenStream {
     routes::expand(input.into()).into()
+}
+
+/// Names the Socket.IO event a serde type travels as; see `sailroute::event`.
+#[proc_macro_attribute]
+pub fn event(attr: TokenStream, item: TokenStream) -> TokenStream {
+    pubsub::expand_event(attr.into(), item.into()).into()
+}
+
+/// Marks a record type for Sails' resourceful pub-sub; see `sailroute::resource`.
+#[proc_macro_attribute]
+pub fn resource(attr: TokenStream, item: TokenStream) -> TokenStream {
+    pubsub::expand_resource(attr.into(), item.into()).into()
 }

@@ -55,6 +55,12 @@ pub(crate) fn expand(method: Method, attr: TokenStream, item: TokenStream) -> To
     let shape = format!("{} /{}", method.upper(), key.1.join("/"));
     let filter = format_ident!("{}", method.upper());
     let doc = format!("Route metadata of [`{name}`], read by `sailroute::routes!`.");
+    // `subscribes = T` must name an event or resource type: checked where the type is.
+    let subscribes = attr.subscribes.iter().map(|path| {
+        quote::quote_spanned! {syn::spanned::Spanned::span(path)=>
+            const _: () = ::sailroute::__private::assert_subscribable::<#path>();
+        }
+    });
     quote! {
         #func
 
@@ -72,6 +78,7 @@ pub(crate) fn expand(method: Method, attr: TokenStream, item: TokenStream) -> To
             /// Method and path with parameter names erased: two routes with equal shapes clash.
             pub const SHAPE: &'static str = #shape;
         }
+        #(#subscribes)*
         #(#errors)*
     }
 }

@@ -35,11 +35,13 @@
 
 mod bridge;
 mod policy;
+mod pubsub;
 mod server;
 mod sockets;
 mod wire;
 
 pub use policy::{Handshake, Refusal};
+pub use pubsub::{Event, Resource, ResourceRecord, TypedResource};
 pub use server::{DEFAULT_MAX_BODY, DEFAULT_MAX_IN_FLIGHT, Error, Server, ServerBuilder};
 pub use sockets::{
     LeaveAllOptions, MissingSockets, NotASocketRequest, Rooms, Socket, Sockets, SocketsError,
@@ -48,6 +50,11 @@ pub use wire::RequestError;
 
 /// Declares an async handler for `DELETE` requests; see [`get`].
 pub use sailroute_macros::delete;
+/// Names the Socket.IO event a serde type travels as, once: `#[sailroute::event("message")]`
+/// implements [`Event`], so `sockets.send(room, &msg, None)` needs no name, and generated
+/// clients get a typed listener for it. A route attribute's `subscribes = ChatMessage` says
+/// which events a route subscribes the requesting socket to.
+pub use sailroute_macros::event;
 /// Declares an async handler for `GET` requests on a path — Sails' `/users/:id` or axum's
 /// `/users/{id}` (a trailing `*rest` or `{*rest}` takes the rest of the path). The handler
 /// stays an ordinary axum handler; [`routes!`] puts it on its method and path. Misuse is a
@@ -80,6 +87,10 @@ pub use sailroute_macros::patch;
 pub use sailroute_macros::post;
 /// Declares an async handler for `PUT` requests; see [`get`].
 pub use sailroute_macros::put;
+/// Marks a record type for Sails' resourceful pub-sub: `#[sailroute::resource("pet")]` (the
+/// primary key is `u64` unless `id = Type` says otherwise) implements [`ResourceRecord`], for
+/// [`Sockets::resource_of`], and generated clients get the typed message union.
+pub use sailroute_macros::resource;
 /// Builds an axum `Router<S>` from handlers declared with the route attributes:
 /// `routes![get_user, users::create_user]`. Two handlers with the same method and path are a
 /// compile error pointing at the second.
@@ -90,6 +101,18 @@ pub use sailroute_macros::routes;
 pub mod __private {
     pub use axum::Router;
     pub use axum::routing::MethodFilter;
+    pub use serde::Serialize;
+
+    /// Events and resources: what `subscribes = T` may name.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not an event or a resource",
+        label = "`subscribes` names an event or resource type",
+        note = "mark the type `#[sailroute::event(\"name\")]` or `#[sailroute::resource(\"identity\")]`"
+    )]
+    pub trait Subscribable {}
+
+    /// Fails to compile unless `T` is an event or resource type.
+    pub const fn assert_subscribable<T: Subscribable + ?Sized>() {}
 
     /// Adds one handler on its method and path.
     pub fn route<S, H, T>(

@@ -1,6 +1,6 @@
 //! Connection policy in front of Socket.IO: the origin allow-list and the before-connect
 //! hook (both refuse before the upgrade), the `/engine.io/` path fix for sails.io.js on
-//! socket.io-client 3+, and Sails' `GET /__getcookie`.
+//! socket.io-client 3+, Sails' `GET /__getcookie`, and the browser client.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -100,7 +100,14 @@ pub(crate) struct Policy {
     pub(crate) allowed_origins: Option<Vec<String>>,
     pub(crate) before_connect: Option<BeforeConnect>,
     pub(crate) getcookie: bool,
+    /// Where the browser client is served, if it is.
+    pub(crate) browser_path: Option<String>,
+    /// The browser client: the sails.io.js-compatible script, then any generated typed API.
+    pub(crate) browser_script: Arc<str>,
 }
+
+/// The sails.io.js-compatible browser client served by default at `/sailroute.js`.
+pub(crate) const BROWSER_CLIENT: &str = include_str!("browser/sailroute.js");
 
 impl Default for Policy {
     fn default() -> Self {
@@ -108,6 +115,8 @@ impl Default for Policy {
             allowed_origins: None,
             before_connect: None,
             getcookie: true,
+            browser_path: Some("/sailroute.js".to_owned()),
+            browser_script: Arc::from(BROWSER_CLIENT),
         }
     }
 }
@@ -154,6 +163,18 @@ where
         let path = request.uri().path();
         let is_socket = path.starts_with(SOCKET_PATH) || path == SOCKET_PATH.trim_end_matches('/');
         if !is_socket {
+            if request.method() == Method::GET && self.policy.browser_path.as_deref() == Some(path)
+            {
+                let mut response = text_response(
+                    StatusCode::OK,
+                    "application/javascript; charset=utf-8",
+                    self.policy.browser_script.to_string(),
+                );
+                response
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+                return Box::pin(async move { Ok(response) });
+            }
             if self.policy.getcookie && request.method() == Method::GET && path == "/__getcookie" {
                 let response = text_response(
                     StatusCode::OK,

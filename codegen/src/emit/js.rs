@@ -19,12 +19,36 @@ struct JsFile {
 }
 
 #[derive(Template)]
+#[template(path = "js/browser.js.jinja", escape = "none")]
+struct BrowserFile {
+    header: &'static str,
+    methods: Vec<MethodView>,
+    consts: Vec<ConstEnum>,
+}
+
+struct EventView {
+    name: String,
+    name_literal: String,
+    ty: String,
+}
+
+struct ResourceView {
+    identity: String,
+    identity_literal: String,
+    alias: String,
+    record: String,
+    id: String,
+}
+
+#[derive(Template)]
 #[template(path = "ts/index.d.ts.jinja", escape = "none")]
 struct DtsFile {
     header: &'static str,
     types: Vec<TsType>,
     methods: Vec<MethodView>,
     consts: Vec<ConstEnum>,
+    events: Vec<EventView>,
+    resources: Vec<ResourceView>,
 }
 
 struct MethodView {
@@ -37,6 +61,7 @@ struct MethodView {
     query: &'static str,
     body: &'static str,
     ok: String,
+    subscribing: bool,
 }
 
 struct ParamView {
@@ -83,9 +108,35 @@ pub const PACKAGE_JSON: &str = r#"{
 }
 "#;
 
+/// The alias of a resource's message union: `Pet` -> `PetMessage`.
+pub(crate) fn message_alias(record: &str) -> String {
+    format!("{record}Message")
+}
+
+/// Renders the classic-script flavour (`browser.js`) for `api`.
+pub fn render_browser(api: &Api) -> Result<String, Error> {
+    BrowserFile {
+        header: GENERATED,
+        methods: api.routes.iter().map(|r| method_view(r, api)).collect(),
+        consts: api.types.values().filter_map(const_enum).collect(),
+    }
+    .render()
+    .map_err(|e| Error::Render {
+        what: "browser.js",
+        message: e.to_string(),
+    })
+}
+
 /// Renders `index.js` and `index.d.ts` for `api`.
 pub fn render(api: &Api) -> Result<(String, String), Error> {
     super::check_reserved(api, RESERVED, "the JavaScript client")?;
+    let aliases: Vec<String> = api
+        .resources
+        .iter()
+        .map(|r| message_alias(&r.record))
+        .collect();
+    let alias_refs: Vec<&str> = aliases.iter().map(String::as_str).collect();
+    super::check_reserved(api, &alias_refs, "a resource's message type")?;
     let methods: Vec<MethodView> = api.routes.iter().map(|r| method_view(r, api)).collect();
     let consts: Vec<ConstEnum> = api.types.values().filter_map(const_enum).collect();
     let types = api.types.values().map(ts_type).collect();
@@ -104,11 +155,33 @@ pub fn render(api: &Api) -> Result<(String, String), Error> {
     .map_err(render_error("index.js"))?;
     let methods: Vec<MethodView> = api.routes.iter().map(|r| method_view(r, api)).collect();
     let consts: Vec<ConstEnum> = api.types.values().filter_map(const_enum).collect();
+    let events = api
+        .events
+        .iter()
+        .map(|e| EventView {
+            name: e.name.clone(),
+            name_literal: string(&e.name),
+            ty: e.ty.clone(),
+        })
+        .collect();
+    let resources = api
+        .resources
+        .iter()
+        .map(|r| ResourceView {
+            identity: r.identity.clone(),
+            identity_literal: string(&r.identity),
+            alias: message_alias(&r.record),
+            record: r.record.clone(),
+            id: ts(&r.id),
+        })
+        .collect();
     let dts = DtsFile {
         header: GENERATED,
         types,
         methods,
         consts,
+        events,
+        resources,
     }
     .render()
     .map_err(render_error("index.d.ts"))?;
@@ -466,5 +539,6 @@ fn method_view(route: &Route, api: &Api) -> MethodView {
         query,
         body,
         ok,
+        subscribing: !route.subscribes.is_empty(),
     }
 }

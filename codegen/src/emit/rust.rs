@@ -25,6 +25,19 @@ pub struct RustOptions {
 struct ClientFile {
     types: Vec<TypeView>,
     methods: Vec<MethodView>,
+    events: Vec<ListenerView>,
+    resources: Vec<ListenerView>,
+}
+
+/// A typed listener: `on_<fn_name>(|payload: ty| …)` for the event `name`.
+struct ListenerView {
+    fn_name: String,
+    name: String,
+    ty: String,
+    /// For resources: the message alias and what it stands for.
+    alias: String,
+    record: String,
+    id: String,
 }
 
 struct TypeView {
@@ -80,13 +93,64 @@ pub fn render(api: &Api, options: &RustOptions) -> Result<String, Error> {
         .filter(|def| !options.type_map.contains_key(&def.name))
         .map(|def| type_view(def, options))
         .collect();
+    let aliases: Vec<String> = api
+        .resources
+        .iter()
+        .map(|r| super::js::message_alias(&r.record))
+        .collect();
+    let alias_refs: Vec<&str> = aliases.iter().map(String::as_str).collect();
+    super::check_reserved(&unmapped, &alias_refs, "a resource's message type")?;
     let methods = api.routes.iter().map(|r| method_view(r, options)).collect();
-    let source = ClientFile { types, methods }
-        .render()
-        .map_err(|e| Error::Render {
-            what: "the Rust client",
-            message: e.to_string(),
-        })?;
+    let events = api
+        .events
+        .iter()
+        .map(|e| ListenerView {
+            fn_name: snake(&e.name),
+            name: lit(&e.name),
+            ty: rust_ty(
+                &TypeRef::Named {
+                    name: e.ty.clone(),
+                    args: Vec::new(),
+                },
+                options,
+            ),
+            alias: String::new(),
+            record: String::new(),
+            id: String::new(),
+        })
+        .collect();
+    let resources = api
+        .resources
+        .iter()
+        .map(|r| {
+            let alias = super::js::message_alias(&r.record);
+            ListenerView {
+                fn_name: snake(&r.identity),
+                name: lit(&r.identity),
+                ty: alias.clone(),
+                alias,
+                record: rust_ty(
+                    &TypeRef::Named {
+                        name: r.record.clone(),
+                        args: Vec::new(),
+                    },
+                    options,
+                ),
+                id: rust_ty(&r.id, options),
+            }
+        })
+        .collect();
+    let source = ClientFile {
+        types,
+        methods,
+        events,
+        resources,
+    }
+    .render()
+    .map_err(|e| Error::Render {
+        what: "the Rust client",
+        message: e.to_string(),
+    })?;
     let file = syn::parse_file(&source).map_err(|e| Error::Render {
         what: "the Rust client",
         message: format!("generated code does not parse ({e}):\n{source}"),
@@ -118,6 +182,29 @@ fn spaced(code: &str) -> String {
         prev = Some(line);
     }
     out
+}
+
+/// An event name as a method-name suffix: `chat:typing` -> `chat_typing`.
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let trimmed = out.trim_matches('_');
+    if trimmed.is_empty() {
+        "event".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 /// A Rust string literal (with escapes) for `text`.
@@ -401,10 +488,25 @@ fn method_view(route: &Route, options: &RustOptions) -> MethodView {
         }
         None => "None::<&()>".to_owned(),
     };
-    let (ok, call) = match &route.response {
-        Response::Json(ty) => (rust_ty(ty, options), "call"),
-        Response::Empty => ("()".to_owned(), "call_empty"),
+    let subscribing = !route.subscribes.is_empty();
+    let (ok, call) = match (&route.response, subscribing) {
+        (Response::Json(ty), false) => (rust_ty(ty, options), "call"),
+        (Response::Json(ty), true) => (rust_ty(ty, options), "call_subscribing"),
+        (Response::Empty, false) => ("()".to_owned(), "call_empty"),
+        (Response::Empty, true) => ("()".to_owned(), "call_empty_subscribing"),
     };
+    if subscribing {
+        docs.push(String::new());
+        docs.push(format!(
+            "Subscribes this socket to {}; re-issued after a reconnect.",
+            route
+                .subscribes
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     let err = route.error.as_ref().map_or_else(
         || "::sailroute_client::serde_json::Value".to_owned(),
         |t| rust_ty(t, options),

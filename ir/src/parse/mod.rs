@@ -3,11 +3,13 @@
 
 mod docs;
 mod path;
+mod pubsub;
 mod route;
 mod types;
 
 pub use docs::docs_of;
 pub use path::PathError;
+pub use pubsub::{EventAttr, ResourceAttr, attr_tokens, event_attr, find_attr, resource_attr};
 pub use route::{RouteAttr, find_route_attr, handler, route_attr};
 pub use types::{derives_serde, type_def, type_ref};
 
@@ -15,7 +17,7 @@ use proc_macro2::Span;
 use syn::Item;
 
 use crate::error::{Error, Errors};
-use crate::model::{Route, SourceLoc, TypeDef};
+use crate::model::{EventDef, ResourceDef, Route, SourceLoc, TypeDef, TypeRef};
 
 /// What one source file declares: routes and serde types.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +26,10 @@ pub struct Scanned {
     pub routes: Vec<Route>,
     /// Structs and enums deriving `Serialize` or `Deserialize`.
     pub types: Vec<TypeDef>,
+    /// Types marked `#[event("name")]`.
+    pub events: Vec<EventDef>,
+    /// Types marked `#[resource("identity")]`.
+    pub resources: Vec<ResourceDef>,
 }
 
 /// The location of `span` in `file`.
@@ -78,10 +84,12 @@ fn items(file: &str, items_: &[Item], scanned: &mut Scanned, errors: &mut Vec<Er
             Item::Struct(s) if derives_serde(&s.attrs) => {
                 let input = syn::DeriveInput::from(s.clone());
                 push_type(file, &input, scanned, errors);
+                push_pubsub(file, &input, scanned, errors);
             }
             Item::Enum(e) if derives_serde(&e.attrs) => {
                 let input = syn::DeriveInput::from(e.clone());
                 push_type(file, &input, scanned, errors);
+                push_pubsub(file, &input, scanned, errors);
             }
             Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
@@ -97,5 +105,43 @@ fn push_type(file: &str, input: &syn::DeriveInput, scanned: &mut Scanned, errors
     match type_def(input, loc(file, input.ident.span())) {
         Ok(def) => scanned.types.push(def),
         Err(e) => errors.extend(located(file, e)),
+    }
+}
+
+/// Records `#[event]` and `#[resource]` on a serde type.
+fn push_pubsub(
+    file: &str,
+    input: &syn::DeriveInput,
+    scanned: &mut Scanned,
+    errors: &mut Vec<Error>,
+) {
+    let ty = input.ident.to_string();
+    if let Some(attr) = find_attr(&input.attrs, "event") {
+        match event_attr(attr_tokens(attr)) {
+            Ok(event) => scanned.events.push(EventDef {
+                name: event.name.value(),
+                ty: ty.clone(),
+                loc: loc(file, event.name.span()),
+            }),
+            Err(e) => errors.extend(located(file, e)),
+        }
+    }
+    if let Some(attr) = find_attr(&input.attrs, "resource") {
+        let parsed = resource_attr(attr_tokens(attr)).and_then(|r| {
+            let id = match &r.id {
+                Some(t) => type_ref(t, &[])?,
+                None => TypeRef::Int(crate::model::IntKind::U64),
+            };
+            Ok((r, id))
+        });
+        match parsed {
+            Ok((resource, id)) => scanned.resources.push(ResourceDef {
+                identity: resource.identity.value(),
+                record: ty,
+                id,
+                loc: loc(file, resource.identity.span()),
+            }),
+            Err(e) => errors.extend(located(file, e)),
+        }
     }
 }

@@ -19,10 +19,18 @@ pub struct RouteAttr {
     pub path: PathTemplate,
     /// The path literal, for error spans.
     pub path_lit: LitStr,
+    /// `subscribes = T` / `subscribes = [A, B]`: the events or resources the route subscribes
+    /// the requesting socket to.
+    pub subscribes: Vec<syn::Path>,
+}
+
+mod kw {
+    syn::custom_keyword!(subscribes);
 }
 
 struct AttrArgs {
     path_lit: LitStr,
+    subscribes: Vec<syn::Path>,
 }
 
 impl Parse for AttrArgs {
@@ -38,25 +46,51 @@ impl Parse for AttrArgs {
                 "the route path is a string literal, like `#[get(\"/users/:id\")]`",
             )
         })?;
-        if !input.is_empty() {
+        let mut subscribes = Vec::new();
+        while !input.is_empty() {
             input.parse::<syn::Token![,]>()?;
-            if !input.is_empty() {
-                return Err(input.error("unexpected argument after the route path: a route attribute takes only the path"));
+            if input.is_empty() {
+                break;
+            }
+            if !input.peek(kw::subscribes) {
+                return Err(input.error(
+                    "unexpected argument after the route path: a route attribute takes the path and optionally `subscribes = EventOrResource` (or `subscribes = [A, B]`)",
+                ));
+            }
+            input.parse::<kw::subscribes>()?;
+            input.parse::<syn::Token![=]>()?;
+            if input.peek(syn::token::Bracket) {
+                let content;
+                syn::bracketed!(content in input);
+                let paths =
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated(
+                        &content,
+                    )?;
+                subscribes.extend(paths);
+            } else {
+                subscribes.push(input.parse()?);
             }
         }
-        Ok(AttrArgs { path_lit })
+        Ok(AttrArgs {
+            path_lit,
+            subscribes,
+        })
     }
 }
 
 /// Parses the arguments of `#[<method>(...)]`.
 pub fn route_attr(method: Method, args: TokenStream) -> syn::Result<RouteAttr> {
-    let AttrArgs { path_lit } = syn::parse2(args)?;
+    let AttrArgs {
+        path_lit,
+        subscribes,
+    } = syn::parse2(args)?;
     let path = PathTemplate::parse(&path_lit.value())
         .map_err(|e| syn::Error::new(path_lit.span(), format!("invalid route path: {e}")))?;
     Ok(RouteAttr {
         method,
         path,
         path_lit,
+        subscribes,
     })
 }
 
@@ -188,6 +222,11 @@ pub fn handler(attr: &RouteAttr, func: &ItemFn, loc: SourceLoc) -> syn::Result<R
         body,
         response,
         error,
+        subscribes: attr
+            .subscribes
+            .iter()
+            .filter_map(|p| p.segments.last().map(|s| s.ident.to_string()))
+            .collect(),
         loc,
     })
 }

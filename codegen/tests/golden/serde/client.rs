@@ -424,6 +424,11 @@ impl Client {
         }
     }
 
+    /// Watches the connection state (`None` over HTTP).
+    pub fn state(&self) -> Option<::sailroute_client::StateWatch> {
+        self.raw.state()
+    }
+
     /// Creates a profile.
     ///
     /// `POST /profiles`

@@ -3,6 +3,9 @@
 /** The part of a socket.io-client 4 `Socket` the client uses. */
 export interface SocketLike {
   timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
+  readonly connected: boolean;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  off(event: string, listener: (...args: any[]) => void): unknown;
 }
 
 /** Options for {@link createClient}. */
@@ -316,8 +319,27 @@ export declare const Role: {
   readonly SuperUser: "root";
 };
 
-/** One method per route. */
+/** A resourceful pub-sub message, as Sails sends it under the resource's identity. */
+export type ResourceMessage<T, Id> =
+  | { verb: "created"; data: T; id: Id }
+  | { verb: "updated"; data: Partial<T>; id: Id; previous?: T }
+  | { verb: "destroyed"; id: Id; previous?: T }
+  | { verb: "addedTo"; id: Id; attribute: string; addedId: unknown; added?: unknown }
+  | { verb: "removedFrom"; id: Id; attribute: string; removedId: unknown };
+
+/** Where a client's connection stands; `"http"` for a client without a socket. */
+export type ConnectionState = "connecting" | "connected" | "disconnected" | "http";
+
+/** One method per route, typed listeners for the server's events, and connection state. */
 export interface Client {
+  /** Listens to a pushed event; returns a function that stops listening. */
+  on(event: string, listener: (payload: unknown) => void): () => void;
+  /** The connection state. */
+  connectionState(): ConnectionState;
+  /** Calls `listener` with each new connection state; returns a function that stops it. */
+  onConnectionState(listener: (state: ConnectionState) => void): () => void;
+  /** Forgets the subscribing calls that would be re-issued after a reconnect. */
+  forgetSubscriptions(): void;
   /**
    * Creates a profile.
    *

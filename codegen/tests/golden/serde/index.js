@@ -2,13 +2,13 @@
 //
 // A typed client for a sailroute server. Pass a connected socket.io-client 4 socket to send
 // calls as Sails virtual requests, or leave it out to use `fetch`; either way each method
-// resolves to the route's result or rejects with an `ClientError`.
+// resolves to the route's result or rejects with a `ClientError`.
 
 /** The default per-call timeout, in milliseconds. */
-export const DEFAULT_TIMEOUT_MS = 30000;
+const DEFAULT_TIMEOUT_MS = 30000;
 
 /** A failed call: a non-success status (with the decoded error body), a timeout, or a transport failure. */
-export class ClientError extends Error {
+class ClientError extends Error {
   constructor(kind, status, body, message) {
     super(message);
     this.name = "ClientError";
@@ -57,12 +57,36 @@ async function readBody(response) {
  * Creates a client. Options: `socket` (a socket.io-client 4 socket), `baseUrl` (for `fetch`),
  * `headers` (sent with every call), `timeoutMs`, `fetch` (defaults to `globalThis.fetch`).
  */
-export function createClient(options = {}) {
+function createClient(options = {}) {
   const socket = options.socket;
   const baseUrl = (options.baseUrl || "").replace(/\/+$/, "");
   const headers = options.headers || {};
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const fetchImpl = options.fetch || globalThis.fetch;
+
+  // Subscribing calls that succeeded, re-issued after every reconnect (a reconnected socket
+  // has a new id and no rooms).
+  const subscriptions = new Map();
+  const stateListeners = new Set();
+  let state = socket ? (socket.connected ? "connected" : "connecting") : "http";
+  let everConnected = !!(socket && socket.connected);
+  function setState(next) {
+    if (next === state) return;
+    state = next;
+    for (const listener of stateListeners) listener(next);
+  }
+  if (socket && typeof socket.on === "function") {
+    socket.on("connect", () => {
+      if (everConnected) {
+        for (const s of subscriptions.values()) {
+          viaSocket(s.method, s.url, s.body, s.headers, timeoutMs).catch(() => {});
+        }
+      }
+      everConnected = true;
+      setState("connected");
+    });
+    socket.on("disconnect", () => setState("disconnected"));
+  }
 
   async function viaSocket(method, url, body, callHeaders, ms) {
     const event = method.toLowerCase();
@@ -107,18 +131,42 @@ export function createClient(options = {}) {
     }
   }
 
-  async function call(method, path, query, body, callOptions = {}) {
+  async function call(method, path, query, body, callOptions = {}, subscribing = false) {
     const url = path + encodeQuery(query);
     const callHeaders = { ...headers, ...(callOptions.headers || {}) };
     const ms = callOptions.timeoutMs ?? timeoutMs;
     const { status, body: result } = socket
       ? await viaSocket(method, url, body, callHeaders, ms)
       : await viaFetch(method, url, body, callHeaders, ms, callOptions.signal);
-    if (status >= 200 && status < 300) return result;
+    if (status >= 200 && status < 300) {
+      if (subscribing && socket) {
+        subscriptions.set(`${method} ${url} ${JSON.stringify(body)}`, { method, url, body, headers: callHeaders });
+      }
+      return result;
+    }
     throw new ClientError("status", status, result, `${method} ${url} answered ${status}`);
   }
 
   return {
+    /** Listens to a pushed event; returns a function that stops listening. */
+    on(event, listener) {
+      if (!socket) return () => {};
+      socket.on(event, listener);
+      return () => socket.off(event, listener);
+    },
+    /** "connecting", "connected", "disconnected", or "http" without a socket. */
+    connectionState() {
+      return state;
+    },
+    /** Calls `listener` with each new connection state; returns a function that stops it. */
+    onConnectionState(listener) {
+      stateListeners.add(listener);
+      return () => stateListeners.delete(listener);
+    },
+    /** Forgets the subscribing calls that would be re-issued after a reconnect. */
+    forgetSubscriptions() {
+      subscriptions.clear();
+    },
     /**
      * Creates a profile.
      *
@@ -198,8 +246,10 @@ export function createClient(options = {}) {
  * Unit-only, renamed: a string union.
  * The values of `Role`.
  */
-export const Role = Object.freeze({
+const Role = Object.freeze({
   Reader: "READER",
   Writer: "WRITER",
   SuperUser: "root",
 });
+
+export { DEFAULT_TIMEOUT_MS, ClientError, createClient, Role };
