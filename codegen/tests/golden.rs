@@ -27,15 +27,21 @@ fn compare(path: &Path, actual: &str) {
 }
 
 fn generate(case: &str) -> [(String, String); 5] {
-    let (api, _) =
-        sailroute_codegen::load(&[root().join("fixtures").join(case).join("src")]).unwrap();
+    generate_from(root().join("fixtures").join(case).join("src"))
+}
+
+fn generate_from(source: PathBuf) -> [(String, String); 5] {
+    let (api, _) = sailroute_codegen::load(&[source]).unwrap();
     let rust = emit::rust::render(&api, &Default::default()).unwrap();
     let (js, dts) = emit::js::render(&api).unwrap();
     [
         ("client.rs".to_owned(), rust),
         ("index.js".to_owned(), js),
         ("index.d.ts".to_owned(), dts),
-        ("browser.js".to_owned(), emit::js::render_browser(&api).unwrap()),
+        (
+            "browser.js".to_owned(),
+            emit::js::render_browser(&api).unwrap(),
+        ),
         ("package.json".to_owned(), emit::js::PACKAGE_JSON.to_owned()),
     ]
 }
@@ -44,6 +50,15 @@ fn generate(case: &str) -> [(String, String); 5] {
 fn serde_fixture_matches_goldens() {
     for (name, contents) in generate("serde") {
         compare(&root().join("golden/serde").join(name), &contents);
+    }
+}
+
+/// The chat example's API: typed events, a resource, subscribing routes.
+#[test]
+fn chat_example_matches_goldens() {
+    let source = root().join("../../examples/chat/src/api.rs");
+    for (name, contents) in generate_from(source) {
+        compare(&root().join("golden/chat").join(name), &contents);
     }
 }
 

@@ -31,6 +31,11 @@ use crate::policy::{BeforeConnect, Handshake, Policy, Refusal};
 use crate::sockets::{IoBackend, Socket, Sockets};
 use crate::wire::{ErrorBody, Jwr, ParseErrorEvent, RawRequest, RequestError};
 
+/// Called with a socket's id once it has disconnected (on this node).
+type OnDisconnect = Arc<
+    dyn Fn(String, Sockets) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync,
+>;
+
 /// The event names a virtual request can arrive as, and their methods.
 const METHOD_EVENTS: [(&str, Method); 7] = [
     ("get", Method::GET),
@@ -60,6 +65,7 @@ pub enum Error {
 #[must_use]
 pub struct ServerBuilder {
     router: Router,
+    on_disconnect: Option<OnDisconnect>,
     policy: Policy,
     max_body: usize,
     max_in_flight: usize,
@@ -98,6 +104,17 @@ impl ServerBuilder {
     {
         let hook: BeforeConnect = Arc::new(move |handshake| Box::pin(hook(handshake)));
         self.policy.before_connect = Some(hook);
+        self
+    }
+
+    /// Runs `hook` with a socket's id (and the [`Sockets`] handle, to tell others) after it
+    /// disconnects: presence lists and similar state are cleaned up here.
+    pub fn on_disconnect<F, Fut>(mut self, hook: F) -> Self
+    where
+        F: Fn(String, Sockets) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.on_disconnect = Some(Arc::new(move |id, sockets| Box::pin(hook(id, sockets))));
         self
     }
 
@@ -190,6 +207,7 @@ impl ServerBuilder {
             router: router.clone(),
             sockets: sockets.clone(),
             max_in_flight: self.max_in_flight,
+            on_disconnect: self.on_disconnect,
         });
         // Handlers are registered in a connect *middleware*, which socketioxide awaits before
         // it sends the CONNECT packet; the connect handler itself runs on a spawned task,
@@ -248,6 +266,7 @@ impl Server {
     pub fn builder(router: Router) -> ServerBuilder {
         ServerBuilder {
             router,
+            on_disconnect: None,
             policy: Policy::default(),
             max_body: DEFAULT_MAX_BODY,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
@@ -343,6 +362,7 @@ struct Shared {
     router: Router,
     sockets: Sockets,
     max_in_flight: usize,
+    on_disconnect: Option<OnDisconnect>,
 }
 
 /// Per-socket state, shared by its seven method handlers.
@@ -359,6 +379,14 @@ fn on_connect<A: Adapter>(shared: Arc<Shared>, socket: SocketRef<A>) {
         defaults: Defaults::from_parts(socket.req_parts()),
         in_flight: AtomicUsize::new(0),
     });
+    if let Some(hook) = shared.on_disconnect.clone() {
+        let sockets = shared.sockets.clone();
+        socket.on_disconnect(move |socket: SocketRef<A>| {
+            let id = socket.id.to_string();
+            let sockets = sockets.clone();
+            async move { hook(id, sockets).await }
+        });
+    }
     for (event, method) in METHOD_EVENTS {
         let shared = shared.clone();
         let state = state.clone();

@@ -108,9 +108,9 @@ pub const PACKAGE_JSON: &str = r#"{
 }
 "#;
 
-/// The alias of a resource's message union: `Pet` -> `PetMessage`.
+/// The alias of a resource's message union: `Pet` -> `PetChange`.
 pub(crate) fn message_alias(record: &str) -> String {
-    format!("{record}Message")
+    format!("{record}Change")
 }
 
 /// Renders the classic-script flavour (`browser.js`) for `api`.

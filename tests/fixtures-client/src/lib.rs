@@ -3,3 +3,9 @@
 //! crate fails.
 
 include!("../../../codegen/tests/golden/serde/client.rs");
+
+/// The chat example's generated client (typed events, a resource, subscribing routes),
+/// compiled and driven against the chat server by `tests/chat.rs`.
+pub mod chat {
+    include!("../../../codegen/tests/golden/chat/client.rs");
+}

@@ -1,0 +1,35 @@
+//! The chat server: `cargo run -p chat -- [--port PORT]` (default 1337), then open the page.
+
+#[tokio::main]
+async fn main() {
+    let mut port: u16 = 1337;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next().map(|v| v.parse())) {
+            ("--port", Some(Ok(p))) => port = p,
+            _ => {
+                eprintln!("usage: chat [--port PORT]");
+                std::process::exit(2);
+            }
+        }
+    }
+    let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("chat: cannot listen on 127.0.0.1:{port}: {e}");
+            std::process::exit(1);
+        }
+    };
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
+    println!("chat listening on http://127.0.0.1:{port}");
+    let server = chat::server().build();
+    if let Err(e) = server
+        .serve_with_shutdown(listener, async {
+            tokio::signal::ctrl_c().await.ok();
+        })
+        .await
+    {
+        eprintln!("chat: {e}");
+        std::process::exit(1);
+    }
+}
