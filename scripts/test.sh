@@ -17,8 +17,10 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
 }
 
-# Tools the suites need.
+# Tools the suites need: Node.js for the client suites, Debian's Chromium for the browser
+# tests (browsers cannot be downloaded here; playwright-core drives the system one).
 command -v node >/dev/null && command -v npm >/dev/null || { log "installing Node.js"; apt_install nodejs npm; }
+[ -x /usr/bin/chromium ] || { log "installing chromium"; apt_install chromium; }
 
 log "formatting"
 cargo fmt --all -- --check
@@ -29,7 +31,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 log "rust tests"
 cargo test --workspace --locked
 
-log "end-to-end suites (Node: sails.io.js, socket.io-client, the generated JS client)"
+log "end-to-end suites (Node: sails.io.js, socket.io-client, the generated JS client; Chromium)"
 cargo build --workspace --bins --locked
 (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
 (cd tests/node && SAILROUTE_PROFILE=debug npm test)

@@ -1,0 +1,128 @@
+'use strict';
+// The chat example in headless Chromium (Debian's, driven by playwright-core): pages use the
+// browser client the server serves (/sailroute.js + the generated typed API), and a page
+// uses the real dist/sails.io.js from npm.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+const { startServer } = require('./helpers');
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+  // A page the test itself fulfils counts as public to Chromium, which then refuses its
+  // socket to 127.0.0.1 (Local Network Access); the server is local by design.
+  '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests'];
+const SAILS_DIST = path.join(__dirname, '..', 'node_modules', 'sails.io.js', 'dist', 'sails.io.js');
+const WAIT = { timeout: 15000 };
+
+let server;
+let browser;
+test.before(async () => {
+  server = await startServer('chat');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+});
+test.after(async () => {
+  if (browser) await browser.close();
+  await server.stop();
+});
+
+/** Opens the chat page in its own context and joins `room` as `name`. */
+async function joinAs(name, room) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => { throw e; });
+  await page.goto(`${server.url}/#${room}`);
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'connected', null, WAIT);
+  await page.fill('#name', name);
+  await page.click('#join-button');
+  await page.waitForSelector('#chat:not([hidden])', WAIT);
+  await page.waitForFunction((r) => document.getElementById('room-title').textContent === `#${r}`, room, WAIT);
+  return page;
+}
+
+async function say(page, text) {
+  await page.fill('#text', text);
+  await page.press('#text', 'Enter');
+  await page.waitForFunction((t) => [...document.querySelectorAll('#messages .message .text')].some((n) => n.textContent === t), text, WAIT);
+}
+
+function texts(page) {
+  return page.$$eval('#messages .message .text', (nodes) => nodes.map((n) => n.textContent));
+}
+
+function online(page) {
+  return page.$$eval('#online li', (nodes) => nodes.map((n) => n.textContent));
+}
+
+test('two pages in a room chat; a page in another room sees nothing; presence follows', { timeout: 90000 }, async () => {
+  const ann = await joinAs('ann', 'lobby');
+  const bob = await joinAs('bob', 'lobby');
+  const carol = await joinAs('carol', 'garden');
+  await ann.waitForFunction(() => document.querySelectorAll('#online li').length === 2, null, WAIT);
+  assert.deepEqual(await online(ann), ['ann', 'bob']);
+
+  await say(ann, 'hello from ann');
+  await bob.waitForFunction(() => [...document.querySelectorAll('#messages .text')].some((n) => n.textContent === 'hello from ann'), null, WAIT);
+  // carol's socket would have had the push queued before ann's answer; one round trip on
+  // carol's socket after it proves nothing came.
+  await carol.evaluate(() => io.socket.listRooms());
+  assert.deepEqual(await texts(carol), []);
+  await say(carol, 'quiet here');
+  assert.ok(!(await texts(ann)).includes('quiet here'));
+
+  await ann.screenshot({ path: path.join(require('node:os').tmpdir(), 'sailroute-chat.png') });
+  for (const page of [ann, bob, carol]) await page.context().close();
+});
+
+test('a page that loses its connection comes back and still receives messages, without reloading', { timeout: 90000 }, async () => {
+  const ann = await joinAs('ann2', 'reconnect');
+  const bob = await joinAs('bob2', 'reconnect');
+  await ann.waitForFunction(() => document.querySelectorAll('#online li').length === 2, null, WAIT);
+  await bob.evaluate(() => { window.loadedAt = performance.timeOrigin; });
+
+  // Drop bob's transport as a network failure would; socket.io-client reconnects.
+  const firstId = await bob.evaluate(() => io.socket._raw.id);
+  await bob.evaluate(() => io.socket._raw.io.engine.close());
+  await bob.waitForFunction((id) => io.socket.isConnected() && io.socket._raw.id !== id, firstId, WAIT);
+  await bob.waitForFunction(() => document.getElementById('status').textContent === 'connected', null, WAIT);
+  // The generated client re-issued joinRoom (a subscribing route) on the new socket.
+  await bob.waitForFunction(async () => (await io.socket.me()).rooms.includes('room:reconnect'), null, WAIT);
+
+  await say(ann, 'after the drop');
+  await bob.waitForFunction(() => [...document.querySelectorAll('#messages .text')].some((n) => n.textContent === 'after the drop'), null, WAIT);
+  assert.equal(await bob.evaluate(() => window.loadedAt), await bob.evaluate(() => performance.timeOrigin), 'no reload');
+  for (const page of [ann, bob]) await page.context().close();
+});
+
+test('the real dist/sails.io.js in a page served by the runtime makes requests and receives events', { timeout: 90000 }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.route(`${server.url}/sails-page`, (route) => route.fulfill({
+    contentType: 'text/html',
+    body: '<!doctype html><title>sails.io.js</title><script src="/vendor/sails.io.js"></script>' +
+      '<script>io.sails.environment = "production"; window.events = []; io.socket.on("chat:message", function (m) { window.events.push(m); });</script>',
+  }));
+  await page.route(`${server.url}/vendor/sails.io.js`, (route) => route.fulfill({
+    contentType: 'application/javascript',
+    body: fs.readFileSync(SAILS_DIST, 'utf8'),
+  }));
+  await page.goto(`${server.url}/sails-page`);
+  const rooms = await page.evaluate(() => new Promise((resolve) => io.socket.get('/rooms', (body, jwr) => resolve(jwr.statusCode))));
+  assert.equal(rooms, 200);
+  const joined = await page.evaluate(() => new Promise((resolve) => io.socket.put('/rooms/sails/join', { user: 'sails-page' }, (body, jwr) => resolve([jwr.statusCode, body]))));
+  assert.equal(joined[0], 200);
+  assert.deepEqual(joined[1].users, ['sails-page']);
+
+  const ann = await joinAs('ann3', 'sails');
+  await say(ann, 'to the sails.io.js page');
+  await page.waitForFunction(() => window.events.length === 1, null, WAIT);
+  const event = await page.evaluate(() => window.events[0]);
+  assert.equal(event.message.text, 'to the sails.io.js page');
+  assert.equal(event.message.user, 'ann3');
+  await ann.context().close();
+  await context.close();
+});
