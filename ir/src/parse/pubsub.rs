@@ -71,7 +71,7 @@ impl Parse for EventAttr {
             return Err(syn::Error::new(
                 name.span(),
                 format!(
-                    "`{value}` is an event name Socket.IO or Sails uses for itself: choose another, like `\"{value}ed\"` or `\"app:{value}\"`"
+                    "`{value}` is an event name Socket.IO or Sails uses for itself: choose another, like `\"app:{value}\"`"
                 ),
             ));
         }

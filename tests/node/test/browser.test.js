@@ -126,3 +126,53 @@ test('the real dist/sails.io.js in a page served by the runtime makes requests a
   await ann.context().close();
   await context.close();
 });
+
+test('the served browser client has the sails.io.js API: queued requests, headers, io.sails.connect, on/off', { timeout: 90000 }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.route(`${server.url}/api-page`, (route) => route.fulfill({
+    contentType: 'text/html',
+    body: '<!doctype html><title>api</title><script src="/socket.io.min.js"></script><script src="/sailroute.js"></script>' +
+      '<script>' +
+      // Synchronously after loading: not connected yet, so the request is queued.
+      'window.early = { connectedAtCall: io.socket.isConnected(), about: io.socket.mightBeAboutToAutoConnect() };' +
+      'io.sails.headers = { "x-from": "headers" };' +
+      'io.socket.get("/rooms", function (body, jwr) { window.early.status = jwr.statusCode; window.early.body = body; });' +
+      '</script>',
+  }));
+  await page.goto(`${server.url}/api-page`);
+  await page.waitForFunction(() => window.early && window.early.status !== undefined, null, WAIT);
+  const early = await page.evaluate(() => window.early);
+  assert.equal(early.connectedAtCall, false);
+  assert.equal(early.about, true);
+  assert.equal(early.status, 200);
+  assert.ok(Array.isArray(early.body));
+
+  const result = await page.evaluate(() => new Promise((resolve) => {
+    const second = io.sails.connect();
+    const seen = [];
+    let heardOne;
+    const one = new Promise((r) => { heardOne = r; });
+    const listener = (p) => { seen.push(p); heardOne(); };
+    second.on('chat:message', listener);
+    second.put('/rooms/api/join', { user: 'second' }, (joined, jwr) => {
+      io.socket.put('/rooms/api/join', { user: 'first' }, () => {
+        io.socket.post('/rooms/api/messages', { text: 'one' }, () => one.then(() => {
+          second.off('chat:message', listener);
+          // 'two' is pushed to the second socket before the first one's answer, and the
+          // second socket's /me after that answer: a push would have come first.
+          io.socket.post('/rooms/api/messages', { text: 'two' }, () => {
+            second.request({ method: 'get', url: '/me', headers: {} }, (me) => {
+              resolve({ status: jwr.statusCode, seen: seen.map((p) => p.message.text), differentIds: me.id !== io.socket._raw.id, connected: second.isConnected() });
+            });
+          });
+        }));
+      });
+    });
+  }));
+  assert.equal(result.status, 200);
+  assert.deepEqual(result.seen, ['one'], 'on() hears, off() stops');
+  assert.ok(result.differentIds, 'io.sails.connect() opens another socket');
+  assert.ok(result.connected);
+  await context.close();
+});
