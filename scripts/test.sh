@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: installs what is missing (Node.js and npm
-# packages; Debian packages via apt-get), then runs formatting and lint gates, the Rust
+# packages; Chromium and redis-server via apt-get), then runs formatting and lint gates, the Rust
 # tests and the end-to-end suites against the examples. Run it from anywhere:
 #   bash scripts/test.sh
 set -euo pipefail
@@ -21,6 +21,8 @@ apt_install() {
 # tests (browsers cannot be downloaded here; playwright-core drives the system one).
 command -v node >/dev/null && command -v npm >/dev/null || { log "installing Node.js"; apt_install nodejs npm; }
 [ -x /usr/bin/chromium ] || { log "installing chromium"; apt_install chromium; }
+# A real redis-server for the multi-node tests (they start and stop their own).
+command -v redis-server >/dev/null || { log "installing redis-server"; apt_install redis-server; }
 
 log "formatting"
 cargo fmt --all -- --check

@@ -36,6 +36,7 @@
 mod bridge;
 mod policy;
 mod pubsub;
+mod redis;
 mod server;
 mod sockets;
 mod wire;

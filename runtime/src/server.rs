@@ -59,6 +59,9 @@ pub enum Error {
     /// Accepting or serving connections failed.
     #[error("serving failed: {0}")]
     Io(#[from] std::io::Error),
+    /// Redis could not be reached or the adapter could not subscribe.
+    #[error("cannot use redis: {0}")]
+    Redis(String),
 }
 
 /// Configures a [`Server`]. Start with [`Server::builder`].
@@ -165,12 +168,39 @@ impl ServerBuilder {
         self
     }
 
-    /// Builds the server: the Socket.IO layer, the bridge and the HTTP stack.
+    /// Builds the server: the Socket.IO layer, the bridge and the HTTP stack. Rooms live in
+    /// this process; see [`build_with_redis`](Self::build_with_redis) for several nodes.
     pub fn build(self) -> Server {
-        self.build_with::<LocalAdapter>(())
+        self.build_with::<LocalAdapter>(()).0
     }
 
-    fn build_with<A: Adapter + DefinedAdapter>(self, adapter_state: A::State) -> Server {
+    /// Builds the server with its rooms shared through Redis (`redis://host:port`), so that
+    /// broadcasts, blasts, room membership and pub-sub reach sockets on every node running
+    /// against the same Redis. Fails when Redis is unreachable now; once running, a node keeps
+    /// serving its own sockets while Redis is away and resumes cross-node delivery when it is
+    /// back (see `docs/scaling.md` for the guarantees).
+    pub async fn build_with_redis(self, url: &str) -> Result<Server, Error> {
+        use socketioxide_redis::{CustomRedisAdapter, RedisAdapterConfig, RedisAdapterCtr};
+
+        let driver = crate::redis::ResilientDriver::connect(url)
+            .await
+            .map_err(|e| Error::Redis(e.to_string()))?;
+        // Requests to other nodes (room membership, socket listings) wait at most this long.
+        let config = RedisAdapterConfig::new().with_request_timeout(Duration::from_secs(2));
+        let adapter = RedisAdapterCtr::new_with_driver(driver, config);
+        let (server, init) = self.build_with::<CustomRedisAdapter<
+            socketioxide::adapter::Emitter,
+            crate::redis::ResilientDriver,
+        >>(adapter);
+        // Subscribed before serving, so the first broadcast from another node arrives.
+        init.await.map_err(|e| Error::Redis(e.to_string()))?;
+        Ok(server)
+    }
+
+    fn build_with<A: Adapter + DefinedAdapter>(
+        self,
+        adapter_state: A::State,
+    ) -> (Server, A::InitRes) {
         // A virtual request carries its body inside one Socket.IO message: leave room for
         // the envelope and JSON escaping so that an oversized body reaches the router and
         // gets its 413 instead of the transport closing the connection.
@@ -219,14 +249,15 @@ impl ServerBuilder {
                 Ok::<(), Infallible>(())
             }
         };
-        io.ns("/", (async |_: SocketRef<A>| {}).with(register));
+        let init = io.ns("/", (async |_: SocketRef<A>| {}).with(register));
 
         let policy = Arc::new(self.policy);
         let service = crate::policy::PolicyService::new(layer.layer(router), policy);
-        Server {
+        let server = Server {
             service: BoxCloneSyncService::new(service),
             sockets,
-        }
+        };
+        (server, init)
     }
 }
 

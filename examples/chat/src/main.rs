@@ -1,14 +1,17 @@
-//! The chat server: `cargo run -p chat -- [--port PORT]` (default 1337), then open the page.
+//! The chat server: `cargo run -p chat -- [--port PORT] [--redis URL]` (default port 1337),
+//! then open the page. With `--redis`, several chat nodes share rooms.
 
 #[tokio::main]
 async fn main() {
     let mut port: u16 = 1337;
+    let mut redis: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next().map(|v| v.parse())) {
-            ("--port", Some(Ok(p))) => port = p,
+        match (arg.as_str(), args.next()) {
+            ("--port", Some(p)) if p.parse::<u16>().is_ok() => port = p.parse().unwrap_or(port),
+            ("--redis", Some(url)) => redis = Some(url),
             _ => {
-                eprintln!("usage: chat [--port PORT]");
+                eprintln!("usage: chat [--port PORT] [--redis URL]");
                 std::process::exit(2);
             }
         }
@@ -22,7 +25,16 @@ async fn main() {
     };
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
     println!("chat listening on http://127.0.0.1:{port}");
-    let server = chat::server().build();
+    let server = match &redis {
+        Some(url) => match chat::server().build_with_redis(url).await {
+            Ok(server) => server,
+            Err(e) => {
+                eprintln!("chat: {e}");
+                std::process::exit(1);
+            }
+        },
+        None => chat::server().build(),
+    };
     if let Err(e) = server
         .serve_with_shutdown(listener, async {
             tokio::signal::ctrl_c().await.ok();

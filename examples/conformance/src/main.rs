@@ -2,7 +2,7 @@
 //! requests by one router.
 //!
 //! ```text
-//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--max-body BYTES]
+//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--max-body BYTES] [--redis URL]
 //! ```
 
 use sailroute::Server;
@@ -10,6 +10,7 @@ use sailroute::Server;
 /// Command-line options.
 struct Options {
     port: u16,
+    redis: Option<String>,
     allow_origins: Vec<String>,
     max_body: usize,
 }
@@ -17,6 +18,7 @@ struct Options {
 fn parse_args() -> Result<Options, String> {
     let mut options = Options {
         port: 1337,
+        redis: None,
         allow_origins: Vec::new(),
         max_body: sailroute::DEFAULT_MAX_BODY,
     };
@@ -30,6 +32,7 @@ fn parse_args() -> Result<Options, String> {
                     .map_err(|e| format!("--port: {e}"))?;
             }
             "--allow-origin" => options.allow_origins.push(value("--allow-origin")?),
+            "--redis" => options.redis = Some(value("--redis")?),
             "--max-body" => {
                 options.max_body = value("--max-body")?
                     .parse()
@@ -37,7 +40,7 @@ fn parse_args() -> Result<Options, String> {
             }
             "-h" | "--help" => {
                 return Err(
-                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--max-body BYTES]"
+                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--max-body BYTES] [--redis URL]"
                         .into(),
                 );
             }
@@ -67,7 +70,10 @@ async fn run(options: Options) -> Result<(), sailroute::Error> {
     for origin in options.allow_origins {
         builder = builder.allow_origin(origin);
     }
-    let server = builder.build();
+    let server = match &options.redis {
+        Some(url) => builder.build_with_redis(url).await?,
+        None => builder.build(),
+    };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
     let port = listener.local_addr()?.port();
     println!("conformance listening on http://127.0.0.1:{port}");

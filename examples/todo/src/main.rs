@@ -1,14 +1,16 @@
-//! The todo server: `cargo run -p todo -- [--port PORT]` (default 1338).
+//! The todo server: `cargo run -p todo -- [--port PORT] [--redis URL]` (default port 1338).
 
 #[tokio::main]
 async fn main() {
     let mut port: u16 = 1338;
+    let mut redis: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next().map(|v| v.parse())) {
-            ("--port", Some(Ok(p))) => port = p,
+        match (arg.as_str(), args.next()) {
+            ("--port", Some(p)) if p.parse::<u16>().is_ok() => port = p.parse().unwrap_or(port),
+            ("--redis", Some(url)) => redis = Some(url),
             _ => {
-                eprintln!("usage: todo [--port PORT]");
+                eprintln!("usage: todo [--port PORT] [--redis URL]");
                 std::process::exit(2);
             }
         }
@@ -22,7 +24,17 @@ async fn main() {
     };
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
     println!("todo listening on http://127.0.0.1:{port}");
-    let server = sailroute::Server::builder(todo::app()).build();
+    let builder = sailroute::Server::builder(todo::app());
+    let server = match &redis {
+        Some(url) => match builder.build_with_redis(url).await {
+            Ok(server) => server,
+            Err(e) => {
+                eprintln!("todo: {e}");
+                std::process::exit(1);
+            }
+        },
+        None => builder.build(),
+    };
     if let Err(e) = server
         .serve_with_shutdown(listener, async {
             tokio::signal::ctrl_c().await.ok();
