@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The wire benchmark, side by side: Sails 1.5.18, sailroute, raw socketioxide. Rewrites the
-# generated table in docs/benchmarks.md. `--smoke` runs a few seconds per scenario instead
+# The wire benchmark, side by side: Sails 1.5.18, sailroute, raw socketioxide, then sailroute's
+# fan-out across two nodes through Redis. Rewrites the generated tables in docs/benchmarks.md. `--smoke` runs a few seconds per scenario instead
 # and only checks that everything runs (the test command does this).
 #   bash scripts/bench.sh [--smoke] [--servers sails,sailroute,raw] [--scenarios get,wrk,...]
 set -euo pipefail
@@ -9,8 +9,18 @@ if [ ! -d ../shared/bench/loadgen ]; then
   echo "bench: ../shared/bench/loadgen is missing (the shared load generator sits beside the repo)" >&2
   exit 1
 fi
-command -v wrk >/dev/null || {
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk
-}
+missing=""
+command -v wrk >/dev/null || missing="$missing wrk"
+command -v redis-server >/dev/null || missing="$missing redis-server"
+if [ -n "$missing" ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+fi
+[ -d tests/node/node_modules/socket.io-client ] || (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
 cargo build --release --locked -p conformance -p sailroute-bench
-exec node bench/wire/run.js "$@"
+node bench/wire/run.js "$@"
+# Fan-out across two nodes through Redis (sailroute only: the others have no such mode here).
+case " $* " in
+  *" --smoke "*) node bench/wire/fanout-nodes.js --smoke ;;
+  *" --servers "*|*" --scenarios "*) ;;
+  *) node bench/wire/fanout-nodes.js ;;
+esac
