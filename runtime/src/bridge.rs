@@ -57,7 +57,7 @@ pub(crate) fn build_request(
     method: Method,
     raw: RawRequest,
     handshake: &Handshake,
-    socket: Socket,
+    socket: Option<Socket>,
 ) -> Result<Request<Body>, RequestError> {
     let url = match raw.url {
         None | Some(serde_json::Value::Null) => return Err(RequestError::MissingUrl),
@@ -120,7 +120,9 @@ pub(crate) fn build_request(
     if let Some(addr) = handshake.remote_addr {
         request.extensions_mut().insert(ConnectInfo(addr));
     }
-    request.extensions_mut().insert(socket);
+    if let Some(socket) = socket {
+        request.extensions_mut().insert(socket);
+    }
     Ok(request)
 }
 

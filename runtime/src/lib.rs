@@ -43,7 +43,9 @@ mod wire;
 
 pub use policy::{Handshake, Refusal};
 pub use pubsub::{Event, Resource, ResourceRecord, TypedResource};
-pub use server::{DEFAULT_MAX_BODY, DEFAULT_MAX_IN_FLIGHT, Error, Server, ServerBuilder};
+pub use server::{
+    AppFuture, AppService, DEFAULT_MAX_BODY, DEFAULT_MAX_IN_FLIGHT, Error, Server, ServerBuilder,
+};
 pub use sockets::{
     LeaveAllOptions, MissingSockets, NotASocketRequest, Rooms, Socket, Sockets, SocketsError,
 };
@@ -154,5 +156,26 @@ pub mod __private {
             i += 1;
         }
         true
+    }
+}
+
+/// The bridge's two halves, for benchmarks (`bench/benches/bridge.rs`); not a public API.
+#[doc(hidden)]
+pub mod __bench {
+    use axum::body::Body;
+
+    /// A virtual request's payload (the event's JSON argument) to the `http::Request` the
+    /// router sees, for a socket without handshake headers.
+    pub fn request(method: http::Method, payload: &str) -> Result<http::Request<Body>, String> {
+        let raw: crate::wire::RawRequest =
+            serde_json::from_str(payload).map_err(|e| e.to_string())?;
+        crate::bridge::build_request(method, raw, &crate::bridge::Handshake::default(), None)
+            .map_err(|e| e.to_string())
+    }
+
+    /// A router response to the ack payload, serialized as it goes on the wire.
+    pub async fn ack(response: http::Response<Body>) -> String {
+        let jwr = crate::bridge::into_jwr(response).await;
+        serde_json::to_string(&jwr).unwrap_or_default()
     }
 }

@@ -4,6 +4,7 @@
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::future::Ready;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -12,6 +13,8 @@ use std::task::{Context, Poll};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
 use axum::response::Response;
+use futures_util::FutureExt;
+use futures_util::future::{Either, Map};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use tower::Service;
 
@@ -136,6 +139,19 @@ impl<S> PolicyService<S> {
 
 type BoxResponseFuture = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
 
+/// Turns the inner service's answer into an axum response.
+type Finish<S> = fn(
+    Result<<S as Service<Request>>::Response, <S as Service<Request>>::Error>,
+) -> Result<Response, Infallible>;
+
+/// The future of a [`PolicyService`] call: answered at once (browser client, `/__getcookie`),
+/// the router's future as it is (plain HTTP: no allocation on the hot path), or boxed (socket
+/// handshakes, which may run the before-connect hook).
+pub(crate) type PolicyFuture<S> = Either<
+    Ready<Result<Response, Infallible>>,
+    Either<Map<<S as Service<Request>>::Future, Finish<S>>, BoxResponseFuture>,
+>;
+
 impl<S, B> Service<Request> for PolicyService<S>
 where
     S: Service<Request, Response = http::Response<B>> + Clone + Send + 'static,
@@ -146,7 +162,7 @@ where
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = BoxResponseFuture;
+    type Future = PolicyFuture<S>;
 
     fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         // Both the Socket.IO service and axum's router are always ready.
@@ -173,7 +189,7 @@ where
                 response
                     .headers_mut()
                     .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-                return Box::pin(async move { Ok(response) });
+                return Either::Left(std::future::ready(Ok(response)));
             }
             if self.policy.getcookie && request.method() == Method::GET && path == "/__getcookie" {
                 let response = text_response(
@@ -181,15 +197,15 @@ where
                     "application/javascript; charset=utf-8",
                     "_sailsIoJSConnect();".to_owned(),
                 );
-                return Box::pin(async move { Ok(response) });
+                return Either::Left(std::future::ready(Ok(response)));
             }
-            let future = self.inner.call(request);
-            return Box::pin(async move { Ok(into_response(future.await)) });
+            let finish: Finish<S> = |result| Ok(into_response(result));
+            return Either::Right(Either::Left(self.inner.call(request).map(finish)));
         }
 
         let policy = self.policy.clone();
         let mut inner = self.inner.clone();
-        Box::pin(async move {
+        Either::Right(Either::Right(Box::pin(async move {
             let transport = Transport::of(&request);
             let origin = request.headers().get(header::ORIGIN).cloned();
             if let Some(allowed) = &policy.allowed_origins {
@@ -233,7 +249,7 @@ where
                 headers.append(header::VARY, HeaderValue::from_static("Origin"));
             }
             Ok(response)
-        })
+        })))
     }
 }
 

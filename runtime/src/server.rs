@@ -18,16 +18,16 @@ use socketioxide::SocketIo;
 use socketioxide::adapter::{Adapter, LocalAdapter};
 use socketioxide::extract::{AckSender, SocketRef, TryData};
 use socketioxide::handler::{ConnectHandler, FromMessageParts, Value};
+use socketioxide::service::SocketIoService;
 use socketioxide::socket::Socket as IoSocket;
 use socketioxide_core::adapter::DefinedAdapter;
 use tokio::net::TcpListener;
-use tower::util::BoxCloneSyncService;
 use tower::{Layer, Service, ServiceExt};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::bridge::{self, Handshake as Defaults};
-use crate::policy::{BeforeConnect, Handshake, Policy, Refusal};
+use crate::policy::{BeforeConnect, Handshake, Policy, PolicyFuture, PolicyService, Refusal};
 use crate::sockets::{IoBackend, Socket, Sockets};
 use crate::wire::{ErrorBody, Jwr, ParseErrorEvent, RawRequest, RequestError};
 
@@ -171,7 +171,11 @@ impl ServerBuilder {
     /// Builds the server: the Socket.IO layer, the bridge and the HTTP stack. Rooms live in
     /// this process; see [`build_with_redis`](Self::build_with_redis) for several nodes.
     pub fn build(self) -> Server {
-        self.build_with::<LocalAdapter>(()).0
+        let (service, sockets, ()) = self.build_with::<LocalAdapter>(());
+        Server {
+            service: AppService(Stack::Local(service)),
+            sockets,
+        }
     }
 
     /// Builds the server with its rooms shared through Redis (`redis://host:port`), so that
@@ -180,7 +184,7 @@ impl ServerBuilder {
     /// serving its own sockets while Redis is away and resumes cross-node delivery when it is
     /// back (see `docs/scaling.md` for the guarantees).
     pub async fn build_with_redis(self, url: &str) -> Result<Server, Error> {
-        use socketioxide_redis::{CustomRedisAdapter, RedisAdapterConfig, RedisAdapterCtr};
+        use socketioxide_redis::{RedisAdapterConfig, RedisAdapterCtr};
 
         let driver = crate::redis::ResilientDriver::connect(url)
             .await
@@ -188,19 +192,24 @@ impl ServerBuilder {
         // Requests to other nodes (room membership, socket listings) wait at most this long.
         let config = RedisAdapterConfig::new().with_request_timeout(Duration::from_secs(2));
         let adapter = RedisAdapterCtr::new_with_driver(driver, config);
-        let (server, init) = self.build_with::<CustomRedisAdapter<
-            socketioxide::adapter::Emitter,
-            crate::redis::ResilientDriver,
-        >>(adapter);
+        let (service, sockets, init) = self.build_with::<RedisAdapter>(adapter);
         // Subscribed before serving, so the first broadcast from another node arrives.
         init.await.map_err(|e| Error::Redis(e.to_string()))?;
-        Ok(server)
+        Ok(Server {
+            service: AppService(Stack::Redis(service)),
+            sockets,
+        })
     }
 
+    /// Builds the stack on the adapter `A`; returns the adapter's initialization too.
     fn build_with<A: Adapter + DefinedAdapter>(
         self,
         adapter_state: A::State,
-    ) -> (Server, A::InitRes) {
+    ) -> (
+        PolicyService<SocketIoService<Router, A>>,
+        Sockets,
+        A::InitRes,
+    ) {
         // A virtual request carries its body inside one Socket.IO message: leave room for
         // the envelope and JSON escaping so that an oversized body reaches the router and
         // gets its 413 instead of the transport closing the connection.
@@ -252,12 +261,8 @@ impl ServerBuilder {
         let init = io.ns("/", (async |_: SocketRef<A>| {}).with(register));
 
         let policy = Arc::new(self.policy);
-        let service = crate::policy::PolicyService::new(layer.layer(router), policy);
-        let server = Server {
-            service: BoxCloneSyncService::new(service),
-            sockets,
-        };
-        (server, init)
+        let service = PolicyService::new(layer.layer(router), policy);
+        (service, sockets, init)
     }
 }
 
@@ -282,8 +287,71 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 /// ```
 #[derive(Clone)]
 pub struct Server {
-    service: BoxCloneSyncService<Request, Response, Infallible>,
+    service: AppService,
     sockets: Sockets,
+}
+
+/// The Redis adapter type the runtime uses.
+type RedisAdapter = socketioxide_redis::CustomRedisAdapter<
+    socketioxide::adapter::Emitter,
+    crate::redis::ResilientDriver,
+>;
+
+/// The whole stack — connection policy, Socket.IO, the router — as one tower service, for
+/// either adapter. An enum rather than a boxed service: a plain HTTP request then costs no
+/// allocation or dynamic call for the wrapping.
+#[derive(Clone)]
+pub struct AppService(Stack);
+
+#[derive(Clone)]
+enum Stack {
+    Local(PolicyService<SocketIoService<Router, LocalAdapter>>),
+    Redis(PolicyService<SocketIoService<Router, RedisAdapter>>),
+}
+
+impl std::fmt::Debug for AppService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppService").finish_non_exhaustive()
+    }
+}
+
+type StackFuture = futures_util::future::Either<
+    PolicyFuture<SocketIoService<Router, LocalAdapter>>,
+    PolicyFuture<SocketIoService<Router, RedisAdapter>>,
+>;
+
+/// The future of an [`AppService`] call.
+pub struct AppFuture(StackFuture);
+
+impl Future for AppFuture {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+impl std::fmt::Debug for AppFuture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppFuture").finish_non_exhaustive()
+    }
+}
+
+impl Service<Request> for AppService {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = AppFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        AppFuture(match &mut self.0 {
+            Stack::Local(service) => futures_util::future::Either::Left(service.call(request)),
+            Stack::Redis(service) => futures_util::future::Either::Right(service.call(request)),
+        })
+    }
 }
 
 impl std::fmt::Debug for Server {
@@ -313,7 +381,7 @@ impl Server {
 
     /// The whole server as a tower service, for embedding in another HTTP stack. Insert
     /// `ConnectInfo<SocketAddr>` into request extensions to let handlers see peer addresses.
-    pub fn into_service(self) -> BoxCloneSyncService<Request, Response, Infallible> {
+    pub fn into_service(self) -> AppService {
         self.service
     }
 
@@ -345,7 +413,7 @@ impl Server {
 /// Hands each connection the service, with the peer address in every request.
 #[derive(Clone)]
 struct MakeService {
-    service: BoxCloneSyncService<Request, Response, Infallible>,
+    service: AppService,
 }
 
 impl<'a> Service<IncomingStream<'a, TcpListener>> for MakeService {
@@ -367,14 +435,14 @@ impl<'a> Service<IncomingStream<'a, TcpListener>> for MakeService {
 
 #[derive(Clone)]
 struct WithPeer {
-    service: BoxCloneSyncService<Request, Response, Infallible>,
+    service: AppService,
     peer: SocketAddr,
 }
 
 impl Service<Request> for WithPeer {
     type Response = Response;
     type Error = Infallible;
-    type Future = <BoxCloneSyncService<Request, Response, Infallible> as Service<Request>>::Future;
+    type Future = <AppService as Service<Request>>::Future;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         self.service.poll_ready(cx)
@@ -490,7 +558,7 @@ async fn handle<A: Adapter>(
     };
     let request = incoming.payload.and_then(|raw| {
         let handle = Socket::new(socket.id, shared.sockets.clone());
-        bridge::build_request(method, raw, &state.defaults, handle).map_err(|e| e.to_string())
+        bridge::build_request(method, raw, &state.defaults, Some(handle)).map_err(|e| e.to_string())
     });
     let request = match request {
         Ok(request) => request,

@@ -129,12 +129,19 @@ impl Serialize for AckHeaders<'_> {
             }
             let mut values = self.0.get_all(name).iter();
             let Some(first) = values.next() else { continue };
-            let mut joined = String::from_utf8_lossy(first.as_bytes()).into_owned();
-            for more in values {
-                joined.push_str(", ");
-                joined.push_str(&String::from_utf8_lossy(more.as_bytes()));
+            let first = String::from_utf8_lossy(first.as_bytes());
+            match values.next() {
+                // The usual case: one value, written without a copy.
+                None => map.serialize_entry(name.as_str(), &*first)?,
+                Some(second) => {
+                    let mut joined = first.into_owned();
+                    for more in std::iter::once(second).chain(values) {
+                        joined.push_str(", ");
+                        joined.push_str(&String::from_utf8_lossy(more.as_bytes()));
+                    }
+                    map.serialize_entry(name.as_str(), &joined)?;
+                }
             }
-            map.serialize_entry(name.as_str(), &joined)?;
         }
         map.end()
     }

@@ -3,7 +3,7 @@
 //! it measures the transport's own cost on this stack.
 //!
 //! ```text
-//! raw-socketioxide --port 1337
+//! raw-socketioxide --port 1337 [--workers N]
 //! ```
 //! Serves what the shared load generator needs: socket `get /hello` (a constant ack),
 //! `post /echo` (the data back), `put /subscribe/<room>` (join), `post /broadcast/<room>`
@@ -27,18 +27,37 @@ fn ok(body: Value) -> Value {
     json!({ "body": body, "headers": {}, "statusCode": 200 })
 }
 
-#[tokio::main]
-async fn main() -> std::io::Result<()> {
+fn main() -> std::io::Result<()> {
     let mut port = 1337u16;
+    let mut workers = 1usize;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--port" {
-            port = args
-                .next()
-                .and_then(|p| p.parse().ok())
-                .ok_or_else(|| std::io::Error::other("--port needs a number"))?;
+        let mut number = |name: &str| {
+            args.next()
+                .and_then(|p| p.parse::<usize>().ok())
+                .ok_or_else(|| std::io::Error::other(format!("{name} needs a number")))
+        };
+        match arg.as_str() {
+            "--port" => port = u16::try_from(number("--port")?).map_err(std::io::Error::other)?,
+            "--workers" => workers = number("--workers")?,
+            _ => {}
         }
     }
+    // The same runtime as the conformance server, so the two are compared like for like.
+    let runtime = if workers <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .enable_all()
+            .build()?
+    };
+    runtime.block_on(serve(port))
+}
+
+async fn serve(port: u16) -> std::io::Result<()> {
     let (layer, io) = SocketIo::builder().build_layer();
     io.ns("/", async |socket: SocketRef| {
         socket.on("get", async |ack: AckSender| {

@@ -2,7 +2,7 @@
 //! requests by one router.
 //!
 //! ```text
-//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--max-body BYTES] [--redis URL]
+//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--max-body BYTES] [--redis URL] [--workers N]
 //! ```
 
 use sailroute::Server;
@@ -10,6 +10,7 @@ use sailroute::Server;
 /// Command-line options.
 struct Options {
     port: u16,
+    workers: usize,
     redis: Option<String>,
     allow_origins: Vec<String>,
     max_body: usize,
@@ -18,6 +19,7 @@ struct Options {
 fn parse_args() -> Result<Options, String> {
     let mut options = Options {
         port: 1337,
+        workers: 1,
         redis: None,
         allow_origins: Vec::new(),
         max_body: sailroute::DEFAULT_MAX_BODY,
@@ -33,6 +35,11 @@ fn parse_args() -> Result<Options, String> {
             }
             "--allow-origin" => options.allow_origins.push(value("--allow-origin")?),
             "--redis" => options.redis = Some(value("--redis")?),
+            "--workers" => {
+                options.workers = value("--workers")?
+                    .parse()
+                    .map_err(|e| format!("--workers: {e}"))?;
+            }
             "--max-body" => {
                 options.max_body = value("--max-body")?
                     .parse()
@@ -40,7 +47,7 @@ fn parse_args() -> Result<Options, String> {
             }
             "-h" | "--help" => {
                 return Err(
-                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--max-body BYTES] [--redis URL]"
+                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--max-body BYTES] [--redis URL] [--workers N]"
                         .into(),
                 );
             }
@@ -50,8 +57,7 @@ fn parse_args() -> Result<Options, String> {
     Ok(options)
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
     let options = match parse_args() {
         Ok(options) => options,
         Err(message) => {
@@ -59,7 +65,23 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    if let Err(e) = run(options).await {
+    // One thread by default: on a small machine, cross-thread wake-ups cost more CPU per
+    // request than they buy (see docs/benchmarks.md); `--workers N` for a work-stealing pool.
+    let runtime = if options.workers <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(options.workers)
+            .enable_all()
+            .build()
+    };
+    let result = match runtime {
+        Ok(runtime) => runtime.block_on(run(options)),
+        Err(e) => Err(e.into()),
+    };
+    if let Err(e) = result {
         eprintln!("conformance: {e}");
         std::process::exit(1);
     }
