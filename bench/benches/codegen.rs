@@ -26,15 +26,15 @@ fn synthetic_sources(routes: usize, types: usize) -> Vec<(String, String)> {
             let _ = match method {
                 "get" => writeln!(
                     src,
-                    "/// Route {r}.\n#[{method}(\"/r{r}/items/:id\")]\nasync fn route_{r}(State(s): State<AppState>, Path(id): Path<u64>, Query(q): Query<Filter{ty}>) -> Result<Json<Vec<Model{ty}>>, ApiError> {{ todo!() }}\n"
+                    "/// Route {r}.\n#[{method}(\"/r{r}/items/:id\")]\nasync fn route_{r}(State(s): State<AppState>, Path(id): Path<u64>, Query(q): Query<Filter{ty}>) -> Result<Json<Vec<Model{ty}>>, ApiError> {{ unreachable!() }}\n"
                 ),
                 "delete" => writeln!(
                     src,
-                    "/// Route {r}.\n#[{method}(\"/r{r}/items/{{id}}/sub/{{sub}}\")]\nasync fn route_{r}(Path((id, sub)): Path<(u64, String)>) -> StatusCode {{ todo!() }}\n"
+                    "/// Route {r}.\n#[{method}(\"/r{r}/items/{{id}}/sub/{{sub}}\")]\nasync fn route_{r}(Path((id, sub)): Path<(u64, String)>) -> StatusCode {{ unreachable!() }}\n"
                 ),
                 _ => writeln!(
                     src,
-                    "/// Route {r}.\n#[{method}(\"/r{r}/items\")]\nasync fn route_{r}(Json(body): Json<Model{next}>) -> Json<Page<Model{ty}>> {{ todo!() }}\n"
+                    "/// Route {r}.\n#[{method}(\"/r{r}/items\")]\nasync fn route_{r}(Json(body): Json<Model{next}>) -> Json<Page<Model{ty}>> {{ unreachable!() }}\n"
                 ),
             };
         }

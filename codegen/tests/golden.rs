@@ -151,7 +151,7 @@ fn error_for(source: &str) -> String {
 #[test]
 fn unknown_types_are_errors_naming_file_line_and_type() {
     let err = error_for(
-        "use sailroute::get;\n\n#[get(\"/a\")]\nasync fn a() -> Json<Missing> { todo!() }\n",
+        "use sailroute::get;\n\n#[get(\"/a\")]\nasync fn a() -> Json<Missing> { unreachable!() }\n",
     );
     assert!(err.contains("api.rs:4:"), "{err}");
     assert!(err.contains("unknown type `Missing`"), "{err}");
@@ -159,7 +159,7 @@ fn unknown_types_are_errors_naming_file_line_and_type() {
 
     // A field of a used type that nobody defines is reported at the type.
     let err = error_for(
-        "#[get(\"/a\")]\nasync fn a() -> Json<Outer> { todo!() }\n\n#[derive(Serialize)]\nstruct Outer {\n    inner: Inner,\n}\n",
+        "#[get(\"/a\")]\nasync fn a() -> Json<Outer> { unreachable!() }\n\n#[derive(Serialize)]\nstruct Outer {\n    inner: Inner,\n}\n",
     );
     assert!(
         err.contains("unknown type `Inner`") && err.contains("used by `Outer`"),
@@ -171,14 +171,14 @@ fn unknown_types_are_errors_naming_file_line_and_type() {
 #[test]
 fn unsupported_types_are_errors() {
     let err = error_for(
-        "#[derive(Serialize)]\nstruct S { f: fn() }\n#[get(\"/a\")]\nasync fn a() -> Json<S> { todo!() }\n",
+        "#[derive(Serialize)]\nstruct S { f: fn() }\n#[get(\"/a\")]\nasync fn a() -> Json<S> { unreachable!() }\n",
     );
     assert!(
         err.contains("api.rs:2:") && err.contains("function pointer"),
         "{err}"
     );
     let err = error_for(
-        "#[derive(Serialize)]\nstruct S { m: HashMap<Point, u8> }\n#[get(\"/a\")]\nasync fn a() -> Json<S> { todo!() }\n",
+        "#[derive(Serialize)]\nstruct S { m: HashMap<Point, u8> }\n#[get(\"/a\")]\nasync fn a() -> Json<S> { unreachable!() }\n",
     );
     assert!(err.contains("map's key type"), "{err}");
 }
@@ -194,7 +194,7 @@ fn cross_route_checks() {
     );
     assert!(err.contains("two handlers are named `same`"), "{err}");
     let err = error_for(
-        "#[derive(Serialize)]\nstruct T;\nmod m {\n#[derive(Serialize)]\nstruct T(u8);\n}\n#[get(\"/a\")]\nasync fn a() -> Json<T> { todo!() }\n",
+        "#[derive(Serialize)]\nstruct T;\nmod m {\n#[derive(Serialize)]\nstruct T(u8);\n}\n#[get(\"/a\")]\nasync fn a() -> Json<T> { unreachable!() }\n",
     );
     assert!(err.contains("two serde types are named `T`"), "{err}");
     let err = error_for(
@@ -207,7 +207,7 @@ fn cross_route_checks() {
 fn reserved_names_are_refused() {
     let dir = tempdir("reserved");
     let file = dir.join("api.rs");
-    std::fs::write(&file, "#[derive(Serialize)]\nstruct Client { a: u8 }\n#[get(\"/a\")]\nasync fn a() -> Json<Client> { todo!() }\n").unwrap();
+    std::fs::write(&file, "#[derive(Serialize)]\nstruct Client { a: u8 }\n#[get(\"/a\")]\nasync fn a() -> Json<Client> { unreachable!() }\n").unwrap();
     let (api, _) = sailroute_codegen::load(&[file]).unwrap();
     let err = emit::rust::render(&api, &Default::default())
         .unwrap_err()

@@ -10,7 +10,7 @@
 //! let source = r#"
 //!     /// Fetches one user.
 //!     #[get("/users/:id")]
-//!     async fn get_user(Path(id): Path<u64>) -> Json<User> { todo!() }
+//!     async fn get_user(Path(id): Path<u64>) -> Json<User> { unreachable!() }
 //!
 //!     #[derive(Serialize)]
 //!     struct User { id: u64, name: String }
