@@ -18,8 +18,6 @@ use futures_util::future::{Either, Map};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use tower::Service;
 
-use crate::server::text_response;
-
 /// Where socketioxide listens.
 const SOCKET_PATH: &str = "/socket.io/";
 /// Where engine.io-client 4+ goes when sails.io.js' hidden options are lost (see
@@ -330,4 +328,14 @@ impl Transport {
             ),
         }
     }
+}
+
+/// A response with a fixed body and content type (refusals, the browser client, errors).
+fn text_response(status: StatusCode, content_type: &'static str, body: String) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
 }

@@ -9,11 +9,10 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::response::{IntoResponse, Response};
 use axum::serve::IncomingStream;
-use http::{HeaderValue, Method, StatusCode, header};
+use http::{Method, StatusCode};
 use socketioxide::SocketIo;
 use socketioxide::adapter::{Adapter, LocalAdapter};
 use socketioxide::extract::{AckSender, SocketRef, TryData};
@@ -590,19 +589,4 @@ async fn handle<A: Adapter>(
             tracing::debug!(socket = %socket.id, error = %e, "the ack could not be sent");
         }
     }
-}
-
-/// Marks a response to a refused handshake. Kept here so that `policy` stays free of the
-/// bridge's types.
-pub(crate) fn text_response(
-    status: StatusCode,
-    content_type: &'static str,
-    body: String,
-) -> Response {
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response
 }
