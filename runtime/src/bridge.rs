@@ -61,6 +61,9 @@ pub(crate) fn build_request(
 ) -> Result<Request<Body>, RequestError> {
     let url = match raw.url {
         None | Some(serde_json::Value::Null) => return Err(RequestError::MissingUrl),
+        Some(serde_json::Value::String(url)) if url.trim().is_empty() => {
+            return Err(RequestError::MissingUrl);
+        }
         Some(serde_json::Value::String(url)) => url,
         Some(other) => return Err(RequestError::UrlNotAString(other.to_string())),
     };

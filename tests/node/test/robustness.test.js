@@ -27,6 +27,7 @@ test.describe('malformed virtual requests are answered 400 through the ack', () 
     ['no url', 'get', { method: 'get', headers: {}, data: {} }, /url/],
     ['url not a string', 'get', { url: 5 }, /url/],
     ['url null', 'post', { url: null, data: {} }, /url/],
+    ['url empty', 'get', { url: '' }, /url/],
     ['headers not an object', 'get', { url: '/hello', headers: 'x-a: b' }, /headers/],
     ['headers an array', 'get', { url: '/hello', headers: ['a'] }, /headers/],
     ['invalid header name', 'get', { url: '/hello', headers: { 'bad header': 'x' } }, /header/],
