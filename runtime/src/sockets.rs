@@ -440,21 +440,34 @@ impl Socket {
         self.id.to_string()
     }
 
+    // The id is a valid Sid by construction: these go to the backend directly instead of
+    // through `Sockets`, which would format and re-parse it.
+
     /// The rooms this socket is in, its own id room included, sorted.
     pub fn rooms(&self) -> Vec<String> {
-        self.sockets
-            .local_rooms(&self.id.to_string())
-            .unwrap_or_default()
+        let mut rooms = self
+            .sockets
+            .backend
+            .local_rooms(self.id)
+            .unwrap_or_default();
+        rooms.sort();
+        rooms
     }
 
     /// Joins `rooms`.
     pub async fn join(&self, rooms: impl Into<Rooms>) -> Result<(), SocketsError> {
-        self.sockets.join(&self.id.to_string(), rooms).await
+        self.sockets
+            .backend
+            .join(self.id.to_string(), rooms.into().0)
+            .await
     }
 
     /// Leaves `rooms`.
     pub async fn leave(&self, rooms: impl Into<Rooms>) -> Result<(), SocketsError> {
-        self.sockets.leave(&self.id.to_string(), rooms).await
+        self.sockets
+            .backend
+            .leave(self.id.to_string(), rooms.into().0)
+            .await
     }
 
     /// Sends `event` with `data` to this socket only.
@@ -463,8 +476,10 @@ impl Socket {
         event: &str,
         data: &T,
     ) -> Result<(), SocketsError> {
+        let data = to_raw(event, data)?;
         self.sockets
-            .emit_to(&self.id.to_string(), event, data)
+            .backend
+            .emit(vec![self.id.to_string()], None, event.to_owned(), data)
             .await
     }
 

@@ -12,18 +12,18 @@ use crate::Error;
 
 #[derive(Template)]
 #[template(path = "js/index.js.jinja", escape = "none")]
-struct JsFile {
+struct JsFile<'a> {
     header: &'static str,
-    methods: Vec<MethodView>,
-    consts: Vec<ConstEnum>,
+    methods: &'a [MethodView],
+    consts: &'a [ConstEnum],
 }
 
 #[derive(Template)]
 #[template(path = "js/browser.js.jinja", escape = "none")]
-struct BrowserFile {
+struct BrowserFile<'a> {
     header: &'static str,
-    methods: Vec<MethodView>,
-    consts: Vec<ConstEnum>,
+    methods: &'a [MethodView],
+    consts: &'a [ConstEnum],
 }
 
 struct EventView {
@@ -42,11 +42,11 @@ struct ResourceView {
 
 #[derive(Template)]
 #[template(path = "ts/index.d.ts.jinja", escape = "none")]
-struct DtsFile {
+struct DtsFile<'a> {
     header: &'static str,
     types: Vec<TsType>,
-    methods: Vec<MethodView>,
-    consts: Vec<ConstEnum>,
+    methods: &'a [MethodView],
+    consts: &'a [ConstEnum],
     events: Vec<EventView>,
     resources: Vec<ResourceView>,
 }
@@ -115,10 +115,12 @@ pub(crate) fn message_alias(record: &str) -> String {
 
 /// Renders the classic-script flavour (`browser.js`) for `api`.
 pub fn render_browser(api: &Api) -> Result<String, Error> {
+    let methods: Vec<MethodView> = api.routes.iter().map(|r| method_view(r, api)).collect();
+    let consts: Vec<ConstEnum> = api.types.values().filter_map(const_enum).collect();
     BrowserFile {
         header: GENERATED,
-        methods: api.routes.iter().map(|r| method_view(r, api)).collect(),
-        consts: api.types.values().filter_map(const_enum).collect(),
+        methods: &methods,
+        consts: &consts,
     }
     .render()
     .map_err(|e| Error::Render {
@@ -129,14 +131,14 @@ pub fn render_browser(api: &Api) -> Result<String, Error> {
 
 /// Renders `index.js` and `index.d.ts` for `api`.
 pub fn render(api: &Api) -> Result<(String, String), Error> {
-    super::check_reserved(api, RESERVED, "the JavaScript client")?;
+    super::check_reserved(api.types.values(), RESERVED, "the JavaScript client")?;
     let aliases: Vec<String> = api
         .resources
         .iter()
         .map(|r| message_alias(&r.record))
         .collect();
     let alias_refs: Vec<&str> = aliases.iter().map(String::as_str).collect();
-    super::check_reserved(api, &alias_refs, "a resource's message type")?;
+    super::check_reserved(api.types.values(), &alias_refs, "a resource's message type")?;
     let methods: Vec<MethodView> = api.routes.iter().map(|r| method_view(r, api)).collect();
     let consts: Vec<ConstEnum> = api.types.values().filter_map(const_enum).collect();
     let types = api.types.values().map(ts_type).collect();
@@ -148,13 +150,11 @@ pub fn render(api: &Api) -> Result<(String, String), Error> {
     };
     let js = JsFile {
         header: GENERATED,
-        methods,
-        consts,
+        methods: &methods,
+        consts: &consts,
     }
     .render()
     .map_err(render_error("index.js"))?;
-    let methods: Vec<MethodView> = api.routes.iter().map(|r| method_view(r, api)).collect();
-    let consts: Vec<ConstEnum> = api.types.values().filter_map(const_enum).collect();
     let events = api
         .events
         .iter()
@@ -178,8 +178,8 @@ pub fn render(api: &Api) -> Result<(String, String), Error> {
     let dts = DtsFile {
         header: GENERATED,
         types,
-        methods,
-        consts,
+        methods: &methods,
+        consts: &consts,
         events,
         resources,
     }

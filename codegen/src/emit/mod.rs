@@ -27,14 +27,13 @@ pub(crate) fn camel(name: &str) -> String {
 }
 
 /// Fails when a scanned type would take a name the generated client declares itself.
-pub(crate) fn check_reserved(
-    api: &sailroute_ir::model::Api,
+pub(crate) fn check_reserved<'a>(
+    types: impl IntoIterator<Item = &'a sailroute_ir::model::TypeDef>,
     reserved: &[&str],
     what: &str,
 ) -> Result<(), crate::Error> {
-    let clashes: Vec<sailroute_ir::Error> = api
-        .types
-        .values()
+    let clashes: Vec<sailroute_ir::Error> = types
+        .into_iter()
         .filter(|def| reserved.contains(&def.name.as_str()))
         .map(|def| {
             sailroute_ir::Error::new(

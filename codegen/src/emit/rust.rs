@@ -82,24 +82,25 @@ struct MethodView {
 
 /// Renders the Rust client for `api`.
 pub fn render(api: &Api, options: &RustOptions) -> Result<String, Error> {
-    let mut unmapped = api.clone();
-    unmapped
-        .types
-        .retain(|name, _| !options.type_map.contains_key(name));
-    super::check_reserved(&unmapped, &["Client"], "the Rust client")?;
-    let types = api
+    // Mapped types are not declared, so they cannot clash.
+    let declared: Vec<&TypeDef> = api
         .types
         .values()
         .filter(|def| !options.type_map.contains_key(&def.name))
-        .map(|def| type_view(def, options))
         .collect();
+    super::check_reserved(declared.iter().copied(), &["Client"], "the Rust client")?;
+    let types = declared.iter().map(|def| type_view(def, options)).collect();
     let aliases: Vec<String> = api
         .resources
         .iter()
         .map(|r| super::js::message_alias(&r.record))
         .collect();
     let alias_refs: Vec<&str> = aliases.iter().map(String::as_str).collect();
-    super::check_reserved(&unmapped, &alias_refs, "a resource's message type")?;
+    super::check_reserved(
+        declared.iter().copied(),
+        &alias_refs,
+        "a resource's message type",
+    )?;
     let methods = api.routes.iter().map(|r| method_view(r, options)).collect();
     let events = api
         .events
