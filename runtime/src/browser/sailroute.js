@@ -244,14 +244,23 @@
   io.sails.SailsSocket = SailsSocket;
   io.sails.JWR = JWR;
 
-  // Like sails.io.js: io.socket exists at once (requests are queued), and connects on the
-  // next tick unless io.sails.autoConnect was switched off in between.
+  // Like sails.io.js: io.socket exists at once (requests are queued), and connects later
+  // unless io.sails.autoConnect was switched off in between. sails.io.js waits one timer tick,
+  // but a browser may run that timer before the page's next <script> (it yields between
+  // scripts when parsing is slow), so settings made there could be missed; while the document
+  // is still being parsed we wait for DOMContentLoaded instead, after every classic script.
   io.socket = new SailsSocket();
-  setTimeout(function () {
+  function autoConnect() {
     if (!io.sails.autoConnect) {
       delete io.socket;
       return;
     }
     if (io.socket && !io.socket._raw) io.socket._connect();
-  }, 0);
+  }
+  var doc = root.document;
+  if (doc && doc.readyState === "loading" && doc.addEventListener) {
+    doc.addEventListener("DOMContentLoaded", autoConnect, { once: true });
+  } else {
+    setTimeout(autoConnect, 0);
+  }
 })(typeof self !== "undefined" ? self : this);

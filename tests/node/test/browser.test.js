@@ -176,3 +176,26 @@ test('the served browser client has the sails.io.js API: queued requests, header
   assert.ok(result.connected);
   await context.close();
 });
+
+test('settings made in a later <script> are honoured: autoConnect = false leaves io.socket unconnected', { timeout: 90000 }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // Many scripts between the shim and the page's settings give the browser chances to run a
+  // timer in between; the shim must still see the setting.
+  const filler = Array.from({ length: 50 }, (_, i) => `<script>window.filler${i} = ${i};</script>`).join('');
+  await page.route(`${server.url}/manual-page`, (route) => route.fulfill({
+    contentType: 'text/html',
+    body: '<!doctype html><title>manual</title><script src="/socket.io.min.js"></script><script src="/sailroute.js"></script>' +
+      filler + '<script>io.sails.autoConnect = false;</script>',
+  }));
+  await page.goto(`${server.url}/manual-page`);
+  await page.waitForFunction(() => document.readyState === 'complete', null, WAIT);
+  // A round trip on a socket of our own: had io.socket connected, it would be by now.
+  const status = await page.evaluate(() => new Promise((resolve) => {
+    const own = io.sails.connect();
+    own.get('/rooms', (body, jwr) => resolve(jwr.statusCode));
+  }));
+  assert.equal(status, 200);
+  assert.equal(await page.evaluate(() => typeof io.socket), 'undefined', 'io.socket is removed when autoConnect is off');
+  await context.close();
+});
