@@ -34,6 +34,7 @@
 //! Where this differs from Sails on purpose is listed in `docs/protocol.md`.
 
 mod bridge;
+mod guard;
 mod policy;
 mod pubsub;
 mod redis;

@@ -9,8 +9,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
-use axum::response::{IntoResponse, Response};
+use axum::extract::Request;
+use axum::response::Response;
 use axum::serve::IncomingStream;
 use http::{Method, StatusCode};
 use socketioxide::SocketIo;
@@ -22,10 +22,9 @@ use socketioxide::socket::Socket as IoSocket;
 use socketioxide_core::adapter::DefinedAdapter;
 use tokio::net::TcpListener;
 use tower::{Layer, Service, ServiceExt};
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::bridge::{self, Handshake as Defaults};
+use crate::guard::Guarded;
 use crate::policy::{BeforeConnect, Handshake, Policy, PolicyFuture, PolicyService, Refusal};
 use crate::sockets::{IoBackend, Socket, Sockets};
 use crate::wire::{ErrorBody, Jwr, ParseErrorEvent, RawRequest, RequestError};
@@ -205,7 +204,7 @@ impl ServerBuilder {
         self,
         adapter_state: A::State,
     ) -> (
-        PolicyService<SocketIoService<Router, A>>,
+        PolicyService<SocketIoService<Guarded, A>>,
         Sockets,
         A::InitRes,
     ) {
@@ -233,13 +232,8 @@ impl ServerBuilder {
         let sockets = Sockets::new(Arc::new(IoBackend { io: io.clone() }));
 
         // The same stack serves both transports: whatever the application layered on its
-        // router runs inside these, for HTTP and virtual requests alike.
-        let router = self
-            .router
-            .layer(CatchPanicLayer::custom(panic_response))
-            .layer(RequestBodyLimitLayer::new(self.max_body))
-            .layer(DefaultBodyLimit::max(self.max_body))
-            .layer(axum::Extension(sockets.clone()));
+        // router runs inside these guards, for HTTP and virtual requests alike.
+        let router = Guarded::new(self.router, self.max_body, sockets.clone());
 
         let shared = Arc::new(Shared {
             router: router.clone(),
@@ -263,14 +257,6 @@ impl ServerBuilder {
         let service = PolicyService::new(layer.layer(router), policy);
         (service, sockets, init)
     }
-}
-
-fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        axum::Json(serde_json::json!({ "error": "internal server error" })),
-    )
-        .into_response()
 }
 
 /// One router served over HTTP and as Sails virtual requests over Socket.IO.
@@ -304,8 +290,8 @@ pub struct AppService(Stack);
 
 #[derive(Clone)]
 enum Stack {
-    Local(PolicyService<SocketIoService<Router, LocalAdapter>>),
-    Redis(PolicyService<SocketIoService<Router, RedisAdapter>>),
+    Local(PolicyService<SocketIoService<Guarded, LocalAdapter>>),
+    Redis(PolicyService<SocketIoService<Guarded, RedisAdapter>>),
 }
 
 impl std::fmt::Debug for AppService {
@@ -315,8 +301,8 @@ impl std::fmt::Debug for AppService {
 }
 
 type StackFuture = futures_util::future::Either<
-    PolicyFuture<SocketIoService<Router, LocalAdapter>>,
-    PolicyFuture<SocketIoService<Router, RedisAdapter>>,
+    PolicyFuture<SocketIoService<Guarded, LocalAdapter>>,
+    PolicyFuture<SocketIoService<Guarded, RedisAdapter>>,
 >;
 
 /// The future of an [`AppService`] call.
@@ -457,7 +443,7 @@ impl Service<Request> for WithPeer {
 
 /// What every socket's request handlers share.
 struct Shared {
-    router: Router,
+    router: Guarded,
     sockets: Sockets,
     max_in_flight: usize,
     on_disconnect: Option<OnDisconnect>,
