@@ -15,7 +15,7 @@ use std::task::{Context, Poll};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use futures_util::FutureExt;
 use futures_util::future::{CatchUnwind, Either, Map};
 use http::{Extensions, StatusCode, header};
@@ -23,6 +23,7 @@ use http_body::Body as _;
 use tower::{Layer, Service};
 
 use crate::sockets::Sockets;
+use crate::wire::error_response;
 
 /// The application's router behind the runtime's guards; both transports call this.
 #[derive(Clone)]
@@ -151,12 +152,4 @@ fn too_large(max: usize) -> Response {
         StatusCode::PAYLOAD_TOO_LARGE,
         format!("the request body is larger than the limit of {max} bytes"),
     )
-}
-
-fn error_response(status: StatusCode, message: impl Into<String>) -> Response {
-    (
-        status,
-        axum::Json(serde_json::json!({ "error": message.into() })),
-    )
-        .into_response()
 }

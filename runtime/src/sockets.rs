@@ -495,13 +495,10 @@ pub struct NotASocketRequest;
 
 impl IntoResponse for NotASocketRequest {
     fn into_response(self) -> Response {
-        (
+        crate::wire::error_response(
             StatusCode::BAD_REQUEST,
-            axum::Json(serde_json::json!({
-                "error": "this route must be requested over a socket (it joins the requesting socket to rooms)"
-            })),
+            "this route must be requested over a socket (it joins the requesting socket to rooms)",
         )
-            .into_response()
     }
 }
 

@@ -89,6 +89,19 @@ pub(crate) struct Jwr {
     pub(crate) status: StatusCode,
 }
 
+/// A runtime-made HTTP error, in the same `{"error": message}` shape as [`Jwr::error`].
+pub(crate) fn error_response(
+    status: StatusCode,
+    message: impl Into<String>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        status,
+        axum::Json(serde_json::json!({ "error": message.into() })),
+    )
+        .into_response()
+}
+
 impl Jwr {
     /// A runtime-made error: `{"error": message}` with the given status.
     pub(crate) fn error(status: StatusCode, message: impl Into<String>) -> Self {
