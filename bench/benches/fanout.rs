@@ -40,7 +40,7 @@ fn fanout(c: &mut Criterion) {
             .await
             .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let server = Server::builder(app).build();
+        let server = Server::builder(app).build().expect("server");
         let sockets: Sockets = server.sockets();
         tokio::spawn(server.serve(listener));
         let mut clients = Vec::new();

@@ -62,8 +62,12 @@ fn http(c: &mut Criterion) {
         .build()
         .expect("runtime");
     let mut plain = hello();
-    let mut stack =
-        runtime.block_on(async { sailroute::Server::builder(hello()).build().into_service() });
+    let mut stack = runtime.block_on(async {
+        sailroute::Server::builder(hello())
+            .build()
+            .expect("server")
+            .into_service()
+    });
 
     let mut group = c.benchmark_group("http");
     group.bench_function("GET /hello, plain axum router", |b| {

@@ -45,7 +45,7 @@ async fn start(started: Arc<AtomicUsize>) -> String {
         );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(Server::builder(app).build().serve(listener));
+    tokio::spawn(Server::builder(app).build().unwrap().serve(listener));
     url
 }
 

@@ -27,7 +27,7 @@
 //!         .route("/hello", get(hello))
 //!         .route("/subscribe/{room}", put(subscribe));
 //!     let listener = tokio::net::TcpListener::bind("127.0.0.1:1337").await?;
-//!     Server::builder(app).build().serve(listener).await
+//!     Server::builder(app).build()?.serve(listener).await
 //! }
 //! ```
 //!
@@ -35,6 +35,7 @@
 
 mod bridge;
 mod guard;
+mod origin;
 mod policy;
 mod pubsub;
 mod redis;

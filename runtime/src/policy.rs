@@ -1,4 +1,4 @@
-//! Connection policy in front of Socket.IO: the origin allow-list and the before-connect
+//! Connection policy in front of Socket.IO: the origin policy and the before-connect
 //! hook (both refuse before the upgrade), the `/engine.io/` path fix for sails.io.js on
 //! socket.io-client 3+, Sails' `GET /__getcookie`, and the browser client.
 
@@ -17,6 +17,8 @@ use futures_util::FutureExt;
 use futures_util::future::{Either, Map};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use tower::Service;
+
+use crate::origin::OriginPolicy;
 
 /// Where socketioxide listens.
 const SOCKET_PATH: &str = "/socket.io/";
@@ -98,7 +100,7 @@ pub(crate) type BeforeConnect = Arc<
 
 /// The connection policy, fixed when the server is built.
 pub(crate) struct Policy {
-    pub(crate) allowed_origins: Option<Vec<String>>,
+    pub(crate) origins: OriginPolicy,
     pub(crate) before_connect: Option<BeforeConnect>,
     pub(crate) getcookie: bool,
     /// Where the browser client is served, if it is.
@@ -113,7 +115,7 @@ pub(crate) const BROWSER_CLIENT: &str = include_str!("browser/sailroute.js");
 impl Default for Policy {
     fn default() -> Self {
         Policy {
-            allowed_origins: None,
+            origins: OriginPolicy::default(),
             before_connect: None,
             getcookie: true,
             browser_path: Some("/sailroute.js".to_owned()),
@@ -206,15 +208,12 @@ where
         Either::Right(Either::Right(Box::pin(async move {
             let transport = Transport::of(&request);
             let origin = request.headers().get(header::ORIGIN).cloned();
-            if let Some(allowed) = &policy.allowed_origins {
-                let ok = origin
-                    .as_ref()
-                    .and_then(|o| o.to_str().ok())
-                    .is_some_and(|o| allowed.iter().any(|a| a == o));
-                if !ok {
-                    tracing::debug!(?origin, "socket connection refused: origin not allowed");
-                    return Ok(transport.refuse_origin());
-                }
+            if !policy
+                .origins
+                .allows(origin.as_ref(), request.headers().get(header::HOST))
+            {
+                tracing::debug!(?origin, "socket connection refused: origin not allowed");
+                return Ok(transport.refuse_origin());
             }
             // Only a new session's first request is a handshake; later polls and the
             // upgrade of an accepted session carry its `sid`.
@@ -237,7 +236,7 @@ where
                 }
             }
             let mut response = into_response(inner.call(request).await);
-            if let (Some(origin), Some(_)) = (origin, &policy.allowed_origins) {
+            if let (Some(origin), true) = (origin, policy.origins.answers_cors()) {
                 let headers = response.headers_mut();
                 headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
                 headers.insert(

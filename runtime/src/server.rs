@@ -25,6 +25,7 @@ use tower::{Layer, Service, ServiceExt};
 
 use crate::bridge::{self, Handshake as Defaults};
 use crate::guard::Guarded;
+use crate::origin::OriginPolicy;
 use crate::policy::{BeforeConnect, Handshake, Policy, PolicyFuture, PolicyService, Refusal};
 use crate::sockets::{IoBackend, Socket, Sockets};
 use crate::wire::{ErrorBody, Jwr, ParseErrorEvent, RawRequest, RequestError};
@@ -60,6 +61,9 @@ pub enum Error {
     /// Redis could not be reached or the adapter could not subscribe.
     #[error("cannot use redis: {0}")]
     Redis(String),
+    /// A setting of the [`ServerBuilder`] can never work; the message says what to write.
+    #[error("invalid server configuration: {}", .0.join("; "))]
+    Config(Vec<String>),
 }
 
 /// Configures a [`Server`]. Start with [`Server::builder`].
@@ -72,6 +76,8 @@ pub struct ServerBuilder {
     max_in_flight: usize,
     ping_interval: Duration,
     ping_timeout: Duration,
+    /// Settings that can never work, reported by `build`.
+    config_errors: Vec<String>,
 }
 
 impl std::fmt::Debug for ServerBuilder {
@@ -84,14 +90,42 @@ impl std::fmt::Debug for ServerBuilder {
 }
 
 impl ServerBuilder {
-    /// Refuses socket connections whose `Origin` is not exactly one of `origins`; a missing
-    /// `Origin` is refused too. Refusal happens before the WebSocket upgrade. Call several
-    /// times to add more origins. Plain HTTP requests are not affected (that is CORS' job).
+    /// Accepts socket connections from pages on `origin` (exactly as a browser sends it:
+    /// `https://host[:port]`, no default port, no trailing slash), and refuses those from
+    /// every other origin *and* those without an `Origin` header, as Sails' `onlyAllowOrigins`
+    /// does. Call several times to allow more origins. Refusal happens before the WebSocket
+    /// upgrade. Plain HTTP requests are not affected (that is CORS' job).
+    ///
+    /// Without this, only same-origin pages (and clients that send no `Origin`, which are not
+    /// browsers) may connect. An origin that no browser can send (`localhost:8080` without a
+    /// scheme, `http://x:80`) makes [`build`](Self::build) fail with what to write instead.
     pub fn allow_origin(mut self, origin: impl Into<String>) -> Self {
-        self.policy
-            .allowed_origins
-            .get_or_insert_with(Vec::new)
-            .push(origin.into());
+        let origin = origin.into();
+        if let Err(message) = crate::origin::check_allowed_origin(&origin) {
+            self.config_errors.push(message);
+        }
+        match &mut self.policy.origins {
+            OriginPolicy::Only(list) => list.push(origin),
+            OriginPolicy::SameOrigin => self.policy.origins = OriginPolicy::Only(vec![origin]),
+            OriginPolicy::Any => self.config_errors.push(format!(
+                "allow_origin({origin:?}) after allow_any_origin(): choose one of them"
+            )),
+        }
+        self
+    }
+
+    /// Accepts socket connections from pages on *every* origin. A page on any site can then
+    /// open a socket that carries the user's cookies for this server (a WebSocket handshake
+    /// is not subject to CORS), so only choose this for a server that authenticates sockets
+    /// by other means than cookies. Logged as a warning when the server is built.
+    pub fn allow_any_origin(mut self) -> Self {
+        if let OriginPolicy::Only(list) = &self.policy.origins {
+            self.config_errors.push(format!(
+                "allow_any_origin() after allow_origin({:?}): choose one of them",
+                list.first().map(String::as_str).unwrap_or_default()
+            ));
+        }
+        self.policy.origins = OriginPolicy::Any;
         self
     }
 
@@ -168,12 +202,27 @@ impl ServerBuilder {
 
     /// Builds the server: the Socket.IO layer, the bridge and the HTTP stack. Rooms live in
     /// this process; see [`build_with_redis`](Self::build_with_redis) for several nodes.
-    pub fn build(self) -> Server {
+    /// Fails with [`Error::Config`] when a setting can never work.
+    pub fn build(self) -> Result<Server, Error> {
+        self.check()?;
         let (service, sockets, ()) = self.build_with::<LocalAdapter>(());
-        Server {
+        Ok(Server {
             service: AppService(Stack::Local(service)),
             sockets,
+        })
+    }
+
+    /// Reports every setting that can never work, and logs the risky ones.
+    fn check(&self) -> Result<(), Error> {
+        if !self.config_errors.is_empty() {
+            return Err(Error::Config(self.config_errors.clone()));
         }
+        if matches!(self.policy.origins, OriginPolicy::Any) {
+            tracing::warn!(
+                "allow_any_origin(): pages on every site may open sockets that carry this server's cookies"
+            );
+        }
+        Ok(())
     }
 
     /// Builds the server with its rooms shared through Redis (`redis://host:port`), so that
@@ -184,6 +233,7 @@ impl ServerBuilder {
     pub async fn build_with_redis(self, url: &str) -> Result<Server, Error> {
         use socketioxide_redis::{RedisAdapterConfig, RedisAdapterCtr};
 
+        self.check()?;
         let driver = crate::redis::ResilientDriver::connect(url)
             .await
             .map_err(|e| Error::Redis(e.to_string()))?;
@@ -267,7 +317,7 @@ impl ServerBuilder {
 /// # async fn run() -> Result<(), sailroute::Error> {
 /// let app = Router::new().route("/hello", get(|| async { Json(serde_json::json!({"hello": "world"})) }));
 /// let listener = tokio::net::TcpListener::bind("127.0.0.1:1337").await?;
-/// sailroute::Server::builder(app).build().serve(listener).await
+/// sailroute::Server::builder(app).build()?.serve(listener).await
 /// # }
 /// ```
 #[derive(Clone)]
@@ -356,6 +406,7 @@ impl Server {
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             ping_interval: Duration::from_secs(25),
             ping_timeout: Duration::from_secs(20),
+            config_errors: Vec::new(),
         }
     }
 

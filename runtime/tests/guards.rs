@@ -88,7 +88,10 @@ fn app(calls: Arc<AtomicUsize>) -> Router {
 
 #[tokio::test]
 async fn a_panicking_handler_is_a_500_and_the_service_keeps_serving() {
-    let service = Server::builder(app(Arc::default())).build().into_service();
+    let service = Server::builder(app(Arc::default()))
+        .build()
+        .unwrap()
+        .into_service();
     let (status, body) = send(
         &service,
         Request::get("/panic").body(Body::empty()).unwrap(),
@@ -109,6 +112,7 @@ async fn a_declared_length_over_the_limit_is_refused_before_the_handler_runs() {
     let service = Server::builder(app(calls.clone()))
         .max_body(1000)
         .build()
+        .unwrap()
         .into_service();
     let (status, body) = send(&service, post_bytes("/bytes", vec![b'x'; 1001])).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -132,6 +136,7 @@ async fn an_undeclared_length_is_counted_as_it_streams() {
     let service = Server::builder(app(Arc::default()))
         .max_body(4000)
         .build()
+        .unwrap()
         .into_service();
     assert_eq!(
         send(&service, streamed("/bytes", 5000)).await.0,
@@ -162,6 +167,7 @@ async fn extractors_follow_max_body_above_axums_default() {
     let service = Server::builder(app(Arc::default()))
         .max_body(4 * 1024 * 1024)
         .build()
+        .unwrap()
         .into_service();
     let (status, body) = send(&service, post_bytes("/json", big.clone())).await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
@@ -170,7 +176,10 @@ async fn extractors_follow_max_body_above_axums_default() {
         json!({ "len": 3 * 1024 * 1024 })
     );
 
-    let default = Server::builder(app(Arc::default())).build().into_service();
+    let default = Server::builder(app(Arc::default()))
+        .build()
+        .unwrap()
+        .into_service();
     assert_eq!(
         send(&default, post_bytes("/json", big)).await.0,
         StatusCode::PAYLOAD_TOO_LARGE
@@ -179,7 +188,10 @@ async fn extractors_follow_max_body_above_axums_default() {
 
 #[tokio::test]
 async fn handlers_reach_the_sockets_handle_over_http() {
-    let service = Server::builder(app(Arc::default())).build().into_service();
+    let service = Server::builder(app(Arc::default()))
+        .build()
+        .unwrap()
+        .into_service();
     let (status, body) = send(
         &service,
         Request::get("/sockets").body(Body::empty()).unwrap(),

@@ -26,14 +26,15 @@ async fn main() {
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
     println!("chat listening on http://127.0.0.1:{port}");
     let server = match &redis {
-        Some(url) => match chat::server().build_with_redis(url).await {
-            Ok(server) => server,
-            Err(e) => {
-                eprintln!("chat: {e}");
-                std::process::exit(1);
-            }
-        },
+        Some(url) => chat::server().build_with_redis(url).await,
         None => chat::server().build(),
+    };
+    let server = match server {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("chat: {e}");
+            std::process::exit(1);
+        }
     };
     if let Err(e) = server
         .serve_with_shutdown(listener, async {

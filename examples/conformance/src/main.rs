@@ -2,7 +2,7 @@
 //! requests by one router.
 //!
 //! ```text
-//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--max-body BYTES] [--redis URL] [--workers N]
+//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--max-body BYTES] [--redis URL] [--workers N]
 //! ```
 
 use sailroute::Server;
@@ -13,6 +13,7 @@ struct Options {
     workers: usize,
     redis: Option<String>,
     allow_origins: Vec<String>,
+    allow_any_origin: bool,
     max_body: usize,
 }
 
@@ -22,6 +23,7 @@ fn parse_args() -> Result<Options, String> {
         workers: 1,
         redis: None,
         allow_origins: Vec::new(),
+        allow_any_origin: false,
         max_body: sailroute::DEFAULT_MAX_BODY,
     };
     let mut args = std::env::args().skip(1);
@@ -34,6 +36,7 @@ fn parse_args() -> Result<Options, String> {
                     .map_err(|e| format!("--port: {e}"))?;
             }
             "--allow-origin" => options.allow_origins.push(value("--allow-origin")?),
+            "--allow-any-origin" => options.allow_any_origin = true,
             "--redis" => options.redis = Some(value("--redis")?),
             "--workers" => {
                 options.workers = value("--workers")?
@@ -47,7 +50,7 @@ fn parse_args() -> Result<Options, String> {
             }
             "-h" | "--help" => {
                 return Err(
-                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--max-body BYTES] [--redis URL] [--workers N]"
+                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--allow-any-origin] [--max-body BYTES] [--redis URL] [--workers N]"
                         .into(),
                 );
             }
@@ -92,9 +95,12 @@ async fn run(options: Options) -> Result<(), sailroute::Error> {
     for origin in options.allow_origins {
         builder = builder.allow_origin(origin);
     }
+    if options.allow_any_origin {
+        builder = builder.allow_any_origin();
+    }
     let server = match &options.redis {
         Some(url) => builder.build_with_redis(url).await?,
-        None => builder.build(),
+        None => builder.build()?,
     };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
     let port = listener.local_addr()?.port();

@@ -21,7 +21,8 @@ async fn start() -> String {
                 None => Err(Refusal::forbidden()),
             }
         })
-        .build();
+        .build()
+        .unwrap();
     tokio::spawn(server.serve(listener));
     addr
 }

@@ -43,7 +43,7 @@ fn app() -> Router {
 async fn start() -> (String, Sockets) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let server = Server::builder(app()).build();
+    let server = Server::builder(app()).build().unwrap();
     let sockets = server.sockets();
     tokio::spawn(server.serve(listener));
     (url, sockets)

@@ -14,6 +14,7 @@ async fn server() -> String {
     tokio::spawn(
         sailroute::Server::builder(todo::app())
             .build()
+            .unwrap()
             .serve(listener),
     );
     url

@@ -26,14 +26,15 @@ async fn main() {
     println!("todo listening on http://127.0.0.1:{port}");
     let builder = sailroute::Server::builder(todo::app());
     let server = match &redis {
-        Some(url) => match builder.build_with_redis(url).await {
-            Ok(server) => server,
-            Err(e) => {
-                eprintln!("todo: {e}");
-                std::process::exit(1);
-            }
-        },
+        Some(url) => builder.build_with_redis(url).await,
         None => builder.build(),
+    };
+    let server = match server {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("todo: {e}");
+            std::process::exit(1);
+        }
     };
     if let Err(e) = server
         .serve_with_shutdown(listener, async {

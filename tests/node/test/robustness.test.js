@@ -201,19 +201,81 @@ test('the handshake cookie reaches every request and a request cannot swap it', 
 });
 
 test('the handshake origin is pinned; a request cannot forge one', async () => {
+  // Same-origin: the default policy accepts it.
   const withOrigin = await makeClient('sails.io.js', server.url, {
-    initialConnectionHeaders: { origin: 'http://good.example' },
+    initialConnectionHeaders: { origin: server.url },
   });
   const without = await makeClient('socket.io-client@4', server.url);
   try {
     const res = await withOrigin.request('get', '/inspect', {}, { Origin: 'http://evil.example' });
-    assert.equal(res.body.headers.origin, 'http://good.example');
+    assert.equal(res.body.headers.origin, server.url);
     const forged = await without.request('get', '/inspect', {}, { origin: 'http://evil.example' });
     assert.equal(forged.body.headers.origin, undefined);
   } finally {
     withOrigin.close();
     without.close();
   }
+});
+
+test.describe('default origin policy: same-origin pages and non-browser clients only', () => {
+  const cases = [
+    ['another site', 'http://evil.example', false],
+    ['another port on the same host', () => `http://127.0.0.1:${Number(server.port) + 1}`, false],
+    ['another host name for the same server', () => `http://localhost:${server.port}`, false],
+    ['an opaque origin', 'null', false],
+    ['the server itself', () => server.url, true],
+  ];
+  for (const [name, origin, accepted] of cases) {
+    test(`a handshake from ${name} is ${accepted ? 'accepted' : 'refused, carrying the cookie nowhere'}`, async () => {
+      const value = typeof origin === 'function' ? origin() : origin;
+      const { socket } = sailsConnect(server.url, { initialConnectionHeaders: { origin: value, cookie: 'sid=victim' } });
+      if (accepted) {
+        await waitFor(socket, 'connect');
+        const res = await sailsRequest(socket, { method: 'get', url: '/cookie', headers: {} });
+        assert.deepEqual(res.body, { cookie: 'sid=victim' });
+        socket.disconnect();
+      } else {
+        let called = false;
+        socket.get('/cookie', () => { called = true; });
+        await waitFor(socket, 'connect_error');
+        assert.equal(socket.isConnected(), false);
+        assert.equal(called, false);
+      }
+    });
+  }
+
+  test('polling from another origin is refused like engine.io, and no CORS header is given to the same origin', async () => {
+    const evil = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: 'http://evil.example', cookie: 'sid=victim' } });
+    assert.equal(evil.status, 400);
+    assert.deepEqual(await evil.json(), { code: 3, message: 'Bad request' });
+    const same = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: server.url } });
+    assert.equal(same.status, 200);
+    assert.equal(same.headers.get('access-control-allow-origin'), null);
+  });
+
+  test('allowing every origin is an explicit choice', async () => {
+    const open = await startServer('conformance', ['--allow-any-origin']);
+    try {
+      const client = await makeClient('sails.io.js', open.url, { initialConnectionHeaders: { origin: 'http://elsewhere.example' } });
+      try {
+        assert.equal((await client.request('get', '/hello', {})).statusCode, 200);
+      } finally {
+        client.close();
+      }
+    } finally {
+      await open.stop();
+    }
+  });
+
+  test('an origin no browser can send stops the server from starting, saying what to write', async () => {
+    for (const [origin, fix] of [['localboast.com', '"https://localboast.com"'], ['http://x.example:80', '"http://x.example"'], ['https://x.example:443', '"https://x.example"']]) {
+      await assert.rejects(startServer('conformance', ['--allow-origin', origin]), (e) => {
+        assert.match(e.message, /exited with 1/);
+        assert.ok(e.message.includes(fix), e.message);
+        return true;
+      });
+    }
+  });
 });
 
 test.describe('origin allow-list', () => {
