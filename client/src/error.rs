@@ -14,8 +14,12 @@ pub enum ClientError<E> {
     #[error("no answer within {0:?}")]
     Timeout(Duration),
     /// The server answered with a non-success status.
-    #[error("the server answered {status}")]
+    #[error("{method} {path} answered {status}")]
     Status {
+        /// The call's method (`GET`, …).
+        method: &'static str,
+        /// The call's path and query, as sent.
+        path: String,
         /// The HTTP status code.
         status: u16,
         /// The error body, decoded as the route's error type, when it decodes.
@@ -23,17 +27,23 @@ pub enum ClientError<E> {
         /// The error body as JSON (text bodies become a JSON string; none is `null`).
         raw: serde_json::Value,
     },
-    /// A success whose body does not match the route's declared type.
-    #[error("cannot decode the {status} answer: {message}")]
+    /// An answer that does not match the route's declared type, or an ack that is not a
+    /// `{body, headers, statusCode}` answer at all (then `status` is `None`).
+    #[error("cannot decode the answer to {method} {path}: {message}")]
     Decode {
-        /// The HTTP status code.
-        status: u16,
+        /// The call's method (`GET`, …).
+        method: &'static str,
+        /// The call's path and query, as sent.
+        path: String,
+        /// The HTTP status code, when the answer had one.
+        status: Option<u16>,
         /// What did not match.
         message: String,
         /// The body as received.
         raw: serde_json::Value,
     },
-    /// The call could not be encoded (a query that is not a flat object, say).
+    /// The call could not be encoded (a query that is not a flat object, a path parameter
+    /// that is not a string or number, say); nothing was sent.
     #[error("cannot encode the request: {0}")]
     Encode(String),
 }
@@ -42,12 +52,36 @@ impl<E> ClientError<E> {
     /// The status code, for [`ClientError::Status`] and [`ClientError::Decode`].
     pub fn status(&self) -> Option<u16> {
         match self {
-            ClientError::Status { status, .. } | ClientError::Decode { status, .. } => {
-                Some(*status)
-            }
+            ClientError::Status { status, .. } => Some(*status),
+            ClientError::Decode { status, .. } => *status,
             _ => None,
         }
     }
+}
+
+/// A value that cannot be written into a request (a path parameter that is not a string,
+/// number or boolean); generated clients turn it into [`ClientError::Encode`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct EncodeError(pub(crate) String);
+
+impl<E> From<EncodeError> for ClientError<E> {
+    fn from(error: EncodeError) -> Self {
+        ClientError::Encode(error.0)
+    }
+}
+
+/// A subscribing call that could not be re-issued after a reconnect: the socket is connected
+/// again but no longer receives that route's events.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("re-subscribing with {method} {url} after a reconnect failed: {reason}")]
+pub struct ResubscribeError {
+    /// The call's method (lower-case, as sent).
+    pub method: String,
+    /// The call's url, as sent.
+    pub url: String,
+    /// What went wrong: the status and body of the answer, a timeout, or the transport.
+    pub reason: String,
 }
 
 /// Why connecting failed.

@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::error::ConnectError;
+
 #[derive(Clone)]
 pub(crate) struct HttpTransport {
     base: String,
@@ -9,16 +11,27 @@ pub(crate) struct HttpTransport {
 }
 
 impl HttpTransport {
-    pub(crate) fn new(base: &str) -> Self {
+    pub(crate) fn new(base: &str) -> Result<Self, ConnectError> {
+        let invalid = |message: String| ConnectError::InvalidUrl {
+            url: base.to_owned(),
+            message,
+        };
+        let parsed = url::Url::parse(base).map_err(|e| invalid(e.to_string()))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(invalid("expected http:// or https://".to_owned()));
+        }
         let client = reqwest::Client::builder()
             // A socket request is not followed either: the caller sees the 3xx.
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .unwrap_or_default();
-        HttpTransport {
+            .map_err(|e| ConnectError::Engine {
+                url: base.to_owned(),
+                message: format!("cannot build the HTTP client: {e}"),
+            })?;
+        Ok(HttpTransport {
             base: base.trim_end_matches('/').to_owned(),
             client,
-        }
+        })
     }
 
     /// Sends the request; returns the status and the body as JSON (text bodies become a JSON
@@ -55,6 +68,8 @@ impl HttpTransport {
         let value = if bytes.is_empty() {
             Value::Null
         } else if is_json {
+            // Kept as text rather than failing here: decoding it as the route's type then fails
+            // with the text in `raw`, and an error body stays readable.
             serde_json::from_slice(&bytes)
                 .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         } else {

@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-pub use error::{ClientError, ConnectError};
+pub use error::{ClientError, ConnectError, EncodeError, ResubscribeError};
 pub use socket::ConnectionState;
 
 /// Watches a socket client's [`ConnectionState`].
@@ -108,13 +108,14 @@ impl RawClient {
         })
     }
 
-    /// A client that sends every call as plain HTTP to `url`.
-    pub fn http(url: &str) -> Self {
-        RawClient {
-            transport: Transport::Http(HttpTransport::new(url)),
+    /// A client that sends every call as plain HTTP to `url` (`http://` or `https://`).
+    /// Redirects are not followed, as over a socket: the caller sees the 3xx.
+    pub fn http(url: &str) -> Result<Self, ConnectError> {
+        Ok(RawClient {
+            transport: Transport::Http(HttpTransport::new(url)?),
             timeout: DEFAULT_TIMEOUT,
             headers: Vec::new(),
-        }
+        })
     }
 
     /// Sets the per-call timeout (default [`DEFAULT_TIMEOUT`]).
@@ -179,6 +180,18 @@ impl RawClient {
         }
     }
 
+    /// Calls `handler` with every subscribing call that could not be re-issued after a
+    /// reconnect (answered with an error status, timed out, or lost): the socket is connected
+    /// again but no longer receives that route's events. Over HTTP it is never called.
+    pub fn on_resubscribe_error<F>(&self, handler: F)
+    where
+        F: Fn(ResubscribeError) + Send + Sync + 'static,
+    {
+        if let Transport::Socket(socket) = &self.transport {
+            socket.on_resubscribe_error(std::sync::Arc::new(handler));
+        }
+    }
+
     /// Forgets the subscribing calls that would be re-issued after a reconnect.
     pub fn forget_subscriptions(&self) {
         if let Transport::Socket(socket) = &self.transport {
@@ -217,8 +230,8 @@ impl RawClient {
         Q: Serialize + ?Sized,
         B: Serialize + ?Sized,
     {
-        let (status, value) = self.exchange(method, path, query, body, false).await?;
-        decode(status, value)
+        let (status, value, path) = self.exchange(method, path, query, body, false).await?;
+        decode(method, path, status, value)
     }
 
     /// [`call`](Self::call) for a route that subscribes the socket to events: after a
@@ -236,8 +249,8 @@ impl RawClient {
         Q: Serialize + ?Sized,
         B: Serialize + ?Sized,
     {
-        let (status, value) = self.exchange(method, path, query, body, true).await?;
-        decode(status, value)
+        let (status, value, path) = self.exchange(method, path, query, body, true).await?;
+        decode(method, path, status, value)
     }
 
     /// [`call_empty`](Self::call_empty) for a subscribing route.
@@ -276,8 +289,8 @@ impl RawClient {
             .map(|_| ())
     }
 
-    /// Sends the call and returns a success's status and body; non-success statuses become
-    /// [`ClientError::Status`].
+    /// Sends the call and returns a success's status, body and the path as sent; non-success
+    /// statuses become [`ClientError::Status`], an ack without a status [`ClientError::Decode`].
     async fn exchange<E, Q, B>(
         &self,
         method: &'static str,
@@ -285,7 +298,7 @@ impl RawClient {
         query: Option<&Q>,
         body: Option<&B>,
         subscribe: bool,
-    ) -> Result<(u16, Value), ClientError<E>>
+    ) -> Result<(u16, Value, String), ClientError<E>>
     where
         E: DeserializeOwned,
         Q: Serialize + ?Sized,
@@ -306,9 +319,10 @@ impl RawClient {
             .map_err(|e| ClientError::Encode(e.to_string()))?;
         let exchange = async {
             match &self.transport {
-                Transport::Http(http) => {
-                    http.send(method, &url, &self.headers, body.as_ref()).await
-                }
+                Transport::Http(http) => http
+                    .send(method, &url, &self.headers, body.as_ref())
+                    .await
+                    .map(Ok),
                 Transport::Socket(socket) => {
                     let headers: serde_json::Map<String, Value> = self
                         .headers
@@ -323,24 +337,39 @@ impl RawClient {
                         "headers": headers,
                     });
                     let jwr = socket.request(&lower, &payload, subscribe).await?;
-                    let status = jwr
-                        .get("statusCode")
-                        .and_then(Value::as_u64)
-                        .and_then(|s| u16::try_from(s).ok())
-                        .unwrap_or(200);
-                    Ok((status, jwr.get("body").cloned().unwrap_or(Value::Null)))
+                    match socket::ack_status(&jwr) {
+                        Some(status) => Ok(Ok((
+                            status,
+                            jwr.get("body").cloned().unwrap_or(Value::Null),
+                        ))),
+                        // Sails acks a parse error without a status; counting that as a
+                        // success would hand the caller a wrong answer.
+                        None => Ok(Err(jwr)),
+                    }
                 }
             }
         };
-        let (status, value) = tokio::time::timeout(self.timeout, exchange)
+        let answer = tokio::time::timeout(self.timeout, exchange)
             .await
             .map_err(|_| ClientError::Timeout(self.timeout))?
             .map_err(ClientError::Transport)?;
+        let (status, value) = answer.map_err(|jwr| ClientError::Decode {
+            method,
+            path: url.clone(),
+            status: None,
+            message: "the ack is not a {body, headers, statusCode} answer with a valid status"
+                .to_owned(),
+            raw: jwr,
+        })?;
         if (200..300).contains(&status) {
-            Ok((status, value))
+            Ok((status, value, url))
         } else {
             Err(ClientError::Status {
+                method,
+                path: url,
                 status,
+                // The body is kept in `raw` whatever it is; `body` is the typed view when
+                // it has the route's error shape.
                 body: serde_json::from_value(value.clone()).ok(),
                 raw: value,
             })
@@ -349,9 +378,16 @@ impl RawClient {
 }
 
 /// Decodes a success body as the route's type.
-fn decode<T: DeserializeOwned, E>(status: u16, value: Value) -> Result<T, ClientError<E>> {
+fn decode<T: DeserializeOwned, E>(
+    method: &'static str,
+    path: String,
+    status: u16,
+    value: Value,
+) -> Result<T, ClientError<E>> {
     serde_json::from_value(value.clone()).map_err(|e| ClientError::Decode {
-        status,
+        method,
+        path,
+        status: Some(status),
         message: e.to_string(),
         raw: value,
     })
@@ -414,29 +450,45 @@ pub enum ResourceMessage<T, Id> {
     },
 }
 
-/// Encodes one path parameter: its JSON string or number, percent-encoded as a segment.
-pub fn path_segment<T: Serialize + ?Sized>(value: &T) -> String {
-    let text = match serde_json::to_value(value) {
-        Ok(Value::String(s)) => s,
-        Ok(Value::Null) => String::new(),
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
-    };
+/// The text of one path parameter: a string as it is, a number or boolean as JSON writes
+/// it. Anything else (`null`, an object, a sequence) has no place in a path.
+fn path_text<T: Serialize + ?Sized>(value: &T) -> Result<String, EncodeError> {
+    match serde_json::to_value(value) {
+        Ok(Value::String(s)) => Ok(s),
+        Ok(value @ (Value::Number(_) | Value::Bool(_))) => Ok(value.to_string()),
+        Ok(other) => Err(EncodeError(format!(
+            "a path parameter must be a string, number or boolean, not {other}"
+        ))),
+        Err(e) => Err(EncodeError(format!(
+            "a path parameter cannot be written: {e}"
+        ))),
+    }
+}
+
+fn encode_segment(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes())
         .collect::<String>()
         .replace('+', "%20")
 }
 
+/// Encodes one path parameter: its JSON string, number or boolean, percent-encoded as a
+/// segment.
+pub fn path_segment<T: Serialize + ?Sized>(value: &T) -> Result<String, EncodeError> {
+    let text = path_text(value)?;
+    if text.is_empty() {
+        // `/users/` would reach another route (or none) instead of this one.
+        return Err(EncodeError("a path parameter cannot be empty".to_owned()));
+    }
+    Ok(encode_segment(&text))
+}
+
 /// Encodes a catch-all path parameter: each `/`-separated piece percent-encoded, the
 /// slashes kept.
-pub fn path_rest<T: Serialize + ?Sized>(value: &T) -> String {
-    let text = match serde_json::to_value(value) {
-        Ok(Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
-    };
-    text.split('/')
-        .map(path_segment)
+pub fn path_rest<T: Serialize + ?Sized>(value: &T) -> Result<String, EncodeError> {
+    let text = path_text(value)?;
+    Ok(text
+        .split('/')
+        .map(encode_segment)
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/"))
 }

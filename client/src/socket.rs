@@ -24,7 +24,7 @@ use rust_engineio::{Packet, PacketId};
 use serde_json::Value;
 use tokio::sync::{oneshot, watch};
 
-use crate::error::ConnectError;
+use crate::error::{ConnectError, ResubscribeError};
 
 /// Where a socket connection stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,7 @@ pub enum ConnectionState {
 }
 
 type Listener = Arc<dyn Fn(Value) + Send + Sync>;
+pub(crate) type ResubscribeListener = Arc<dyn Fn(ResubscribeError) + Send + Sync>;
 type Pending = oneshot::Sender<Value>;
 type Accepted = oneshot::Sender<Result<(), String>>;
 
@@ -60,6 +61,8 @@ struct Shared {
     listeners: Mutex<HashMap<String, Vec<Listener>>>,
     /// Subscribing calls to re-issue after a reconnect, by `method url body`.
     subscriptions: Mutex<BTreeMap<String, (String, Value)>>,
+    /// Told about subscribing calls that could not be re-issued.
+    resubscribe_listeners: Mutex<Vec<ResubscribeListener>>,
     state: watch::Sender<ConnectionState>,
     sid: Mutex<Option<String>>,
     closed: AtomicBool,
@@ -116,6 +119,7 @@ impl SocketTransport {
             next_id: AtomicU64::new(0),
             listeners: Mutex::new(HashMap::new()),
             subscriptions: Mutex::new(BTreeMap::new()),
+            resubscribe_listeners: Mutex::new(Vec::new()),
             state,
             sid: Mutex::new(None),
             closed: AtomicBool::new(false),
@@ -159,6 +163,11 @@ impl SocketTransport {
         lock(&self.shared.sid).clone()
     }
 
+    /// Calls `listener` with every subscribing call that could not be re-issued.
+    pub(crate) fn on_resubscribe_error(&self, listener: ResubscribeListener) {
+        lock(&self.shared.resubscribe_listeners).push(listener);
+    }
+
     /// Forgets the subscribing calls that would be re-issued after a reconnect.
     pub(crate) fn forget_subscriptions(&self) {
         lock(&self.shared.subscriptions).clear();
@@ -190,9 +199,17 @@ impl SocketTransport {
     }
 }
 
+/// The status of a `{body, headers, statusCode}` ack; `None` when it has none (a Sails parse
+/// error) or one that is not an HTTP status.
+pub(crate) fn ack_status(jwr: &Value) -> Option<u16> {
+    jwr.get("statusCode")
+        .and_then(Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok())
+        .filter(|s| (100..=999).contains(s))
+}
+
 fn is_success(jwr: &Value) -> bool {
-    let status = jwr.get("statusCode").and_then(Value::as_u64).unwrap_or(200);
-    (200..300).contains(&status)
+    ack_status(jwr).is_some_and(|s| (200..300).contains(&s))
 }
 
 /// Waits for a connection, then sends and awaits the ack.
@@ -293,12 +310,36 @@ fn reconnect(
                     let subscriptions: Vec<(String, Value)> =
                         lock(&strong.subscriptions).values().cloned().collect();
                     for (method, payload) in subscriptions {
-                        match tokio::time::timeout(REPLAY_TIMEOUT, send(&strong, &method, &payload))
-                            .await
+                        let reason = match tokio::time::timeout(
+                            REPLAY_TIMEOUT,
+                            send(&strong, &method, &payload),
+                        )
+                        .await
                         {
-                            Ok(Ok(_)) => {}
-                            Ok(Err(e)) => tracing::debug!(error = %e, "re-subscribing failed"),
-                            Err(_) => tracing::debug!("re-subscribing timed out"),
+                            Ok(Ok(jwr)) if is_success(&jwr) => continue,
+                            Ok(Ok(jwr)) => match ack_status(&jwr) {
+                                Some(status) => format!(
+                                    "the server answered {status} {}",
+                                    jwr.get("body").unwrap_or(&Value::Null)
+                                ),
+                                None => format!("the ack has no valid status: {jwr}"),
+                            },
+                            Ok(Err(e)) => e,
+                            Err(_) => format!("no answer within {REPLAY_TIMEOUT:?}"),
+                        };
+                        let error = ResubscribeError {
+                            method: method.clone(),
+                            url: payload
+                                .get("url")
+                                .and_then(Value::as_str)
+                                .unwrap_or_default()
+                                .to_owned(),
+                            reason,
+                        };
+                        tracing::warn!(%error, "a subscription was lost");
+                        let listeners = lock(&strong.resubscribe_listeners).clone();
+                        for listener in listeners {
+                            listener(error.clone());
                         }
                     }
                     return;
@@ -331,7 +372,12 @@ async fn read_loop(mut engine: EngineClient, shared: Weak<Shared>, accepted: Acc
         match packet.packet_id {
             PacketId::Message => {
                 let text = String::from_utf8_lossy(&packet.data);
-                handle_message(&shared, &text, &mut accepted);
+                if let Flow::ServerDisconnected = handle_message(&shared, &text, &mut accepted) {
+                    // The server closed the namespace: the Engine.IO connection is of no
+                    // further use, and the reconnect policy below takes over.
+                    engine.disconnect().await.ok();
+                    break;
+                }
             }
             PacketId::Close => break,
             _ => {}
@@ -353,12 +399,21 @@ async fn read_loop(mut engine: EngineClient, shared: Weak<Shared>, accepted: Acc
     }
 }
 
+/// What the read loop does after a packet.
+enum Flow {
+    Continue,
+    /// The server sent DISCONNECT for the namespace.
+    ServerDisconnected,
+}
+
 /// Handles one Socket.IO packet (namespace `/`, JSON only).
-fn handle_message(shared: &Shared, text: &str, accepted: &mut Option<Accepted>) {
-    let Some(kind) = text.chars().next() else {
-        return;
+fn handle_message(shared: &Shared, text: &str, accepted: &mut Option<Accepted>) -> Flow {
+    let mut chars = text.chars();
+    let Some(kind) = chars.next() else {
+        return Flow::Continue;
     };
-    let rest = &text[1..];
+    // Whatever the first character is (a hostile server may send any), `rest` starts after it.
+    let rest = chars.as_str();
     match kind {
         '0' => {
             let sid = serde_json::from_str::<Value>(rest)
@@ -370,19 +425,17 @@ fn handle_message(shared: &Shared, text: &str, accepted: &mut Option<Accepted>) 
                 tx.send(Ok(())).ok();
             }
         }
-        '1' => {
-            lock(&shared.pending).clear();
-        }
+        '1' => return Flow::ServerDisconnected,
         '2' => {
             let json = rest.trim_start_matches(|c: char| c.is_ascii_digit());
             let Ok(Value::Array(mut items)) = serde_json::from_str::<Value>(json) else {
-                return;
+                return Flow::Continue;
             };
             if items.is_empty() {
-                return;
+                return Flow::Continue;
             }
             let Value::String(event) = items.remove(0) else {
-                return;
+                return Flow::Continue;
             };
             let payload = match items.len() {
                 0 => Value::Null,
@@ -400,10 +453,10 @@ fn handle_message(shared: &Shared, text: &str, accepted: &mut Option<Accepted>) 
         '3' => {
             let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
             let Ok(id) = rest[..digits].parse::<u64>() else {
-                return;
+                return Flow::Continue;
             };
             let Ok(Value::Array(mut items)) = serde_json::from_str::<Value>(&rest[digits..]) else {
-                return;
+                return Flow::Continue;
             };
             let jwr = if items.is_empty() {
                 Value::Null
@@ -424,5 +477,82 @@ fn handle_message(shared: &Shared, text: &str, accepted: &mut Option<Accepted>) 
             }
         }
         _ => {}
+    }
+    Flow::Continue
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared() -> Shared {
+        let (state, _) = watch::channel(ConnectionState::Connecting);
+        Shared {
+            url: "http://127.0.0.1:1".to_owned(),
+            headers: Vec::new(),
+            connect_timeout: Duration::from_secs(1),
+            engine: Mutex::new(None),
+            pending: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(0),
+            listeners: Mutex::new(HashMap::new()),
+            subscriptions: Mutex::new(BTreeMap::new()),
+            resubscribe_listeners: Mutex::new(Vec::new()),
+            state,
+            sid: Mutex::new(None),
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    #[test]
+    fn packets_starting_with_any_character_are_read_without_panicking() {
+        let shared = shared();
+        let mut accepted = None;
+        for text in [
+            "",
+            "é",
+            "€[1]",
+            "💥{}",
+            "3",
+            "3é",
+            "2é",
+            "0é",
+            "4é",
+            "9[]",
+            "3999999999999999999999[1]",
+        ] {
+            assert!(matches!(
+                handle_message(&shared, text, &mut accepted),
+                Flow::Continue
+            ));
+        }
+    }
+
+    #[test]
+    fn an_ack_reaches_its_call_and_a_disconnect_packet_ends_the_connection() {
+        let shared = shared();
+        let (tx, mut rx) = oneshot::channel();
+        lock(&shared.pending).insert(7, tx);
+        let mut accepted = None;
+        handle_message(&shared, r#"37[{"statusCode":200}]"#, &mut accepted);
+        assert_eq!(
+            rx.try_recv().ok(),
+            Some(serde_json::json!({"statusCode": 200}))
+        );
+        assert!(matches!(
+            handle_message(&shared, "1", &mut accepted),
+            Flow::ServerDisconnected
+        ));
+    }
+
+    #[test]
+    fn an_ack_status_must_be_an_http_status() {
+        assert_eq!(
+            ack_status(&serde_json::json!({"statusCode": 404})),
+            Some(404)
+        );
+        assert_eq!(ack_status(&serde_json::json!({"body": 1})), None);
+        assert_eq!(ack_status(&serde_json::json!({"statusCode": "200"})), None);
+        assert_eq!(ack_status(&serde_json::json!({"statusCode": 70000})), None);
+        assert_eq!(ack_status(&serde_json::Value::Null), None);
     }
 }

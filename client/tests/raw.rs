@@ -3,15 +3,18 @@
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::Query;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use sailroute::{Server, Socket};
-use sailroute_client::{ClientError, ConnectError, ConnectionState, RawClient};
+use sailroute_client::{
+    ClientError, ConnectError, ConnectionState, RawClient, ResubscribeError, path_rest,
+    path_segment,
+};
 use serde_json::{Value, json};
 
 #[derive(serde::Deserialize)]
@@ -37,6 +40,21 @@ async fn start(started: Arc<AtomicUsize>) -> String {
             get(|| async { (axum::http::StatusCode::BAD_REQUEST, "not json") }),
         )
         .route(
+            "/subscribe-once",
+            post(|| async {
+                // Succeeds the first time only: a replay after a reconnect is refused.
+                static CALLS: AtomicUsize = AtomicUsize::new(0);
+                if CALLS.fetch_add(1, Ordering::SeqCst) == 0 {
+                    (axum::http::StatusCode::OK, Json(json!({})))
+                } else {
+                    (
+                        axum::http::StatusCode::FORBIDDEN,
+                        Json(json!({ "error": "no" })),
+                    )
+                }
+            }),
+        )
+        .route(
             "/push",
             post(|socket: Socket, Json(body): Json<Value>| async move {
                 socket.emit("pushed", &body).await.unwrap();
@@ -50,7 +68,10 @@ async fn start(started: Arc<AtomicUsize>) -> String {
 }
 
 async fn clients(url: &str) -> [RawClient; 2] {
-    [RawClient::connect(url).await.unwrap(), RawClient::http(url)]
+    [
+        RawClient::connect(url).await.unwrap(),
+        RawClient::http(url).unwrap(),
+    ]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -79,7 +100,7 @@ async fn timeouts_and_error_kinds() {
             .call("GET", "/text".into(), None::<&()>, None::<&()>)
             .await;
         assert!(
-            matches!(decode, Err(ClientError::Decode { status: 200, .. })),
+            matches!(decode, Err(ClientError::Decode { status: Some(200), method: "GET", ref path, .. }) if path == "/text"),
             "{decode:?}"
         );
 
@@ -87,12 +108,19 @@ async fn timeouts_and_error_kinds() {
         let status: Result<Value, ClientError<Vec<u8>>> = client
             .call("GET", "/missing-json".into(), None::<&()>, None::<&()>)
             .await;
-        match status {
-            Err(ClientError::Status {
+        let error = status.unwrap_err();
+        assert_eq!(error.to_string(), "GET /missing-json answered 400");
+        match error {
+            ClientError::Status {
+                method: "GET",
+                path,
                 status: 400,
                 body: None,
                 raw,
-            }) => assert_eq!(raw, json!("not json")),
+            } => {
+                assert_eq!(path, "/missing-json");
+                assert_eq!(raw, json!("not json"));
+            }
             other => panic!("{other:?}"),
         }
         let missing: Result<Value, ClientError<Value>> = client
@@ -163,4 +191,138 @@ async fn connect_errors_are_typed() {
         RawClient::connect("http://127.0.0.1:9").await,
         Err(ConnectError::Engine { .. })
     ));
+}
+
+#[tokio::test]
+async fn an_http_client_needs_an_http_url() {
+    for url in ["not a url", "ftp://127.0.0.1:1"] {
+        assert!(
+            matches!(RawClient::http(url), Err(ConnectError::InvalidUrl { .. })),
+            "{url}"
+        );
+    }
+}
+
+#[test]
+fn path_parameters_that_cannot_be_written_are_errors_not_empty_segments() {
+    assert_eq!(path_segment("a b/c").unwrap(), "a%20b%2Fc");
+    assert_eq!(path_segment(&42).unwrap(), "42");
+    assert_eq!(path_segment(&true).unwrap(), "true");
+    assert_eq!(path_rest("a b/c").unwrap(), "a%20b/c");
+    for (value, what) in [
+        (json!(null), "null"),
+        (json!(""), "empty"),
+        (json!({ "a": 1 }), "object"),
+        (json!([1]), "sequence"),
+    ] {
+        assert!(path_segment(&value).is_err(), "{what}");
+    }
+    assert!(path_segment(&None::<u32>).is_err());
+    let error: ClientError<Value> = path_segment(&None::<u32>).unwrap_err().into();
+    assert!(matches!(error, ClientError::Encode(_)), "{error:?}");
+}
+
+/// A socketioxide server that acks every `get` with `ack` as it is (not a sailroute server:
+/// what a broken or foreign server may send).
+async fn acking(ack: Value) -> String {
+    use socketioxide::SocketIo;
+    use socketioxide::extract::{AckSender, SocketRef};
+    let (layer, io) = SocketIo::new_layer();
+    io.ns("/", async move |socket: SocketRef| {
+        socket.on("get", async move |ack_sender: AckSender| {
+            ack_sender.send(&ack).ok();
+        });
+    });
+    let app = Router::new().layer(layer);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ack_without_a_status_is_a_decode_error_not_a_success() {
+    for ack in [
+        json!({ "body": { "ok": true } }),
+        json!({ "body": 1, "statusCode": "200" }),
+        json!(null),
+    ] {
+        let url = acking(ack.clone()).await;
+        let client = RawClient::connect(&url).await.unwrap();
+        let result: Result<Value, ClientError<Value>> = client
+            .call("GET", "/x".into(), None::<&()>, None::<&()>)
+            .await;
+        match result {
+            Err(ClientError::Decode {
+                status: None,
+                method: "GET",
+                path,
+                raw,
+                ..
+            }) => {
+                assert_eq!(path, "/x");
+                assert_eq!(raw, ack);
+            }
+            other => panic!("{ack}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_resubscription_after_a_reconnect_reaches_the_app() {
+    let url = start(Arc::default()).await;
+    let client = RawClient::connect(&url).await.unwrap();
+    let failures: Arc<Mutex<Vec<ResubscribeError>>> = Arc::default();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let seen = failures.clone();
+    client.on_resubscribe_error(move |error| {
+        seen.lock().unwrap().push(error);
+        tx.send(()).ok();
+    });
+    client
+        .call_empty_subscribing::<Value, (), ()>("POST", "/subscribe-once".into(), None, None)
+        .await
+        .unwrap();
+    client.simulate_connection_loss().await;
+    rx.recv().await.unwrap();
+    let failures = failures.lock().unwrap().clone();
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0].method, "post");
+    assert_eq!(failures[0].url, "/subscribe-once");
+    assert!(failures[0].reason.contains("403"), "{}", failures[0].reason);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_disconnect_fails_calls_in_flight_and_the_client_reconnects() {
+    use socketioxide::SocketIo;
+    use socketioxide::extract::SocketRef;
+    let (layer, io) = SocketIo::new_layer();
+    io.ns("/", async |socket: SocketRef| {
+        // Every `get` makes the server close the socket (a Socket.IO DISCONNECT packet).
+        socket.on("get", async |socket: SocketRef| {
+            socket.disconnect().ok();
+        });
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, Router::new().layer(layer)).await });
+
+    let client = RawClient::connect(&url).await.unwrap();
+    let first_id = client.socket_id().unwrap();
+    let mut state = client.state().unwrap();
+    let call: Result<Value, ClientError<Value>> = client
+        .call("GET", "/x".into(), None::<&()>, None::<&()>)
+        .await;
+    assert!(matches!(call, Err(ClientError::Transport(_))), "{call:?}");
+    state
+        .wait_for(|s| *s == ConnectionState::Connected)
+        .await
+        .unwrap();
+    // Connected again, as a new socket.
+    let mut id = client.socket_id();
+    while id.as_deref() == Some(first_id.as_str()) {
+        state.changed().await.unwrap();
+        id = client.socket_id();
+    }
+    assert!(id.is_some());
 }

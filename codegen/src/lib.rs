@@ -26,12 +26,15 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use sailroute_ir::model::Api;
+use std::collections::BTreeSet;
+
+use sailroute_ir::model::{Api, UnsupportedKind};
 
 pub use emit::rust::RustOptions;
 
-/// What can go wrong.
-#[derive(Debug, thiserror::Error)]
+/// What can go wrong. `Debug` prints the same as `Display` (`file:line:col: message`), so
+/// a `build.rs` whose `main` returns this error prints it readably.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Reading a source or writing an output failed.
@@ -62,6 +65,12 @@ pub enum Error {
     Drift(PathBuf),
 }
 
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
 /// What [`Builder::compile`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
@@ -85,6 +94,8 @@ pub fn configure() -> Builder {
         js_client: None,
         out_dir: None,
         options: RustOptions::default(),
+        untyped: BTreeSet::new(),
+        ignored_extractors: BTreeSet::new(),
         check: false,
         emit_rerun_if_changed: std::env::var_os("CARGO").is_some()
             && std::env::var_os("OUT_DIR").is_some(),
@@ -101,6 +112,8 @@ pub struct Builder {
     js_client: Option<PathBuf>,
     out_dir: Option<PathBuf>,
     options: RustOptions,
+    untyped: BTreeSet<String>,
+    ignored_extractors: BTreeSet<String>,
     check: bool,
     emit_rerun_if_changed: bool,
 }
@@ -141,6 +154,26 @@ impl Builder {
         self
     }
 
+    /// Accepts an answer the generator cannot type as untyped JSON (`serde_json::Value` in
+    /// Rust, `unknown` in TypeScript). `name` is a handler (its success answer: `impl
+    /// IntoResponse`, `Response`, a custom responder) or a type (wherever it is the success or
+    /// error type, like an `AppError` that implements `IntoResponse` without serde). Without
+    /// it such a handler fails the generation, so no client guesses silently.
+    pub fn untyped(mut self, name: impl Into<String>) -> Self {
+        self.untyped.insert(name.into());
+        self
+    }
+
+    /// Declares that the extractor `name` (its type's last path segment, like `AuthUser`)
+    /// takes nothing the client must send as path, query or body: it reads headers (sent with
+    /// `with_header` / `headers`), state or the connection. Extractors the generator does not
+    /// know fail the generation until declared; `State`, `Extension`, `Socket`, `Sockets`,
+    /// `HeaderMap`, `ConnectInfo`, `TypedHeader`, cookies and sessions are known.
+    pub fn ignore_extractor(mut self, name: impl Into<String>) -> Self {
+        self.ignored_extractors.insert(name.into());
+        self
+    }
+
     /// Instead of writing, fail with [`Error::Drift`] when an output differs from what would
     /// be generated (for checked-in clients in CI).
     pub fn check(mut self, check: bool) -> Self {
@@ -163,6 +196,7 @@ impl Builder {
             ));
         }
         let (api, inputs) = load(&self.scan)?;
+        check_supported(&api, &self.untyped, &self.ignored_extractors)?;
         if self.emit_rerun_if_changed {
             for input in &inputs {
                 println!("cargo:rerun-if-changed={}", input.display());
@@ -259,6 +293,61 @@ pub fn load(paths: &[PathBuf]) -> Result<(Api, Vec<PathBuf>), Error> {
     let api = sailroute_ir::resolve(scanned)?;
     sailroute_ir::validate(&api)?;
     Ok((api, files))
+}
+
+/// Refuses what the clients could only guess: every extractor, success or error type the
+/// generator does not understand, unless the user declared how to treat it.
+fn check_supported(
+    api: &Api,
+    untyped: &BTreeSet<String>,
+    ignored_extractors: &BTreeSet<String>,
+) -> Result<(), Error> {
+    let mut errors = Vec::new();
+    for route in &api.routes {
+        for u in &route.unsupported {
+            let handler = &route.name;
+            let message = match u.kind {
+                UnsupportedKind::Extractor if ignored_extractors.contains(&u.name) => continue,
+                UnsupportedKind::Response | UnsupportedKind::Error
+                    if untyped.contains(&u.name)
+                        || (u.kind == UnsupportedKind::Response && untyped.contains(handler)) =>
+                {
+                    continue;
+                }
+                UnsupportedKind::Extractor => match u.name.as_str() {
+                    "Form" | "RawForm" => format!(
+                        "`{}` in handler `{handler}`: the generated clients send JSON bodies, so this form body would never be sent; take `Json<T>` instead",
+                        u.ty
+                    ),
+                    "Bytes" | "String" | "Body" | "Request" | "Multipart" | "RawQuery" => format!(
+                        "`{}` in handler `{handler}` reads the raw request, which the generated clients cannot type; take `Json<T>` or `Query<T>` instead",
+                        u.ty
+                    ),
+                    name => format!(
+                        "`{}` in handler `{handler}` is an extractor the client generator does not know; if it reads only headers, state or the connection, call `.ignore_extractor(\"{name}\")` on the codegen builder (`--ignore-extractor {name}` on the command line); if it reads the path, query or body, take `Path<T>`, `Query<T>` or `Json<T>` instead",
+                        u.ty
+                    ),
+                },
+                UnsupportedKind::Response => format!(
+                    "the return type `{}` of handler `{handler}` does not say what the body is; return `Json<T>` (or `Result<Json<T>, E>`), or call `.untyped(\"{handler}\")` on the codegen builder (`--untyped {handler}`) to give the clients untyped JSON",
+                    u.ty
+                ),
+                UnsupportedKind::Error => format!(
+                    "the error type `{}` of handler `{handler}` is not a scanned serde type, so its body is unknown; derive `Serialize` on it in a scanned file, return `(StatusCode, Json<E>)`, or call `.untyped(\"{}\")` on the codegen builder (`--untyped {}`) to give the clients untyped JSON",
+                    u.ty, u.name, u.name
+                ),
+            };
+            errors.push(sailroute_ir::Error::new(u.loc.clone(), message));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        errors.sort_by(|a, b| {
+            (&a.loc.file, a.loc.line, a.loc.column).cmp(&(&b.loc.file, b.loc.line, b.loc.column))
+        });
+        Err(Error::Source(sailroute_ir::Errors(errors)))
+    }
 }
 
 fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {

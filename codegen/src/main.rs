@@ -1,7 +1,7 @@
 //! `sailroute-codegen`: the build.rs generator from the command line.
 //!
 //! ```text
-//! sailroute-codegen --scan server/src [--scan more.rs] [--rust client.rs] [--js dir] [--map NAME=PATH]... [--check]
+//! sailroute-codegen --scan server/src [--scan more.rs] [--rust client.rs] [--js dir] [--map NAME=PATH]... [--untyped NAME]... [--ignore-extractor NAME]... [--check]
 //! ```
 //! Relative outputs are relative to the current directory. `--check` writes nothing and
 //! fails when a checked-in output differs from what would be generated.
@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: sailroute-codegen --scan PATH [--scan PATH]... [--rust FILE] [--js DIR] [--map NAME=RUST_PATH]... [--check]";
+const USAGE: &str = "usage: sailroute-codegen --scan PATH [--scan PATH]... [--rust FILE] [--js DIR] [--map NAME=RUST_PATH]... [--untyped NAME]... [--ignore-extractor NAME]... [--check]";
 
 fn main() -> ExitCode {
     match run() {
@@ -48,6 +48,10 @@ fn run() -> Result<String, String> {
                     .split_once('=')
                     .ok_or_else(|| format!("--map takes NAME=RUST_PATH, got {pair:?}"))?;
                 builder = builder.map_type(name, path);
+            }
+            "--untyped" => builder = builder.untyped(value("--untyped")?),
+            "--ignore-extractor" => {
+                builder = builder.ignore_extractor(value("--ignore-extractor")?);
             }
             "--check" => builder = builder.check(true),
             "-h" | "--help" => return Ok(USAGE.to_owned()),

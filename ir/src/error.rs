@@ -25,17 +25,26 @@ impl Error {
 }
 
 /// Every problem found, in source order.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub struct Errors(pub Vec<Error>);
 
 impl fmt::Display for Errors {
+    /// One `file:line:col: message` line per problem.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, e) in self.0.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
-            write!(f, "error: {e}")?;
+            write!(f, "{e}")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for Errors {
+    /// The same as `Display`: a `build.rs` that returns these from `main` prints them
+    /// readably, as anyhow does.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }

@@ -249,6 +249,34 @@ pub struct Route {
     pub subscribes: Vec<String>,
     /// Where the handler is.
     pub loc: SourceLoc,
+    /// What the generator cannot type on its own: an extractor it does not know, a return
+    /// or error type that is not JSON of a scanned type. A client is generated only when the
+    /// user says how to treat each (`sailroute-codegen`'s `untyped` and `ignore_extractor`).
+    pub unsupported: Vec<Unsupported>,
+}
+
+/// Something in a handler's signature that the generator cannot type by itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unsupported {
+    /// Which part of the signature.
+    pub kind: UnsupportedKind,
+    /// The type's name (its last path segment: `Form`, `AppError`, `ApiResult`).
+    pub name: String,
+    /// The whole type, as written.
+    pub ty: String,
+    /// Where it is written.
+    pub loc: SourceLoc,
+}
+
+/// Which part of a handler's signature an [`Unsupported`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum UnsupportedKind {
+    /// An argument: an extractor that may take input the client would have to send.
+    Extractor,
+    /// The success type: not `Json<T>`, text, `StatusCode` or `()`.
+    Response,
+    /// The error type of a `Result`: not a scanned serde type.
+    Error,
 }
 
 /// A path parameter.

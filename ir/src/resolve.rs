@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::error::{Error, Errors};
 use crate::model::{
     Api, EventDef, PathExtractor, PathParam, ResourceDef, Response, Route, Shape, SourceLoc,
-    TypeDef, TypeRef, VariantShape,
+    TypeDef, TypeRef, Unsupported, UnsupportedKind, VariantShape,
 };
-use crate::parse::Scanned;
+use crate::parse::{Alias, Scanned};
 
 /// Builds the model from everything scanned.
 pub fn resolve(scanned: Vec<Scanned>) -> Result<Api, Errors> {
@@ -16,8 +16,10 @@ pub fn resolve(scanned: Vec<Scanned>) -> Result<Api, Errors> {
     let mut events: Vec<EventDef> = Vec::new();
     let mut resources: Vec<ResourceDef> = Vec::new();
     let mut defs: BTreeMap<String, Vec<TypeDef>> = BTreeMap::new();
+    let mut aliases: BTreeMap<String, Alias> = BTreeMap::new();
     for file in scanned {
         routes.extend(file.routes);
+        aliases.extend(file.aliases.into_iter().map(|a| (a.name.clone(), a)));
         events.extend(file.events);
         resources.extend(file.resources);
         for def in file.types {
@@ -40,6 +42,9 @@ pub fn resolve(scanned: Vec<Scanned>) -> Result<Api, Errors> {
         used: BTreeMap::new(),
         errors: Vec::new(),
     };
+    for route in &mut routes {
+        see_through_aliases(route, &aliases, &mut resolver.errors);
+    }
     for route in &mut routes {
         resolver.route(route);
     }
@@ -193,11 +198,17 @@ impl Resolver {
         if let PathExtractor::Struct(name) = &route.path_extractor {
             self.path_struct(route, name.clone());
         }
-        // An error type that is not a scanned serde type is not a typed body: the client
-        // then reports the raw JSON.
+        // An error type that is not a scanned serde type (an `IntoResponse` of the app's
+        // own, say) has a body the generator cannot know: the user must say how to treat it.
         if let Some(TypeRef::Named { name, .. }) = &route.error
             && !self.defs.contains_key(name)
         {
+            route.unsupported.push(Unsupported {
+                kind: UnsupportedKind::Error,
+                name: name.clone(),
+                ty: name.clone(),
+                loc: route.loc.clone(),
+            });
             route.error = None;
         }
         if matches!(route.error, Some(ref e) if !matches!(e, TypeRef::Named { .. })) {
@@ -392,4 +403,91 @@ fn sorted_pairs<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<(&T, &T)> {
         }
     }
     pairs
+}
+
+/// Replaces a return type that is a scanned type alias (`ApiResult<Todo>` for
+/// `type ApiResult<T> = Result<Json<T>, ApiError>`) with what it stands for.
+fn see_through_aliases(
+    route: &mut Route,
+    aliases: &BTreeMap<String, Alias>,
+    errors: &mut Vec<Error>,
+) {
+    // Aliases of aliases resolve in a few steps; the bound stops a cycle.
+    for _ in 0..8 {
+        let Some(index) = route
+            .unsupported
+            .iter()
+            .position(|u| u.kind == UnsupportedKind::Response && aliases.contains_key(&u.name))
+        else {
+            return;
+        };
+        let written = route.unsupported.remove(index);
+        let Ok(ty) = syn::parse_str::<syn::Type>(&written.ty) else {
+            return;
+        };
+        let alias = &aliases[&written.name];
+        let args: Vec<syn::Type> = match &ty {
+            syn::Type::Path(p) => p
+                .path
+                .segments
+                .last()
+                .and_then(|s| match &s.arguments {
+                    syn::PathArguments::AngleBracketed(a) => Some(
+                        a.args
+                            .iter()
+                            .filter_map(|g| match g {
+                                syn::GenericArgument::Type(t) => Some(t.clone()),
+                                _ => None,
+                            })
+                            .collect(),
+                    ),
+                    _ => None,
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let mut target = alias.target.clone();
+        let mut substitute = Substitute {
+            params: &alias.params,
+            args: &args,
+        };
+        syn::visit_mut::VisitMut::visit_type_mut(&mut substitute, &mut target);
+        match crate::parse::response_of_type(&target) {
+            Ok((response, error, untyped)) => {
+                route.response = response;
+                if error.is_some() {
+                    route.error = error;
+                }
+                if untyped {
+                    route.unsupported.push(Unsupported {
+                        name: crate::parse::route_type_name(&target),
+                        ty: crate::parse::route_type_text(&target),
+                        ..written
+                    });
+                }
+            }
+            Err(e) => errors.push(Error::new(written.loc, e.to_string())),
+        }
+    }
+}
+
+/// Puts an alias' type arguments in place of its parameters.
+struct Substitute<'a> {
+    params: &'a [String],
+    args: &'a [syn::Type],
+}
+
+impl syn::visit_mut::VisitMut for Substitute<'_> {
+    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+        if let syn::Type::Path(p) = ty
+            && p.qself.is_none()
+            && let Some(ident) = p.path.get_ident()
+            && let Some(i) = self.params.iter().position(|param| ident == param)
+            && let Some(arg) = self.args.get(i)
+        {
+            *ty = arg.clone();
+            return;
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
+    }
 }

@@ -468,7 +468,7 @@ fn method_view(route: &Route, api: &Api) -> MethodView {
         .error
         .as_ref()
         .map_or_else(|| "unknown".to_owned(), ts);
-    docs.push(format!("@throws {{ClientError<{err}>}} when the server answers with an error status, or on timeout or transport failure"));
+    docs.push(format!("@throws {{ClientError<{err}>}} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded"));
     let mut params = Vec::new();
     let mut path = String::new();
     for segment in &route.path.segments {
@@ -487,7 +487,10 @@ fn method_view(route: &Route, api: &Api) -> MethodView {
                 } else {
                     "segment"
                 };
-                path.push_str(&format!("${{{helper}({arg})}}"));
+                path.push_str(&format!(
+                    "${{{helper}(\"{}\", \"{arg}\", {arg})}}",
+                    route.method.upper()
+                ));
                 let ty = route
                     .path_params
                     .iter()

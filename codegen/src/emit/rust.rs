@@ -457,7 +457,7 @@ fn method_view(route: &Route, options: &RustOptions) -> MethodView {
                 } else {
                     "path_segment"
                 };
-                pieces.push(format!("&::sailroute_client::{helper}(&{arg})"));
+                pieces.push(format!("&::sailroute_client::{helper}(&{arg})?"));
                 let ty = route
                     .path_params
                     .iter()

@@ -35,13 +35,21 @@ export interface CallOptions {
 /** The default per-call timeout, in milliseconds. */
 export declare const DEFAULT_TIMEOUT_MS: number;
 
-/** A failed call: a non-success status (with the decoded error body), a timeout, or a transport failure. */
+/**
+ * A failed call. `kind` tells what failed: `"status"` (the server answered with an error
+ * status; `body` is the route's error body), `"timeout"`, `"disconnected"` (the socket closed
+ * before the answer), `"transport"` (the request could not be sent), `"decode"` (the answer is
+ * not a response), `"encode"` (the call could not be written; nothing was sent).
+ */
 export declare class ClientError<E = unknown> extends Error {
-  /** `"status"`: the server answered with an error status; `"timeout"`; `"transport"`. */
-  readonly kind: "status" | "timeout" | "transport";
+  readonly kind: "status" | "timeout" | "disconnected" | "transport" | "decode" | "encode";
+  /** The call's method (`"GET"`, …). */
+  readonly method: string;
+  /** The call's path and query as sent (`undefined` when it could not be written). */
+  readonly path: string | undefined;
   /** The HTTP status (0 when there was no answer). */
   readonly status: number;
-  /** The error body, as the route declares it. */
+  /** The error body, as the route declares it (for `"decode"`, the ack as received). */
   readonly body: E | undefined;
 }
 
@@ -188,48 +196,53 @@ export interface Client {
   connectionState(): ConnectionState;
   /** Calls `listener` with each new connection state; returns a function that stops it. */
   onConnectionState(listener: (state: ConnectionState) => void): () => void;
+  /**
+   * Calls `listener` with every subscribing call that could not be re-issued after a
+   * reconnect; returns a function that stops it.
+   */
+  onResubscribeError(listener: (error: ClientError) => void): () => void;
   /** Forgets the subscribing calls that would be re-issued after a reconnect. */
   forgetSubscriptions(): void;
   /**
    * Creates a todo.
    *
    * `POST /todos`
-   * @throws {ClientError<ApiError>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   createTodo(body: NewTodo, options?: CallOptions): Promise<Todo>;
   /**
    * Deletes a todo.
    *
    * `DELETE /todos/:id`
-   * @throws {ClientError<ApiError>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   deleteTodo(id: number, options?: CallOptions): Promise<void>;
   /**
    * Fetches one todo.
    *
    * `GET /todos/:id`
-   * @throws {ClientError<ApiError>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   getTodo(id: number, options?: CallOptions): Promise<Todo>;
   /**
    * Lists todos, oldest first, optionally filtered.
    *
    * `GET /todos`
-   * @throws {ClientError<unknown>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   listTodos(query?: ListQuery, options?: CallOptions): Promise<Array<Todo>>;
   /**
    * Counts todos.
    *
    * `GET /stats`
-   * @throws {ClientError<unknown>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   stats(options?: CallOptions): Promise<Stats>;
   /**
    * Changes a todo's title or done state.
    *
    * `PATCH /todos/:id`
-   * @throws {ClientError<ApiError>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   updateTodo(id: number, body: TodoPatch, options?: CallOptions): Promise<Todo>;
 }

@@ -7,23 +7,40 @@
 /** The default per-call timeout, in milliseconds. */
 const DEFAULT_TIMEOUT_MS = 30000;
 
-/** A failed call: a non-success status (with the decoded error body), a timeout, or a transport failure. */
+/**
+ * A failed call. `kind` tells what failed: `"status"` (the server answered with an error
+ * status; `body` is the route's error body), `"timeout"`, `"disconnected"` (the socket closed
+ * before the answer), `"transport"` (the request could not be sent), `"decode"` (the answer is
+ * not a response), `"encode"` (the call could not be written; nothing was sent).
+ */
 class ClientError extends Error {
-  constructor(kind, status, body, message) {
+  constructor(kind, method, path, status, body, message) {
     super(message);
     this.name = "ClientError";
     this.kind = kind;
+    this.method = method;
+    this.path = path;
     this.status = status;
     this.body = body;
   }
 }
 
-function segment(value) {
-  return encodeURIComponent(String(value));
+/** The text of one path parameter; `null`, `undefined`, `""` and objects have no place in a path. */
+function pathText(method, name, value) {
+  const type = typeof value;
+  if ((type === "string" && value !== "") || type === "number" || type === "boolean" || type === "bigint") {
+    return String(value);
+  }
+  const shown = type === "string" ? '""' : String(value);
+  throw new ClientError("encode", method, undefined, 0, undefined, `${method}: the path parameter ${name} cannot be ${shown}`);
 }
 
-function rest(value) {
-  return String(value).split("/").map(encodeURIComponent).join("/");
+function segment(method, name, value) {
+  return encodeURIComponent(pathText(method, name, value));
+}
+
+function rest(method, name, value) {
+  return pathText(method, name, value).split("/").map(encodeURIComponent).join("/");
 }
 
 function encodeQuery(query) {
@@ -68,6 +85,7 @@ function createClient(options = {}) {
   // has a new id and no rooms).
   const subscriptions = new Map();
   const stateListeners = new Set();
+  const resubscribeListeners = new Set();
   let state = socket ? (socket.connected ? "connected" : "connecting") : "http";
   let everConnected = !!(socket && socket.connected);
   function setState(next) {
@@ -79,7 +97,17 @@ function createClient(options = {}) {
     socket.on("connect", () => {
       if (everConnected) {
         for (const s of subscriptions.values()) {
-          viaSocket(s.method, s.url, s.body, s.headers, timeoutMs).catch(() => {});
+          viaSocket(s.method, s.url, s.body, s.headers, timeoutMs)
+            .then(({ status, body }) => {
+              if (status < 200 || status >= 300) {
+                throw new ClientError("status", s.method, s.url, status, body, `${s.method} ${s.url} answered ${status}`);
+              }
+            })
+            .catch((error) => {
+              // The socket is connected again but no longer subscribed: the app must know.
+              for (const listener of resubscribeListeners) listener(error);
+              if (resubscribeListeners.size === 0) console.error(`re-subscribing after a reconnect failed: ${error.message}`);
+            });
         }
       }
       everConnected = true;
@@ -98,13 +126,24 @@ function createClient(options = {}) {
         data: body === undefined ? {} : body,
         headers: callHeaders,
       });
-    } catch {
-      throw new ClientError("timeout", 0, undefined, `${method} ${url}: no answer within ${ms} ms`);
+    } catch (error) {
+      const message = error && error.message ? error.message : String(error);
+      // socket.io-client rejects with "operation has timed out" when the timer fires first,
+      // and with "socket has been disconnected" when the connection closes under the call.
+      if (/timed out/.test(message)) {
+        throw new ClientError("timeout", method, url, 0, undefined, `${method} ${url}: no answer within ${ms} ms`);
+      }
+      if (/disconnected/.test(message)) {
+        throw new ClientError("disconnected", method, url, 0, undefined, `${method} ${url}: the socket disconnected before the answer`);
+      }
+      throw new ClientError("transport", method, url, 0, undefined, `${method} ${url}: ${message}`);
     }
-    if (jwr === null || typeof jwr !== "object") {
-      throw new ClientError("transport", 0, jwr, `${method} ${url}: the ack is not a response`);
+    const status = jwr !== null && typeof jwr === "object" ? jwr.statusCode : undefined;
+    if (!Number.isInteger(status) || status < 100 || status > 999) {
+      // Sails acks a parse error without a status; counting it as a success would be a wrong answer.
+      throw new ClientError("decode", method, url, 0, jwr, `${method} ${url}: the ack is not a {body, headers, statusCode} answer`);
     }
-    return { status: typeof jwr.statusCode === "number" ? jwr.statusCode : 200, body: jwr.body };
+    return { status, body: jwr.body };
   }
 
   async function viaFetch(method, url, body, callHeaders, ms, signal) {
@@ -122,9 +161,9 @@ function createClient(options = {}) {
       return { status: response.status, body: await readBody(response) };
     } catch (error) {
       if (controller.signal.aborted && !(signal && signal.aborted)) {
-        throw new ClientError("timeout", 0, undefined, `${method} ${url}: no answer within ${ms} ms`);
+        throw new ClientError("timeout", method, url, 0, undefined, `${method} ${url}: no answer within ${ms} ms`);
       }
-      throw new ClientError("transport", 0, undefined, `${method} ${url}: ${error && error.message ? error.message : error}`);
+      throw new ClientError("transport", method, url, 0, undefined, `${method} ${url}: ${error && error.message ? error.message : error}`);
     } finally {
       clearTimeout(timer);
       if (signal) signal.removeEventListener("abort", abort);
@@ -144,7 +183,7 @@ function createClient(options = {}) {
       }
       return result;
     }
-    throw new ClientError("status", status, result, `${method} ${url} answered ${status}`);
+    throw new ClientError("status", method, url, status, result, `${method} ${url} answered ${status}`);
   }
 
   return {
@@ -163,6 +202,15 @@ function createClient(options = {}) {
       stateListeners.add(listener);
       return () => stateListeners.delete(listener);
     },
+    /**
+     * Calls `listener` with the `ClientError` of every subscribing call that could not be
+     * re-issued after a reconnect (the socket no longer receives that route's events); returns
+     * a function that stops it. Without a listener, such failures go to `console.error`.
+     */
+    onResubscribeError(listener) {
+      resubscribeListeners.add(listener);
+      return () => resubscribeListeners.delete(listener);
+    },
     /** Forgets the subscribing calls that would be re-issued after a reconnect. */
     forgetSubscriptions() {
       subscriptions.clear();
@@ -171,55 +219,55 @@ function createClient(options = {}) {
      * Creates a todo.
      *
      * `POST /todos`
-     * @throws {ClientError<ApiError>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    createTodo(body, options) {
+    async createTodo(body, options) {
       return call("POST", `/todos`, undefined, body, options);
     },
     /**
      * Deletes a todo.
      *
      * `DELETE /todos/:id`
-     * @throws {ClientError<ApiError>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    deleteTodo(id, options) {
-      return call("DELETE", `/todos/${segment(id)}`, undefined, undefined, options);
+    async deleteTodo(id, options) {
+      return call("DELETE", `/todos/${segment("DELETE", "id", id)}`, undefined, undefined, options);
     },
     /**
      * Fetches one todo.
      *
      * `GET /todos/:id`
-     * @throws {ClientError<ApiError>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    getTodo(id, options) {
-      return call("GET", `/todos/${segment(id)}`, undefined, undefined, options);
+    async getTodo(id, options) {
+      return call("GET", `/todos/${segment("GET", "id", id)}`, undefined, undefined, options);
     },
     /**
      * Lists todos, oldest first, optionally filtered.
      *
      * `GET /todos`
-     * @throws {ClientError<unknown>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    listTodos(query, options) {
+    async listTodos(query, options) {
       return call("GET", `/todos`, query, undefined, options);
     },
     /**
      * Counts todos.
      *
      * `GET /stats`
-     * @throws {ClientError<unknown>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    stats(options) {
+    async stats(options) {
       return call("GET", `/stats`, undefined, undefined, options);
     },
     /**
      * Changes a todo's title or done state.
      *
      * `PATCH /todos/:id`
-     * @throws {ClientError<ApiError>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    updateTodo(id, body, options) {
-      return call("PATCH", `/todos/${segment(id)}`, undefined, body, options);
+    async updateTodo(id, body, options) {
+      return call("PATCH", `/todos/${segment("PATCH", "id", id)}`, undefined, body, options);
     },
   };
 }

@@ -69,11 +69,13 @@ async fn exercise(client: &Client) -> serde_json::Value {
 
     assert_eq!(client.get_todo(first.id).await.unwrap(), first);
     match client.get_todo(999).await {
-        Err(sailroute_client::ClientError::Status {
-            status: 404,
-            body: Some(ApiError::NotFound { id: 999 }),
-            ..
-        }) => {}
+        Err(
+            e @ sailroute_client::ClientError::Status {
+                status: 404,
+                body: Some(ApiError::NotFound { id: 999 }),
+                ..
+            },
+        ) => assert_eq!(e.to_string(), "GET /todos/999 answered 404"),
         other => panic!("expected a typed 404, got {other:?}"),
     }
 
@@ -138,7 +140,7 @@ async fn every_route_over_both_transports_gives_the_same_answers() {
     let socket = Client::connect(&server().await).await.unwrap();
     assert!(socket.raw().is_socket());
     let over_socket = exercise(&socket).await;
-    let http = Client::http(&server().await);
+    let http = Client::http(&server().await).unwrap();
     let over_http = exercise(&http).await;
     assert_eq!(over_socket, over_http);
 }

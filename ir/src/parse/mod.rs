@@ -10,7 +10,9 @@ mod types;
 pub use docs::docs_of;
 pub use path::PathError;
 pub use pubsub::{EventAttr, ResourceAttr, attr_tokens, event_attr, find_attr, resource_attr};
-pub use route::{RouteAttr, find_route_attr, handler, route_attr};
+pub use route::{
+    CLIENT_FREE_EXTRACTORS, RouteAttr, find_route_attr, handler, response_of_type, route_attr,
+};
 pub use types::{derives_serde, type_def, type_ref};
 
 use proc_macro2::Span;
@@ -30,6 +32,30 @@ pub struct Scanned {
     pub events: Vec<EventDef>,
     /// Types marked `#[resource("identity")]`.
     pub resources: Vec<ResourceDef>,
+    /// Type aliases (`type ApiResult<T> = Result<Json<T>, ApiError>;`), to see through them
+    /// in return types.
+    pub aliases: Vec<Alias>,
+}
+
+/// A type alias: its name, its type parameters and what it stands for.
+#[derive(Debug, Clone)]
+pub struct Alias {
+    /// The alias' name.
+    pub name: String,
+    /// Its type parameters, in order.
+    pub params: Vec<String>,
+    /// The aliased type.
+    pub target: syn::Type,
+}
+
+/// A type's name for messages: its last path segment, or the whole type.
+pub fn route_type_name(ty: &syn::Type) -> String {
+    types::last_segment(ty).map_or_else(|| route::type_text(ty), |s| s.ident.to_string())
+}
+
+/// A type as source text, for messages.
+pub fn route_type_text(ty: &syn::Type) -> String {
+    route::type_text(ty)
 }
 
 /// The location of `span` in `file`.
@@ -91,6 +117,15 @@ fn items(file: &str, items_: &[Item], scanned: &mut Scanned, errors: &mut Vec<Er
                 push_type(file, &input, scanned, errors);
                 push_pubsub(file, &input, scanned, errors);
             }
+            Item::Type(alias) => scanned.aliases.push(Alias {
+                name: alias.ident.to_string(),
+                params: alias
+                    .generics
+                    .type_params()
+                    .map(|p| p.ident.to_string())
+                    .collect(),
+                target: (*alias.ty).clone(),
+            }),
             Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
                     items(file, inner, scanned, errors);

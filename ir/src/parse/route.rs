@@ -8,6 +8,7 @@ use super::docs::docs_of;
 use super::types::{last_segment, type_ref};
 use crate::model::{
     Method, PathExtractor, PathParam, PathTemplate, Response, Route, SourceLoc, TypeRef,
+    Unsupported, UnsupportedKind,
 };
 
 /// A parsed route attribute.
@@ -121,9 +122,28 @@ pub fn handler(attr: &RouteAttr, func: &ItemFn, loc: SourceLoc) -> syn::Result<R
     let mut path_ty: Option<&Type> = None;
     let mut query = None;
     let mut body = None;
+    let mut unsupported = Vec::new();
+    let at = |span: Span| {
+        let start = span.start();
+        SourceLoc {
+            file: loc.file.clone(),
+            line: start.line,
+            column: start.column + 1,
+        }
+    };
     for input in &func.sig.inputs {
         let FnArg::Typed(arg) = input else { continue };
         let Some((name, inner)) = extractor(&arg.ty) else {
+            if let Some(name) = extractor_name(&arg.ty)
+                && !CLIENT_FREE_EXTRACTORS.contains(&name.as_str())
+            {
+                unsupported.push(Unsupported {
+                    kind: UnsupportedKind::Extractor,
+                    name,
+                    ty: type_text(&arg.ty),
+                    loc: at(syn::spanned::Spanned::span(&arg.ty)),
+                });
+            }
             continue;
         };
         let result = match name.as_str() {
@@ -201,7 +221,17 @@ pub fn handler(attr: &RouteAttr, func: &ItemFn, loc: SourceLoc) -> syn::Result<R
     }
 
     let (response, error) = match response_of(&func.sig.output) {
-        Ok(pair) => pair,
+        Ok((response, error, untyped)) => {
+            if let (Some(ty), ReturnType::Type(_, whole)) = (untyped, &func.sig.output) {
+                unsupported.push(Unsupported {
+                    kind: UnsupportedKind::Response,
+                    name: last_segment(ty).map_or_else(|| type_text(ty), |s| s.ident.to_string()),
+                    ty: type_text(whole),
+                    loc: at(syn::spanned::Spanned::span(whole)),
+                });
+            }
+            (response, error)
+        }
         Err(e) => {
             errors.push(e);
             (Response::Empty, None)
@@ -228,7 +258,61 @@ pub fn handler(attr: &RouteAttr, func: &ItemFn, loc: SourceLoc) -> syn::Result<R
             .filter_map(|p| p.segments.last().map(|s| s.ident.to_string()))
             .collect(),
         loc,
+        unsupported,
     })
+}
+
+/// Extractors that take nothing the client sends as a path, query or body: state, the
+/// socket, connection facts, and headers (which the clients send with `with_header` /
+/// `headers`). Any other extractor must be declared by the user before a client is generated.
+pub const CLIENT_FREE_EXTRACTORS: &[&str] = &[
+    "State",
+    "Extension",
+    "Socket",
+    "Sockets",
+    "HeaderMap",
+    "ConnectInfo",
+    "MatchedPath",
+    "OriginalUri",
+    "Method",
+    "Uri",
+    "Version",
+    "TypedHeader",
+    "Host",
+    "CookieJar",
+    "PrivateCookieJar",
+    "SignedCookieJar",
+    "Session",
+];
+
+/// The name of an argument's extractor (its last path segment, through `Option` and
+/// `Result`), if it is a path type.
+fn extractor_name(ty: &Type) -> Option<String> {
+    let mut segment = last_segment(ty)?;
+    if segment.ident == "Result" || segment.ident == "Option" {
+        segment = last_segment(single_type_arg(&segment.arguments)?)?;
+    }
+    Some(segment.ident.to_string())
+}
+
+/// A type as source text, for messages.
+pub(crate) fn type_text(ty: &Type) -> String {
+    quote::ToTokens::to_token_stream(ty)
+        .to_string()
+        .replace(" < ", "<")
+        .replace(" <", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+        .replace(" :: ", "::")
+        .replace("& ", "&")
+}
+
+/// The success and error types of a return type given as a type (a type alias' target):
+/// `(response, error, untyped)` as for a handler's return type.
+pub fn response_of_type(ty: &Type) -> syn::Result<(Response, Option<TypeRef>, bool)> {
+    let output = ReturnType::Type(Default::default(), Box::new(ty.clone()));
+    response_of(&output).map(|(response, error, untyped)| (response, error, untyped.is_some()))
 }
 
 /// An error covering the whole of `ty` (first to last token), or the call site.
@@ -280,10 +364,11 @@ fn single_type_arg(args: &PathArguments) -> Option<&Type> {
     })
 }
 
-/// What the handler returns: the success body and the error body type.
-fn response_of(output: &ReturnType) -> syn::Result<(Response, Option<TypeRef>)> {
+/// What the handler returns: the success body, the error body type, and the success type
+/// when the generator cannot type it (it is then `Response::Json(TypeRef::Json)`).
+fn response_of(output: &ReturnType) -> syn::Result<(Response, Option<TypeRef>, Option<&Type>)> {
     let ReturnType::Type(_, ty) = output else {
-        return Ok((Response::Empty, None));
+        return Ok((Response::Empty, None, None));
     };
     if let Some(segment) = last_segment(ty)
         && segment.ident == "Result"
@@ -294,10 +379,12 @@ fn response_of(output: &ReturnType) -> syn::Result<(Response, Option<TypeRef>)> 
             _ => None,
         });
         if let (Some(ok), Some(err)) = (types.next(), types.next()) {
-            return Ok((success(ok)?, Some(type_ref(error_body(err), &[])?)));
+            let (response, untyped) = success(ok)?;
+            return Ok((response, Some(type_ref(error_body(err), &[])?), untyped));
         }
     }
-    Ok((success(ty)?, None))
+    let (response, untyped) = success(ty)?;
+    Ok((response, None, untyped))
 }
 
 /// The body type inside an error type: `(StatusCode, Json<E>)` and `Json<E>` carry `E`.
@@ -314,23 +401,33 @@ fn error_body(ty: &Type) -> &Type {
     }
 }
 
-fn success(ty: &Type) -> syn::Result<Response> {
+/// A success type: its response, and itself when the generator cannot type it.
+fn success(ty: &Type) -> syn::Result<(Response, Option<&Type>)> {
     match ty {
-        Type::Tuple(tuple) if tuple.elems.is_empty() => Ok(Response::Empty),
+        Type::Tuple(tuple) if tuple.elems.is_empty() => Ok((Response::Empty, None)),
         // `(StatusCode, Json<T>)` and similar: the last element is the body.
         Type::Tuple(tuple) => match tuple.elems.last() {
             Some(last) => success(last),
-            None => Ok(Response::Empty),
+            None => Ok((Response::Empty, None)),
         },
+        Type::Paren(p) => success(&p.elem),
+        // `&'static str`: a text body.
+        Type::Reference(r) if last_segment(&r.elem).is_some_and(|s| s.ident == "str") => {
+            Ok((Response::Json(TypeRef::String), None))
+        }
         _ => match last_segment(ty) {
             Some(segment) if segment.ident == "Json" => match single_type_arg(&segment.arguments) {
-                Some(inner) => Ok(Response::Json(type_ref(inner, &[])?)),
-                None => Ok(Response::Json(TypeRef::Json)),
+                Some(inner) => Ok((Response::Json(type_ref(inner, &[])?), None)),
+                None => Ok((Response::Json(TypeRef::Json), None)),
             },
-            Some(segment) if segment.ident == "StatusCode" => Ok(Response::Empty),
-            // `impl IntoResponse`, `Response`, a custom responder: the body is some JSON the
-            // client cannot type; it gets `serde_json::Value` / `unknown`.
-            _ => Ok(Response::Json(TypeRef::Json)),
+            Some(segment) if segment.ident == "StatusCode" => Ok((Response::Empty, None)),
+            // A text body reaches both clients as a JSON string.
+            Some(segment) if segment.ident == "String" || segment.ident == "Html" => {
+                Ok((Response::Json(TypeRef::String), None))
+            }
+            // `impl IntoResponse`, `Response`, a custom responder, a type alias: the
+            // generator cannot know the body; codegen refuses it unless told.
+            _ => Ok((Response::Json(TypeRef::Json), Some(ty))),
         },
     }
 }

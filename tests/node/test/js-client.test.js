@@ -34,7 +34,8 @@ async function exercise(client, ClientError) {
     return true;
   });
   assert.deepEqual(await client.getTodo(first.id), first);
-  await assert.rejects(client.getTodo(999), (e) => e.status === 404 && e.body.code === 'not_found' && e.body.id === 999);
+  await assert.rejects(client.getTodo(999), (e) => e.status === 404 && e.body.code === 'not_found' && e.body.id === 999
+    && e.method === 'GET' && e.path === '/todos/999' && e.message === 'GET /todos/999 answered 404');
 
   assert.equal((await client.listTodos()).length, 2);
   assert.deepEqual(await client.listTodos({ tag: 'dev' }), [first]);
@@ -90,6 +91,47 @@ test('100 concurrent calls on one socket each resolve to their own answer', asyn
     const created = await Promise.all(Array.from({ length: 100 }, (_, i) => client.createTodo({ title: `t${i}` })));
     created.forEach((todo, i) => assert.equal(todo.title, `t${i}`));
     assert.equal(new Set(created.map((t) => t.id)).size, 100);
+  } finally {
+    socket.close();
+    await server.stop();
+  }
+});
+
+test('a malformed ack is a "decode" error, never a success', async () => {
+  const { createClient, ClientError } = await import(MODULE);
+  for (const ack of [{ body: { total: 1 } }, { body: {}, statusCode: '200' }, null, 'ok']) {
+    const socket = { connected: true, on() {}, off() {}, timeout: () => ({ emitWithAck: async () => ack }) };
+    await assert.rejects(createClient({ socket }).stats(), (e) => {
+      assert.ok(e instanceof ClientError);
+      assert.equal(e.kind, 'decode', JSON.stringify(ack));
+      assert.equal(e.path, '/stats');
+      assert.deepEqual(e.body, ack);
+      return true;
+    });
+  }
+});
+
+test('a path parameter that cannot be written is an "encode" error and nothing is sent', async () => {
+  const { createClient, ClientError } = await import(MODULE);
+  let sent = 0;
+  const socket = { connected: true, on() {}, off() {}, timeout: () => ({ emitWithAck: async () => { sent += 1; return { statusCode: 200 }; } }) };
+  const client = createClient({ socket });
+  for (const id of [undefined, null, '', { id: 1 }]) {
+    await assert.rejects(client.getTodo(id), (e) => e instanceof ClientError && e.kind === 'encode' && /path parameter id/.test(e.message));
+  }
+  assert.equal(sent, 0);
+});
+
+test('a call cut off by a disconnect is a "disconnected" error, not a timeout (real socket.io-client)', async () => {
+  const { createClient, ClientError } = await import(MODULE);
+  const server = await startServer('todo');
+  const socket = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  try {
+    await waitFor(socket, 'connect');
+    const client = createClient({ socket, timeoutMs: 20000 });
+    const call = client.stats();
+    socket.disconnect();
+    await assert.rejects(call, (e) => e instanceof ClientError && e.kind === 'disconnected' && e.path === '/stats');
   } finally {
     socket.close();
     await server.stop();

@@ -28,7 +28,9 @@ export async function correctUse(): Promise<void> {
   } catch (e) {
     if (e instanceof ClientError) {
       const status: number = e.status;
-      const kind: "status" | "timeout" | "transport" = e.kind;
+      const kind: "status" | "timeout" | "disconnected" | "transport" | "decode" | "encode" = e.kind;
+      const where: string | undefined = e.path;
+      void where;
       const body = e.body as ApiError | undefined;
       if (body && body.code === "not_found") {
         const missing: number = body.id;

@@ -245,8 +245,8 @@ impl Client {
     }
 
     /// A client that sends every call as HTTP to `url`.
-    pub fn http(url: &str) -> Self {
-        Self::from_raw(::sailroute_client::RawClient::http(url))
+    pub fn http(url: &str) -> Result<Self, ::sailroute_client::ConnectError> {
+        ::sailroute_client::RawClient::http(url).map(Self::from_raw)
     }
 
     /// Wraps a configured [`RawClient`](::sailroute_client::RawClient).
@@ -312,7 +312,7 @@ impl Client {
         &self,
         id: u64,
     ) -> Result<(), ::sailroute_client::ClientError<ChatError>> {
-        let path = ["/messages/", &::sailroute_client::path_segment(&id)].concat();
+        let path = ["/messages/", &::sailroute_client::path_segment(&id)?].concat();
         self.raw.call_empty("DELETE", path, None::<&()>, None::<&()>).await
     }
 
@@ -324,7 +324,7 @@ impl Client {
         id: u64,
         body: &NewMessage,
     ) -> Result<Message, ::sailroute_client::ClientError<ChatError>> {
-        let path = ["/messages/", &::sailroute_client::path_segment(&id)].concat();
+        let path = ["/messages/", &::sailroute_client::path_segment(&id)?].concat();
         self.raw.call("PATCH", path, None::<&()>, Some(body)).await
     }
 
@@ -339,7 +339,7 @@ impl Client {
         room: &str,
         body: &JoinRequest,
     ) -> Result<Joined, ::sailroute_client::ClientError<ChatError>> {
-        let path = ["/rooms/", &::sailroute_client::path_segment(&room), "/join"]
+        let path = ["/rooms/", &::sailroute_client::path_segment(&room)?, "/join"]
             .concat();
         self.raw.call_subscribing("PUT", path, None::<&()>, Some(body)).await
     }
@@ -351,7 +351,7 @@ impl Client {
         &self,
         room: &str,
     ) -> Result<(), ::sailroute_client::ClientError<ChatError>> {
-        let path = ["/rooms/", &::sailroute_client::path_segment(&room), "/leave"]
+        let path = ["/rooms/", &::sailroute_client::path_segment(&room)?, "/leave"]
             .concat();
         self.raw.call_empty("POST", path, None::<&()>, None::<&()>).await
     }
@@ -385,7 +385,7 @@ impl Client {
         room: &str,
         body: &NewMessage,
     ) -> Result<Message, ::sailroute_client::ClientError<ChatError>> {
-        let path = ["/rooms/", &::sailroute_client::path_segment(&room), "/messages"]
+        let path = ["/rooms/", &::sailroute_client::path_segment(&room)?, "/messages"]
             .concat();
         self.raw.call("POST", path, None::<&()>, Some(body)).await
     }
@@ -398,7 +398,7 @@ impl Client {
         id: u64,
         body: &NewReaction,
     ) -> Result<Reaction, ::sailroute_client::ClientError<ChatError>> {
-        let path = ["/messages/", &::sailroute_client::path_segment(&id), "/reactions"]
+        let path = ["/messages/", &::sailroute_client::path_segment(&id)?, "/reactions"]
             .concat();
         self.raw.call("POST", path, None::<&()>, Some(body)).await
     }
@@ -412,7 +412,7 @@ impl Client {
         &self,
         room: &str,
     ) -> Result<Vec<Message>, ::sailroute_client::ClientError<ChatError>> {
-        let path = ["/rooms/", &::sailroute_client::path_segment(&room), "/messages"]
+        let path = ["/rooms/", &::sailroute_client::path_segment(&room)?, "/messages"]
             .concat();
         self.raw.call_subscribing("GET", path, None::<&()>, None::<&()>).await
     }
@@ -427,9 +427,9 @@ impl Client {
     ) -> Result<(), ::sailroute_client::ClientError<ChatError>> {
         let path = [
             "/messages/",
-            &::sailroute_client::path_segment(&id),
+            &::sailroute_client::path_segment(&id)?,
             "/reactions/",
-            &::sailroute_client::path_segment(&reaction),
+            &::sailroute_client::path_segment(&reaction)?,
         ]
             .concat();
         self.raw.call_empty("DELETE", path, None::<&()>, None::<&()>).await

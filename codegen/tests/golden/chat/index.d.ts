@@ -35,13 +35,21 @@ export interface CallOptions {
 /** The default per-call timeout, in milliseconds. */
 export declare const DEFAULT_TIMEOUT_MS: number;
 
-/** A failed call: a non-success status (with the decoded error body), a timeout, or a transport failure. */
+/**
+ * A failed call. `kind` tells what failed: `"status"` (the server answered with an error
+ * status; `body` is the route's error body), `"timeout"`, `"disconnected"` (the socket closed
+ * before the answer), `"transport"` (the request could not be sent), `"decode"` (the answer is
+ * not a response), `"encode"` (the call could not be written; nothing was sent).
+ */
 export declare class ClientError<E = unknown> extends Error {
-  /** `"status"`: the server answered with an error status; `"timeout"`; `"transport"`. */
-  readonly kind: "status" | "timeout" | "transport";
+  readonly kind: "status" | "timeout" | "disconnected" | "transport" | "decode" | "encode";
+  /** The call's method (`"GET"`, …). */
+  readonly method: string;
+  /** The call's path and query as sent (`undefined` when it could not be written). */
+  readonly path: string | undefined;
   /** The HTTP status (0 when there was no answer). */
   readonly status: number;
-  /** The error body, as the route declares it. */
+  /** The error body, as the route declares it (for `"decode"`, the ack as received). */
   readonly body: E | undefined;
 }
 
@@ -253,27 +261,32 @@ export interface Client {
   connectionState(): ConnectionState;
   /** Calls `listener` with each new connection state; returns a function that stops it. */
   onConnectionState(listener: (state: ConnectionState) => void): () => void;
+  /**
+   * Calls `listener` with every subscribing call that could not be re-issued after a
+   * reconnect; returns a function that stops it.
+   */
+  onResubscribeError(listener: (error: ClientError) => void): () => void;
   /** Forgets the subscribing calls that would be re-issued after a reconnect. */
   forgetSubscriptions(): void;
   /**
    * Every message of every room; over a socket, also watches for new ones (`created`).
    *
    * `GET /messages`
-   * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   allMessages(options?: CallOptions): Promise<Array<Message>>;
   /**
    * Deletes one of your messages.
    *
    * `DELETE /messages/:id`
-   * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   deleteMessage(id: number, options?: CallOptions): Promise<void>;
   /**
    * Edits one of your messages.
    *
    * `PATCH /messages/:id`
-   * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   editMessage(id: number, body: NewMessage, options?: CallOptions): Promise<Message>;
   /**
@@ -281,56 +294,56 @@ export interface Client {
    * and follows the edits, deletions and reactions of its history.
    *
    * `PUT /rooms/:room/join`
-   * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   joinRoom(room: string, body: JoinRequest, options?: CallOptions): Promise<Joined>;
   /**
    * Leaves a room.
    *
    * `POST /rooms/:room/leave`
-   * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   leaveRoom(room: string, options?: CallOptions): Promise<void>;
   /**
    * Lists the rooms that have people or messages.
    *
    * `GET /rooms`
-   * @throws {ClientError<unknown>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   listRooms(options?: CallOptions): Promise<Array<RoomSummary>>;
   /**
    * The requesting socket: its id, rooms and name.
    *
    * `GET /me`
-   * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   me(options?: CallOptions): Promise<Me>;
   /**
    * Posts a message to a room the socket joined.
    *
    * `POST /rooms/:room/messages`
-   * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   postMessage(room: string, body: NewMessage, options?: CallOptions): Promise<Message>;
   /**
    * Reacts to a message in a room you joined.
    *
    * `POST /messages/:id/reactions`
-   * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   react(id: number, body: NewReaction, options?: CallOptions): Promise<Reaction>;
   /**
    * A room's recent messages; over a socket, also follows their changes.
    *
    * `GET /rooms/:room/messages`
-   * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   roomMessages(room: string, options?: CallOptions): Promise<Array<Message>>;
   /**
    * Takes back one of your reactions.
    *
    * `DELETE /messages/:id/reactions/:reaction`
-   * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   unreact(id: number, reaction: number, options?: CallOptions): Promise<void>;
 }

@@ -7,23 +7,40 @@
 /** The default per-call timeout, in milliseconds. */
 const DEFAULT_TIMEOUT_MS = 30000;
 
-/** A failed call: a non-success status (with the decoded error body), a timeout, or a transport failure. */
+/**
+ * A failed call. `kind` tells what failed: `"status"` (the server answered with an error
+ * status; `body` is the route's error body), `"timeout"`, `"disconnected"` (the socket closed
+ * before the answer), `"transport"` (the request could not be sent), `"decode"` (the answer is
+ * not a response), `"encode"` (the call could not be written; nothing was sent).
+ */
 class ClientError extends Error {
-  constructor(kind, status, body, message) {
+  constructor(kind, method, path, status, body, message) {
     super(message);
     this.name = "ClientError";
     this.kind = kind;
+    this.method = method;
+    this.path = path;
     this.status = status;
     this.body = body;
   }
 }
 
-function segment(value) {
-  return encodeURIComponent(String(value));
+/** The text of one path parameter; `null`, `undefined`, `""` and objects have no place in a path. */
+function pathText(method, name, value) {
+  const type = typeof value;
+  if ((type === "string" && value !== "") || type === "number" || type === "boolean" || type === "bigint") {
+    return String(value);
+  }
+  const shown = type === "string" ? '""' : String(value);
+  throw new ClientError("encode", method, undefined, 0, undefined, `${method}: the path parameter ${name} cannot be ${shown}`);
 }
 
-function rest(value) {
-  return String(value).split("/").map(encodeURIComponent).join("/");
+function segment(method, name, value) {
+  return encodeURIComponent(pathText(method, name, value));
+}
+
+function rest(method, name, value) {
+  return pathText(method, name, value).split("/").map(encodeURIComponent).join("/");
 }
 
 function encodeQuery(query) {
@@ -68,6 +85,7 @@ function createClient(options = {}) {
   // has a new id and no rooms).
   const subscriptions = new Map();
   const stateListeners = new Set();
+  const resubscribeListeners = new Set();
   let state = socket ? (socket.connected ? "connected" : "connecting") : "http";
   let everConnected = !!(socket && socket.connected);
   function setState(next) {
@@ -79,7 +97,17 @@ function createClient(options = {}) {
     socket.on("connect", () => {
       if (everConnected) {
         for (const s of subscriptions.values()) {
-          viaSocket(s.method, s.url, s.body, s.headers, timeoutMs).catch(() => {});
+          viaSocket(s.method, s.url, s.body, s.headers, timeoutMs)
+            .then(({ status, body }) => {
+              if (status < 200 || status >= 300) {
+                throw new ClientError("status", s.method, s.url, status, body, `${s.method} ${s.url} answered ${status}`);
+              }
+            })
+            .catch((error) => {
+              // The socket is connected again but no longer subscribed: the app must know.
+              for (const listener of resubscribeListeners) listener(error);
+              if (resubscribeListeners.size === 0) console.error(`re-subscribing after a reconnect failed: ${error.message}`);
+            });
         }
       }
       everConnected = true;
@@ -98,13 +126,24 @@ function createClient(options = {}) {
         data: body === undefined ? {} : body,
         headers: callHeaders,
       });
-    } catch {
-      throw new ClientError("timeout", 0, undefined, `${method} ${url}: no answer within ${ms} ms`);
+    } catch (error) {
+      const message = error && error.message ? error.message : String(error);
+      // socket.io-client rejects with "operation has timed out" when the timer fires first,
+      // and with "socket has been disconnected" when the connection closes under the call.
+      if (/timed out/.test(message)) {
+        throw new ClientError("timeout", method, url, 0, undefined, `${method} ${url}: no answer within ${ms} ms`);
+      }
+      if (/disconnected/.test(message)) {
+        throw new ClientError("disconnected", method, url, 0, undefined, `${method} ${url}: the socket disconnected before the answer`);
+      }
+      throw new ClientError("transport", method, url, 0, undefined, `${method} ${url}: ${message}`);
     }
-    if (jwr === null || typeof jwr !== "object") {
-      throw new ClientError("transport", 0, jwr, `${method} ${url}: the ack is not a response`);
+    const status = jwr !== null && typeof jwr === "object" ? jwr.statusCode : undefined;
+    if (!Number.isInteger(status) || status < 100 || status > 999) {
+      // Sails acks a parse error without a status; counting it as a success would be a wrong answer.
+      throw new ClientError("decode", method, url, 0, jwr, `${method} ${url}: the ack is not a {body, headers, statusCode} answer`);
     }
-    return { status: typeof jwr.statusCode === "number" ? jwr.statusCode : 200, body: jwr.body };
+    return { status, body: jwr.body };
   }
 
   async function viaFetch(method, url, body, callHeaders, ms, signal) {
@@ -122,9 +161,9 @@ function createClient(options = {}) {
       return { status: response.status, body: await readBody(response) };
     } catch (error) {
       if (controller.signal.aborted && !(signal && signal.aborted)) {
-        throw new ClientError("timeout", 0, undefined, `${method} ${url}: no answer within ${ms} ms`);
+        throw new ClientError("timeout", method, url, 0, undefined, `${method} ${url}: no answer within ${ms} ms`);
       }
-      throw new ClientError("transport", 0, undefined, `${method} ${url}: ${error && error.message ? error.message : error}`);
+      throw new ClientError("transport", method, url, 0, undefined, `${method} ${url}: ${error && error.message ? error.message : error}`);
     } finally {
       clearTimeout(timer);
       if (signal) signal.removeEventListener("abort", abort);
@@ -144,7 +183,7 @@ function createClient(options = {}) {
       }
       return result;
     }
-    throw new ClientError("status", status, result, `${method} ${url} answered ${status}`);
+    throw new ClientError("status", method, url, status, result, `${method} ${url} answered ${status}`);
   }
 
   return {
@@ -163,6 +202,15 @@ function createClient(options = {}) {
       stateListeners.add(listener);
       return () => stateListeners.delete(listener);
     },
+    /**
+     * Calls `listener` with the `ClientError` of every subscribing call that could not be
+     * re-issued after a reconnect (the socket no longer receives that route's events); returns
+     * a function that stops it. Without a listener, such failures go to `console.error`.
+     */
+    onResubscribeError(listener) {
+      resubscribeListeners.add(listener);
+      return () => resubscribeListeners.delete(listener);
+    },
     /** Forgets the subscribing calls that would be re-issued after a reconnect. */
     forgetSubscriptions() {
       subscriptions.clear();
@@ -171,101 +219,101 @@ function createClient(options = {}) {
      * Every message of every room; over a socket, also watches for new ones (`created`).
      *
      * `GET /messages`
-     * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    allMessages(options) {
+    async allMessages(options) {
       return call("GET", `/messages`, undefined, undefined, options, true);
     },
     /**
      * Deletes one of your messages.
      *
      * `DELETE /messages/:id`
-     * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    deleteMessage(id, options) {
-      return call("DELETE", `/messages/${segment(id)}`, undefined, undefined, options);
+    async deleteMessage(id, options) {
+      return call("DELETE", `/messages/${segment("DELETE", "id", id)}`, undefined, undefined, options);
     },
     /**
      * Edits one of your messages.
      *
      * `PATCH /messages/:id`
-     * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    editMessage(id, body, options) {
-      return call("PATCH", `/messages/${segment(id)}`, undefined, body, options);
+    async editMessage(id, body, options) {
+      return call("PATCH", `/messages/${segment("PATCH", "id", id)}`, undefined, body, options);
     },
     /**
      * Joins a room under a name: the socket then hears its new messages and who comes and goes,
      * and follows the edits, deletions and reactions of its history.
      *
      * `PUT /rooms/:room/join`
-     * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    joinRoom(room, body, options) {
-      return call("PUT", `/rooms/${segment(room)}/join`, undefined, body, options, true);
+    async joinRoom(room, body, options) {
+      return call("PUT", `/rooms/${segment("PUT", "room", room)}/join`, undefined, body, options, true);
     },
     /**
      * Leaves a room.
      *
      * `POST /rooms/:room/leave`
-     * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    leaveRoom(room, options) {
-      return call("POST", `/rooms/${segment(room)}/leave`, undefined, undefined, options);
+    async leaveRoom(room, options) {
+      return call("POST", `/rooms/${segment("POST", "room", room)}/leave`, undefined, undefined, options);
     },
     /**
      * Lists the rooms that have people or messages.
      *
      * `GET /rooms`
-     * @throws {ClientError<unknown>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    listRooms(options) {
+    async listRooms(options) {
       return call("GET", `/rooms`, undefined, undefined, options);
     },
     /**
      * The requesting socket: its id, rooms and name.
      *
      * `GET /me`
-     * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    me(options) {
+    async me(options) {
       return call("GET", `/me`, undefined, undefined, options);
     },
     /**
      * Posts a message to a room the socket joined.
      *
      * `POST /rooms/:room/messages`
-     * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    postMessage(room, body, options) {
-      return call("POST", `/rooms/${segment(room)}/messages`, undefined, body, options);
+    async postMessage(room, body, options) {
+      return call("POST", `/rooms/${segment("POST", "room", room)}/messages`, undefined, body, options);
     },
     /**
      * Reacts to a message in a room you joined.
      *
      * `POST /messages/:id/reactions`
-     * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    react(id, body, options) {
-      return call("POST", `/messages/${segment(id)}/reactions`, undefined, body, options);
+    async react(id, body, options) {
+      return call("POST", `/messages/${segment("POST", "id", id)}/reactions`, undefined, body, options);
     },
     /**
      * A room's recent messages; over a socket, also follows their changes.
      *
      * `GET /rooms/:room/messages`
-     * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    roomMessages(room, options) {
-      return call("GET", `/rooms/${segment(room)}/messages`, undefined, undefined, options, true);
+    async roomMessages(room, options) {
+      return call("GET", `/rooms/${segment("GET", "room", room)}/messages`, undefined, undefined, options, true);
     },
     /**
      * Takes back one of your reactions.
      *
      * `DELETE /messages/:id/reactions/:reaction`
-     * @throws {ClientError<ChatError>} when the server answers with an error status, or on timeout or transport failure
+     * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
-    unreact(id, reaction, options) {
-      return call("DELETE", `/messages/${segment(id)}/reactions/${segment(reaction)}`, undefined, undefined, options);
+    async unreact(id, reaction, options) {
+      return call("DELETE", `/messages/${segment("DELETE", "id", id)}/reactions/${segment("DELETE", "reaction", reaction)}`, undefined, undefined, options);
     },
   };
 }

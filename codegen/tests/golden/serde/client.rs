@@ -396,8 +396,8 @@ impl Client {
     }
 
     /// A client that sends every call as HTTP to `url`.
-    pub fn http(url: &str) -> Self {
-        Self::from_raw(::sailroute_client::RawClient::http(url))
+    pub fn http(url: &str) -> Result<Self, ::sailroute_client::ConnectError> {
+        ::sailroute_client::RawClient::http(url).map(Self::from_raw)
     }
 
     /// Wraps a configured [`RawClient`](::sailroute_client::RawClient).
@@ -463,7 +463,7 @@ impl Client {
         Vec<Shape>,
         ::sailroute_client::ClientError<::sailroute_client::serde_json::Value>,
     > {
-        let path = ["/files/", &::sailroute_client::path_rest(&path)].concat();
+        let path = ["/files/", &::sailroute_client::path_rest(&path)?].concat();
         self.raw.call("GET", path, None::<&()>, None::<&()>).await
     }
 
@@ -474,7 +474,7 @@ impl Client {
         &self,
         user_id: u64,
     ) -> Result<Profile, ::sailroute_client::ClientError<FixtureError>> {
-        let path = ["/profiles/", &::sailroute_client::path_segment(&user_id)].concat();
+        let path = ["/profiles/", &::sailroute_client::path_segment(&user_id)?].concat();
         self.raw.call("GET", path, None::<&()>, None::<&()>).await
     }
 
@@ -506,9 +506,9 @@ impl Client {
     > {
         let path = [
             "/grid/",
-            &::sailroute_client::path_segment(&x),
+            &::sailroute_client::path_segment(&x)?,
             "/",
-            &::sailroute_client::path_segment(&y),
+            &::sailroute_client::path_segment(&y)?,
         ]
             .concat();
         self.raw.call("PATCH", path, None::<&()>, Some(body)).await
@@ -541,9 +541,9 @@ impl Client {
     > {
         let path = [
             "/boards/",
-            &::sailroute_client::path_segment(&board),
+            &::sailroute_client::path_segment(&board)?,
             "/cells/",
-            &::sailroute_client::path_segment(&cell),
+            &::sailroute_client::path_segment(&cell)?,
         ]
             .concat();
         self.raw.call_empty("PUT", path, None::<&()>, Some(body)).await

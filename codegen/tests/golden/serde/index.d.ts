@@ -35,13 +35,21 @@ export interface CallOptions {
 /** The default per-call timeout, in milliseconds. */
 export declare const DEFAULT_TIMEOUT_MS: number;
 
-/** A failed call: a non-success status (with the decoded error body), a timeout, or a transport failure. */
+/**
+ * A failed call. `kind` tells what failed: `"status"` (the server answered with an error
+ * status; `body` is the route's error body), `"timeout"`, `"disconnected"` (the socket closed
+ * before the answer), `"transport"` (the request could not be sent), `"decode"` (the answer is
+ * not a response), `"encode"` (the call could not be written; nothing was sent).
+ */
 export declare class ClientError<E = unknown> extends Error {
-  /** `"status"`: the server answered with an error status; `"timeout"`; `"transport"`. */
-  readonly kind: "status" | "timeout" | "transport";
+  readonly kind: "status" | "timeout" | "disconnected" | "transport" | "decode" | "encode";
+  /** The call's method (`"GET"`, …). */
+  readonly method: string;
+  /** The call's path and query as sent (`undefined` when it could not be written). */
+  readonly path: string | undefined;
   /** The HTTP status (0 when there was no answer). */
   readonly status: number;
-  /** The error body, as the route declares it. */
+  /** The error body, as the route declares it (for `"decode"`, the ack as received). */
   readonly body: E | undefined;
 }
 
@@ -338,62 +346,67 @@ export interface Client {
   connectionState(): ConnectionState;
   /** Calls `listener` with each new connection state; returns a function that stops it. */
   onConnectionState(listener: (state: ConnectionState) => void): () => void;
+  /**
+   * Calls `listener` with every subscribing call that could not be re-issued after a
+   * reconnect; returns a function that stops it.
+   */
+  onResubscribeError(listener: (error: ClientError) => void): () => void;
   /** Forgets the subscribing calls that would be re-issued after a reconnect. */
   forgetSubscriptions(): void;
   /**
    * Creates a profile.
    *
    * `POST /profiles`
-   * @throws {ClientError<FixtureError>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<FixtureError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   createProfile(body: Profile, options?: CallOptions): Promise<Profile>;
   /**
    * Returns everything.
    *
    * `GET /everything`
-   * @throws {ClientError<unknown>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   everything(options?: CallOptions): Promise<Everything>;
   /**
    * A catch-all path.
    *
    * `GET /files/*path`
-   * @throws {ClientError<unknown>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   file(path: string, options?: CallOptions): Promise<Array<Shape>>;
   /**
    * A profile by id, with a typed error.
    *
    * `GET /profiles/:user_id`
-   * @throws {ClientError<FixtureError>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<FixtureError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   getProfile(userId: number, options?: CallOptions): Promise<Profile>;
   /**
    * Pages of points, filtered.
    *
    * `GET /points`
-   * @throws {ClientError<unknown>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   listPoints(query?: PointFilter, options?: CallOptions): Promise<Page<Point>>;
   /**
    * Path parameters bound by a struct.
    *
    * `PATCH /grid/:x/:y`
-   * @throws {ClientError<unknown>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   moveTo(x: number, y: number, body: Message, options?: CallOptions): Promise<Event>;
   /**
    * No body either way.
    *
    * `DELETE /everything`
-   * @throws {ClientError<unknown>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   reset(options?: CallOptions): Promise<void>;
   /**
    * Two path parameters as a tuple, a body, no response body.
    *
    * `PUT /boards/:board/cells/:cell`
-   * @throws {ClientError<unknown>} when the server answers with an error status, or on timeout or transport failure
+   * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   setCell(board: string, cell: number, body: Value, options?: CallOptions): Promise<void>;
 }

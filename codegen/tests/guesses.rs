@@ -1,0 +1,177 @@
+//! No silent guesses: an extractor, success type or error type the generator cannot type
+//! fails the generation with its location and what to write, unless the user declares how to
+//! treat it; type aliases of return types are seen through. Errors print as
+//! `file:line:col: message` through both `Display` and `Debug`.
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+
+use sailroute_codegen::{Builder, Report};
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sailroute-guesses-{name}-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Generates both clients from one source file, configured by `configure`.
+fn generate(
+    name: &str,
+    source: &str,
+    configure: impl FnOnce(Builder) -> Builder,
+) -> (Result<Report, sailroute_codegen::Error>, PathBuf) {
+    let dir = tempdir(name);
+    let file = dir.join("api.rs");
+    std::fs::write(&file, source).unwrap();
+    let builder = sailroute_codegen::configure()
+        .scan(&file)
+        .out_dir(&dir)
+        .rust_client("client.rs")
+        .js_client("js")
+        .emit_rerun_if_changed(false);
+    (configure(builder).compile(), dir)
+}
+
+/// The generated Rust client with every run of whitespace made one space, and none inside
+/// brackets, so assertions do not depend on line breaks.
+fn rust_client(dir: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(dir.join("client.rs")).unwrap();
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("( ", "(")
+        .replace(", )", ")")
+        .replace("< ", "<")
+        .replace(",>", ">")
+        .replace(", >", ">")
+}
+
+fn error(name: &str, source: &str) -> String {
+    let (result, dir) = generate(name, source, |b| b);
+    let error = result.expect_err("the generation must fail");
+    // Debug reads like Display, so `fn main() -> Result<…>` in build.rs prints it readably.
+    assert_eq!(format!("{error:?}"), error.to_string());
+    std::fs::remove_dir_all(&dir).ok();
+    error.to_string()
+}
+
+const TYPES: &str = "#[derive(Serialize, Deserialize)]\npub struct Todo { pub id: u64 }\n";
+
+#[test]
+fn an_unknown_return_type_is_an_error_at_its_location() {
+    let source =
+        format!("{TYPES}#[get(\"/a\")]\nasync fn a() -> impl IntoResponse {{ unreachable!() }}\n");
+    let message = error("response", &source);
+    assert!(message.starts_with(&tempdir_file("response")), "{message}");
+    assert!(message.contains("api.rs:4:17: the return type `impl IntoResponse` of handler `a` does not say what the body is"), "{message}");
+    assert!(message.contains(".untyped(\"a\")"), "{message}");
+}
+
+fn tempdir_file(name: &str) -> String {
+    std::env::temp_dir()
+        .join(format!("sailroute-guesses-{name}-{}", std::process::id()))
+        .display()
+        .to_string()
+}
+
+#[test]
+fn untyped_answers_are_an_explicit_choice() {
+    let source = format!(
+        "{TYPES}#[get(\"/a\")]\nasync fn a() -> Response {{ unreachable!() }}\n#[get(\"/b\")]\nasync fn b() -> Result<Json<Todo>, AppError> {{ unreachable!() }}\n"
+    );
+    let message = error("untyped", &source);
+    assert!(
+        message.contains("handler `a` does not say what the body is"),
+        "{message}"
+    );
+    assert!(
+        message.contains("the error type `AppError` of handler `b` is not a scanned serde type"),
+        "{message}"
+    );
+    assert!(message.contains(".untyped(\"AppError\")"), "{message}");
+    let (result, dir) = generate("untyped-ok", &source, |b| {
+        b.untyped("a").untyped("AppError")
+    });
+    result.unwrap();
+    let rust = rust_client(&dir);
+    assert!(
+        rust.contains("::sailroute_client::serde_json::Value"),
+        "{rust}"
+    );
+}
+
+#[test]
+fn form_and_unknown_extractors_are_refused_with_the_fix() {
+    let source = format!(
+        "{TYPES}#[post(\"/a\")]\nasync fn a(Form(t): Form<Todo>) -> Json<Todo> {{ unreachable!() }}\n#[get(\"/b\")]\nasync fn b(user: AuthUser, State(s): State<App>, socket: Option<Socket>) -> Json<Todo> {{ unreachable!() }}\n#[post(\"/c\")]\nasync fn c(body: Bytes) -> StatusCode {{ unreachable!() }}\n"
+    );
+    let message = error("extractors", &source);
+    let lines: Vec<&str> = message.lines().collect();
+    assert_eq!(lines.len(), 3, "{message}");
+    assert!(
+        lines[0].contains(
+            "api.rs:4:21: `Form<Todo>` in handler `a`: the generated clients send JSON bodies"
+        ),
+        "{message}"
+    );
+    assert!(lines[1].contains("api.rs:6:18: `AuthUser` in handler `b` is an extractor the client generator does not know"), "{message}");
+    assert!(
+        lines[1].contains(".ignore_extractor(\"AuthUser\")"),
+        "{message}"
+    );
+    assert!(
+        lines[2].contains("`Bytes` in handler `c` reads the raw request"),
+        "{message}"
+    );
+
+    let only_b = format!(
+        "{TYPES}#[get(\"/b\")]\nasync fn b(user: AuthUser, State(s): State<App>) -> Json<Todo> {{ unreachable!() }}\n"
+    );
+    let (result, _) = generate("extractors-ok", &only_b, |b| b.ignore_extractor("AuthUser"));
+    result.unwrap();
+}
+
+#[test]
+fn type_aliases_of_return_types_are_seen_through() {
+    let source = format!(
+        "{TYPES}#[derive(Serialize, Deserialize)]\npub struct ApiError {{ pub message: String }}\npub type ApiResult<T> = Result<Json<T>, ApiError>;\ntype Todos = ApiResult<Vec<Todo>>;\n#[get(\"/a\")]\nasync fn a() -> ApiResult<Todo> {{ unreachable!() }}\n#[get(\"/b\")]\nasync fn b() -> Todos {{ unreachable!() }}\n"
+    );
+    let (result, dir) = generate("aliases", &source, |b| b);
+    result.unwrap();
+    let rust = rust_client(&dir);
+    assert!(
+        rust.contains(
+            "pub async fn a(&self) -> Result<Todo, ::sailroute_client::ClientError<ApiError>>"
+        ),
+        "{rust}"
+    );
+    assert!(
+        rust.contains(
+            "pub async fn b(&self) -> Result<Vec<Todo>, ::sailroute_client::ClientError<ApiError>>"
+        ),
+        "{rust}"
+    );
+    let dts = std::fs::read_to_string(dir.join("js/index.d.ts")).unwrap();
+    assert!(
+        dts.contains("a(options?: CallOptions): Promise<Todo>;"),
+        "{dts}"
+    );
+}
+
+#[test]
+fn text_answers_are_strings() {
+    let source = "#[get(\"/a\")]\nasync fn a() -> String { unreachable!() }\n#[get(\"/b\")]\nasync fn b() -> &'static str { unreachable!() }\n";
+    let (result, dir) = generate("text", source, |b| b);
+    result.unwrap();
+    let rust = rust_client(&dir);
+    assert!(
+        rust.contains("pub async fn a(&self) -> Result<String,"),
+        "{rust}"
+    );
+    assert!(
+        rust.contains("pub async fn b(&self) -> Result<String,"),
+        "{rust}"
+    );
+}
