@@ -44,6 +44,15 @@ fn synthetic_sources(routes: usize, types: usize) -> Vec<(String, String)> {
                 "/// Model {t}.\n#[derive(Debug, Serialize, Deserialize)]\n#[serde(rename_all = \"camelCase\")]\npub struct Model{t} {{\n    /// Id.\n    pub id: u64,\n    pub display_name: String,\n    #[serde(skip_serializing_if = \"Option::is_none\")]\n    pub note: Option<String>,\n    pub tags: Vec<String>,\n    pub attributes: std::collections::BTreeMap<String, f64>,\n    pub kind: Kind{t},\n}}\n\n#[derive(Debug, Serialize, Deserialize)]\n#[serde(tag = \"type\", rename_all = \"snake_case\")]\npub enum Kind{t} {{\n    Plain,\n    Linked {{ target: u64 }},\n}}\n\n#[derive(Debug, Serialize, Deserialize)]\npub struct Filter{t} {{\n    pub limit: Option<u32>,\n    pub q: Option<String>,\n}}\n"
             );
         }
+        // The router that mounts this file's routes (the generator keeps only mounted ones).
+        let names: Vec<String> = (file * per_file..((file + 1) * per_file).min(routes))
+            .map(|r| format!("route_{r}"))
+            .collect();
+        let _ = writeln!(
+            src,
+            "pub fn router_{file}() -> Router {{ routes![{}] }}\n",
+            names.join(", ")
+        );
         if file == 0 {
             src.push_str("#[derive(Serialize, Deserialize)]\npub struct Page<T> { pub items: Vec<T>, pub next: Option<String> }\n\n#[derive(Serialize, Deserialize)]\n#[serde(tag = \"code\")]\npub enum ApiError { NotFound { id: u64 }, Invalid { message: String } }\n");
         }

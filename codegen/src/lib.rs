@@ -84,6 +84,9 @@ pub struct Report {
     pub routes: usize,
     /// Number of types in the generated clients.
     pub types: usize,
+    /// Annotated handlers that no scanned router mounts, as `file:line:col: message` lines:
+    /// left out of the clients (build scripts also print them as `cargo:warning`).
+    pub unmounted: Vec<String>,
 }
 
 /// Starts configuring a generation, like `tonic_build::configure()`.
@@ -96,6 +99,7 @@ pub fn configure() -> Builder {
         options: RustOptions::default(),
         untyped: BTreeSet::new(),
         ignored_extractors: BTreeSet::new(),
+        cfg: sailroute_ir::parse::Cfg::default(),
         check: false,
         emit_rerun_if_changed: std::env::var_os("CARGO").is_some()
             && std::env::var_os("OUT_DIR").is_some(),
@@ -114,6 +118,7 @@ pub struct Builder {
     options: RustOptions,
     untyped: BTreeSet<String>,
     ignored_extractors: BTreeSet<String>,
+    cfg: sailroute_ir::parse::Cfg,
     check: bool,
     emit_rerun_if_changed: bool,
 }
@@ -174,6 +179,22 @@ impl Builder {
         self
     }
 
+    /// Declares that the server is built with the cargo feature `name`: items under
+    /// `#[cfg(feature = "name")]` are scanned. A route (or a function mounting routes) under a
+    /// feature that is declared neither on nor off fails the generation, since the generator
+    /// cannot know the server's features; `cfg(test)` items are always left out.
+    pub fn feature(mut self, name: impl Into<String>) -> Self {
+        self.cfg.features.insert(name.into(), true);
+        self
+    }
+
+    /// Declares that the server is built without the cargo feature `name`: items under
+    /// `#[cfg(feature = "name")]` are left out. See [`feature`](Self::feature).
+    pub fn without_feature(mut self, name: impl Into<String>) -> Self {
+        self.cfg.features.insert(name.into(), false);
+        self
+    }
+
     /// Instead of writing, fail with [`Error::Drift`] when an output differs from what would
     /// be generated (for checked-in clients in CI).
     pub fn check(mut self, check: bool) -> Self {
@@ -195,11 +216,24 @@ impl Builder {
                 "nothing to generate: call .rust_client(..) and/or .js_client(..)".to_owned(),
             ));
         }
-        let (api, inputs) = load(&self.scan)?;
+        let (api, inputs) = load_with(&self.scan, &self.cfg)?;
         check_supported(&api, &self.untyped, &self.ignored_extractors)?;
+        let unmounted: Vec<String> = api
+            .unmounted
+            .iter()
+            .map(|u| {
+                format!(
+                    "{}: the handler `{}` has a route attribute but no scanned `routes![…]` mounts it; it is left out of the clients",
+                    u.loc, u.name
+                )
+            })
+            .collect();
         if self.emit_rerun_if_changed {
             for input in &inputs {
                 println!("cargo:rerun-if-changed={}", input.display());
+            }
+            for line in &unmounted {
+                println!("cargo:warning={line}");
             }
         }
         let mut outputs: BTreeMap<PathBuf, String> = BTreeMap::new();
@@ -223,6 +257,7 @@ impl Builder {
             inputs,
             routes: api.routes.len(),
             types: api.types.len(),
+            unmounted,
             ..Report::default()
         };
         for (path, contents) in outputs {
@@ -267,8 +302,18 @@ impl Builder {
 }
 
 /// Reads every `.rs` file under `paths` (sorted, so output never depends on directory
-/// order) and builds the validated model. Returns the model and the files read.
+/// order) and builds the validated model. Returns the model and the files read. `cfg(test)`
+/// items are left out and no feature is declared (see [`load_with`]); the checks of
+/// [`check_supported`] are not run ([`Builder::compile`] runs them).
 pub fn load(paths: &[PathBuf]) -> Result<(Api, Vec<PathBuf>), Error> {
+    load_with(paths, &sailroute_ir::parse::Cfg::default())
+}
+
+/// [`load`] for a server built with the features `cfg` declares.
+pub fn load_with(
+    paths: &[PathBuf],
+    cfg: &sailroute_ir::parse::Cfg,
+) -> Result<(Api, Vec<PathBuf>), Error> {
     let mut files = Vec::new();
     for path in paths {
         collect(path, &mut files)?;
@@ -282,7 +327,7 @@ pub fn load(paths: &[PathBuf]) -> Result<(Api, Vec<PathBuf>), Error> {
             path: file.clone(),
             source,
         })?;
-        match sailroute_ir::parse::file(&file.display().to_string(), &source) {
+        match sailroute_ir::parse::file_with(&file.display().to_string(), &source, cfg) {
             Ok(items) => scanned.push(items),
             Err(e) => errors.extend(e.0),
         }
@@ -296,8 +341,9 @@ pub fn load(paths: &[PathBuf]) -> Result<(Api, Vec<PathBuf>), Error> {
 }
 
 /// Refuses what the clients could only guess: every extractor, success or error type the
-/// generator does not understand, unless the user declared how to treat it.
-fn check_supported(
+/// generator does not understand, unless the user declared how to treat it (`untyped`
+/// names handlers or types, `ignored_extractors` extractor names).
+pub fn check_supported(
     api: &Api,
     untyped: &BTreeSet<String>,
     ignored_extractors: &BTreeSet<String>,

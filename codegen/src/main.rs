@@ -1,7 +1,7 @@
 //! `sailroute-codegen`: the build.rs generator from the command line.
 //!
 //! ```text
-//! sailroute-codegen --scan server/src [--scan more.rs] [--rust client.rs] [--js dir] [--map NAME=PATH]... [--untyped NAME]... [--ignore-extractor NAME]... [--check]
+//! sailroute-codegen --scan server/src [--scan more.rs] [--rust client.rs] [--js dir] [--map NAME=PATH]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]
 //! ```
 //! Relative outputs are relative to the current directory. `--check` writes nothing and
 //! fails when a checked-in output differs from what would be generated.
@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: sailroute-codegen --scan PATH [--scan PATH]... [--rust FILE] [--js DIR] [--map NAME=RUST_PATH]... [--untyped NAME]... [--ignore-extractor NAME]... [--check]";
+const USAGE: &str = "usage: sailroute-codegen --scan PATH [--scan PATH]... [--rust FILE] [--js DIR] [--map NAME=RUST_PATH]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]";
 
 fn main() -> ExitCode {
     match run() {
@@ -50,6 +50,8 @@ fn run() -> Result<String, String> {
                 builder = builder.map_type(name, path);
             }
             "--untyped" => builder = builder.untyped(value("--untyped")?),
+            "--feature" => builder = builder.feature(value("--feature")?),
+            "--without-feature" => builder = builder.without_feature(value("--without-feature")?),
             "--ignore-extractor" => {
                 builder = builder.ignore_extractor(value("--ignore-extractor")?);
             }
@@ -62,6 +64,9 @@ fn run() -> Result<String, String> {
         return Err(format!("nothing to scan\n{USAGE}"));
     }
     let report = builder.compile().map_err(|e| e.to_string())?;
+    for line in &report.unmounted {
+        eprintln!("warning: {line}");
+    }
     Ok(format!(
         "{} routes, {} types from {} files: {} written, {} up to date",
         report.routes,

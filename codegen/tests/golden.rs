@@ -56,7 +56,7 @@ fn serde_fixture_matches_goldens() {
 /// The chat example's API: typed events, a resource, subscribing routes.
 #[test]
 fn chat_example_matches_goldens() {
-    let source = root().join("../../examples/chat/src/api.rs");
+    let source = root().join("../../examples/chat/src");
     for (name, contents) in generate_from(source) {
         compare(&root().join("golden/chat").join(name), &contents);
     }
@@ -135,6 +135,20 @@ fn tempdir(name: &str) -> PathBuf {
     dir
 }
 
+/// `source` with a function mounting every handler it declares, as a server's router would
+/// (the generator keeps only mounted routes).
+fn mounted(source: &str) -> String {
+    let names: Vec<&str> = source
+        .split("async fn ")
+        .skip(1)
+        .filter_map(|rest| rest.split('(').next())
+        .collect();
+    format!(
+        "{source}\nfn app() {{ let _ = routes![{}]; }}\n",
+        names.join(", ")
+    )
+}
+
 /// Generates from one source file and returns the error text.
 fn error_for(source: &str) -> String {
     let dir = tempdir(&format!(
@@ -142,7 +156,7 @@ fn error_for(source: &str) -> String {
         source.len() ^ source.as_bytes().iter().map(|&b| b as usize).sum::<usize>()
     ));
     let file = dir.join("api.rs");
-    std::fs::write(&file, source).unwrap();
+    std::fs::write(&file, mounted(source)).unwrap();
     let err = sailroute_codegen::load(&[file]).unwrap_err().to_string();
     std::fs::remove_dir_all(&dir).ok();
     err
@@ -207,7 +221,7 @@ fn cross_route_checks() {
 fn reserved_names_are_refused() {
     let dir = tempdir("reserved");
     let file = dir.join("api.rs");
-    std::fs::write(&file, "#[derive(Serialize)]\nstruct Client { a: u8 }\n#[get(\"/a\")]\nasync fn a() -> Json<Client> { unreachable!() }\n").unwrap();
+    std::fs::write(&file, mounted("#[derive(Serialize)]\nstruct Client { a: u8 }\n#[get(\"/a\")]\nasync fn a() -> Json<Client> { unreachable!() }\n")).unwrap();
     let (api, _) = sailroute_codegen::load(&[file]).unwrap();
     let err = emit::rust::render(&api, &Default::default())
         .unwrap_err()

@@ -16,7 +16,22 @@ fn tempdir(name: &str) -> PathBuf {
     dir
 }
 
-/// Generates both clients from one source file, configured by `configure`.
+/// `source` with a function mounting every handler it declares, as a server's router would
+/// (the generator keeps only mounted routes).
+fn mounted(source: &str) -> String {
+    let names: Vec<&str> = source
+        .split("async fn ")
+        .skip(1)
+        .filter_map(|rest| rest.split('(').next())
+        .collect();
+    format!(
+        "{source}\nfn app() {{ let _ = routes![{}]; }}\n",
+        names.join(", ")
+    )
+}
+
+/// Generates both clients from one source file (every handler mounted), configured by
+/// `configure`.
 fn generate(
     name: &str,
     source: &str,
@@ -24,7 +39,7 @@ fn generate(
 ) -> (Result<Report, sailroute_codegen::Error>, PathBuf) {
     let dir = tempdir(name);
     let file = dir.join("api.rs");
-    std::fs::write(&file, source).unwrap();
+    std::fs::write(&file, mounted(source)).unwrap();
     let builder = sailroute_codegen::configure()
         .scan(&file)
         .out_dir(&dir)

@@ -1,8 +1,9 @@
-//! Generates the page's typed API (`browser.js`) from this crate's own routes.
+//! Generates the page's typed API (`browser.js`) from this crate's own routes (`src/api.rs`,
+//! mounted in `src/lib.rs`).
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     sailroute_codegen::configure()
-        .scan("src/api.rs")
+        .scan("src")
         .js_client("js")
         .compile()?;
     Ok(())

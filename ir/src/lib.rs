@@ -3,7 +3,8 @@
 //! client generator (`sailroute-codegen`), so the two cannot disagree.
 //!
 //! Data flows one way: [`parse`] (syn -> model, per file or per handler) -> [`resolve`]
-//! (look every used type up among the scanned ones) -> [`validate`] (checks across routes)
+//! (keep the mounted routes at their full paths, look every used type up among the scanned
+//! ones) -> [`validate`] (checks across routes)
 //! -> emitters, which see only [`model`] types.
 //!
 //! ```
@@ -14,11 +15,14 @@
 //!
 //!     #[derive(Serialize)]
 //!     struct User { id: u64, name: String }
+//!
+//!     // Only mounted routes reach the clients, at the path where they are mounted.
+//!     fn app() -> Router { Router::new().nest("/api", routes![get_user]) }
 //! "#;
 //! let scanned = sailroute_ir::parse::file("users.rs", source).unwrap();
 //! let api = sailroute_ir::resolve(vec![scanned]).unwrap();
 //! sailroute_ir::validate(&api).unwrap();
-//! assert_eq!(api.routes[0].path.axum(), "/users/{id}");
+//! assert_eq!(api.routes[0].path.axum(), "/api/users/{id}");
 //! assert!(api.types.contains_key("User"));
 //! ```
 

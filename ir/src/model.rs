@@ -17,6 +17,19 @@ pub struct Api {
     pub events: Vec<EventDef>,
     /// Resourceful pub-sub records (`#[resource("identity")]`), sorted by identity.
     pub resources: Vec<ResourceDef>,
+    /// Annotated handlers that no scanned `routes![…]` mounts: left out of the clients, and
+    /// reported (a `cargo:warning` from build scripts).
+    #[serde(skip)]
+    pub unmounted: Vec<Unmounted>,
+}
+
+/// An annotated handler that no scanned router mounts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmounted {
+    /// The handler's name.
+    pub name: String,
+    /// Where it is.
+    pub loc: SourceLoc,
 }
 
 /// A serde type that travels as one Socket.IO event.

@@ -37,13 +37,54 @@ pub(crate) fn expand(method: Method, attr: TokenStream, item: TokenStream) -> To
     }
     let parsed = route_attr(method, attr)
         .and_then(|attr| handler(&attr, &func, SourceLoc::default()).map(|route| (attr, route)));
-    let (attr, _route) = match parsed {
+    let (attr, route) = match parsed {
         Ok(pair) => pair,
         Err(e) => {
             errors.push(e);
             let errors = errors.into_iter().map(|e| e.to_compile_error());
-            return quote! { #func #(#errors)* };
+            // The metadata `routes!` reads is still there (with a shape no other route has),
+            // so a `routes![…]` naming this handler adds no error of its own.
+            let name = &func.sig.ident;
+            let meta = meta_ident(name);
+            let vis = &func.vis;
+            let filter = format_ident!("{}", method.upper());
+            let shape = format!("{} (invalid route of {name})", method.upper());
+            return quote! {
+                #func
+                #[doc(hidden)]
+                #[allow(non_camel_case_types, missing_docs, unreachable_pub)]
+                #vis struct #meta {}
+                #[allow(missing_docs, unreachable_pub, dead_code)]
+                impl #meta {
+                    pub const METHOD: ::sailroute::__private::MethodFilter = ::sailroute::__private::MethodFilter::#filter;
+                    pub const PATH: &'static str = "/";
+                    pub const SHAPE: &'static str = #shape;
+                }
+                #(#errors)*
+            };
         }
+    };
+    // `Path<S>` binds parameters by field name: each parameter must be a field of `S`,
+    // checked by the compiler with a pattern spanning the route's path.
+    let path_fields = match &route.path_extractor {
+        sailroute_ir::model::PathExtractor::Struct(_) => {
+            let ty = func.sig.inputs.iter().find_map(|input| match input {
+                syn::FnArg::Typed(arg) => path_struct_type(&arg.ty),
+                syn::FnArg::Receiver(_) => None,
+            });
+            ty.map(|ty| {
+                let fields = attr
+                    .path
+                    .params()
+                    .map(|p| format_ident!("{}", p, span = attr.path_lit.span()));
+                quote::quote_spanned! {attr.path_lit.span()=>
+                    const _: fn(#ty) = |__sailroute_path: #ty| {
+                        let #ty { #(#fields: _,)* .. } = __sailroute_path;
+                    };
+                }
+            })
+        }
+        _ => None,
     };
     let errors = errors.into_iter().map(|e| e.to_compile_error());
 
@@ -79,6 +120,25 @@ pub(crate) fn expand(method: Method, attr: TokenStream, item: TokenStream) -> To
             pub const SHAPE: &'static str = #shape;
         }
         #(#subscribes)*
+        #path_fields
         #(#errors)*
     }
+}
+
+/// `S` of an argument typed `Path<S>` (also `axum::extract::Path<S>`).
+fn path_struct_type(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Path" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    })
 }

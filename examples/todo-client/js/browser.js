@@ -220,56 +220,56 @@ function createClient(options = {}) {
     /**
      * Creates a todo.
      *
-     * `POST /todos`
+     * `POST /api/todos`
      * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async createTodo(body, options) {
-      return call("POST", `/todos`, undefined, body, options);
+      return call("POST", `/api/todos`, undefined, body, options);
     },
     /**
      * Deletes a todo.
      *
-     * `DELETE /todos/:id`
+     * `DELETE /api/todos/:id`
      * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async deleteTodo(id, options) {
-      return call("DELETE", `/todos/${segment("DELETE", "id", id)}`, undefined, undefined, options);
+      return call("DELETE", `/api/todos/${segment("DELETE", "id", id)}`, undefined, undefined, options);
     },
     /**
      * Fetches one todo.
      *
-     * `GET /todos/:id`
+     * `GET /api/todos/:id`
      * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async getTodo(id, options) {
-      return call("GET", `/todos/${segment("GET", "id", id)}`, undefined, undefined, options);
+      return call("GET", `/api/todos/${segment("GET", "id", id)}`, undefined, undefined, options);
     },
     /**
      * Lists todos, oldest first, optionally filtered.
      *
-     * `GET /todos`
+     * `GET /api/todos`
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async listTodos(query, options) {
-      return call("GET", `/todos`, query, undefined, options);
+      return call("GET", `/api/todos`, query, undefined, options);
     },
     /**
      * Counts todos.
      *
-     * `GET /stats`
+     * `GET /api/stats`
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async stats(options) {
-      return call("GET", `/stats`, undefined, undefined, options);
+      return call("GET", `/api/stats`, undefined, undefined, options);
     },
     /**
      * Changes a todo's title or done state.
      *
-     * `PATCH /todos/:id`
+     * `PATCH /api/todos/:id`
      * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async updateTodo(id, body, options) {
-      return call("PATCH", `/todos/${segment("PATCH", "id", id)}`, undefined, body, options);
+      return call("PATCH", `/api/todos/${segment("PATCH", "id", id)}`, undefined, body, options);
     },
   };
 }

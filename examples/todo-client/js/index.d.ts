@@ -206,42 +206,42 @@ export interface Client {
   /**
    * Creates a todo.
    *
-   * `POST /todos`
+   * `POST /api/todos`
    * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   createTodo(body: NewTodo, options?: CallOptions): Promise<Todo>;
   /**
    * Deletes a todo.
    *
-   * `DELETE /todos/:id`
+   * `DELETE /api/todos/:id`
    * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   deleteTodo(id: number, options?: CallOptions): Promise<void>;
   /**
    * Fetches one todo.
    *
-   * `GET /todos/:id`
+   * `GET /api/todos/:id`
    * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   getTodo(id: number, options?: CallOptions): Promise<Todo>;
   /**
    * Lists todos, oldest first, optionally filtered.
    *
-   * `GET /todos`
+   * `GET /api/todos`
    * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   listTodos(query?: ListQuery, options?: CallOptions): Promise<Array<Todo>>;
   /**
    * Counts todos.
    *
-   * `GET /stats`
+   * `GET /api/stats`
    * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   stats(options?: CallOptions): Promise<Stats>;
   /**
    * Changes a todo's title or done state.
    *
-   * `PATCH /todos/:id`
+   * `PATCH /api/todos/:id`
    * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   updateTodo(id: number, body: TodoPatch, options?: CallOptions): Promise<Todo>;

@@ -75,7 +75,7 @@ async fn exercise(client: &Client) -> serde_json::Value {
                 body: Some(ApiError::NotFound { id: 999 }),
                 ..
             },
-        ) => assert_eq!(e.to_string(), "GET /todos/999 answered 404"),
+        ) => assert_eq!(e.to_string(), "GET /api/todos/999 answered 404"),
         other => panic!("expected a typed 404, got {other:?}"),
     }
 

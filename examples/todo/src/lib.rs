@@ -30,15 +30,19 @@ impl AppState {
     }
 }
 
-/// The application: every route, with a fresh store.
+/// The application: every route under `/api`, with a fresh store. The generated clients
+/// call `/api/todos`: the generator follows the `nest`.
 pub fn app() -> Router {
-    routes![
-        list_todos,
-        get_todo,
-        create_todo,
-        update_todo,
-        delete_todo,
-        stats
-    ]
-    .with_state(AppState::default())
+    Router::new().nest(
+        "/api",
+        routes![
+            list_todos,
+            get_todo,
+            create_todo,
+            update_todo,
+            delete_todo,
+            stats
+        ]
+        .with_state(AppState::default()),
+    )
 }

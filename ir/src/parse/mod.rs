@@ -2,18 +2,23 @@
 //! by the code generator (whole files).
 
 mod docs;
+mod mount;
 mod path;
 mod pubsub;
 mod route;
 mod types;
 
 pub use docs::docs_of;
+pub(crate) use mount::resolve_consts;
+pub use mount::{FnMounts, MountEntry};
 pub use path::PathError;
 pub use pubsub::{EventAttr, ResourceAttr, attr_tokens, event_attr, find_attr, resource_attr};
 pub use route::{
     CLIENT_FREE_EXTRACTORS, RouteAttr, find_route_attr, handler, response_of_type, route_attr,
 };
 pub use types::{derives_serde, type_def, type_ref};
+
+use std::collections::BTreeMap;
 
 use proc_macro2::Span;
 use syn::Item;
@@ -35,6 +40,103 @@ pub struct Scanned {
     /// Type aliases (`type ApiResult<T> = Result<Json<T>, ApiError>;`), to see through them
     /// in return types.
     pub aliases: Vec<Alias>,
+    /// What each function mounts (`routes![…]`, `.nest(…)`, `.merge(…)`).
+    pub mounts: Vec<FnMounts>,
+    /// `const NAME: &str = "…";` items, for nest prefixes given by name.
+    pub consts: Vec<(String, String)>,
+}
+
+/// Which `cfg` predicates hold for the server build the clients describe. `test` never
+/// holds; a `feature` holds when declared on, fails when declared off, and is an error on a
+/// route otherwise (the generator cannot know the server's features); other predicates
+/// (`unix`, `target_os`, `debug_assertions`, …) are taken to hold.
+#[derive(Debug, Clone, Default)]
+pub struct Cfg {
+    /// Declared features: `true` for on, `false` for off.
+    pub features: BTreeMap<String, bool>,
+}
+
+/// What a `cfg` predicate evaluates to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CfgValue {
+    On,
+    Off,
+    /// Depends on this undeclared feature.
+    Unknown(String),
+}
+
+impl Cfg {
+    fn eval(&self, meta: &syn::Meta) -> CfgValue {
+        match meta {
+            syn::Meta::Path(path) if path.is_ident("test") => CfgValue::Off,
+            syn::Meta::Path(_) => CfgValue::On,
+            syn::Meta::NameValue(nv) if nv.path.is_ident("feature") => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(name),
+                    ..
+                }) => match self.features.get(&name.value()) {
+                    Some(true) => CfgValue::On,
+                    Some(false) => CfgValue::Off,
+                    None => CfgValue::Unknown(name.value()),
+                },
+                _ => CfgValue::On,
+            },
+            syn::Meta::NameValue(_) => CfgValue::On,
+            syn::Meta::List(list) => {
+                let Ok(inner) = list.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+                ) else {
+                    return CfgValue::On;
+                };
+                let values: Vec<CfgValue> = inner.iter().map(|m| self.eval(m)).collect();
+                let unknown = values.iter().find_map(|v| match v {
+                    CfgValue::Unknown(f) => Some(CfgValue::Unknown(f.clone())),
+                    _ => None,
+                });
+                if list.path.is_ident("not") {
+                    match values.first() {
+                        Some(CfgValue::On) => CfgValue::Off,
+                        Some(CfgValue::Off) => CfgValue::On,
+                        Some(other) => other.clone(),
+                        None => CfgValue::On,
+                    }
+                } else if list.path.is_ident("all") {
+                    if values.contains(&CfgValue::Off) {
+                        CfgValue::Off
+                    } else {
+                        unknown.unwrap_or(CfgValue::On)
+                    }
+                } else if list.path.is_ident("any") {
+                    if values.contains(&CfgValue::On) {
+                        CfgValue::On
+                    } else {
+                        unknown.unwrap_or(CfgValue::Off)
+                    }
+                } else {
+                    CfgValue::On
+                }
+            }
+        }
+    }
+
+    /// Whether an item with these attributes is compiled: its `cfg`s combined with `all`.
+    fn item(&self, attrs: &[syn::Attribute]) -> CfgValue {
+        let mut result = CfgValue::On;
+        for attr in attrs {
+            if !attr.path().is_ident("cfg") {
+                continue;
+            }
+            let Ok(meta) = attr.parse_args::<syn::Meta>() else {
+                continue;
+            };
+            match self.eval(&meta) {
+                CfgValue::Off => return CfgValue::Off,
+                CfgValue::Unknown(f) => result = CfgValue::Unknown(f),
+                CfgValue::On => {}
+            }
+        }
+        result
+    }
 }
 
 /// A type alias: its name, its type parameters and what it stands for.
@@ -76,12 +178,25 @@ pub fn located(file: &str, error: syn::Error) -> Vec<Error> {
         .collect()
 }
 
-/// Parses one file's source; `file` names it in locations and errors.
+/// Parses one file's source; `file` names it in locations and errors. `cfg(test)` items are
+/// left out; see [`file_with`] to declare features.
 pub fn file(file: &str, source: &str) -> Result<Scanned, Errors> {
+    file_with(file, source, &Cfg::default())
+}
+
+/// [`file`] for a server built with the features `cfg` declares.
+pub fn file_with(file: &str, source: &str, cfg: &Cfg) -> Result<Scanned, Errors> {
     let ast = syn::parse_file(source).map_err(|e| Errors(located(file, e)))?;
     let mut scanned = Scanned::default();
     let mut errors = Vec::new();
-    items(file, &ast.items, &mut scanned, &mut errors);
+    let mut scan = Scan {
+        file,
+        cfg,
+        module: file_module(file),
+        scanned: &mut scanned,
+        errors: &mut errors,
+    };
+    scan.items(&ast.items, None);
     if errors.is_empty() {
         Ok(scanned)
     } else {
@@ -89,49 +204,143 @@ pub fn file(file: &str, source: &str) -> Result<Scanned, Errors> {
     }
 }
 
-fn items(file: &str, items_: &[Item], scanned: &mut Scanned, errors: &mut Vec<Error>) {
-    for item in items_ {
-        match item {
-            Item::Fn(func) => {
-                let Some((method, attr)) = find_route_attr(&func.attrs) else {
-                    continue;
-                };
-                let args = match &attr.meta {
-                    syn::Meta::List(list) => list.tokens.clone(),
-                    _ => proc_macro2::TokenStream::new(),
-                };
-                let result = route_attr(method, args)
-                    .and_then(|attr| handler(&attr, func, loc(file, func.sig.ident.span())));
-                match result {
-                    Ok(route) => scanned.routes.push(route),
-                    Err(e) => errors.extend(located(file, e)),
+/// The module a file is, by its name: `src/users.rs` and `src/users/mod.rs` are `users`;
+/// `lib.rs` and `main.rs` are the crate root.
+fn file_module(file: &str) -> Vec<String> {
+    let path = std::path::Path::new(file);
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let name = match stem {
+        "lib" | "main" => return Vec::new(),
+        "mod" => path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|s| s.to_str())
+            .unwrap_or_default(),
+        other => other,
+    };
+    vec![name.to_owned()]
+}
+
+/// One file's walk: what it finds and the errors.
+struct Scan<'a> {
+    file: &'a str,
+    cfg: &'a Cfg,
+    /// The module being scanned (from the file's name, then inline `mod`s).
+    module: Vec<String>,
+    scanned: &'a mut Scanned,
+    errors: &'a mut Vec<Error>,
+}
+
+impl Scan<'_> {
+    /// Scans `items`; `feature` is an undeclared feature they depend on, if any.
+    fn items(&mut self, items: &[Item], feature: Option<&str>) {
+        let file = self.file;
+        for item in items {
+            let attrs: &[syn::Attribute] = match item {
+                Item::Fn(f) => &f.attrs,
+                Item::Struct(s) => &s.attrs,
+                Item::Enum(e) => &e.attrs,
+                Item::Mod(m) => &m.attrs,
+                Item::Type(t) => &t.attrs,
+                Item::Const(c) => &c.attrs,
+                _ => &[],
+            };
+            let unknown = match self.cfg.item(attrs) {
+                CfgValue::Off => continue,
+                CfgValue::Unknown(f) => Some(f),
+                CfgValue::On => feature.map(str::to_owned),
+            };
+            match item {
+                Item::Fn(func) => self.func(func, unknown.as_deref()),
+                Item::Struct(s) if derives_serde(&s.attrs) => {
+                    let input = syn::DeriveInput::from(s.clone());
+                    push_type(file, &input, self.scanned, self.errors);
+                    push_pubsub(file, &input, self.scanned, self.errors);
                 }
-            }
-            Item::Struct(s) if derives_serde(&s.attrs) => {
-                let input = syn::DeriveInput::from(s.clone());
-                push_type(file, &input, scanned, errors);
-                push_pubsub(file, &input, scanned, errors);
-            }
-            Item::Enum(e) if derives_serde(&e.attrs) => {
-                let input = syn::DeriveInput::from(e.clone());
-                push_type(file, &input, scanned, errors);
-                push_pubsub(file, &input, scanned, errors);
-            }
-            Item::Type(alias) => scanned.aliases.push(Alias {
-                name: alias.ident.to_string(),
-                params: alias
-                    .generics
-                    .type_params()
-                    .map(|p| p.ident.to_string())
-                    .collect(),
-                target: (*alias.ty).clone(),
-            }),
-            Item::Mod(m) => {
-                if let Some((_, inner)) = &m.content {
-                    items(file, inner, scanned, errors);
+                Item::Enum(e) if derives_serde(&e.attrs) => {
+                    let input = syn::DeriveInput::from(e.clone());
+                    push_type(file, &input, self.scanned, self.errors);
+                    push_pubsub(file, &input, self.scanned, self.errors);
                 }
+                Item::Type(alias) => self.scanned.aliases.push(Alias {
+                    name: alias.ident.to_string(),
+                    params: alias
+                        .generics
+                        .type_params()
+                        .map(|p| p.ident.to_string())
+                        .collect(),
+                    target: (*alias.ty).clone(),
+                }),
+                Item::Const(c) => {
+                    if let syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(value),
+                        ..
+                    }) = &*c.expr
+                    {
+                        self.scanned
+                            .consts
+                            .push((c.ident.to_string(), value.value()));
+                    }
+                }
+                Item::Mod(m) => {
+                    if let Some((_, inner)) = &m.content {
+                        self.module.push(m.ident.to_string());
+                        self.items(inner, unknown.as_deref());
+                        self.module.pop();
+                    }
+                }
+                _ => {}
             }
-            _ => {}
+        }
+    }
+
+    fn func(&mut self, func: &syn::ItemFn, feature: Option<&str>) {
+        let file = self.file;
+        let undeclared = |what: String| {
+            let feature = feature.unwrap_or_default();
+            Error::new(
+                loc(file, func.sig.ident.span()),
+                format!(
+                    "{what} is compiled only with the feature `{feature}`, which the client generator cannot know: declare `.feature(\"{feature}\")` if the server is built with it or `.without_feature(\"{feature}\")` if not (CLI `--feature {feature}` / `--without-feature {feature}`)"
+                ),
+            )
+        };
+        let Some((method, attr)) = find_route_attr(&func.attrs) else {
+            let mut syn_errors = Vec::new();
+            let mounts = mount::fn_mounts(file, &self.module, func, &mut syn_errors);
+            for e in syn_errors {
+                self.errors.extend(located(file, e));
+            }
+            if mounts.entries.is_empty() {
+                return;
+            }
+            if feature.is_some() {
+                self.errors.push(undeclared(format!(
+                    "`{}`, which mounts routes,",
+                    func.sig.ident
+                )));
+                return;
+            }
+            self.scanned.mounts.push(mounts);
+            return;
+        };
+        if feature.is_some() {
+            self.errors
+                .push(undeclared(format!("the handler `{}`", func.sig.ident)));
+            return;
+        }
+        let args = match &attr.meta {
+            syn::Meta::List(list) => list.tokens.clone(),
+            _ => proc_macro2::TokenStream::new(),
+        };
+        let result = route_attr(method, args)
+            .and_then(|attr| handler(&attr, func, loc(file, func.sig.ident.span())));
+        match result {
+            Ok(route) => self.scanned.routes.push(route),
+            Err(e) => self.errors.extend(located(file, e)),
         }
     }
 }

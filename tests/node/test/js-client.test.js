@@ -35,7 +35,7 @@ async function exercise(client, ClientError) {
   });
   assert.deepEqual(await client.getTodo(first.id), first);
   await assert.rejects(client.getTodo(999), (e) => e.status === 404 && e.body.code === 'not_found' && e.body.id === 999
-    && e.method === 'GET' && e.path === '/todos/999' && e.message === 'GET /todos/999 answered 404');
+    && e.method === 'GET' && e.path === '/api/todos/999' && e.message === 'GET /api/todos/999 answered 404');
 
   assert.equal((await client.listTodos()).length, 2);
   assert.deepEqual(await client.listTodos({ tag: 'dev' }), [first]);
@@ -104,7 +104,7 @@ test('a malformed ack is a "decode" error, never a success', async () => {
     await assert.rejects(createClient({ socket }).stats(), (e) => {
       assert.ok(e instanceof ClientError);
       assert.equal(e.kind, 'decode', JSON.stringify(ack));
-      assert.equal(e.path, '/stats');
+      assert.equal(e.path, '/api/stats');
       assert.deepEqual(e.body, ack);
       return true;
     });
@@ -131,7 +131,7 @@ test('a call cut off by a disconnect is a "disconnected" error, not a timeout (r
     const client = createClient({ socket, timeoutMs: 20000 });
     const call = client.stats();
     socket.disconnect();
-    await assert.rejects(call, (e) => e instanceof ClientError && e.kind === 'disconnected' && e.path === '/stats');
+    await assert.rejects(call, (e) => e instanceof ClientError && e.kind === 'disconnected' && e.path === '/api/stats');
   } finally {
     socket.close();
     await server.stop();
