@@ -305,8 +305,11 @@ impl RawClient {
         B: Serialize + ?Sized,
     {
         if let Some(query) = query {
-            let encoded = serde_urlencoded::to_string(query).map_err(|e| {
-                ClientError::Encode(format!("the query must be a flat object: {e}"))
+            // The encoding the server's `sailroute::Query` decodes: sequences as repeated keys.
+            let encoded = serde_html_form::to_string(query).map_err(|e| {
+                ClientError::Encode(format!(
+                    "the query must be a flat object of scalars and sequences of scalars: {e}"
+                ))
             })?;
             if !encoded.is_empty() {
                 url.push(if url.contains('?') { '&' } else { '?' });

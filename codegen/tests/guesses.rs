@@ -190,3 +190,49 @@ fn text_answers_are_strings() {
         "{rust}"
     );
 }
+
+#[test]
+fn a_query_is_flat_and_its_sequences_need_an_extractor_that_reads_repeated_keys() {
+    let types = "#[derive(Deserialize)]\npub struct Tags { pub tag: Vec<String>, pub n: Option<u8> }\n#[derive(Deserialize)]\npub struct Inner { pub a: u8 }\n#[derive(Deserialize)]\npub struct Nested { pub inner: Inner, pub m: std::collections::HashMap<String, Vec<u8>>, pub o: Option<Vec<u8>> }\n";
+    let axum_query = format!(
+        "use axum::extract::Query;\n{types}#[get(\"/a\")]\nasync fn a(Query(q): Query<Tags>) -> StatusCode {{ unreachable!() }}\n"
+    );
+    let message = error("axum-query", &axum_query);
+    assert!(
+        message.contains("api.rs:9:10: the query `Tags` of handler `a` has the sequence field `tag` (sent as repeated keys, `?tag=a&tag=b`), and `axum::extract::Query` rejects repeated keys: take `sailroute::Query`"),
+        "{message}"
+    );
+    let unknown_query = format!(
+        "{types}#[get(\"/a\")]\nasync fn a(Query(q): Query<Tags>) -> StatusCode {{ unreachable!() }}\n"
+    );
+    let message = error("unknown-query", &unknown_query);
+    assert!(
+        message.contains("the generator cannot tell which `Query` `Query` is"),
+        "{message}"
+    );
+    for ok in [
+        format!(
+            "use sailroute::Query;\n{types}#[get(\"/a\")]\nasync fn a(Query(q): Query<Tags>) -> StatusCode {{ unreachable!() }}\n"
+        ),
+        format!(
+            "{types}#[get(\"/a\")]\nasync fn a(sailroute::Query(q): sailroute::Query<Tags>) -> StatusCode {{ unreachable!() }}\n"
+        ),
+        format!(
+            "use axum_extra::extract::Query;\n{types}#[get(\"/a\")]\nasync fn a(Query(q): Query<Tags>) -> StatusCode {{ unreachable!() }}\n"
+        ),
+    ] {
+        let (result, _) = generate("good-query", &ok, |b| b);
+        result.unwrap();
+    }
+    let nested = format!(
+        "use sailroute::Query;\n{types}#[get(\"/a\")]\nasync fn a(Query(q): Query<Nested>) -> StatusCode {{ unreachable!() }}\n"
+    );
+    let message = error("nested-query", &nested);
+    for what in [
+        "the field `inner` of the query `Nested` (handler `a`) is a struct or an enum with data",
+        "the field `m` of the query `Nested` (handler `a`) is a map",
+        "the field `o` of the query `Nested` (handler `a`) is an optional sequence",
+    ] {
+        assert!(message.contains(what), "{what}: {message}");
+    }
+}

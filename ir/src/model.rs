@@ -249,6 +249,9 @@ pub struct Route {
     pub path_extractor: PathExtractor,
     /// The `Query<T>` type, if any.
     pub query: Option<TypeRef>,
+    /// The `Query` extractor's path, resolved through the file's `use` items where it can
+    /// be (`axum::extract::Query`, `sailroute::Query`): only some decode repeated keys.
+    pub query_extractor: Option<String>,
     /// The `Json<T>` body type, if any.
     pub body: Option<TypeRef>,
     /// What a success carries.

@@ -53,6 +53,13 @@ pub use sockets::{
 };
 pub use wire::RequestError;
 
+/// The query extractor to use with generated clients: axum-extra's `Query`, which decodes
+/// sequences from repeated keys (`?tag=a&tag=b` into `tags: Vec<String>` with
+/// `#[serde(rename = "tag")]`, or `?tags=a&tags=b`), the encoding both generated clients and
+/// socket requests' `data` use. axum's own `Query` rejects repeated keys; the client generator
+/// refuses a sequence field in an `axum::extract::Query` and says to use this one.
+pub use axum_extra::extract::Query;
+
 /// Declares an async handler for `DELETE` requests; see [`get`].
 pub use sailroute_macros::delete;
 /// Names the Socket.IO event a serde type travels as, once: `#[sailroute::event("message")]`

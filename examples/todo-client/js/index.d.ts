@@ -105,6 +105,52 @@ export type Priority =
   | "high";
 
 /**
+ * A search: sequences travel as repeated keys (`?tag=a&tag=b`), which `sailroute::Query`
+ * decodes.
+ */
+export interface Search {
+  /**
+   * Todos carrying any of these tags.
+   */
+  tag?: Array<string>;
+  /**
+   * Todos of any of these priorities.
+   */
+  priority?: Array<Priority>;
+  /**
+   * These ids only.
+   * 64-bit integer: JavaScript numbers hold it exactly only up to 2^53 - 1 (`Number.MAX_SAFE_INTEGER`).
+   */
+  ids?: Array<number>;
+  /**
+   * Only todos with this `done` value.
+   */
+  done?: boolean | null;
+  /**
+   * Text in the title.
+   */
+  q?: string | null;
+  /**
+   * At most this many.
+   */
+  limit?: number | null;
+}
+
+/**
+ * What a search matched, with the search as the server read it.
+ */
+export interface SearchResult {
+  /**
+   * The query, as decoded.
+   */
+  search: Search;
+  /**
+   * The matching todos.
+   */
+  todos: Array<Todo>;
+}
+
+/**
  * Counts over the store.
  */
 export interface Stats {
@@ -231,6 +277,13 @@ export interface Client {
    * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   listTodos(query?: ListQuery, options?: CallOptions): Promise<Array<Todo>>;
+  /**
+   * Searches todos; answers with the search as decoded, so clients can check their encoding.
+   *
+   * `GET /api/search`
+   * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
+   */
+  search(query?: Search, options?: CallOptions): Promise<SearchResult>;
   /**
    * Counts todos.
    *

@@ -252,6 +252,15 @@ function createClient(options = {}) {
       return call("GET", `/api/todos`, query, undefined, options);
     },
     /**
+     * Searches todos; answers with the search as decoded, so clients can check their encoding.
+     *
+     * `GET /api/search`
+     * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
+     */
+    async search(query, options) {
+      return call("GET", `/api/search`, query, undefined, options);
+    },
+    /**
      * Counts todos.
      *
      * `GET /api/stats`

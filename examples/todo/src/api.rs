@@ -115,6 +115,64 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A search: sequences travel as repeated keys (`?tag=a&tag=b`), which `sailroute::Query`
+/// decodes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Search {
+    /// Todos carrying any of these tags.
+    #[serde(default, rename = "tag")]
+    pub tags: Vec<String>,
+    /// Todos of any of these priorities.
+    #[serde(default)]
+    pub priority: Vec<Priority>,
+    /// These ids only.
+    #[serde(default)]
+    pub ids: Vec<u64>,
+    /// Only todos with this `done` value.
+    pub done: Option<bool>,
+    /// Text in the title.
+    #[serde(rename = "q")]
+    pub text: Option<String>,
+    /// At most this many.
+    pub limit: Option<u32>,
+}
+
+/// What a search matched, with the search as the server read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResult {
+    /// The query, as decoded.
+    pub search: Search,
+    /// The matching todos.
+    pub todos: Vec<Todo>,
+}
+
+/// Searches todos; answers with the search as decoded, so clients can check their encoding.
+#[get("/search")]
+pub async fn search(
+    State(state): State<AppState>,
+    sailroute::Query(search): sailroute::Query<Search>,
+) -> Json<SearchResult> {
+    let todos = state.with(|store| {
+        store
+            .todos
+            .values()
+            .filter(|t| search.tags.is_empty() || t.tags.iter().any(|g| search.tags.contains(g)))
+            .filter(|t| search.priority.is_empty() || search.priority.contains(&t.priority))
+            .filter(|t| search.ids.is_empty() || search.ids.contains(&t.id))
+            .filter(|t| search.done.is_none_or(|done| t.done == done))
+            .filter(|t| {
+                search
+                    .text
+                    .as_ref()
+                    .is_none_or(|q| t.title.contains(q.as_str()))
+            })
+            .take(search.limit.map_or(usize::MAX, |l| l as usize))
+            .cloned()
+            .collect()
+    });
+    Json(SearchResult { search, todos })
+}
+
 /// Lists todos, oldest first, optionally filtered.
 #[get("/todos")]
 pub async fn list_todos(

@@ -41,6 +41,7 @@ pub fn app() -> Router {
             create_todo,
             update_todo,
             delete_todo,
+            search,
             stats
         ]
         .with_state(AppState::default()),

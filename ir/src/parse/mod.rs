@@ -189,9 +189,16 @@ pub fn file_with(file: &str, source: &str, cfg: &Cfg) -> Result<Scanned, Errors>
     let ast = syn::parse_file(source).map_err(|e| Errors(located(file, e)))?;
     let mut scanned = Scanned::default();
     let mut errors = Vec::new();
+    let mut uses = BTreeMap::new();
+    for item in &ast.items {
+        if let Item::Use(u) = item {
+            use_paths(&u.tree, &mut Vec::new(), &mut uses);
+        }
+    }
     let mut scan = Scan {
         file,
         cfg,
+        uses,
         module: file_module(file),
         scanned: &mut scanned,
         errors: &mut errors,
@@ -228,6 +235,8 @@ fn file_module(file: &str) -> Vec<String> {
 struct Scan<'a> {
     file: &'a str,
     cfg: &'a Cfg,
+    /// The file's top-level `use` items: a name and the path it stands for.
+    uses: BTreeMap<String, String>,
     /// The module being scanned (from the file's name, then inline `mod`s).
     module: Vec<String>,
     scanned: &'a mut Scanned,
@@ -339,9 +348,48 @@ impl Scan<'_> {
         let result = route_attr(method, args)
             .and_then(|attr| handler(&attr, func, loc(file, func.sig.ident.span())));
         match result {
-            Ok(route) => self.scanned.routes.push(route),
+            Ok(mut route) => {
+                // `Query` imported by a `use`: where from decides how it reads the query.
+                if let Some(written) = &route.query_extractor
+                    && let Some(full) = self.uses.get(written.split("::").next().unwrap_or(""))
+                {
+                    let rest = written.split_once("::").map(|(_, r)| r);
+                    route.query_extractor = Some(match rest {
+                        Some(rest) => format!("{full}::{rest}"),
+                        None => full.clone(),
+                    });
+                }
+                self.scanned.routes.push(route);
+            }
             Err(e) => self.errors.extend(located(file, e)),
         }
+    }
+}
+
+/// Records what each name a `use` tree brings in stands for.
+fn use_paths(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut BTreeMap<String, String>) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            prefix.push(p.ident.to_string());
+            use_paths(&p.tree, prefix, out);
+            prefix.pop();
+        }
+        syn::UseTree::Name(n) => {
+            let mut full = prefix.clone();
+            full.push(n.ident.to_string());
+            out.insert(n.ident.to_string(), full.join("::"));
+        }
+        syn::UseTree::Rename(r) => {
+            let mut full = prefix.clone();
+            full.push(r.ident.to_string());
+            out.insert(r.rename.to_string(), full.join("::"));
+        }
+        syn::UseTree::Group(g) => {
+            for item in &g.items {
+                use_paths(item, prefix, out);
+            }
+        }
+        syn::UseTree::Glob(_) => {}
     }
 }
 

@@ -121,6 +121,7 @@ pub fn handler(attr: &RouteAttr, func: &ItemFn, loc: SourceLoc) -> syn::Result<R
     let mut path_extractor = PathExtractor::None;
     let mut path_ty: Option<&Type> = None;
     let mut query = None;
+    let mut query_extractor = None;
     let mut body = None;
     let mut unsupported = Vec::new();
     let at = |span: Span| {
@@ -155,7 +156,10 @@ pub fn handler(attr: &RouteAttr, func: &ItemFn, loc: SourceLoc) -> syn::Result<R
                     other => PathExtractor::Single(other),
                 };
             }),
-            "Query" => type_ref(inner, &[]).map(|ty| query = Some(ty)),
+            "Query" => type_ref(inner, &[]).map(|ty| {
+                query = Some(ty);
+                query_extractor = extractor_path(&arg.ty);
+            }),
             "Json" => type_ref(inner, &[]).map(|ty| body = Some(ty)),
             _ => Ok(()),
         };
@@ -249,6 +253,7 @@ pub fn handler(attr: &RouteAttr, func: &ItemFn, loc: SourceLoc) -> syn::Result<R
         path_params,
         path_extractor,
         query,
+        query_extractor,
         body,
         response,
         error,
@@ -293,6 +298,24 @@ fn extractor_name(ty: &Type) -> Option<String> {
         segment = last_segment(single_type_arg(&segment.arguments)?)?;
     }
     Some(segment.ident.to_string())
+}
+
+/// The path of an argument's extractor type as written (`axum::extract::Query`), through
+/// `Option` and `Result`.
+fn extractor_path(ty: &Type) -> Option<String> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident == "Result" || last.ident == "Option" {
+        return extractor_path(single_type_arg(&last.arguments)?);
+    }
+    Some(
+        path.path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect::<Vec<_>>()
+            .join("::"),
+    )
 }
 
 /// A type as source text, for messages.
