@@ -29,6 +29,18 @@ pub type StateWatch = tokio::sync::watch::Receiver<ConnectionState>;
 /// Re-exported for generated code, so client crates need no serde dependency of their own.
 pub use {serde, serde_json};
 
+/// The well-known types generated clients keep as the server's own types: `bytes::Bytes`
+/// and `url::Url` always; `uuid`, `chrono` and `rust_decimal` behind the features of the
+/// same names (a generated client that uses one names the feature to enable when it is off).
+pub use {bytes, url};
+
+#[cfg(feature = "chrono")]
+pub use chrono;
+#[cfg(feature = "rust_decimal")]
+pub use rust_decimal;
+#[cfg(feature = "uuid")]
+pub use uuid;
+
 use crate::http::HttpTransport;
 use crate::socket::SocketTransport;
 

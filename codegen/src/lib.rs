@@ -30,6 +30,7 @@ use std::collections::BTreeSet;
 
 use sailroute_ir::model::{Api, EnumRepr, Shape, TypeRef, UnsupportedKind, VariantShape};
 
+pub use emit::js::JsOptions;
 pub use emit::rust::RustOptions;
 
 /// What can go wrong. `Debug` prints the same as `Display` (`file:line:col: message`), so
@@ -97,6 +98,7 @@ pub fn configure() -> Builder {
         js_client: None,
         out_dir: None,
         options: RustOptions::default(),
+        js_options: JsOptions::default(),
         untyped: BTreeSet::new(),
         ignored_extractors: BTreeSet::new(),
         cfg: sailroute_ir::parse::Cfg::default(),
@@ -116,6 +118,7 @@ pub struct Builder {
     js_client: Option<PathBuf>,
     out_dir: Option<PathBuf>,
     options: RustOptions,
+    js_options: JsOptions,
     untyped: BTreeSet<String>,
     ignored_extractors: BTreeSet<String>,
     cfg: sailroute_ir::parse::Cfg,
@@ -150,13 +153,36 @@ impl Builder {
         self
     }
 
-    /// Uses an existing Rust type instead of re-declaring a scanned one (or instead of the
-    /// `String` that well-known types such as `DateTime` and `Uuid` become), e.g.
-    /// `.map_type("DateTime", "chrono::DateTime<chrono::Utc>")` or
-    /// `.map_type("Todo", "todo_types::Todo")`.
+    /// Uses an existing Rust type in the Rust client instead of re-declaring a scanned one, or
+    /// for a type no scanned file declares (a type of another crate:
+    /// `.map_type("Owner", "shared::Owner")`), or instead of the type a well-known type keeps
+    /// (`.map_type("DateTime", "my_time::Stamp")`; the names are in `docs/codegen.md`). A type
+    /// no scanned file declares needs its TypeScript shape too when a JS client is generated:
+    /// see [`extern_type`](Self::extern_type).
     pub fn map_type(mut self, name: impl Into<String>, rust_path: impl Into<String>) -> Self {
         self.options.type_map.insert(name.into(), rust_path.into());
         self
+    }
+
+    /// Declares the type `name` in TypeScript as `ts_type` (`"{ id: number; name: string }"`,
+    /// `"string"`) instead of the scanned declaration, or for a type no scanned file declares.
+    pub fn ts_type(mut self, name: impl Into<String>, ts_type: impl Into<String>) -> Self {
+        self.js_options.type_map.insert(name.into(), ts_type.into());
+        self
+    }
+
+    /// A type defined outside the scanned source, for both clients: its Rust path in the Rust
+    /// client and its JSON shape as a TypeScript type. The same as
+    /// [`map_type`](Self::map_type) and [`ts_type`](Self::ts_type) together.
+    pub fn extern_type(
+        self,
+        name: impl Into<String>,
+        rust_path: impl Into<String>,
+        ts_type: impl Into<String>,
+    ) -> Self {
+        let name = name.into();
+        self.map_type(name.clone(), rust_path)
+            .ts_type(name, ts_type)
     }
 
     /// Accepts an answer the generator cannot type as untyped JSON (`serde_json::Value` in
@@ -216,7 +242,14 @@ impl Builder {
                 "nothing to generate: call .rust_client(..) and/or .js_client(..)".to_owned(),
             ));
         }
-        let (api, inputs) = load_with(&self.scan, &self.cfg)?;
+        let external: BTreeSet<String> = self
+            .options
+            .type_map
+            .keys()
+            .chain(self.js_options.type_map.keys())
+            .cloned()
+            .collect();
+        let (api, inputs) = load_with(&self.scan, &self.cfg, &external)?;
         check_supported(&api, &self.untyped, &self.ignored_extractors)?;
         let unmounted: Vec<String> = api
             .unmounted
@@ -245,7 +278,7 @@ impl Builder {
         }
         if let Some(dir) = &self.js_client {
             let dir = self.resolve(dir)?;
-            let (js, dts) = emit::js::render(&api)?;
+            let (js, dts) = emit::js::render_with(&api, &self.js_options)?;
             outputs.insert(dir.join("index.js"), js);
             outputs.insert(dir.join("index.d.ts"), dts);
             outputs.insert(dir.join("browser.js"), emit::js::render_browser(&api)?);
@@ -306,13 +339,19 @@ impl Builder {
 /// items are left out and no feature is declared (see [`load_with`]); the checks of
 /// [`check_supported`] are not run ([`Builder::compile`] runs them).
 pub fn load(paths: &[PathBuf]) -> Result<(Api, Vec<PathBuf>), Error> {
-    load_with(paths, &sailroute_ir::parse::Cfg::default())
+    load_with(
+        paths,
+        &sailroute_ir::parse::Cfg::default(),
+        &BTreeSet::new(),
+    )
 }
 
-/// [`load`] for a server built with the features `cfg` declares.
+/// [`load`] for a server built with the features `cfg` declares, with `external` naming types
+/// declared outside the scanned source (mapped with `map_type`/`ts_type`).
 pub fn load_with(
     paths: &[PathBuf],
     cfg: &sailroute_ir::parse::Cfg,
+    external: &BTreeSet<String>,
 ) -> Result<(Api, Vec<PathBuf>), Error> {
     let mut files = Vec::new();
     for path in paths {
@@ -335,7 +374,7 @@ pub fn load_with(
     if !errors.is_empty() {
         return Err(Error::Source(sailroute_ir::Errors(errors)));
     }
-    let api = sailroute_ir::resolve(scanned)?;
+    let api = sailroute_ir::resolve_with(scanned, external)?;
     sailroute_ir::validate(&api)?;
     Ok((api, files))
 }
@@ -408,14 +447,11 @@ enum QueryValue {
 /// How a query field's type is written in a query string, or why it cannot be.
 fn query_value(api: &Api, ty: &TypeRef) -> Result<QueryValue, &'static str> {
     match ty {
-        TypeRef::Bool
-        | TypeRef::Int(_)
-        | TypeRef::Float
-        | TypeRef::Char
-        | TypeRef::String
-        | TypeRef::DateTime
-        | TypeRef::Date
-        | TypeRef::Uuid => Ok(QueryValue::Scalar),
+        TypeRef::Bool | TypeRef::Int(_) | TypeRef::Float | TypeRef::Char | TypeRef::String => {
+            Ok(QueryValue::Scalar)
+        }
+        TypeRef::Known(known) if known.is_string() => Ok(QueryValue::Scalar),
+        TypeRef::Known(_) => Err("bytes"),
         TypeRef::Option(inner) | TypeRef::Boxed(inner) => match query_value(api, inner)? {
             QueryValue::Scalar => Ok(QueryValue::Scalar),
             QueryValue::Sequence => Err(

@@ -92,7 +92,7 @@ fn builder_writes_only_changed_files_and_reports_inputs() {
     let first = build();
     assert_eq!(first.written.len(), 5);
     assert_eq!(first.inputs.len(), 2);
-    assert_eq!((first.routes, first.types), (8, 17));
+    assert_eq!((first.routes, first.types), (8, 18));
     let modified = std::fs::metadata(out.join("client.rs"))
         .unwrap()
         .modified()
@@ -171,15 +171,16 @@ fn unknown_types_are_errors_naming_file_line_and_type() {
     assert!(err.contains("unknown type `Missing`"), "{err}");
     assert!(err.contains("handler `a`"), "{err}");
 
-    // A field of a used type that nobody defines is reported at the type.
+    // A field of a used type that nobody defines is reported at the field.
     let err = error_for(
         "#[get(\"/a\")]\nasync fn a() -> Json<Outer> { unreachable!() }\n\n#[derive(Serialize)]\nstruct Outer {\n    inner: Inner,\n}\n",
     );
     assert!(
-        err.contains("unknown type `Inner`") && err.contains("used by `Outer`"),
+        err.contains("unknown type `Inner`")
+            && err.contains("used by the field `inner` of `Outer`"),
         "{err}"
     );
-    assert!(err.contains("api.rs:5:"), "{err}");
+    assert!(err.contains("api.rs:6:5:"), "{err}");
 }
 
 #[test]

@@ -236,3 +236,57 @@ fn a_query_is_flat_and_its_sequences_need_an_extractor_that_reads_repeated_keys(
         assert!(message.contains(what), "{what}: {message}");
     }
 }
+
+#[test]
+fn types_from_elsewhere_are_scanned_or_mapped_for_both_clients() {
+    let source = "#[derive(Serialize, Deserialize)]\npub struct Pet {\n    pub name: String,\n    pub owner: shared::Owner,\n}\n#[get(\"/pet\")]\nasync fn pet() -> Json<Pet> { unreachable!() }\n";
+    let message = error("extern-unknown", source);
+    assert!(
+        message.contains("api.rs:4:5: unknown type `Owner` (used by the field `owner` of `Pet`)"),
+        "{message}"
+    );
+    assert!(
+        message.contains(".scan(\"../shared/src\")") && message.contains(".extern_type(\"Owner\""),
+        "{message}"
+    );
+
+    // Mapped for both clients.
+    let (result, dir) = generate("extern-both", source, |b| {
+        b.extern_type("Owner", "shared::Owner", "{ id: number; name: string }")
+    });
+    result.unwrap();
+    let rust = rust_client(&dir);
+    assert!(rust.contains("pub owner: shared::Owner,"), "{rust}");
+    let dts = std::fs::read_to_string(dir.join("js/index.d.ts")).unwrap();
+    assert!(
+        dts.contains("export type Owner = { id: number; name: string };"),
+        "{dts}"
+    );
+
+    // Mapped for Rust only while a JS client is generated: refused, saying what to add.
+    let (result, _) = generate("extern-rust-only", source, |b| {
+        b.map_type("Owner", "shared::Owner")
+    });
+    let message = result.unwrap_err().to_string();
+    assert!(message.contains(".ts_type(\"Owner\""), "{message}");
+
+    // Or the sibling crate's source is scanned.
+    let dir = tempdir("extern-scan");
+    std::fs::create_dir_all(dir.join("shared")).unwrap();
+    std::fs::write(
+        dir.join("shared/lib.rs"),
+        "#[derive(Serialize, Deserialize)]\npub struct Owner { pub id: u64 }\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("api.rs"), mounted(source)).unwrap();
+    sailroute_codegen::configure()
+        .scan(dir.join("api.rs"))
+        .scan(dir.join("shared"))
+        .out_dir(&dir)
+        .rust_client("client.rs")
+        .js_client("js")
+        .emit_rerun_if_changed(false)
+        .compile()
+        .unwrap();
+    assert!(rust_client(&dir).contains("pub struct Owner { pub id: u64, }"));
+}

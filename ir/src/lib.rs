@@ -33,5 +33,5 @@ mod resolve;
 mod validate;
 
 pub use error::{Error, Errors};
-pub use resolve::resolve;
+pub use resolve::{resolve, resolve_with};
 pub use validate::{route_key, validate};

@@ -326,6 +326,89 @@ pub enum Response {
     Empty,
 }
 
+/// The well-known types: kept as they are in Rust clients, written as serde writes them
+/// (with its default features) in TypeScript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[non_exhaustive]
+pub enum Known {
+    /// `uuid::Uuid`: a hyphenated string.
+    Uuid,
+    /// `chrono::DateTime<Utc>`: an RFC 3339 string.
+    DateTimeUtc,
+    /// `chrono::DateTime<FixedOffset>`: an RFC 3339 string.
+    DateTimeFixed,
+    /// `chrono::DateTime<Local>`: an RFC 3339 string.
+    DateTimeLocal,
+    /// `chrono::NaiveDateTime`: `YYYY-MM-DDTHH:MM:SS[.f]`, no offset.
+    NaiveDateTime,
+    /// `chrono::NaiveDate`: `YYYY-MM-DD`.
+    NaiveDate,
+    /// `chrono::NaiveTime`: `HH:MM:SS[.f]`.
+    NaiveTime,
+    /// `url::Url`: a string.
+    Url,
+    /// `std::net::IpAddr`: a string.
+    IpAddr,
+    /// `std::net::Ipv4Addr`: a string.
+    Ipv4Addr,
+    /// `std::net::Ipv6Addr`: a string.
+    Ipv6Addr,
+    /// `std::net::SocketAddr`: `host:port`.
+    SocketAddr,
+    /// `rust_decimal::Decimal`: a decimal string.
+    Decimal,
+    /// `bytes::Bytes`: an array of byte values.
+    Bytes,
+}
+
+impl Known {
+    /// Every well-known type.
+    pub const ALL: [Known; 14] = [
+        Known::Uuid,
+        Known::DateTimeUtc,
+        Known::DateTimeFixed,
+        Known::DateTimeLocal,
+        Known::NaiveDateTime,
+        Known::NaiveDate,
+        Known::NaiveTime,
+        Known::Url,
+        Known::IpAddr,
+        Known::Ipv4Addr,
+        Known::Ipv6Addr,
+        Known::SocketAddr,
+        Known::Decimal,
+        Known::Bytes,
+    ];
+
+    /// The name `map_type` uses for it (the type's own name; `DateTime` for every time zone).
+    pub fn name(self) -> &'static str {
+        match self {
+            Known::Uuid => "Uuid",
+            Known::DateTimeUtc | Known::DateTimeFixed | Known::DateTimeLocal => "DateTime",
+            Known::NaiveDateTime => "NaiveDateTime",
+            Known::NaiveDate => "NaiveDate",
+            Known::NaiveTime => "NaiveTime",
+            Known::Url => "Url",
+            Known::IpAddr => "IpAddr",
+            Known::Ipv4Addr => "Ipv4Addr",
+            Known::Ipv6Addr => "Ipv6Addr",
+            Known::SocketAddr => "SocketAddr",
+            Known::Decimal => "Decimal",
+            Known::Bytes => "Bytes",
+        }
+    }
+
+    /// Whether serde writes it as a JSON string (everything but `Bytes`).
+    pub fn is_string(self) -> bool {
+        self != Known::Bytes
+    }
+
+    /// A map key it can be (serde writes these as object keys).
+    pub fn is_key(self) -> bool {
+        matches!(self, Known::Uuid)
+    }
+}
+
 /// A type as it is used: in a field, a parameter, a body.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum TypeRef {
@@ -343,12 +426,10 @@ pub enum TypeRef {
     Unit,
     /// `serde_json::Value`: any JSON.
     Json,
-    /// A timestamp (chrono `DateTime<Tz>`, `NaiveDateTime`): an RFC 3339 string.
-    DateTime,
-    /// A calendar date (chrono `NaiveDate`): a `YYYY-MM-DD` string.
-    Date,
-    /// `uuid::Uuid`: a hyphenated string.
-    Uuid,
+    /// A well-known type of a common crate or of `std` (`uuid::Uuid`, chrono's date and time
+    /// types, `url::Url`, `std::net` addresses, `rust_decimal::Decimal`, `bytes::Bytes`): its
+    /// own type in a Rust client, its serde JSON shape in TypeScript.
+    Known(Known),
     /// `Option<T>`
     Option(Box<TypeRef>),
     /// `Box<T>`, `Arc<T>`, `Rc<T>`: the value itself on the wire, a box in a Rust client (so
@@ -525,8 +606,12 @@ pub struct Field {
     pub may_skip: bool,
     /// The `skip_serializing_if` predicate as written (`Option::is_none`, `Vec::is_empty`).
     pub skip_if: Option<String>,
-    /// Serde accepts the key missing when reading (`default`, or an `Option`).
+    /// Serde accepts the key missing when reading (`default` on the field or the struct, or
+    /// an `Option`).
     pub has_default: bool,
+    /// Where the field is written.
+    #[serde(skip)]
+    pub loc: SourceLoc,
 }
 
 /// How an enum's variants are told apart in JSON.

@@ -13,6 +13,12 @@ use crate::parse::{Alias, FnMounts, MountEntry, Scanned};
 
 /// Builds the model from everything scanned.
 pub fn resolve(scanned: Vec<Scanned>) -> Result<Api, Errors> {
+    resolve_with(scanned, &BTreeSet::new())
+}
+
+/// [`resolve`], with `external` naming types defined outside the scanned source that the
+/// emitters are told about (a Rust path and a TypeScript shape): they are not looked up.
+pub fn resolve_with(scanned: Vec<Scanned>, external: &BTreeSet<String>) -> Result<Api, Errors> {
     let mut routes = Vec::new();
     let mut events: Vec<EventDef> = Vec::new();
     let mut resources: Vec<ResourceDef> = Vec::new();
@@ -132,10 +138,13 @@ pub fn resolve(scanned: Vec<Scanned>) -> Result<Api, Errors> {
             continue;
         }
         let Some(candidates) = defs.get(&name) else {
+            if external.contains(&name) {
+                continue;
+            }
             errors.push(Error::new(
                 loc,
                 format!(
-                    "unknown type `{name}` (used by {user}): no scanned file defines a struct or enum named `{name}` deriving Serialize or Deserialize; add its file to the scan, or derive serde on it"
+                    "unknown type `{name}` (used by {user}): no scanned file defines a struct or enum named `{name}` deriving Serialize or Deserialize; scan the source that defines it (another crate of the workspace too: `.scan(\"../shared/src\")`, CLI `--scan`), or map it to a type of your own for both clients: `.extern_type(\"{name}\", \"shared::{name}\", \"<its TypeScript shape>\")` (CLI `--extern {name}=shared::{name}=<ts>`)"
                 ),
             ));
             continue;
@@ -152,9 +161,32 @@ pub fn resolve(scanned: Vec<Scanned>) -> Result<Api, Errors> {
             continue;
         }
         let def = &candidates[0];
+        // A field's type is reported at the field.
+        let fields: Vec<&crate::model::Field> = match &def.shape {
+            Shape::Struct(fields) => fields.iter().collect(),
+            Shape::Enum { variants, .. } => variants
+                .iter()
+                .flat_map(|v| match &v.shape {
+                    VariantShape::Struct(fields) => fields.iter().collect(),
+                    _ => Vec::new(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for field in &fields {
+            field.ty.named(&mut |n| {
+                queue.push((
+                    n.to_owned(),
+                    field.loc.clone(),
+                    format!("the field `{}` of `{}`", field.rust_name, def.name),
+                ))
+            });
+        }
         shape_refs(&def.shape, &mut |r| {
             r.named(&mut |n| {
-                queue.push((n.to_owned(), def.loc.clone(), format!("`{}`", def.name)))
+                if !fields.iter().any(|f| std::ptr::eq(&f.ty, r)) {
+                    queue.push((n.to_owned(), def.loc.clone(), format!("`{}`", def.name)));
+                }
             });
         });
         types.insert(name, def.clone());
@@ -631,5 +663,30 @@ impl syn::visit_mut::VisitMut for Substitute<'_> {
             return;
         }
         syn::visit_mut::visit_type_mut(self, ty);
+    }
+}
+
+impl Api {
+    /// The name of every type the routes, events, resources and types refer to, declared in
+    /// the model or not (types mapped to outside declarations are referred to, not declared).
+    pub fn referenced_names(&self) -> BTreeSet<String> {
+        let mut names = BTreeSet::new();
+        let mut add = |r: &TypeRef| {
+            r.named(&mut |n| {
+                names.insert(n.to_owned());
+            })
+        };
+        for route in &self.routes {
+            route_refs(route).for_each(&mut add);
+        }
+        for def in self.types.values() {
+            shape_refs(&def.shape, &mut add);
+        }
+        for resource in &self.resources {
+            add(&resource.id);
+        }
+        names.extend(self.events.iter().map(|e| e.ty.clone()));
+        names.extend(self.resources.iter().map(|r| r.record.clone()));
+        names
     }
 }

@@ -2,9 +2,11 @@
 //! (`index.d.ts`), rendered through `templates/js/` and `templates/ts/`. No bare imports at
 //! run time: the socket.io-client socket (or `fetch`) is passed in.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use sailroute_ir::model::{
-    Api, EnumRepr, Field, Response, Route, Segment, Shape, TypeDef, TypeRef, VariantShape,
+    Api, EnumRepr, Field, Known, Response, Route, Segment, Shape, TypeDef, TypeRef, VariantShape,
 };
 
 use super::{GENERATED, camel, doc_lines};
@@ -131,7 +133,30 @@ pub fn render_browser(api: &Api) -> Result<String, Error> {
 
 /// Renders `index.js` and `index.d.ts` for `api`.
 pub fn render(api: &Api) -> Result<(String, String), Error> {
+    render_with(api, &JsOptions::default())
+}
+
+/// Options for the JavaScript client.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JsOptions {
+    /// Type name -> TypeScript type to declare it as, instead of the scanned declaration (or
+    /// for a type no scanned file declares).
+    pub type_map: BTreeMap<String, String>,
+}
+
+/// [`render`] with options.
+pub fn render_with(api: &Api, options: &JsOptions) -> Result<(String, String), Error> {
     super::check_reserved(api.types.values(), RESERVED, "the JavaScript client")?;
+    let referenced = api.referenced_names();
+    let missing: Vec<&String> = referenced
+        .iter()
+        .filter(|n| !api.types.contains_key(*n) && !options.type_map.contains_key(*n))
+        .collect();
+    if let Some(name) = missing.first() {
+        return Err(Error::Config(format!(
+            "the type `{name}` is mapped for the Rust client only (`map_type`), so the TypeScript client has no shape for it: give one with `.ts_type(\"{name}\", \"<TypeScript type>\")` or `.extern_type(\"{name}\", \"<Rust path>\", \"<TypeScript type>\")`"
+        )));
+    }
     let aliases: Vec<String> = api
         .resources
         .iter()
@@ -141,7 +166,28 @@ pub fn render(api: &Api) -> Result<(String, String), Error> {
     super::check_reserved(api.types.values(), &alias_refs, "a resource's message type")?;
     let methods: Vec<MethodView> = api.routes.iter().map(|r| method_view(r, api)).collect();
     let consts: Vec<ConstEnum> = api.types.values().filter_map(const_enum).collect();
-    let types = api.types.values().map(ts_type).collect();
+    let mut types: Vec<TsType> = api
+        .types
+        .values()
+        .filter(|def| !options.type_map.contains_key(&def.name))
+        .map(ts_type)
+        .collect();
+    types.extend(
+        options
+            .type_map
+            .iter()
+            .filter(|(name, _)| referenced.contains(*name))
+            .map(|(name, ts)| TsType {
+                docs: jsdoc(vec![format!(
+                    "`{name}`, declared outside the scanned source (`ts_type`)."
+                )]),
+                name: name.clone(),
+                generics: String::new(),
+                fields: None,
+                expr: format!(" {ts}"),
+            }),
+    );
+    types.sort_by(|a, b| a.name.cmp(&b.name));
     let render_error = |what: &'static str| {
         move |e: askama::Error| Error::Render {
             what,
@@ -248,14 +294,33 @@ fn mentions_wide_int(ty: &TypeRef) -> bool {
     }
 }
 
+/// What the JSON of a well-known type looks like, for its `@format` note.
+fn known_format(known: Known) -> &'static str {
+    match known {
+        Known::Uuid => "uuid",
+        Known::DateTimeUtc | Known::DateTimeFixed | Known::DateTimeLocal => "date-time (RFC 3339)",
+        Known::NaiveDateTime => "date-time without an offset (YYYY-MM-DDTHH:MM:SS[.fff])",
+        Known::NaiveDate => "date (YYYY-MM-DD)",
+        Known::NaiveTime => "time (HH:MM:SS[.fff])",
+        Known::Url => "uri",
+        Known::IpAddr => "ip (v4 or v6)",
+        Known::Ipv4Addr => "ipv4",
+        Known::Ipv6Addr => "ipv6",
+        Known::SocketAddr => "socket address (host:port)",
+        Known::Decimal => "decimal (a number as a string, exact)",
+        Known::Bytes => "bytes (each 0 to 255)",
+        _ => "a well-known type",
+    }
+}
+
 /// The TypeScript spelling of a type, as serde_json writes it.
 fn ts(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Bool => "boolean".to_owned(),
         TypeRef::Int(_) | TypeRef::Float => "number".to_owned(),
-        TypeRef::Char | TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => {
-            "string".to_owned()
-        }
+        TypeRef::Char | TypeRef::String => "string".to_owned(),
+        TypeRef::Known(known) if known.is_string() => "string".to_owned(),
+        TypeRef::Known(_) => "Array<number>".to_owned(),
         TypeRef::Unit => "null".to_owned(),
         TypeRef::Json => "unknown".to_owned(),
         TypeRef::Option(inner) => format!("{} | null", ts(inner)),
@@ -276,14 +341,16 @@ fn ts(ty: &TypeRef) -> String {
 
 fn field_docs(field: &Field) -> Vec<String> {
     let mut docs = doc_lines(&field.docs);
-    match &field.ty {
-        TypeRef::DateTime => docs.push("@format date-time (RFC 3339)".to_owned()),
-        TypeRef::Date => docs.push("@format date (YYYY-MM-DD)".to_owned()),
-        TypeRef::Uuid => docs.push("@format uuid".to_owned()),
-        TypeRef::Option(inner) if matches!(**inner, TypeRef::DateTime) => {
-            docs.push("@format date-time (RFC 3339)".to_owned())
-        }
-        _ => {}
+    let known = match &field.ty {
+        TypeRef::Known(k) => Some(*k),
+        TypeRef::Option(inner) | TypeRef::List(inner) => match **inner {
+            TypeRef::Known(k) => Some(k),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(format) = known.map(known_format) {
+        docs.push(format!("@format {format}"));
     }
     if mentions_wide_int(&field.ty) {
         docs.push(INT_NOTE.to_owned());

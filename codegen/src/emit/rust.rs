@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use sailroute_ir::model::{
-    Api, EnumRepr, Field, Response, Route, Segment, Shape, TypeDef, TypeRef, VariantShape,
+    Api, EnumRepr, Field, Known, Response, Route, Segment, Shape, TypeDef, TypeRef, VariantShape,
 };
 
 use super::{GENERATED, doc_lines};
@@ -82,6 +82,15 @@ struct MethodView {
 
 /// Renders the Rust client for `api`.
 pub fn render(api: &Api, options: &RustOptions) -> Result<String, Error> {
+    if let Some(name) = api
+        .referenced_names()
+        .into_iter()
+        .find(|n| !api.types.contains_key(n) && !options.type_map.contains_key(n))
+    {
+        return Err(Error::Config(format!(
+            "the type `{name}` has a TypeScript shape only (`ts_type`), so the Rust client has no type for it: give its Rust path with `.map_type(\"{name}\", \"<Rust path>\")` or `.extern_type(..)`"
+        )));
+    }
     // Mapped types are not declared, so they cannot clash.
     let declared: Vec<&TypeDef> = api
         .types
@@ -253,9 +262,7 @@ fn rust_ty(ty: &TypeRef, options: &RustOptions) -> String {
         TypeRef::String => "String".to_owned(),
         TypeRef::Unit => "()".to_owned(),
         TypeRef::Json => "::sailroute_client::serde_json::Value".to_owned(),
-        TypeRef::DateTime => mapped("DateTime", "String"),
-        TypeRef::Date => mapped("Date", "String"),
-        TypeRef::Uuid => mapped("Uuid", "String"),
+        TypeRef::Known(known) => mapped(known.name(), known_rust(*known)),
         TypeRef::Option(inner) => format!("Option<{}>", rust_ty(inner, options)),
         TypeRef::Boxed(inner) => format!("Box<{}>", rust_ty(inner, options)),
         TypeRef::List(inner) => format!("Vec<{}>", rust_ty(inner, options)),
@@ -288,14 +295,40 @@ fn rust_ty(ty: &TypeRef, options: &RustOptions) -> String {
     }
 }
 
+/// The Rust type a well-known type is in the client: the server's own, re-exported by
+/// `sailroute-client` (`uuid`, `chrono`, `rust_decimal` behind its features of those names).
+fn known_rust(known: Known) -> &'static str {
+    match known {
+        Known::Uuid => "::sailroute_client::uuid::Uuid",
+        Known::DateTimeUtc => {
+            "::sailroute_client::chrono::DateTime<::sailroute_client::chrono::Utc>"
+        }
+        Known::DateTimeFixed => {
+            "::sailroute_client::chrono::DateTime<::sailroute_client::chrono::FixedOffset>"
+        }
+        Known::DateTimeLocal => {
+            "::sailroute_client::chrono::DateTime<::sailroute_client::chrono::Local>"
+        }
+        Known::NaiveDateTime => "::sailroute_client::chrono::NaiveDateTime",
+        Known::NaiveDate => "::sailroute_client::chrono::NaiveDate",
+        Known::NaiveTime => "::sailroute_client::chrono::NaiveTime",
+        Known::Url => "::sailroute_client::url::Url",
+        Known::IpAddr => "::std::net::IpAddr",
+        Known::Ipv4Addr => "::std::net::Ipv4Addr",
+        Known::Ipv6Addr => "::std::net::Ipv6Addr",
+        Known::SocketAddr => "::std::net::SocketAddr",
+        Known::Decimal => "::sailroute_client::rust_decimal::Decimal",
+        Known::Bytes => "::sailroute_client::bytes::Bytes",
+        // `Known` may grow; a new variant gets its path here.
+        _ => "::sailroute_client::serde_json::Value",
+    }
+}
+
 /// Whether `#[serde(default)]` works for the type as the client declares it.
 fn has_default_impl(ty: &TypeRef) -> bool {
     match ty {
-        TypeRef::Named { .. }
-        | TypeRef::Param(_)
-        | TypeRef::DateTime
-        | TypeRef::Date
-        | TypeRef::Uuid => false,
+        TypeRef::Named { .. } | TypeRef::Param(_) => false,
+        TypeRef::Known(known) => matches!(known, Known::Uuid | Known::Decimal | Known::Bytes),
         TypeRef::Tuple(items) => items.iter().all(has_default_impl),
         TypeRef::Boxed(inner) => has_default_impl(inner),
         _ => true,

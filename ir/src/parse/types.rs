@@ -10,7 +10,7 @@ use syn::{GenericArgument, PathArguments, Type};
 
 use super::docs::docs_of;
 use crate::model::{
-    EnumRepr, Field, IntKind, Shape, SourceLoc, TypeDef, TypeRef, Variant, VariantShape,
+    EnumRepr, Field, IntKind, Known, Shape, SourceLoc, TypeDef, TypeRef, Variant, VariantShape,
 };
 
 /// The last path segment of a path type (`axum::Json<T>` → `Json<T>`).
@@ -114,8 +114,9 @@ fn path_type(ty: &Type, path: &syn::Path, generics: &[String]) -> syn::Result<Ty
             let key = arg(0)?;
             if !matches!(
                 key,
-                TypeRef::String | TypeRef::Int(_) | TypeRef::Char | TypeRef::Uuid | TypeRef::Bool
-            ) {
+                TypeRef::String | TypeRef::Int(_) | TypeRef::Char | TypeRef::Bool
+            ) && !matches!(key, TypeRef::Known(k) if k.is_key())
+            {
                 return Err(syn::Error::new(
                     args[0].span(),
                     "JSON object keys are strings: a map's key type must be a string, a number, a char or a Uuid",
@@ -127,9 +128,34 @@ fn path_type(ty: &Type, path: &syn::Path, generics: &[String]) -> syn::Result<Ty
         // A bare `Value` is resolved later: `serde_json::Value` unless a scanned type is
         // named `Value`.
         "Value" if in_serde_json => TypeRef::Json,
-        "DateTime" | "NaiveDateTime" => TypeRef::DateTime,
-        "NaiveDate" => TypeRef::Date,
-        "Uuid" => TypeRef::Uuid,
+        "Uuid" => TypeRef::Known(Known::Uuid),
+        "DateTime" => {
+            let zone = args.first().and_then(|t| match t {
+                Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                _ => None,
+            });
+            TypeRef::Known(match zone.as_deref() {
+                Some("Utc") => Known::DateTimeUtc,
+                Some("FixedOffset") => Known::DateTimeFixed,
+                Some("Local") => Known::DateTimeLocal,
+                _ => {
+                    return Err(syn::Error::new(
+                        last.span(),
+                        "a `DateTime` needs its time zone written out: `DateTime<Utc>`, `DateTime<FixedOffset>` or `DateTime<Local>`",
+                    ));
+                }
+            })
+        }
+        "NaiveDateTime" => TypeRef::Known(Known::NaiveDateTime),
+        "NaiveDate" => TypeRef::Known(Known::NaiveDate),
+        "NaiveTime" => TypeRef::Known(Known::NaiveTime),
+        "Url" => TypeRef::Known(Known::Url),
+        "IpAddr" => TypeRef::Known(Known::IpAddr),
+        "Ipv4Addr" => TypeRef::Known(Known::Ipv4Addr),
+        "Ipv6Addr" => TypeRef::Known(Known::Ipv6Addr),
+        "SocketAddr" => TypeRef::Known(Known::SocketAddr),
+        "Decimal" => TypeRef::Known(Known::Decimal),
+        "Bytes" => TypeRef::Known(Known::Bytes),
         _ => TypeRef::Named {
             name,
             args: args
@@ -167,7 +193,9 @@ pub fn type_def(item: &syn::DeriveInput, loc: SourceLoc) -> syn::Result<TypeDef>
         .collect();
     let cx = Ctxt::new();
     let container = Container::from_ast(&cx, item, Derive::Serialize);
-    let shape = container.as_ref().map(|c| shape_of(c, &generics));
+    let shape = container
+        .as_ref()
+        .map(|c| shape_of(c, &generics, &loc.file));
     cx.check()?;
     let shape = match shape {
         Some(shape) => shape?,
@@ -187,7 +215,7 @@ pub fn type_def(item: &syn::DeriveInput, loc: SourceLoc) -> syn::Result<TypeDef>
     })
 }
 
-fn shape_of(container: &Container<'_>, generics: &[String]) -> syn::Result<Shape> {
+fn shape_of(container: &Container<'_>, generics: &[String], file: &str) -> syn::Result<Shape> {
     let attrs = &container.attrs;
     if let Some(ty) = attrs.type_into().or(attrs.type_from()) {
         // `#[serde(into = "T")]` / `from`: the JSON is T's.
@@ -214,7 +242,12 @@ fn shape_of(container: &Container<'_>, generics: &[String]) -> syn::Result<Shape
                 .map(|f| type_ref(f.ty, generics))
                 .collect::<syn::Result<_>>()?,
         )),
-        Data::Struct(Style::Struct, fields) => Ok(Shape::Struct(named_fields(fields, generics)?)),
+        Data::Struct(Style::Struct, fields) => Ok(Shape::Struct(named_fields(
+            fields,
+            generics,
+            file,
+            !attrs.default().is_none(),
+        )?)),
         Data::Enum(variants) => {
             let repr = match attrs.tag() {
                 TagType::External => EnumRepr::External,
@@ -242,7 +275,9 @@ fn shape_of(container: &Container<'_>, generics: &[String]) -> syn::Result<Shape
                             .map(|f| type_ref(f.ty, generics))
                             .collect::<syn::Result<_>>()?,
                     ),
-                    Style::Struct => VariantShape::Struct(named_fields(&variant.fields, generics)?),
+                    Style::Struct => {
+                        VariantShape::Struct(named_fields(&variant.fields, generics, file, false)?)
+                    }
                 };
                 if variant.attrs.untagged() && repr != EnumRepr::Untagged {
                     return Err(syn::Error::new(
@@ -265,7 +300,14 @@ fn shape_of(container: &Container<'_>, generics: &[String]) -> syn::Result<Shape
     }
 }
 
-fn named_fields(fields: &[SerdeField<'_>], generics: &[String]) -> syn::Result<Vec<Field>> {
+/// A struct's (or struct variant's) fields. `container_default`: the struct has
+/// `#[serde(default)]`, so every field may be missing on input.
+fn named_fields(
+    fields: &[SerdeField<'_>],
+    generics: &[String],
+    file: &str,
+    container_default: bool,
+) -> syn::Result<Vec<Field>> {
     let mut out = Vec::new();
     for field in fields {
         if field.attrs.skip_serializing() && field.attrs.skip_deserializing() {
@@ -279,7 +321,9 @@ fn named_fields(fields: &[SerdeField<'_>], generics: &[String]) -> syn::Result<V
         out.push(Field {
             rust_name,
             json_name: field.attrs.name().serialize_name().to_owned(),
-            has_default: !field.attrs.default().is_none() || matches!(ty, TypeRef::Option(_)),
+            has_default: container_default
+                || !field.attrs.default().is_none()
+                || matches!(ty, TypeRef::Option(_)),
             may_skip: field.attrs.skip_serializing_if().is_some() || field.attrs.skip_serializing(),
             skip_if: field.attrs.skip_serializing_if().map(|p| {
                 p.path
@@ -291,6 +335,14 @@ fn named_fields(fields: &[SerdeField<'_>], generics: &[String]) -> syn::Result<V
             }),
             flatten: field.attrs.flatten(),
             docs: docs_of(&field.original.attrs),
+            loc: {
+                let start = field.original.span().start();
+                SourceLoc {
+                    file: file.to_owned(),
+                    line: start.line,
+                    column: start.column + 1,
+                }
+            },
             ty,
         });
     }

@@ -99,6 +99,32 @@ fn everything() -> Everything {
         nothing: Nothing,
         tree: tree(),
         raw: json!({ "anything": ["goes", 1, true, null] }),
+        known: well_known(),
+    }
+}
+
+fn well_known() -> WellKnown {
+    let uuid = uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
+    WellKnown {
+        uuid,
+        utc: chrono::DateTime::parse_from_rfc3339("2026-11-25T08:00:00.123Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc),
+        fixed: chrono::DateTime::parse_from_rfc3339("2026-11-25T08:00:00+05:30").unwrap(),
+        naive: chrono::NaiveDate::from_ymd_opt(2026, 2, 28)
+            .unwrap()
+            .and_hms_milli_opt(23, 59, 58, 250)
+            .unwrap(),
+        date: chrono::NaiveDate::from_ymd_opt(1969, 7, 20).unwrap(),
+        time: chrono::NaiveTime::from_hms_opt(20, 17, 40).unwrap(),
+        url: url::Url::parse("https://example.org/a?b=c#d").unwrap(),
+        ip: "2001:db8::1".parse().unwrap(),
+        v4: "192.0.2.7".parse().unwrap(),
+        v6: "::1".parse().unwrap(),
+        socket: "[2001:db8::1]:8080".parse().unwrap(),
+        price: "12345678901234567890.123456789".parse().unwrap(),
+        bytes: bytes::Bytes::from_static(&[0, 1, 127, 128, 255]),
+        by_id: BTreeMap::from([(uuid, 1)]),
     }
 }
 

@@ -75,6 +75,8 @@ pub struct Everything {
     pub tree: Tree,
     /// Any JSON.
     pub raw: ::sailroute_client::serde_json::Value,
+    /// The well-known types.
+    pub known: WellKnown,
 }
 
 /// The error body of these routes.
@@ -249,11 +251,11 @@ pub struct Profile {
     /// A pair.
     pub location: (f64, f64),
     /// When the profile was created.
-    pub created: String,
+    pub created: ::sailroute_client::chrono::DateTime<::sailroute_client::chrono::Utc>,
     /// Birthday.
-    pub born: Option<String>,
+    pub born: Option<::sailroute_client::chrono::NaiveDate>,
     /// External id.
-    pub uid: String,
+    pub uid: ::sailroute_client::uuid::Uuid,
     /// Signed 64-bit.
     pub balance: i64,
     /// A small one.
@@ -376,6 +378,49 @@ pub enum Value {
         /// The key.
         key: String,
     },
+}
+
+/// Every well-known type: the server's own types in the Rust client, their JSON in TypeScript.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::sailroute_client::serde::Serialize,
+    ::sailroute_client::serde::Deserialize
+)]
+#[serde(crate = "::sailroute_client::serde")]
+#[allow(missing_docs, clippy::all)]
+pub struct WellKnown {
+    /// A uuid.
+    pub uuid: ::sailroute_client::uuid::Uuid,
+    /// A UTC timestamp.
+    pub utc: ::sailroute_client::chrono::DateTime<::sailroute_client::chrono::Utc>,
+    /// A timestamp with its offset.
+    pub fixed: ::sailroute_client::chrono::DateTime<
+        ::sailroute_client::chrono::FixedOffset,
+    >,
+    /// A local date and time.
+    pub naive: ::sailroute_client::chrono::NaiveDateTime,
+    /// A date.
+    pub date: ::sailroute_client::chrono::NaiveDate,
+    /// A time of day.
+    pub time: ::sailroute_client::chrono::NaiveTime,
+    /// A URL.
+    pub url: ::sailroute_client::url::Url,
+    /// Any IP address.
+    pub ip: ::std::net::IpAddr,
+    /// An IPv4 address.
+    pub v4: ::std::net::Ipv4Addr,
+    /// An IPv6 address.
+    pub v6: ::std::net::Ipv6Addr,
+    /// A socket address.
+    pub socket: ::std::net::SocketAddr,
+    /// An exact decimal.
+    pub price: ::sailroute_client::rust_decimal::Decimal,
+    /// Raw bytes.
+    pub bytes: ::sailroute_client::bytes::Bytes,
+    /// Uuids as map keys.
+    pub by_id: ::std::collections::BTreeMap<String, u8>,
 }
 
 /// A typed client: one async method per route, sent as a Sails virtual request over a

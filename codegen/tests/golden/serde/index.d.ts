@@ -122,6 +122,10 @@ export interface Everything {
    * Any JSON.
    */
   raw: unknown;
+  /**
+   * The well-known types.
+   */
+  known: WellKnown;
 }
 
 /**
@@ -244,6 +248,7 @@ export interface Profile {
   created: string;
   /**
    * Birthday.
+   * @format date (YYYY-MM-DD)
    */
   born?: string | null;
   /**
@@ -319,6 +324,81 @@ export type Value =
   | string
   | Array<Value>
   | { key: string };
+
+/**
+ * Every well-known type: the server's own types in the Rust client, their JSON in TypeScript.
+ */
+export interface WellKnown {
+  /**
+   * A uuid.
+   * @format uuid
+   */
+  uuid: string;
+  /**
+   * A UTC timestamp.
+   * @format date-time (RFC 3339)
+   */
+  utc: string;
+  /**
+   * A timestamp with its offset.
+   * @format date-time (RFC 3339)
+   */
+  fixed: string;
+  /**
+   * A local date and time.
+   * @format date-time without an offset (YYYY-MM-DDTHH:MM:SS[.fff])
+   */
+  naive: string;
+  /**
+   * A date.
+   * @format date (YYYY-MM-DD)
+   */
+  date: string;
+  /**
+   * A time of day.
+   * @format time (HH:MM:SS[.fff])
+   */
+  time: string;
+  /**
+   * A URL.
+   * @format uri
+   */
+  url: string;
+  /**
+   * Any IP address.
+   * @format ip (v4 or v6)
+   */
+  ip: string;
+  /**
+   * An IPv4 address.
+   * @format ipv4
+   */
+  v4: string;
+  /**
+   * An IPv6 address.
+   * @format ipv6
+   */
+  v6: string;
+  /**
+   * A socket address.
+   * @format socket address (host:port)
+   */
+  socket: string;
+  /**
+   * An exact decimal.
+   * @format decimal (a number as a string, exact)
+   */
+  price: string;
+  /**
+   * Raw bytes.
+   * @format bytes (each 0 to 255)
+   */
+  bytes: Array<number>;
+  /**
+   * Uuids as map keys.
+   */
+  by_id: Record<string, number>;
+}
 
 /** The values of `Role`. */
 export declare const Role: {
