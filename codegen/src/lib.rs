@@ -164,6 +164,19 @@ impl Builder {
         self
     }
 
+    /// Adds an attribute to the Rust client's declaration of the type `name` (`"*"` for every
+    /// type), as written: `.type_attribute("Todo", "#[derive(Hash)]")`. The client already
+    /// derives `Debug`, `Clone`, `PartialEq` and serde's traits, plus those of `Default`, `Eq`,
+    /// `Hash`, `PartialOrd`, `Ord` and `Copy` the server's type derives.
+    pub fn type_attribute(mut self, name: impl Into<String>, attribute: impl Into<String>) -> Self {
+        self.options
+            .type_attributes
+            .entry(name.into())
+            .or_default()
+            .push(attribute.into());
+        self
+    }
+
     /// Declares the type `name` in TypeScript as `ts_type` (`"{ id: number; name: string }"`,
     /// `"string"`) instead of the scanned declaration, or for a type no scanned file declares.
     pub fn ts_type(mut self, name: impl Into<String>, ts_type: impl Into<String>) -> Self {

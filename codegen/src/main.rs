@@ -1,7 +1,7 @@
 //! `sailroute-codegen`: the build.rs generator from the command line.
 //!
 //! ```text
-//! sailroute-codegen --scan server/src [--scan more.rs] [--rust client.rs] [--js dir] [--map NAME=PATH]... [--ts-type NAME=TS]... [--extern NAME=PATH=TS]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]
+//! sailroute-codegen --scan server/src [--scan more.rs] [--rust client.rs] [--js dir] [--map NAME=PATH]... [--ts-type NAME=TS]... [--extern NAME=PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]
 //! ```
 //! Relative outputs are relative to the current directory. `--check` writes nothing and
 //! fails when a checked-in output differs from what would be generated.
@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: sailroute-codegen --scan PATH [--scan PATH]... [--rust FILE] [--js DIR] [--map NAME=RUST_PATH]... [--ts-type NAME=TS]... [--extern NAME=RUST_PATH=TS]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]";
+const USAGE: &str = "usage: sailroute-codegen --scan PATH [--scan PATH]... [--rust FILE] [--js DIR] [--map NAME=RUST_PATH]... [--ts-type NAME=TS]... [--extern NAME=RUST_PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]";
 
 fn main() -> ExitCode {
     match run() {
@@ -48,6 +48,13 @@ fn run() -> Result<String, String> {
                     .split_once('=')
                     .ok_or_else(|| format!("--map takes NAME=RUST_PATH, got {pair:?}"))?;
                 builder = builder.map_type(name, path);
+            }
+            "--type-attribute" => {
+                let pair = value("--type-attribute")?;
+                let (name, attribute) = pair.split_once('=').ok_or_else(|| {
+                    format!("--type-attribute takes NAME=ATTRIBUTE, got {pair:?}")
+                })?;
+                builder = builder.type_attribute(name, attribute);
             }
             "--ts-type" => {
                 let pair = value("--ts-type")?;

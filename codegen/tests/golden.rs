@@ -230,9 +230,10 @@ fn reserved_names_are_refused() {
     assert!(err.contains("`Client` is taken"), "{err}");
     assert!(emit::js::render(&api).is_err());
     // Mapping the type to an existing one resolves it for Rust.
-    let options = sailroute_codegen::RustOptions {
-        type_map: [("Client".to_owned(), "other::Client".to_owned())].into(),
-    };
+    let mut options = sailroute_codegen::RustOptions::default();
+    options
+        .type_map
+        .insert("Client".to_owned(), "other::Client".to_owned());
     let rust = emit::rust::render(&api, &options).unwrap();
     assert!(
         rust.contains("other::Client,") && !rust.contains("pub struct Client {\n    pub a"),

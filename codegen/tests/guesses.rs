@@ -290,3 +290,37 @@ fn types_from_elsewhere_are_scanned_or_mapped_for_both_clients() {
         .unwrap();
     assert!(rust_client(&dir).contains("pub struct Owner { pub id: u64, }"));
 }
+
+#[test]
+fn handler_names_the_clients_use_themselves_are_refused_and_keywords_renamed() {
+    let source = "#[get(\"/a\")]\nasync fn connect() -> StatusCode { unreachable!() }\n#[get(\"/b\")]\nasync fn forget_subscriptions() -> StatusCode { unreachable!() }\n";
+    let message = error("collide", source);
+    assert!(
+        message.contains("api.rs:2:10: the handler `connect` would be the Rust client's method `connect`, which the client has of its own: rename the handler"),
+        "{message}"
+    );
+    let js_only =
+        "#[get(\"/b\")]\nasync fn forget_subscriptions() -> StatusCode { unreachable!() }\n";
+    let dir = tempdir("collide-js-only");
+    std::fs::write(dir.join("api.rs"), mounted(js_only)).unwrap();
+    let message = sailroute_codegen::configure()
+        .scan(dir.join("api.rs"))
+        .out_dir(&dir)
+        .js_client("js")
+        .emit_rerun_if_changed(false)
+        .compile()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("would be the JavaScript client's method `forgetSubscriptions`"),
+        "{message}"
+    );
+
+    // Keywords: a raw identifier in Rust, a trailing `_` for a JavaScript parameter.
+    let keywords = "#[get(\"/types/:class/:type\")]\nasync fn r#type(Path((class, ty)): Path<(String, String)>) -> StatusCode { unreachable!() }\n";
+    let (result, dir) = generate("keywords", keywords, |b| b);
+    result.unwrap();
+    assert!(rust_client(&dir).contains("pub async fn r#type(&self, class: &str, r#type: &str)"));
+    let js = std::fs::read_to_string(dir.join("js/index.js")).unwrap();
+    assert!(js.contains("async type(class_, type, options)"), "{js}");
+}

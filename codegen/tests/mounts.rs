@@ -44,7 +44,9 @@ fn js_paths(dir: &std::path::Path) -> Vec<String> {
         .lines()
         .filter_map(|l| l.trim().strip_prefix("return call(\""))
         .map(|l| {
-            let (method, rest) = l.split_once("\", `").unwrap();
+            // `return call("name", "GET", () => `/path`, …`
+            let (_, rest) = l.split_once("\", \"").unwrap();
+            let (method, rest) = rest.split_once("\", () => `").unwrap();
             format!("{method} {}", rest.split('`').next().unwrap())
         })
         .collect();

@@ -565,6 +565,9 @@ pub struct TypeDef {
     pub docs: Docs,
     /// Its JSON shape.
     pub shape: Shape,
+    /// The standard traits the server derives beyond serde's that a client type can derive
+    /// too: `Default`, `Eq`, `Hash`, `PartialOrd`, `Ord`, `Copy` (in the server's order).
+    pub derives: Vec<String>,
     /// Where it is defined.
     pub loc: SourceLoc,
 }
@@ -646,6 +649,8 @@ pub struct Variant {
     pub docs: Docs,
     /// What it holds.
     pub shape: VariantShape,
+    /// `#[default]`: the variant `derive(Default)` picks.
+    pub is_default: bool,
 }
 
 /// What a [`Variant`] holds.
@@ -660,3 +665,5 @@ pub enum VariantShape {
     /// Named fields.
     Struct(Vec<Field>),
 }
+
+pub use crate::resolve::shape_types;

@@ -515,6 +515,11 @@ fn shape_refs_mut(shape: &mut Shape, visit: &mut impl FnMut(&mut TypeRef)) {
 }
 
 /// Calls `visit` with every type reference in a shape.
+/// Calls `visit` with every type a shape holds (fields, items, variants' contents).
+pub fn shape_types(shape: &Shape, visit: &mut impl FnMut(&TypeRef)) {
+    shape_refs(shape, visit);
+}
+
 pub(crate) fn shape_refs(shape: &Shape, visit: &mut impl FnMut(&TypeRef)) {
     match shape {
         Shape::Struct(fields) => fields.iter().for_each(|f| visit(&f.ty)),

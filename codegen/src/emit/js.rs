@@ -63,6 +63,10 @@ struct MethodView {
     query: &'static str,
     body: &'static str,
     ok: String,
+    /// The route's error body type.
+    err: String,
+    /// The name of the route's error type guard (`isCreateTodoError`).
+    guard: String,
     subscribing: bool,
 }
 
@@ -92,7 +96,8 @@ struct TsField {
 struct ConstEnum {
     docs: Vec<String>,
     name: String,
-    values: Vec<(String, String)>,
+    /// Key, value and the variant's doc comment (one line, empty for none).
+    values: Vec<(String, String, String)>,
 }
 
 /// The `package.json` written beside `index.js`: an ES module with its types first.
@@ -117,6 +122,7 @@ pub(crate) fn message_alias(record: &str) -> String {
 
 /// Renders the classic-script flavour (`browser.js`) for `api`.
 pub fn render_browser(api: &Api) -> Result<String, Error> {
+    let api = &super::links::rewrite(api, super::links::Lang::TypeScript);
     let methods: Vec<MethodView> = api.routes.iter().map(|r| method_view(r, api)).collect();
     let consts: Vec<ConstEnum> = api.types.values().filter_map(const_enum).collect();
     BrowserFile {
@@ -146,7 +152,14 @@ pub struct JsOptions {
 
 /// [`render`] with options.
 pub fn render_with(api: &Api, options: &JsOptions) -> Result<(String, String), Error> {
+    let api = &super::links::rewrite(api, super::links::Lang::TypeScript);
     super::check_reserved(api.types.values(), RESERVED, "the JavaScript client")?;
+    super::check_method_names(
+        api,
+        |route| camel(&route.name),
+        |name| JS_CLIENT_METHODS.contains(&name),
+        "the JavaScript client",
+    )?;
     let referenced = api.referenced_names();
     let missing: Vec<&String> = referenced
         .iter()
@@ -471,11 +484,106 @@ fn ts_type(def: &TypeDef) -> TsType {
             out.expr = match alternatives.len() {
                 0 => " never".to_owned(),
                 1 => format!(" {}", alternatives[0]),
-                _ => alternatives.iter().map(|a| format!("\n  | {a}")).collect(),
+                _ => alternatives
+                    .iter()
+                    .zip(variants)
+                    .map(|(a, v)| match inline_doc(&v.docs) {
+                        doc if doc.is_empty() => format!("\n  | {a}"),
+                        doc => format!("\n  /** {doc} */\n  | {a}"),
+                    })
+                    .collect(),
             };
         }
     }
     out
+}
+
+/// Words a JavaScript parameter cannot be named (strict mode, ES modules).
+const JS_RESERVED: &[&str] = &[
+    "arguments",
+    "await",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "eval",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "implements",
+    "import",
+    "in",
+    "instanceof",
+    "interface",
+    "let",
+    "new",
+    "null",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "return",
+    "static",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+    // The client's own names, which a parameter would shadow.
+    "options",
+    "call",
+    "segment",
+    "rest",
+];
+
+/// A path parameter's name in JavaScript: camelCase, with `_` after a reserved word
+/// (`:class` → `class_`).
+fn js_param(name: &str) -> String {
+    let name = camel(name);
+    if JS_RESERVED.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// The JavaScript client's own methods, which a route's method cannot be.
+pub(crate) const JS_CLIENT_METHODS: &[&str] = &[
+    "on",
+    "connectionState",
+    "onConnectionState",
+    "onResubscribeError",
+    "forgetSubscriptions",
+];
+
+/// A doc comment on one line, for a JSDoc comment inside a type (`*/` cannot end it early).
+fn inline_doc(docs: &sailroute_ir::model::Docs) -> String {
+    doc_lines(docs)
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("*/", "*\\/")
 }
 
 fn const_enum(def: &TypeDef) -> Option<ConstEnum> {
@@ -497,7 +605,7 @@ fn const_enum(def: &TypeDef) -> Option<ConstEnum> {
         name: def.name.clone(),
         values: variants
             .iter()
-            .map(|v| (key(&v.rust_name), string(&v.json_name)))
+            .map(|v| (key(&v.rust_name), string(&v.json_name), inline_doc(&v.docs)))
             .collect(),
     })
 }
@@ -548,7 +656,7 @@ fn method_view(route: &Route, api: &Api) -> MethodView {
                     .replace("${", "\\${"),
             ),
             Segment::Param(name) | Segment::Rest(name) => {
-                let arg = camel(name);
+                let arg = js_param(name);
                 let helper = if matches!(segment, Segment::Rest(_)) {
                     "rest"
                 } else {
@@ -600,15 +708,25 @@ fn method_view(route: &Route, api: &Api) -> MethodView {
         Response::Json(ty) => ts(ty),
         Response::Empty => "void".to_owned(),
     };
+    let name = camel(&route.name);
+    let mut guard = String::from("is");
+    let mut chars = name.chars();
+    if let Some(first) = chars.next() {
+        guard.extend(first.to_uppercase());
+        guard.push_str(chars.as_str());
+    }
+    guard.push_str("Error");
     MethodView {
         docs: jsdoc(docs),
-        name: camel(&route.name),
+        name,
         params,
         method: route.method.upper(),
         path,
         query,
         body,
         ok,
+        err,
+        guard,
         subscribing: !route.subscribes.is_empty(),
     }
 }

@@ -2,6 +2,7 @@
 //! the logic; the askama templates in `templates/` hold the layout.
 
 pub mod js;
+mod links;
 pub mod rust;
 
 use sailroute_ir::model::Docs;
@@ -46,6 +47,37 @@ pub(crate) fn check_reserved<'a>(
         Ok(())
     } else {
         Err(crate::Error::Source(sailroute_ir::Errors(clashes)))
+    }
+}
+
+/// Fails when a route's client method would take the name of a method the client has of its
+/// own (`connect`, `on`, …) or of another route's.
+pub(crate) fn check_method_names(
+    api: &sailroute_ir::model::Api,
+    method_name: impl Fn(&sailroute_ir::model::Route) -> String,
+    taken: impl Fn(&str) -> bool,
+    what: &str,
+) -> Result<(), crate::Error> {
+    let mut errors = Vec::new();
+    let mut seen: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
+    for route in &api.routes {
+        let name = method_name(route);
+        if taken(&name) {
+            errors.push(sailroute_ir::Error::new(
+                route.loc.clone(),
+                format!("the handler `{}` would be {what}'s method `{name}`, which the client has of its own: rename the handler", route.name),
+            ));
+        } else if let Some(other) = seen.insert(name.clone(), &route.name) {
+            errors.push(sailroute_ir::Error::new(
+                route.loc.clone(),
+                format!("the handlers `{other}` and `{}` would both be {what}'s method `{name}`: rename one", route.name),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::Error::Source(sailroute_ir::Errors(errors)))
     }
 }
 

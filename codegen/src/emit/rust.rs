@@ -14,10 +14,14 @@ use crate::Error;
 
 /// Options for the Rust client.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RustOptions {
-    /// Type name -> Rust path to use instead of re-declaring it (or instead of `String` for
-    /// `DateTime`, `Date`, `Uuid`).
+    /// Type name -> Rust path to use instead of re-declaring it (or instead of the type a
+    /// well-known type keeps).
     pub type_map: BTreeMap<String, String>,
+    /// Type name (or `*` for every type) -> attributes to put on its declaration, as written
+    /// (`#[derive(Hash)]`, `#[non_exhaustive]`), like prost-build's `type_attribute`.
+    pub type_attributes: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Template)]
@@ -42,6 +46,10 @@ struct ListenerView {
 
 struct TypeView {
     docs: Vec<String>,
+    /// Derives beyond the ones every client type has, each with a leading `, `.
+    derives: String,
+    /// The type, a field or a variant has no doc comment on the server.
+    undocumented: bool,
     attrs: Vec<String>,
     kind: &'static str,
     name: String,
@@ -82,6 +90,7 @@ struct MethodView {
 
 /// Renders the Rust client for `api`.
 pub fn render(api: &Api, options: &RustOptions) -> Result<String, Error> {
+    let api = &super::links::rewrite(api, super::links::Lang::Rust);
     if let Some(name) = api
         .referenced_names()
         .into_iter()
@@ -98,7 +107,26 @@ pub fn render(api: &Api, options: &RustOptions) -> Result<String, Error> {
         .filter(|def| !options.type_map.contains_key(&def.name))
         .collect();
     super::check_reserved(declared.iter().copied(), &["Client"], "the Rust client")?;
-    let types = declared.iter().map(|def| type_view(def, options)).collect();
+    let listeners: Vec<String> = api
+        .events
+        .iter()
+        .map(|e| format!("on_{}", snake(&e.name)))
+        .chain(
+            api.resources
+                .iter()
+                .map(|r| format!("on_{}", snake(&r.identity))),
+        )
+        .collect();
+    super::check_method_names(
+        api,
+        |route| route.name.clone(),
+        |name| RUST_CLIENT_METHODS.contains(&name) || listeners.iter().any(|l| l == name),
+        "the Rust client",
+    )?;
+    let types = declared
+        .iter()
+        .map(|def| type_view(def, api, options))
+        .collect();
     let aliases: Vec<String> = api
         .resources
         .iter()
@@ -228,6 +256,17 @@ fn doc_attrs(lines: Vec<String>) -> Vec<String> {
         .map(|l| format!("#[doc = {}]", lit(&format!(" {l}"))))
         .collect()
 }
+
+/// The Rust client's own methods (an event's or resource's `on_<name>` listener too).
+const RUST_CLIENT_METHODS: &[&str] = &[
+    "connect",
+    "http",
+    "from_raw",
+    "raw",
+    "with_timeout",
+    "with_header",
+    "state",
+];
 
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
@@ -381,7 +420,45 @@ fn field_view(field: &Field, options: &RustOptions) -> FieldView {
     }
 }
 
-fn type_view(def: &TypeDef, options: &RustOptions) -> TypeView {
+/// Whether a type is `Copy` as the client declares it.
+fn is_copy(ty: &TypeRef, api: &Api, options: &RustOptions, depth: usize) -> bool {
+    match ty {
+        TypeRef::Bool | TypeRef::Int(_) | TypeRef::Float | TypeRef::Char | TypeRef::Unit => true,
+        TypeRef::Known(known) => !matches!(known, Known::Url | Known::Bytes),
+        TypeRef::Option(inner) => is_copy(inner, api, options, depth),
+        TypeRef::Tuple(items) => items.iter().all(|t| is_copy(t, api, options, depth)),
+        TypeRef::Named { name, args } => {
+            depth < 16
+                && !options.type_map.contains_key(name)
+                && args.iter().all(|t| is_copy(t, api, options, depth + 1))
+                && api.types.get(name).is_some_and(|def| {
+                    def.derives.iter().any(|d| d == "Copy")
+                        && shape_is_copy(&def.shape, api, options, depth + 1)
+                })
+        }
+        _ => false,
+    }
+}
+
+fn shape_is_copy(shape: &Shape, api: &Api, options: &RustOptions, depth: usize) -> bool {
+    let mut all = true;
+    sailroute_ir::model::shape_types(shape, &mut |t| {
+        all &= is_copy(t, api, options, depth);
+    });
+    all
+}
+
+/// The server's extra derives that hold for the client's declaration: `Copy` only when every
+/// field is `Copy` here too (a `&'static str` field is a `String` in the client).
+fn derives(def: &TypeDef, api: &Api, options: &RustOptions) -> String {
+    def.derives
+        .iter()
+        .filter(|d| *d != "Copy" || shape_is_copy(&def.shape, api, options, 0))
+        .map(|d| format!(", {d}"))
+        .collect()
+}
+
+fn type_view(def: &TypeDef, api: &Api, options: &RustOptions) -> TypeView {
     let generics = if def.generics.is_empty() {
         String::new()
     } else {
@@ -389,6 +466,8 @@ fn type_view(def: &TypeDef, options: &RustOptions) -> TypeView {
     };
     let mut view = TypeView {
         docs: doc_attrs(doc_lines(&def.docs)),
+        derives: derives(def, api, options),
+        undocumented: false,
         attrs: Vec::new(),
         kind: "struct",
         name: def.name.clone(),
@@ -425,6 +504,9 @@ fn type_view(def: &TypeDef, options: &RustOptions) -> TypeView {
                 .iter()
                 .map(|v| {
                     let mut attrs = Vec::new();
+                    if v.is_default {
+                        attrs.push("#[default]".to_owned());
+                    }
                     if v.json_name != v.rust_name.trim_start_matches("r#") {
                         attrs.push(format!("#[serde(rename = {})]", lit(&v.json_name)));
                     }
@@ -456,13 +538,31 @@ fn type_view(def: &TypeDef, options: &RustOptions) -> TypeView {
                 .collect();
         }
     }
+    view.undocumented = view.docs.is_empty()
+        || view.fields.iter().any(|f| f.docs.is_empty())
+        || view
+            .variants
+            .iter()
+            .any(|v| v.docs.is_empty() || v.fields.iter().any(|f| f.docs.is_empty()))
+        || !view.items.is_empty();
+    for key in [def.name.as_str(), "*"] {
+        if let Some(extra) = options.type_attributes.get(key) {
+            view.attrs.extend(extra.iter().cloned());
+        }
+    }
     view
 }
 
-/// How a parameter is taken: small values by value, strings as `&str`, the rest by reference.
+/// How a parameter is taken: `Copy` values by value, strings as `&str`, the rest by reference.
 fn param_ty(ty: &TypeRef, options: &RustOptions) -> String {
     match ty {
         TypeRef::Bool | TypeRef::Int(_) | TypeRef::Float | TypeRef::Char => rust_ty(ty, options),
+        TypeRef::Known(known)
+            if !matches!(known, Known::Url | Known::Bytes)
+                && !options.type_map.contains_key(known.name()) =>
+        {
+            rust_ty(ty, options)
+        }
         TypeRef::String => "&str".to_owned(),
         _ => format!("&{}", rust_ty(ty, options)),
     }

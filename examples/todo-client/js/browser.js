@@ -16,10 +16,11 @@ const DEFAULT_TIMEOUT_MS = 30000;
  * not a response), `"encode"` (the call could not be written; nothing was sent).
  */
 class ClientError extends Error {
-  constructor(kind, method, path, status, body, message) {
+  constructor(kind, method, path, status, body, message, route) {
     super(message);
     this.name = "ClientError";
     this.kind = kind;
+    this.route = route;
     this.method = method;
     this.path = path;
     this.status = status;
@@ -172,8 +173,19 @@ function createClient(options = {}) {
     }
   }
 
-  async function call(method, path, query, body, callOptions = {}, subscribing = false) {
-    const url = path + encodeQuery(query);
+  async function call(route, method, path, query, body, callOptions = {}, subscribing = false) {
+    try {
+      return await send(method, path, query, body, callOptions, subscribing);
+    } catch (error) {
+      // Every error of this call names its route, for the generated `is<Route>Error` guards.
+      if (error instanceof ClientError) error.route = route;
+      throw error;
+    }
+  }
+
+  async function send(method, path, query, body, callOptions, subscribing) {
+    // The path is written here, so a parameter that cannot be written fails this call.
+    const url = path() + encodeQuery(query);
     const callHeaders = { ...headers, ...(callOptions.headers || {}) };
     const ms = callOptions.timeoutMs ?? timeoutMs;
     const { status, body: result } = socket
@@ -224,7 +236,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async createTodo(body, options) {
-      return call("POST", `/api/todos`, undefined, body, options);
+      return call("createTodo", "POST", () => `/api/todos`, undefined, body, options);
     },
     /**
      * Deletes a todo.
@@ -233,7 +245,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async deleteTodo(id, options) {
-      return call("DELETE", `/api/todos/${segment("DELETE", "id", id)}`, undefined, undefined, options);
+      return call("deleteTodo", "DELETE", () => `/api/todos/${segment("DELETE", "id", id)}`, undefined, undefined, options);
     },
     /**
      * Fetches one todo.
@@ -242,7 +254,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async getTodo(id, options) {
-      return call("GET", `/api/todos/${segment("GET", "id", id)}`, undefined, undefined, options);
+      return call("getTodo", "GET", () => `/api/todos/${segment("GET", "id", id)}`, undefined, undefined, options);
     },
     /**
      * Lists todos, oldest first, optionally filtered.
@@ -251,7 +263,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async listTodos(query, options) {
-      return call("GET", `/api/todos`, query, undefined, options);
+      return call("listTodos", "GET", () => `/api/todos`, query, undefined, options);
     },
     /**
      * Searches todos; answers with the search as decoded, so clients can check their encoding.
@@ -260,7 +272,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async search(query, options) {
-      return call("GET", `/api/search`, query, undefined, options);
+      return call("search", "GET", () => `/api/search`, query, undefined, options);
     },
     /**
      * Counts todos.
@@ -269,7 +281,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async stats(options) {
-      return call("GET", `/api/stats`, undefined, undefined, options);
+      return call("stats", "GET", () => `/api/stats`, undefined, undefined, options);
     },
     /**
      * Changes a todo's title or done state.
@@ -278,7 +290,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async updateTodo(id, body, options) {
-      return call("PATCH", `/api/todos/${segment("PATCH", "id", id)}`, undefined, body, options);
+      return call("updateTodo", "PATCH", () => `/api/todos/${segment("PATCH", "id", id)}`, undefined, body, options);
     },
   };
 }
@@ -304,7 +316,10 @@ const Priority = Object.freeze({
           emitWithAck(_event, payload) {
             return new Promise((resolve, reject) => {
               sails.request({ method: payload.method, url: payload.url, data: payload.data, headers: payload.headers, timeout: ms }, (_body, jwr) => {
-                if (jwr && jwr.statusCode === 0) reject(new Error("timeout or disconnect"));
+                // The SDK answers a timed-out or cut-off request with status 0.
+                if (jwr && jwr.statusCode === 0) {
+                  reject(new Error(sails.isConnected() ? "operation has timed out" : "socket has been disconnected"));
+                }
                 else resolve(jwr && typeof jwr.toPOJO === "function" ? jwr.toPOJO() : jwr);
               });
             });

@@ -43,6 +43,8 @@ export declare const DEFAULT_TIMEOUT_MS: number;
  */
 export declare class ClientError<E = unknown> extends Error {
   readonly kind: "status" | "timeout" | "disconnected" | "transport" | "decode" | "encode";
+  /** The client method that failed (`"createTodo"`); narrow `body` with its `is…Error` guard. */
+  readonly route: string | undefined;
   /** The call's method (`"GET"`, …). */
   readonly method: string;
   /** The call's path and query as sent (`undefined` when it could not be written). */
@@ -57,11 +59,13 @@ export declare class ClientError<E = unknown> extends Error {
  * Why a call failed; the JSON body of every error response.
  */
 export type ApiError =
+  /** No todo has this id. */
   | ({ code: "not_found" } & { id: number })
+  /** The input was refused. */
   | ({ code: "invalid" } & { message: string });
 
 /**
- * Filters for [`list_todos`].
+ * Filters for {@link Client.listTodos | `listTodos`}.
  */
 export interface ListQuery {
   /**
@@ -100,8 +104,11 @@ export interface NewTodo {
  * How urgent a todo is.
  */
 export type Priority =
+  /** Whenever. */
   | "low"
+  /** Soon. */
   | "normal"
+  /** Now. */
   | "high";
 
 /**
@@ -218,8 +225,11 @@ export interface TodoPatch {
 
 /** The values of `Priority`. */
 export declare const Priority: {
+  /** Whenever. */
   readonly Low: "low";
+  /** Soon. */
   readonly Normal: "normal";
+  /** Now. */
   readonly High: "high";
 };
 
@@ -302,3 +312,24 @@ export interface Client {
 
 /** Creates a client: with `options.socket` calls go over Socket.IO, otherwise over `fetch`. */
 export declare function createClient(options?: ClientOptions): Client;
+
+/** Whether `error` is a failed `createTodo` call: then `error.body` is `ApiError` (or `undefined` when there was no answer). */
+export declare function isCreateTodoError(error: unknown): error is ClientError<ApiError>;
+
+/** Whether `error` is a failed `deleteTodo` call: then `error.body` is `ApiError` (or `undefined` when there was no answer). */
+export declare function isDeleteTodoError(error: unknown): error is ClientError<ApiError>;
+
+/** Whether `error` is a failed `getTodo` call: then `error.body` is `ApiError` (or `undefined` when there was no answer). */
+export declare function isGetTodoError(error: unknown): error is ClientError<ApiError>;
+
+/** Whether `error` is a failed `listTodos` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+export declare function isListTodosError(error: unknown): error is ClientError<unknown>;
+
+/** Whether `error` is a failed `search` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+export declare function isSearchError(error: unknown): error is ClientError<unknown>;
+
+/** Whether `error` is a failed `stats` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+export declare function isStatsError(error: unknown): error is ClientError<unknown>;
+
+/** Whether `error` is a failed `updateTodo` call: then `error.body` is `ApiError` (or `undefined` when there was no answer). */
+export declare function isUpdateTodoError(error: unknown): error is ClientError<ApiError>;

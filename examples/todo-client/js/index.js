@@ -14,10 +14,11 @@ const DEFAULT_TIMEOUT_MS = 30000;
  * not a response), `"encode"` (the call could not be written; nothing was sent).
  */
 class ClientError extends Error {
-  constructor(kind, method, path, status, body, message) {
+  constructor(kind, method, path, status, body, message, route) {
     super(message);
     this.name = "ClientError";
     this.kind = kind;
+    this.route = route;
     this.method = method;
     this.path = path;
     this.status = status;
@@ -170,8 +171,19 @@ function createClient(options = {}) {
     }
   }
 
-  async function call(method, path, query, body, callOptions = {}, subscribing = false) {
-    const url = path + encodeQuery(query);
+  async function call(route, method, path, query, body, callOptions = {}, subscribing = false) {
+    try {
+      return await send(method, path, query, body, callOptions, subscribing);
+    } catch (error) {
+      // Every error of this call names its route, for the generated `is<Route>Error` guards.
+      if (error instanceof ClientError) error.route = route;
+      throw error;
+    }
+  }
+
+  async function send(method, path, query, body, callOptions, subscribing) {
+    // The path is written here, so a parameter that cannot be written fails this call.
+    const url = path() + encodeQuery(query);
     const callHeaders = { ...headers, ...(callOptions.headers || {}) };
     const ms = callOptions.timeoutMs ?? timeoutMs;
     const { status, body: result } = socket
@@ -222,7 +234,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async createTodo(body, options) {
-      return call("POST", `/api/todos`, undefined, body, options);
+      return call("createTodo", "POST", () => `/api/todos`, undefined, body, options);
     },
     /**
      * Deletes a todo.
@@ -231,7 +243,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async deleteTodo(id, options) {
-      return call("DELETE", `/api/todos/${segment("DELETE", "id", id)}`, undefined, undefined, options);
+      return call("deleteTodo", "DELETE", () => `/api/todos/${segment("DELETE", "id", id)}`, undefined, undefined, options);
     },
     /**
      * Fetches one todo.
@@ -240,7 +252,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async getTodo(id, options) {
-      return call("GET", `/api/todos/${segment("GET", "id", id)}`, undefined, undefined, options);
+      return call("getTodo", "GET", () => `/api/todos/${segment("GET", "id", id)}`, undefined, undefined, options);
     },
     /**
      * Lists todos, oldest first, optionally filtered.
@@ -249,7 +261,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async listTodos(query, options) {
-      return call("GET", `/api/todos`, query, undefined, options);
+      return call("listTodos", "GET", () => `/api/todos`, query, undefined, options);
     },
     /**
      * Searches todos; answers with the search as decoded, so clients can check their encoding.
@@ -258,7 +270,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async search(query, options) {
-      return call("GET", `/api/search`, query, undefined, options);
+      return call("search", "GET", () => `/api/search`, query, undefined, options);
     },
     /**
      * Counts todos.
@@ -267,7 +279,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async stats(options) {
-      return call("GET", `/api/stats`, undefined, undefined, options);
+      return call("stats", "GET", () => `/api/stats`, undefined, undefined, options);
     },
     /**
      * Changes a todo's title or done state.
@@ -276,7 +288,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async updateTodo(id, body, options) {
-      return call("PATCH", `/api/todos/${segment("PATCH", "id", id)}`, undefined, body, options);
+      return call("updateTodo", "PATCH", () => `/api/todos/${segment("PATCH", "id", id)}`, undefined, body, options);
     },
   };
 }
@@ -291,4 +303,39 @@ const Priority = Object.freeze({
   High: "high",
 });
 
-export { DEFAULT_TIMEOUT_MS, ClientError, createClient, Priority };
+/** Whether `error` is a failed `createTodo` call (then its `body` is the route's error type). */
+function isCreateTodoError(error) {
+  return error instanceof ClientError && error.route === "createTodo";
+}
+
+/** Whether `error` is a failed `deleteTodo` call (then its `body` is the route's error type). */
+function isDeleteTodoError(error) {
+  return error instanceof ClientError && error.route === "deleteTodo";
+}
+
+/** Whether `error` is a failed `getTodo` call (then its `body` is the route's error type). */
+function isGetTodoError(error) {
+  return error instanceof ClientError && error.route === "getTodo";
+}
+
+/** Whether `error` is a failed `listTodos` call (then its `body` is the route's error type). */
+function isListTodosError(error) {
+  return error instanceof ClientError && error.route === "listTodos";
+}
+
+/** Whether `error` is a failed `search` call (then its `body` is the route's error type). */
+function isSearchError(error) {
+  return error instanceof ClientError && error.route === "search";
+}
+
+/** Whether `error` is a failed `stats` call (then its `body` is the route's error type). */
+function isStatsError(error) {
+  return error instanceof ClientError && error.route === "stats";
+}
+
+/** Whether `error` is a failed `updateTodo` call (then its `body` is the route's error type). */
+function isUpdateTodoError(error) {
+  return error instanceof ClientError && error.route === "updateTodo";
+}
+
+export { DEFAULT_TIMEOUT_MS, ClientError, createClient, Priority, isCreateTodoError, isDeleteTodoError, isGetTodoError, isListTodosError, isSearchError, isStatsError, isUpdateTodoError };

@@ -117,7 +117,7 @@ impl IntoResponse for ApiError {
 
 /// A search: sequences travel as repeated keys (`?tag=a&tag=b`), which `sailroute::Query`
 /// decodes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Search {
     /// Todos carrying any of these tags.
     #[serde(default, rename = "tag")]

@@ -166,6 +166,29 @@ fn path_type(ty: &Type, path: &syn::Path, generics: &[String]) -> syn::Result<Ty
     })
 }
 
+/// The traits a client type may derive as the server's does (beyond `Debug`, `Clone`,
+/// `PartialEq` and serde's, which every client type derives).
+fn client_derives(attrs: &[syn::Attribute]) -> Vec<String> {
+    const KEPT: &[&str] = &["Default", "Eq", "Hash", "PartialOrd", "Ord", "Copy"];
+    let mut out = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+        let Ok(paths) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        for path in paths {
+            if let Some(last) = path.segments.last() {
+                let name = last.ident.to_string();
+                if KEPT.contains(&name.as_str()) && !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Whether an item derives `Serialize` or `Deserialize` (by last path segment).
 pub fn derives_serde(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|attr| {
@@ -207,6 +230,7 @@ pub fn type_def(item: &syn::DeriveInput, loc: SourceLoc) -> syn::Result<TypeDef>
         }
     };
     Ok(TypeDef {
+        derives: client_derives(&item.attrs),
         name: item.ident.to_string(),
         generics,
         docs: docs_of(&item.attrs),
@@ -286,6 +310,11 @@ fn shape_of(container: &Container<'_>, generics: &[String], file: &str) -> syn::
                     ));
                 }
                 out.push(Variant {
+                    is_default: variant
+                        .original
+                        .attrs
+                        .iter()
+                        .any(|a| a.path().is_ident("default")),
                     rust_name: variant.ident.to_string(),
                     json_name: variant.attrs.name().serialize_name().to_owned(),
                     docs: docs_of(&variant.original.attrs),

@@ -12,6 +12,7 @@ const { ROOT, startServer, waitFor } = require('./helpers');
 const MODULE = pathToFileURL(path.join(ROOT, 'examples', 'todo-client', 'js', 'index.js')).href;
 
 async function exercise(client, ClientError) {
+  const { isGetTodoError, isStatsError } = await import(MODULE);
   const seen = [];
   assert.deepEqual(await client.stats(), { total: 0, done: 0, by_priority: {} });
 
@@ -34,7 +35,8 @@ async function exercise(client, ClientError) {
     return true;
   });
   assert.deepEqual(await client.getTodo(first.id), first);
-  await assert.rejects(client.getTodo(999), (e) => e.status === 404 && e.body.code === 'not_found' && e.body.id === 999
+  await assert.rejects(client.getTodo(999), (e) => isGetTodoError(e) && !isStatsError(e) && e.route === 'getTodo'
+    && e.status === 404 && e.body.code === 'not_found' && e.body.id === 999
     && e.method === 'GET' && e.path === '/api/todos/999' && e.message === 'GET /api/todos/999 answered 404');
 
   assert.equal((await client.listTodos()).length, 2);
@@ -117,7 +119,7 @@ test('a path parameter that cannot be written is an "encode" error and nothing i
   const socket = { connected: true, on() {}, off() {}, timeout: () => ({ emitWithAck: async () => { sent += 1; return { statusCode: 200 }; } }) };
   const client = createClient({ socket });
   for (const id of [undefined, null, '', { id: 1 }]) {
-    await assert.rejects(client.getTodo(id), (e) => e instanceof ClientError && e.kind === 'encode' && /path parameter id/.test(e.message));
+    await assert.rejects(client.getTodo(id), (e) => e instanceof ClientError && e.kind === 'encode' && e.route === 'getTodo' && /path parameter id/.test(e.message));
   }
   assert.equal(sent, 0);
 });

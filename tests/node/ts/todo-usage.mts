@@ -1,7 +1,7 @@
 // Type-checks the generated todo client (examples/todo-client/js): correct use compiles,
 // and every `@ts-expect-error` line proves a misuse is rejected.
 import { io } from "socket.io-client";
-import { createClient, ClientError, Priority } from "../../../examples/todo-client/js/index.js";
+import { createClient, ClientError, Priority, isGetTodoError } from "../../../examples/todo-client/js/index.js";
 import type { ApiError, NewTodo, Todo, TodoPatch, Stats, Client } from "../../../examples/todo-client/js/index.js";
 
 export async function correctUse(): Promise<void> {
@@ -31,13 +31,16 @@ export async function correctUse(): Promise<void> {
       const kind: "status" | "timeout" | "disconnected" | "transport" | "decode" | "encode" = e.kind;
       const where: string | undefined = e.path;
       void where;
-      const body = e.body as ApiError | undefined;
-      if (body && body.code === "not_found") {
+      void status;
+      void kind;
+    }
+    // The route's guard narrows the body to its error type, no cast.
+    if (isGetTodoError(e) && e.body !== undefined) {
+      const body: ApiError = e.body;
+      if (body.code === "not_found") {
         const missing: number = body.id;
         void missing;
       }
-      void status;
-      void kind;
     }
   }
   void [title, note, fetched, all, open, nothing, high, p];
@@ -58,6 +61,14 @@ export async function misuse(client: Client): Promise<void> {
   await client.removeEverything();
   // @ts-expect-error: the result is a Todo, not a string
   const wrong: string = await client.getTodo(1);
+  try {
+    await client.getTodo(1);
+  } catch (e) {
+    if (isGetTodoError(e) && e.body !== undefined) {
+      // @ts-expect-error: the body is an ApiError, which has no `reason`
+      void e.body.reason;
+    }
+  }
   // @ts-expect-error: with exactOptionalPropertyTypes, an optional field cannot be set to undefined explicitly
   const explicitUndefined: NewTodo = { title: "x", tags: undefined };
   // @ts-expect-error: the error union is tagged by `code`

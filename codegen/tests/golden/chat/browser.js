@@ -16,10 +16,11 @@ const DEFAULT_TIMEOUT_MS = 30000;
  * not a response), `"encode"` (the call could not be written; nothing was sent).
  */
 class ClientError extends Error {
-  constructor(kind, method, path, status, body, message) {
+  constructor(kind, method, path, status, body, message, route) {
     super(message);
     this.name = "ClientError";
     this.kind = kind;
+    this.route = route;
     this.method = method;
     this.path = path;
     this.status = status;
@@ -172,8 +173,19 @@ function createClient(options = {}) {
     }
   }
 
-  async function call(method, path, query, body, callOptions = {}, subscribing = false) {
-    const url = path + encodeQuery(query);
+  async function call(route, method, path, query, body, callOptions = {}, subscribing = false) {
+    try {
+      return await send(method, path, query, body, callOptions, subscribing);
+    } catch (error) {
+      // Every error of this call names its route, for the generated `is<Route>Error` guards.
+      if (error instanceof ClientError) error.route = route;
+      throw error;
+    }
+  }
+
+  async function send(method, path, query, body, callOptions, subscribing) {
+    // The path is written here, so a parameter that cannot be written fails this call.
+    const url = path() + encodeQuery(query);
     const callHeaders = { ...headers, ...(callOptions.headers || {}) };
     const ms = callOptions.timeoutMs ?? timeoutMs;
     const { status, body: result } = socket
@@ -224,7 +236,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async allMessages(options) {
-      return call("GET", `/messages`, undefined, undefined, options, true);
+      return call("allMessages", "GET", () => `/messages`, undefined, undefined, options, true);
     },
     /**
      * Deletes one of your messages.
@@ -233,7 +245,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async deleteMessage(id, options) {
-      return call("DELETE", `/messages/${segment("DELETE", "id", id)}`, undefined, undefined, options);
+      return call("deleteMessage", "DELETE", () => `/messages/${segment("DELETE", "id", id)}`, undefined, undefined, options);
     },
     /**
      * Edits one of your messages.
@@ -242,7 +254,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async editMessage(id, body, options) {
-      return call("PATCH", `/messages/${segment("PATCH", "id", id)}`, undefined, body, options);
+      return call("editMessage", "PATCH", () => `/messages/${segment("PATCH", "id", id)}`, undefined, body, options);
     },
     /**
      * Joins a room under a name: the socket then hears its new messages and who comes and goes,
@@ -252,7 +264,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async joinRoom(room, body, options) {
-      return call("PUT", `/rooms/${segment("PUT", "room", room)}/join`, undefined, body, options, true);
+      return call("joinRoom", "PUT", () => `/rooms/${segment("PUT", "room", room)}/join`, undefined, body, options, true);
     },
     /**
      * Leaves a room.
@@ -261,7 +273,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async leaveRoom(room, options) {
-      return call("POST", `/rooms/${segment("POST", "room", room)}/leave`, undefined, undefined, options);
+      return call("leaveRoom", "POST", () => `/rooms/${segment("POST", "room", room)}/leave`, undefined, undefined, options);
     },
     /**
      * Lists the rooms that have people or messages.
@@ -270,7 +282,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async listRooms(options) {
-      return call("GET", `/rooms`, undefined, undefined, options);
+      return call("listRooms", "GET", () => `/rooms`, undefined, undefined, options);
     },
     /**
      * The requesting socket: its id, rooms and name.
@@ -279,7 +291,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async me(options) {
-      return call("GET", `/me`, undefined, undefined, options);
+      return call("me", "GET", () => `/me`, undefined, undefined, options);
     },
     /**
      * Posts a message to a room the socket joined.
@@ -288,7 +300,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async postMessage(room, body, options) {
-      return call("POST", `/rooms/${segment("POST", "room", room)}/messages`, undefined, body, options);
+      return call("postMessage", "POST", () => `/rooms/${segment("POST", "room", room)}/messages`, undefined, body, options);
     },
     /**
      * Reacts to a message in a room you joined.
@@ -297,7 +309,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async react(id, body, options) {
-      return call("POST", `/messages/${segment("POST", "id", id)}/reactions`, undefined, body, options);
+      return call("react", "POST", () => `/messages/${segment("POST", "id", id)}/reactions`, undefined, body, options);
     },
     /**
      * A room's recent messages; over a socket, also follows their changes.
@@ -306,7 +318,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async roomMessages(room, options) {
-      return call("GET", `/rooms/${segment("GET", "room", room)}/messages`, undefined, undefined, options, true);
+      return call("roomMessages", "GET", () => `/rooms/${segment("GET", "room", room)}/messages`, undefined, undefined, options, true);
     },
     /**
      * Takes back one of your reactions.
@@ -315,7 +327,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async unreact(id, reaction, options) {
-      return call("DELETE", `/messages/${segment("DELETE", "id", id)}/reactions/${segment("DELETE", "reaction", reaction)}`, undefined, undefined, options);
+      return call("unreact", "DELETE", () => `/messages/${segment("DELETE", "id", id)}/reactions/${segment("DELETE", "reaction", reaction)}`, undefined, undefined, options);
     },
   };
 }
@@ -331,7 +343,10 @@ function createClient(options = {}) {
           emitWithAck(_event, payload) {
             return new Promise((resolve, reject) => {
               sails.request({ method: payload.method, url: payload.url, data: payload.data, headers: payload.headers, timeout: ms }, (_body, jwr) => {
-                if (jwr && jwr.statusCode === 0) reject(new Error("timeout or disconnect"));
+                // The SDK answers a timed-out or cut-off request with status 0.
+                if (jwr && jwr.statusCode === 0) {
+                  reject(new Error(sails.isConnected() ? "operation has timed out" : "socket has been disconnected"));
+                }
                 else resolve(jwr && typeof jwr.toPOJO === "function" ? jwr.toPOJO() : jwr);
               });
             });

@@ -10,7 +10,6 @@
 )]
 #[serde(crate = "::sailroute_client::serde")]
 #[serde(tag = "code")]
-#[allow(missing_docs, clippy::all)]
 pub enum ChatError {
     /// Chatting happens over a socket.
     #[serde(rename = "socket_required")]
@@ -53,7 +52,6 @@ pub enum ChatError {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct JoinRequest {
     /// The name to appear as.
     pub user: String,
@@ -68,7 +66,6 @@ pub struct JoinRequest {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct Joined {
     /// The room.
     pub room: String,
@@ -87,7 +84,6 @@ pub struct Joined {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct Me {
     /// The socket id.
     pub id: String,
@@ -106,7 +102,6 @@ pub struct Me {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct Message {
     /// Assigned by the server.
     pub id: u64,
@@ -133,7 +128,6 @@ pub struct Message {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct NewMessage {
     /// The text.
     pub text: String,
@@ -148,7 +142,6 @@ pub struct NewMessage {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct NewReaction {
     /// An emoji (or any short text).
     pub emoji: String,
@@ -163,7 +156,6 @@ pub struct NewReaction {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct Posted {
     /// The message.
     pub message: Message,
@@ -178,7 +170,6 @@ pub struct Posted {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct Presence {
     /// The room.
     pub room: String,
@@ -195,7 +186,6 @@ pub struct Presence {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct Reaction {
     /// Assigned by the server.
     pub id: u64,
@@ -214,7 +204,6 @@ pub struct Reaction {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct RoomSummary {
     /// Its name.
     pub name: String,
@@ -232,12 +221,10 @@ pub type MessageChange = ::sailroute_client::ResourceMessage<Message, u64>;
 /// same result either way. Every call has a timeout and is abandoned when its future is
 /// dropped.
 #[derive(Debug, Clone)]
-#[allow(missing_docs, clippy::all)]
 pub struct Client {
     raw: ::sailroute_client::RawClient,
 }
 
-#[allow(missing_docs, clippy::all)]
 impl Client {
     /// Connects over Socket.IO to the server at `url` (`http://127.0.0.1:1337`).
     pub async fn connect(url: &str) -> Result<Self, ::sailroute_client::ConnectError> {

@@ -43,6 +43,8 @@ export declare const DEFAULT_TIMEOUT_MS: number;
  */
 export declare class ClientError<E = unknown> extends Error {
   readonly kind: "status" | "timeout" | "disconnected" | "transport" | "decode" | "encode";
+  /** The client method that failed (`"createTodo"`); narrow `body` with its `is…Error` guard. */
+  readonly route: string | undefined;
   /** The call's method (`"GET"`, …). */
   readonly method: string;
   /** The call's path and query as sent (`undefined` when it could not be written). */
@@ -57,11 +59,17 @@ export declare class ClientError<E = unknown> extends Error {
  * Why a call failed.
  */
 export type ChatError =
+  /** Chatting happens over a socket. */
   | { code: "socket_required" }
+  /** Join the room first. */
   | ({ code: "not_joined" } & { room: string })
+  /** No such message. */
   | ({ code: "not_found" } & { id: number })
+  /** Only a message's author can change it. */
   | { code: "not_yours" }
+  /** The input was refused. */
   | ({ code: "invalid" } & { message: string })
+  /** The realtime layer failed. */
   | ({ code: "unavailable" } & { message: string });
 
 /**
@@ -350,3 +358,36 @@ export interface Client {
 
 /** Creates a client: with `options.socket` calls go over Socket.IO, otherwise over `fetch`. */
 export declare function createClient(options?: ClientOptions): Client;
+
+/** Whether `error` is a failed `allMessages` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+export declare function isAllMessagesError(error: unknown): error is ClientError<ChatError>;
+
+/** Whether `error` is a failed `deleteMessage` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+export declare function isDeleteMessageError(error: unknown): error is ClientError<ChatError>;
+
+/** Whether `error` is a failed `editMessage` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+export declare function isEditMessageError(error: unknown): error is ClientError<ChatError>;
+
+/** Whether `error` is a failed `joinRoom` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+export declare function isJoinRoomError(error: unknown): error is ClientError<ChatError>;
+
+/** Whether `error` is a failed `leaveRoom` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+export declare function isLeaveRoomError(error: unknown): error is ClientError<ChatError>;
+
+/** Whether `error` is a failed `listRooms` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+export declare function isListRoomsError(error: unknown): error is ClientError<unknown>;
+
+/** Whether `error` is a failed `me` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+export declare function isMeError(error: unknown): error is ClientError<ChatError>;
+
+/** Whether `error` is a failed `postMessage` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+export declare function isPostMessageError(error: unknown): error is ClientError<ChatError>;
+
+/** Whether `error` is a failed `react` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+export declare function isReactError(error: unknown): error is ClientError<ChatError>;
+
+/** Whether `error` is a failed `roomMessages` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+export declare function isRoomMessagesError(error: unknown): error is ClientError<ChatError>;
+
+/** Whether `error` is a failed `unreact` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+export declare function isUnreactError(error: unknown): error is ClientError<ChatError>;

@@ -14,10 +14,11 @@ const DEFAULT_TIMEOUT_MS = 30000;
  * not a response), `"encode"` (the call could not be written; nothing was sent).
  */
 class ClientError extends Error {
-  constructor(kind, method, path, status, body, message) {
+  constructor(kind, method, path, status, body, message, route) {
     super(message);
     this.name = "ClientError";
     this.kind = kind;
+    this.route = route;
     this.method = method;
     this.path = path;
     this.status = status;
@@ -170,8 +171,19 @@ function createClient(options = {}) {
     }
   }
 
-  async function call(method, path, query, body, callOptions = {}, subscribing = false) {
-    const url = path + encodeQuery(query);
+  async function call(route, method, path, query, body, callOptions = {}, subscribing = false) {
+    try {
+      return await send(method, path, query, body, callOptions, subscribing);
+    } catch (error) {
+      // Every error of this call names its route, for the generated `is<Route>Error` guards.
+      if (error instanceof ClientError) error.route = route;
+      throw error;
+    }
+  }
+
+  async function send(method, path, query, body, callOptions, subscribing) {
+    // The path is written here, so a parameter that cannot be written fails this call.
+    const url = path() + encodeQuery(query);
     const callHeaders = { ...headers, ...(callOptions.headers || {}) };
     const ms = callOptions.timeoutMs ?? timeoutMs;
     const { status, body: result } = socket
@@ -222,7 +234,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async allMessages(options) {
-      return call("GET", `/messages`, undefined, undefined, options, true);
+      return call("allMessages", "GET", () => `/messages`, undefined, undefined, options, true);
     },
     /**
      * Deletes one of your messages.
@@ -231,7 +243,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async deleteMessage(id, options) {
-      return call("DELETE", `/messages/${segment("DELETE", "id", id)}`, undefined, undefined, options);
+      return call("deleteMessage", "DELETE", () => `/messages/${segment("DELETE", "id", id)}`, undefined, undefined, options);
     },
     /**
      * Edits one of your messages.
@@ -240,7 +252,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async editMessage(id, body, options) {
-      return call("PATCH", `/messages/${segment("PATCH", "id", id)}`, undefined, body, options);
+      return call("editMessage", "PATCH", () => `/messages/${segment("PATCH", "id", id)}`, undefined, body, options);
     },
     /**
      * Joins a room under a name: the socket then hears its new messages and who comes and goes,
@@ -250,7 +262,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async joinRoom(room, body, options) {
-      return call("PUT", `/rooms/${segment("PUT", "room", room)}/join`, undefined, body, options, true);
+      return call("joinRoom", "PUT", () => `/rooms/${segment("PUT", "room", room)}/join`, undefined, body, options, true);
     },
     /**
      * Leaves a room.
@@ -259,7 +271,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async leaveRoom(room, options) {
-      return call("POST", `/rooms/${segment("POST", "room", room)}/leave`, undefined, undefined, options);
+      return call("leaveRoom", "POST", () => `/rooms/${segment("POST", "room", room)}/leave`, undefined, undefined, options);
     },
     /**
      * Lists the rooms that have people or messages.
@@ -268,7 +280,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async listRooms(options) {
-      return call("GET", `/rooms`, undefined, undefined, options);
+      return call("listRooms", "GET", () => `/rooms`, undefined, undefined, options);
     },
     /**
      * The requesting socket: its id, rooms and name.
@@ -277,7 +289,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async me(options) {
-      return call("GET", `/me`, undefined, undefined, options);
+      return call("me", "GET", () => `/me`, undefined, undefined, options);
     },
     /**
      * Posts a message to a room the socket joined.
@@ -286,7 +298,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async postMessage(room, body, options) {
-      return call("POST", `/rooms/${segment("POST", "room", room)}/messages`, undefined, body, options);
+      return call("postMessage", "POST", () => `/rooms/${segment("POST", "room", room)}/messages`, undefined, body, options);
     },
     /**
      * Reacts to a message in a room you joined.
@@ -295,7 +307,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async react(id, body, options) {
-      return call("POST", `/messages/${segment("POST", "id", id)}/reactions`, undefined, body, options);
+      return call("react", "POST", () => `/messages/${segment("POST", "id", id)}/reactions`, undefined, body, options);
     },
     /**
      * A room's recent messages; over a socket, also follows their changes.
@@ -304,7 +316,7 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async roomMessages(room, options) {
-      return call("GET", `/rooms/${segment("GET", "room", room)}/messages`, undefined, undefined, options, true);
+      return call("roomMessages", "GET", () => `/rooms/${segment("GET", "room", room)}/messages`, undefined, undefined, options, true);
     },
     /**
      * Takes back one of your reactions.
@@ -313,9 +325,64 @@ function createClient(options = {}) {
      * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async unreact(id, reaction, options) {
-      return call("DELETE", `/messages/${segment("DELETE", "id", id)}/reactions/${segment("DELETE", "reaction", reaction)}`, undefined, undefined, options);
+      return call("unreact", "DELETE", () => `/messages/${segment("DELETE", "id", id)}/reactions/${segment("DELETE", "reaction", reaction)}`, undefined, undefined, options);
     },
   };
 }
 
-export { DEFAULT_TIMEOUT_MS, ClientError, createClient };
+/** Whether `error` is a failed `allMessages` call (then its `body` is the route's error type). */
+function isAllMessagesError(error) {
+  return error instanceof ClientError && error.route === "allMessages";
+}
+
+/** Whether `error` is a failed `deleteMessage` call (then its `body` is the route's error type). */
+function isDeleteMessageError(error) {
+  return error instanceof ClientError && error.route === "deleteMessage";
+}
+
+/** Whether `error` is a failed `editMessage` call (then its `body` is the route's error type). */
+function isEditMessageError(error) {
+  return error instanceof ClientError && error.route === "editMessage";
+}
+
+/** Whether `error` is a failed `joinRoom` call (then its `body` is the route's error type). */
+function isJoinRoomError(error) {
+  return error instanceof ClientError && error.route === "joinRoom";
+}
+
+/** Whether `error` is a failed `leaveRoom` call (then its `body` is the route's error type). */
+function isLeaveRoomError(error) {
+  return error instanceof ClientError && error.route === "leaveRoom";
+}
+
+/** Whether `error` is a failed `listRooms` call (then its `body` is the route's error type). */
+function isListRoomsError(error) {
+  return error instanceof ClientError && error.route === "listRooms";
+}
+
+/** Whether `error` is a failed `me` call (then its `body` is the route's error type). */
+function isMeError(error) {
+  return error instanceof ClientError && error.route === "me";
+}
+
+/** Whether `error` is a failed `postMessage` call (then its `body` is the route's error type). */
+function isPostMessageError(error) {
+  return error instanceof ClientError && error.route === "postMessage";
+}
+
+/** Whether `error` is a failed `react` call (then its `body` is the route's error type). */
+function isReactError(error) {
+  return error instanceof ClientError && error.route === "react";
+}
+
+/** Whether `error` is a failed `roomMessages` call (then its `body` is the route's error type). */
+function isRoomMessagesError(error) {
+  return error instanceof ClientError && error.route === "roomMessages";
+}
+
+/** Whether `error` is a failed `unreact` call (then its `body` is the route's error type). */
+function isUnreactError(error) {
+  return error instanceof ClientError && error.route === "unreact";
+}
+
+export { DEFAULT_TIMEOUT_MS, ClientError, createClient, isAllMessagesError, isDeleteMessageError, isEditMessageError, isJoinRoomError, isLeaveRoomError, isListRoomsError, isMeError, isPostMessageError, isReactError, isRoomMessagesError, isUnreactError };

@@ -16,10 +16,11 @@ const DEFAULT_TIMEOUT_MS = 30000;
  * not a response), `"encode"` (the call could not be written; nothing was sent).
  */
 class ClientError extends Error {
-  constructor(kind, method, path, status, body, message) {
+  constructor(kind, method, path, status, body, message, route) {
     super(message);
     this.name = "ClientError";
     this.kind = kind;
+    this.route = route;
     this.method = method;
     this.path = path;
     this.status = status;
@@ -172,8 +173,19 @@ function createClient(options = {}) {
     }
   }
 
-  async function call(method, path, query, body, callOptions = {}, subscribing = false) {
-    const url = path + encodeQuery(query);
+  async function call(route, method, path, query, body, callOptions = {}, subscribing = false) {
+    try {
+      return await send(method, path, query, body, callOptions, subscribing);
+    } catch (error) {
+      // Every error of this call names its route, for the generated `is<Route>Error` guards.
+      if (error instanceof ClientError) error.route = route;
+      throw error;
+    }
+  }
+
+  async function send(method, path, query, body, callOptions, subscribing) {
+    // The path is written here, so a parameter that cannot be written fails this call.
+    const url = path() + encodeQuery(query);
     const callHeaders = { ...headers, ...(callOptions.headers || {}) };
     const ms = callOptions.timeoutMs ?? timeoutMs;
     const { status, body: result } = socket
@@ -224,7 +236,7 @@ function createClient(options = {}) {
      * @throws {ClientError<FixtureError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async createProfile(body, options) {
-      return call("POST", `/profiles`, undefined, body, options);
+      return call("createProfile", "POST", () => `/profiles`, undefined, body, options);
     },
     /**
      * Returns everything.
@@ -233,7 +245,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async everything(options) {
-      return call("GET", `/everything`, undefined, undefined, options);
+      return call("everything", "GET", () => `/everything`, undefined, undefined, options);
     },
     /**
      * A catch-all path.
@@ -242,7 +254,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async file(path, options) {
-      return call("GET", `/files/${rest("GET", "path", path)}`, undefined, undefined, options);
+      return call("file", "GET", () => `/files/${rest("GET", "path", path)}`, undefined, undefined, options);
     },
     /**
      * A profile by id, with a typed error.
@@ -251,7 +263,7 @@ function createClient(options = {}) {
      * @throws {ClientError<FixtureError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async getProfile(userId, options) {
-      return call("GET", `/profiles/${segment("GET", "userId", userId)}`, undefined, undefined, options);
+      return call("getProfile", "GET", () => `/profiles/${segment("GET", "userId", userId)}`, undefined, undefined, options);
     },
     /**
      * Pages of points, filtered.
@@ -260,7 +272,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async listPoints(query, options) {
-      return call("GET", `/points`, query, undefined, options);
+      return call("listPoints", "GET", () => `/points`, query, undefined, options);
     },
     /**
      * Path parameters bound by a struct.
@@ -269,7 +281,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async moveTo(x, y, body, options) {
-      return call("PATCH", `/grid/${segment("PATCH", "x", x)}/${segment("PATCH", "y", y)}`, undefined, body, options);
+      return call("moveTo", "PATCH", () => `/grid/${segment("PATCH", "x", x)}/${segment("PATCH", "y", y)}`, undefined, body, options);
     },
     /**
      * No body either way.
@@ -278,7 +290,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async reset(options) {
-      return call("DELETE", `/everything`, undefined, undefined, options);
+      return call("reset", "DELETE", () => `/everything`, undefined, undefined, options);
     },
     /**
      * Two path parameters as a tuple, a body, no response body.
@@ -287,7 +299,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async setCell(board, cell, body, options) {
-      return call("PUT", `/boards/${segment("PUT", "board", board)}/cells/${segment("PUT", "cell", cell)}`, undefined, body, options);
+      return call("setCell", "PUT", () => `/boards/${segment("PUT", "board", board)}/cells/${segment("PUT", "cell", cell)}`, undefined, body, options);
     },
   };
 }
@@ -313,7 +325,10 @@ const Role = Object.freeze({
           emitWithAck(_event, payload) {
             return new Promise((resolve, reject) => {
               sails.request({ method: payload.method, url: payload.url, data: payload.data, headers: payload.headers, timeout: ms }, (_body, jwr) => {
-                if (jwr && jwr.statusCode === 0) reject(new Error("timeout or disconnect"));
+                // The SDK answers a timed-out or cut-off request with status 0.
+                if (jwr && jwr.statusCode === 0) {
+                  reject(new Error(sails.isConnected() ? "operation has timed out" : "socket has been disconnected"));
+                }
                 else resolve(jwr && typeof jwr.toPOJO === "function" ? jwr.toPOJO() : jwr);
               });
             });

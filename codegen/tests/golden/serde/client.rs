@@ -9,7 +9,7 @@
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
+#[allow(missing_docs, reason = "undocumented in the server's source")]
 pub struct Email(pub String);
 
 /// Internally tagged.
@@ -22,7 +22,6 @@ pub struct Email(pub String);
 )]
 #[serde(crate = "::sailroute_client::serde")]
 #[serde(tag = "type")]
-#[allow(missing_docs, clippy::all)]
 pub enum Event {
     /// A login.
     #[serde(rename = "logged_in")]
@@ -47,7 +46,6 @@ pub enum Event {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct Everything {
     /// A profile.
     pub profile: Profile,
@@ -89,7 +87,6 @@ pub struct Everything {
 )]
 #[serde(crate = "::sailroute_client::serde")]
 #[serde(tag = "error", content = "detail")]
-#[allow(missing_docs, clippy::all)]
 pub enum FixtureError {
     /// Not there.
     #[serde(rename = "not-found")]
@@ -108,7 +105,6 @@ pub enum FixtureError {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct Located {
     /// The name.
     pub name: String,
@@ -130,7 +126,6 @@ pub struct Located {
 )]
 #[serde(crate = "::sailroute_client::serde")]
 #[serde(tag = "t", content = "c")]
-#[allow(missing_docs, clippy::all)]
 pub enum Message {
     /// Text.
     Text(String),
@@ -156,7 +151,6 @@ pub enum Message {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct Nothing;
 
 /// A generic page.
@@ -168,7 +162,6 @@ pub struct Nothing;
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct Page<T> {
     /// The items.
     pub items: Vec<T>,
@@ -181,11 +174,11 @@ pub struct Page<T> {
     Debug,
     Clone,
     PartialEq,
+    Copy,
     ::sailroute_client::serde::Serialize,
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct Point {
     /// X.
     pub x: i32,
@@ -193,7 +186,7 @@ pub struct Point {
     pub y: i32,
 }
 
-/// Filters for [`list_points`].
+/// Filters for [`list_points`](Client::list_points).
 #[derive(
     Debug,
     Clone,
@@ -202,7 +195,6 @@ pub struct Point {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct PointFilter {
     /// Smallest x.
     pub min_x: Option<i32>,
@@ -221,7 +213,6 @@ pub struct PointFilter {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct Profile {
     /// 64-bit id.
     #[serde(rename = "userId")]
@@ -273,7 +264,7 @@ pub struct Profile {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
+#[allow(missing_docs, reason = "undocumented in the server's source")]
 pub struct Rgb(pub u8, pub u8, pub u8);
 
 /// Unit-only, renamed: a string union.
@@ -281,11 +272,12 @@ pub struct Rgb(pub u8, pub u8, pub u8);
     Debug,
     Clone,
     PartialEq,
+    Copy,
+    Eq,
     ::sailroute_client::serde::Serialize,
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub enum Role {
     /// Reads.
     #[serde(rename = "READER")]
@@ -307,7 +299,6 @@ pub enum Role {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub enum Shape {
     /// No data.
     Empty,
@@ -333,7 +324,6 @@ pub enum Shape {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct Tree {
     /// The label.
     pub label: String,
@@ -352,7 +342,7 @@ pub struct Tree {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
+#[allow(missing_docs, reason = "undocumented in the server's source")]
 pub struct UserId(pub u64);
 
 /// Untagged: the content alone.
@@ -365,7 +355,6 @@ pub struct UserId(pub u64);
 )]
 #[serde(crate = "::sailroute_client::serde")]
 #[serde(untagged)]
-#[allow(missing_docs, clippy::all)]
 pub enum Value {
     /// A number.
     Number(f64),
@@ -389,7 +378,6 @@ pub enum Value {
     ::sailroute_client::serde::Deserialize
 )]
 #[serde(crate = "::sailroute_client::serde")]
-#[allow(missing_docs, clippy::all)]
 pub struct WellKnown {
     /// A uuid.
     pub uuid: ::sailroute_client::uuid::Uuid,
@@ -428,12 +416,10 @@ pub struct WellKnown {
 /// same result either way. Every call has a timeout and is abandoned when its future is
 /// dropped.
 #[derive(Debug, Clone)]
-#[allow(missing_docs, clippy::all)]
 pub struct Client {
     raw: ::sailroute_client::RawClient,
 }
 
-#[allow(missing_docs, clippy::all)]
 impl Client {
     /// Connects over Socket.IO to the server at `url` (`http://127.0.0.1:1337`).
     pub async fn connect(url: &str) -> Result<Self, ::sailroute_client::ConnectError> {

@@ -43,6 +43,8 @@ export declare const DEFAULT_TIMEOUT_MS: number;
  */
 export declare class ClientError<E = unknown> extends Error {
   readonly kind: "status" | "timeout" | "disconnected" | "transport" | "decode" | "encode";
+  /** The client method that failed (`"createTodo"`); narrow `body` with its `is…Error` guard. */
+  readonly route: string | undefined;
   /** The call's method (`"GET"`, …). */
   readonly method: string;
   /** The call's path and query as sent (`undefined` when it could not be written). */
@@ -62,8 +64,11 @@ export type Email = string;
  * Internally tagged.
  */
 export type Event =
+  /** A login. */
   | ({ type: "logged_in" } & { user: string })
+  /** A logout. */
   | { type: "logged_out" }
+  /** Wraps a struct. */
   | ({ type: "moved" } & Point);
 
 /**
@@ -132,7 +137,9 @@ export interface Everything {
  * The error body of these routes.
  */
 export type FixtureError =
+  /** Not there. */
   | { error: "not-found"; detail: string }
+  /** Refused. */
   | { error: "forbidden" };
 
 /**
@@ -144,9 +151,13 @@ export type Located = { name: string } & Point & Record<string, unknown>;
  * Adjacently tagged.
  */
 export type Message =
+  /** Text. */
   | { t: "Text"; c: string }
+  /** Numbers. */
   | { t: "Pair"; c: [number, number] }
+  /** Nothing. */
   | { t: "Ping" }
+  /** Fields. */
   | { t: "Move"; c: { dx: number; dy: number } };
 
 /**
@@ -183,7 +194,7 @@ export interface Point {
 }
 
 /**
- * Filters for [`list_points`].
+ * Filters for {@link Client.listPoints | `listPoints`}.
  */
 export interface PointFilter {
   /**
@@ -280,17 +291,24 @@ export type Rgb = [number, number, number];
  * Unit-only, renamed: a string union.
  */
 export type Role =
+  /** Reads. */
   | "READER"
+  /** Writes. */
   | "WRITER"
+  /** Everything. */
   | "root";
 
 /**
  * Externally tagged (serde's default), every variant kind.
  */
 export type Shape =
+  /** No data. */
   | "Empty"
+  /** One value. */
   | { Circle: number }
+  /** Several values. */
   | { Rect: [number, number] }
+  /** Named fields. */
   | { Polygon: { points: Array<[number, number]>; closed: boolean } };
 
 /**
@@ -320,9 +338,13 @@ export type UserId = number;
  * Untagged: the content alone.
  */
 export type Value =
+  /** A number. */
   | number
+  /** A word. */
   | string
+  /** A list. */
   | Array<Value>
+  /** An object. */
   | { key: string };
 
 /**
@@ -402,8 +424,11 @@ export interface WellKnown {
 
 /** The values of `Role`. */
 export declare const Role: {
+  /** Reads. */
   readonly Reader: "READER";
+  /** Writes. */
   readonly Writer: "WRITER";
+  /** Everything. */
   readonly SuperUser: "root";
 };
 
@@ -493,3 +518,27 @@ export interface Client {
 
 /** Creates a client: with `options.socket` calls go over Socket.IO, otherwise over `fetch`. */
 export declare function createClient(options?: ClientOptions): Client;
+
+/** Whether `error` is a failed `createProfile` call: then `error.body` is `FixtureError` (or `undefined` when there was no answer). */
+export declare function isCreateProfileError(error: unknown): error is ClientError<FixtureError>;
+
+/** Whether `error` is a failed `everything` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+export declare function isEverythingError(error: unknown): error is ClientError<unknown>;
+
+/** Whether `error` is a failed `file` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+export declare function isFileError(error: unknown): error is ClientError<unknown>;
+
+/** Whether `error` is a failed `getProfile` call: then `error.body` is `FixtureError` (or `undefined` when there was no answer). */
+export declare function isGetProfileError(error: unknown): error is ClientError<FixtureError>;
+
+/** Whether `error` is a failed `listPoints` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+export declare function isListPointsError(error: unknown): error is ClientError<unknown>;
+
+/** Whether `error` is a failed `moveTo` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+export declare function isMoveToError(error: unknown): error is ClientError<unknown>;
+
+/** Whether `error` is a failed `reset` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+export declare function isResetError(error: unknown): error is ClientError<unknown>;
+
+/** Whether `error` is a failed `setCell` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+export declare function isSetCellError(error: unknown): error is ClientError<unknown>;

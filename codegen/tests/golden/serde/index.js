@@ -14,10 +14,11 @@ const DEFAULT_TIMEOUT_MS = 30000;
  * not a response), `"encode"` (the call could not be written; nothing was sent).
  */
 class ClientError extends Error {
-  constructor(kind, method, path, status, body, message) {
+  constructor(kind, method, path, status, body, message, route) {
     super(message);
     this.name = "ClientError";
     this.kind = kind;
+    this.route = route;
     this.method = method;
     this.path = path;
     this.status = status;
@@ -170,8 +171,19 @@ function createClient(options = {}) {
     }
   }
 
-  async function call(method, path, query, body, callOptions = {}, subscribing = false) {
-    const url = path + encodeQuery(query);
+  async function call(route, method, path, query, body, callOptions = {}, subscribing = false) {
+    try {
+      return await send(method, path, query, body, callOptions, subscribing);
+    } catch (error) {
+      // Every error of this call names its route, for the generated `is<Route>Error` guards.
+      if (error instanceof ClientError) error.route = route;
+      throw error;
+    }
+  }
+
+  async function send(method, path, query, body, callOptions, subscribing) {
+    // The path is written here, so a parameter that cannot be written fails this call.
+    const url = path() + encodeQuery(query);
     const callHeaders = { ...headers, ...(callOptions.headers || {}) };
     const ms = callOptions.timeoutMs ?? timeoutMs;
     const { status, body: result } = socket
@@ -222,7 +234,7 @@ function createClient(options = {}) {
      * @throws {ClientError<FixtureError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async createProfile(body, options) {
-      return call("POST", `/profiles`, undefined, body, options);
+      return call("createProfile", "POST", () => `/profiles`, undefined, body, options);
     },
     /**
      * Returns everything.
@@ -231,7 +243,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async everything(options) {
-      return call("GET", `/everything`, undefined, undefined, options);
+      return call("everything", "GET", () => `/everything`, undefined, undefined, options);
     },
     /**
      * A catch-all path.
@@ -240,7 +252,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async file(path, options) {
-      return call("GET", `/files/${rest("GET", "path", path)}`, undefined, undefined, options);
+      return call("file", "GET", () => `/files/${rest("GET", "path", path)}`, undefined, undefined, options);
     },
     /**
      * A profile by id, with a typed error.
@@ -249,7 +261,7 @@ function createClient(options = {}) {
      * @throws {ClientError<FixtureError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async getProfile(userId, options) {
-      return call("GET", `/profiles/${segment("GET", "userId", userId)}`, undefined, undefined, options);
+      return call("getProfile", "GET", () => `/profiles/${segment("GET", "userId", userId)}`, undefined, undefined, options);
     },
     /**
      * Pages of points, filtered.
@@ -258,7 +270,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async listPoints(query, options) {
-      return call("GET", `/points`, query, undefined, options);
+      return call("listPoints", "GET", () => `/points`, query, undefined, options);
     },
     /**
      * Path parameters bound by a struct.
@@ -267,7 +279,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async moveTo(x, y, body, options) {
-      return call("PATCH", `/grid/${segment("PATCH", "x", x)}/${segment("PATCH", "y", y)}`, undefined, body, options);
+      return call("moveTo", "PATCH", () => `/grid/${segment("PATCH", "x", x)}/${segment("PATCH", "y", y)}`, undefined, body, options);
     },
     /**
      * No body either way.
@@ -276,7 +288,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async reset(options) {
-      return call("DELETE", `/everything`, undefined, undefined, options);
+      return call("reset", "DELETE", () => `/everything`, undefined, undefined, options);
     },
     /**
      * Two path parameters as a tuple, a body, no response body.
@@ -285,7 +297,7 @@ function createClient(options = {}) {
      * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async setCell(board, cell, body, options) {
-      return call("PUT", `/boards/${segment("PUT", "board", board)}/cells/${segment("PUT", "cell", cell)}`, undefined, body, options);
+      return call("setCell", "PUT", () => `/boards/${segment("PUT", "board", board)}/cells/${segment("PUT", "cell", cell)}`, undefined, body, options);
     },
   };
 }
@@ -300,4 +312,44 @@ const Role = Object.freeze({
   SuperUser: "root",
 });
 
-export { DEFAULT_TIMEOUT_MS, ClientError, createClient, Role };
+/** Whether `error` is a failed `createProfile` call (then its `body` is the route's error type). */
+function isCreateProfileError(error) {
+  return error instanceof ClientError && error.route === "createProfile";
+}
+
+/** Whether `error` is a failed `everything` call (then its `body` is the route's error type). */
+function isEverythingError(error) {
+  return error instanceof ClientError && error.route === "everything";
+}
+
+/** Whether `error` is a failed `file` call (then its `body` is the route's error type). */
+function isFileError(error) {
+  return error instanceof ClientError && error.route === "file";
+}
+
+/** Whether `error` is a failed `getProfile` call (then its `body` is the route's error type). */
+function isGetProfileError(error) {
+  return error instanceof ClientError && error.route === "getProfile";
+}
+
+/** Whether `error` is a failed `listPoints` call (then its `body` is the route's error type). */
+function isListPointsError(error) {
+  return error instanceof ClientError && error.route === "listPoints";
+}
+
+/** Whether `error` is a failed `moveTo` call (then its `body` is the route's error type). */
+function isMoveToError(error) {
+  return error instanceof ClientError && error.route === "moveTo";
+}
+
+/** Whether `error` is a failed `reset` call (then its `body` is the route's error type). */
+function isResetError(error) {
+  return error instanceof ClientError && error.route === "reset";
+}
+
+/** Whether `error` is a failed `setCell` call (then its `body` is the route's error type). */
+function isSetCellError(error) {
+  return error instanceof ClientError && error.route === "setCell";
+}
+
+export { DEFAULT_TIMEOUT_MS, ClientError, createClient, Role, isCreateProfileError, isEverythingError, isFileError, isGetProfileError, isListPointsError, isMoveToError, isResetError, isSetCellError };
