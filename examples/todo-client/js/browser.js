@@ -257,6 +257,15 @@ function createClient(options = {}) {
       return call("getTodo", "GET", () => `/api/todos/${segment("GET", "id", id)}`, undefined, undefined, options);
     },
     /**
+     * Fetches a todo by its public id.
+     *
+     * `GET /api/todos/by-uid/:uid`
+     * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
+     */
+    async getTodoByUid(uid, options) {
+      return call("getTodoByUid", "GET", () => `/api/todos/by-uid/${segment("GET", "uid", uid)}`, undefined, undefined, options);
+    },
+    /**
      * Lists todos, oldest first, optionally filtered.
      *
      * `GET /api/todos`

@@ -98,6 +98,25 @@ export interface NewTodo {
    * A longer note.
    */
   note?: string | null;
+  /**
+   * Who it belongs to.
+   */
+  owner?: Owner | null;
+}
+
+/**
+ * Who a todo belongs to.
+ */
+export interface Owner {
+  /**
+   * A display name.
+   */
+  name: string;
+  /**
+   * The day they joined.
+   * @format date (YYYY-MM-DD)
+   */
+  since: string;
 }
 
 /**
@@ -207,6 +226,20 @@ export interface Todo {
    * An optional longer note; left out when there is none.
    */
   note?: string | null;
+  /**
+   * A stable public id.
+   * @format uuid
+   */
+  uid: string;
+  /**
+   * When it was created.
+   * @format date-time (RFC 3339)
+   */
+  created: string;
+  /**
+   * Who it belongs to, a type of the sibling crate `todo-shared`.
+   */
+  owner?: Owner | null;
 }
 
 /**
@@ -281,6 +314,13 @@ export interface Client {
    */
   getTodo(id: number, options?: CallOptions): Promise<Todo>;
   /**
+   * Fetches a todo by its public id.
+   *
+   * `GET /api/todos/by-uid/:uid`
+   * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
+   */
+  getTodoByUid(uid: string, options?: CallOptions): Promise<Todo>;
+  /**
    * Lists todos, oldest first, optionally filtered.
    *
    * `GET /api/todos`
@@ -321,6 +361,9 @@ export declare function isDeleteTodoError(error: unknown): error is ClientError<
 
 /** Whether `error` is a failed `getTodo` call: then `error.body` is `ApiError` (or `undefined` when there was no answer). */
 export declare function isGetTodoError(error: unknown): error is ClientError<ApiError>;
+
+/** Whether `error` is a failed `getTodoByUid` call: then `error.body` is `ApiError` (or `undefined` when there was no answer). */
+export declare function isGetTodoByUidError(error: unknown): error is ClientError<ApiError>;
 
 /** Whether `error` is a failed `listTodos` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
 export declare function isListTodosError(error: unknown): error is ClientError<unknown>;

@@ -255,6 +255,15 @@ function createClient(options = {}) {
       return call("getTodo", "GET", () => `/api/todos/${segment("GET", "id", id)}`, undefined, undefined, options);
     },
     /**
+     * Fetches a todo by its public id.
+     *
+     * `GET /api/todos/by-uid/:uid`
+     * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
+     */
+    async getTodoByUid(uid, options) {
+      return call("getTodoByUid", "GET", () => `/api/todos/by-uid/${segment("GET", "uid", uid)}`, undefined, undefined, options);
+    },
+    /**
      * Lists todos, oldest first, optionally filtered.
      *
      * `GET /api/todos`
@@ -318,6 +327,11 @@ function isGetTodoError(error) {
   return error instanceof ClientError && error.route === "getTodo";
 }
 
+/** Whether `error` is a failed `getTodoByUid` call (then its `body` is the route's error type). */
+function isGetTodoByUidError(error) {
+  return error instanceof ClientError && error.route === "getTodoByUid";
+}
+
 /** Whether `error` is a failed `listTodos` call (then its `body` is the route's error type). */
 function isListTodosError(error) {
   return error instanceof ClientError && error.route === "listTodos";
@@ -338,4 +352,4 @@ function isUpdateTodoError(error) {
   return error instanceof ClientError && error.route === "updateTodo";
 }
 
-export { DEFAULT_TIMEOUT_MS, ClientError, createClient, Priority, isCreateTodoError, isDeleteTodoError, isGetTodoError, isListTodosError, isSearchError, isStatsError, isUpdateTodoError };
+export { DEFAULT_TIMEOUT_MS, ClientError, createClient, Priority, isCreateTodoError, isDeleteTodoError, isGetTodoError, isGetTodoByUidError, isListTodosError, isSearchError, isStatsError, isUpdateTodoError };

@@ -2,6 +2,7 @@
 //! `Client::connect(url)` for Socket.IO, `Client::http(url)` for HTTP, one method per route.
 //!
 //! The JavaScript client for the same API is checked in under `js/` (regenerate with
-//! `cargo run -p sailroute-codegen -- --scan examples/todo/src --js examples/todo-client/js`).
+//! `cargo run -p sailroute-codegen -- --scan examples/todo/src --scan examples/todo-shared/src`
+//! `--js examples/todo-client/js`).
 
 sailroute_client::include_client!("todo_client");

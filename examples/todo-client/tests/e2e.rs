@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use serde_json::json;
-use todo_client::{ApiError, Client, ListQuery, NewTodo, Priority, Search, TodoPatch};
+use todo_client::{ApiError, Client, ListQuery, NewTodo, Owner, Priority, Search, TodoPatch};
 
 async fn server() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -26,6 +26,7 @@ fn new_todo(title: &str, tags: &[&str]) -> NewTodo {
         priority: Priority::High,
         tags: tags.iter().map(|t| (*t).to_owned()).collect(),
         note: None,
+        owner: None,
     }
 }
 
@@ -46,14 +47,25 @@ async fn exercise(client: &Client) -> serde_json::Value {
     assert_eq!(first.priority, Priority::High);
     assert!(!first.done);
     assert_eq!(first.note, None);
+    let owner = Owner {
+        name: "Ada".into(),
+        since: chrono::NaiveDate::from_ymd_opt(1842, 10, 5).unwrap(),
+    };
     let second = client
         .create_todo(&NewTodo {
             note: Some("with a note".into()),
+            owner: Some(owner.clone()),
             ..new_todo("ship", &[])
         })
         .await
         .unwrap();
     assert_eq!(second.note.as_deref(), Some("with a note"));
+    // A type of the sibling crate, and the server's own Uuid and chrono types.
+    assert_eq!(second.owner, Some(owner));
+    let uid: uuid::Uuid = second.uid;
+    let created: chrono::DateTime<chrono::Utc> = second.created;
+    assert!(created > first.created);
+    assert_eq!(client.get_todo_by_uid(uid).await.unwrap(), second);
     seen.push(json!([first.id, second.id]));
 
     match client.create_todo(&new_todo("   ", &[])).await {
@@ -172,13 +184,14 @@ async fn checked_in_js_client_is_up_to_date() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let result = sailroute_codegen::configure()
         .scan(root.join("../todo/src"))
+        .scan(root.join("../todo-shared/src"))
         .js_client(root.join("js"))
         .check(true)
         .emit_rerun_if_changed(false)
         .compile();
     if let Err(e) = result {
         panic!(
-            "{e}: run `cargo run -p sailroute-codegen -- --scan examples/todo/src --js examples/todo-client/js`"
+            "{e}: run `cargo run -p sailroute-codegen -- --scan examples/todo/src --scan examples/todo-shared/src --js examples/todo-client/js`"
         );
     }
 }
@@ -237,4 +250,13 @@ async fn one_query_encoding_round_trips_over_both_transports() {
         };
         assert_eq!(client.search(&empty).await.unwrap().search.text, None);
     }
+}
+
+#[test]
+fn the_client_has_only_the_mounted_routes() {
+    let generated = include_str!(concat!(env!("OUT_DIR"), "/todo_client.rs"));
+    assert!(generated.contains("pub async fn get_todo_by_uid("));
+    // Declared but not mounted by `app()`, and mounted only under `cfg(test)`.
+    assert!(!generated.contains("reset_todos"));
+    assert!(!generated.contains("test_only"));
 }

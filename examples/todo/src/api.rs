@@ -28,6 +28,12 @@ pub struct Todo {
     /// An optional longer note; left out when there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A stable public id.
+    pub uid: uuid::Uuid,
+    /// When it was created.
+    pub created: chrono::DateTime<chrono::Utc>,
+    /// Who it belongs to, a type of the sibling crate `todo-shared`.
+    pub owner: Option<todo_shared::Owner>,
 }
 
 /// How urgent a todo is.
@@ -58,6 +64,9 @@ pub struct NewTodo {
     /// A longer note.
     #[serde(default)]
     pub note: Option<String>,
+    /// Who it belongs to.
+    #[serde(default)]
+    pub owner: Option<todo_shared::Owner>,
 }
 
 /// Changes to a todo; absent fields are left alone.
@@ -216,18 +225,62 @@ pub async fn create_todo(
     }
     let todo = state.with(|store| {
         store.next_id += 1;
+        let id = store.next_id;
         let todo = Todo {
-            id: store.next_id,
+            id,
             title: new.title,
             done: false,
             priority: new.priority,
             tags: new.tags,
             note: new.note,
+            // Derived from the id so that the example needs no clock or randomness.
+            uid: uuid::Uuid::from_u128(0x5a11_0000_0000_4000_8000_0000_0000_0000 | u128::from(id)),
+            created: chrono::DateTime::from_timestamp(
+                1_764_000_000 + i64::try_from(id).unwrap_or(0),
+                0,
+            )
+            .unwrap_or_default(),
+            owner: new.owner,
         };
         store.todos.insert(todo.id, todo.clone());
         todo
     });
     Ok(Json(todo))
+}
+
+/// Fetches a todo by its public id.
+#[get("/todos/by-uid/:uid")]
+pub async fn get_todo_by_uid(
+    State(state): State<AppState>,
+    Path(uid): Path<uuid::Uuid>,
+) -> Result<Json<Todo>, ApiError> {
+    state
+        .with(|store| store.todos.values().find(|t| t.uid == uid).cloned())
+        .map(Json)
+        .ok_or(ApiError::NotFound { id: 0 })
+}
+
+/// Resets every todo: declared but not mounted by `app()` yet, so the generated clients leave
+/// it out (and the build prints a warning saying so).
+#[sailroute::delete("/todos")]
+pub async fn reset_todos(State(state): State<AppState>) -> StatusCode {
+    state.with(|store| store.todos.clear());
+    StatusCode::NO_CONTENT
+}
+
+/// Routes only the server's own tests mount: never in a client.
+#[cfg(test)]
+mod test_routes {
+    /// Answers `ok`.
+    #[sailroute::get("/test-only")]
+    pub(super) async fn test_only() -> &'static str {
+        "ok"
+    }
+
+    #[test]
+    fn mounts() {
+        let _router: axum::Router = sailroute::routes![test_only];
+    }
 }
 
 /// Changes a todo's title or done state.

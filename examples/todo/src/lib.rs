@@ -38,6 +38,7 @@ pub fn app() -> Router {
         routes![
             list_todos,
             get_todo,
+            get_todo_by_uid,
             create_todo,
             update_todo,
             delete_todo,

@@ -21,9 +21,15 @@ async function exercise(client, ClientError) {
   assert.equal(first.priority, 'high');
   assert.equal(first.done, false);
   assert.ok(!('note' in first), 'skip_serializing_if leaves the key out');
-  const second = await client.createTodo({ title: 'ship', note: 'with a note' });
+  const owner = { name: 'Ada', since: '1842-10-05' };
+  const second = await client.createTodo({ title: 'ship', note: 'with a note', owner });
   assert.equal(second.priority, 'normal', 'serde default applies');
   assert.equal(second.note, 'with a note');
+  // The sibling crate's type, and Uuid / chrono fields as serde writes them.
+  assert.deepEqual(second.owner, owner);
+  assert.match(second.uid, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  assert.ok(Date.parse(second.created) > Date.parse(first.created));
+  assert.deepEqual(await client.getTodoByUid(second.uid), second);
   seen.push([first.id, second.id]);
 
   await assert.rejects(client.createTodo({ title: '  ' }), (e) => {

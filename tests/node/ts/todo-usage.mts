@@ -14,6 +14,9 @@ export async function correctUse(): Promise<void> {
   const title: string = created.title;
   const note: string | null | undefined = created.note;
   const fetched: Todo = await overSocket.getTodo(id, { timeoutMs: 100 });
+  const byUid: Todo = await overSocket.getTodoByUid(created.uid);
+  const since: string | undefined = created.owner?.since;
+  void [byUid, since];
   const all: Todo[] = await overHttp.listTodos();
   const open: Todo[] = await overHttp.listTodos({ done: false, tag: "a" });
   const patch: TodoPatch = { done: true };
