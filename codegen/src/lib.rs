@@ -72,6 +72,17 @@ impl std::fmt::Debug for Error {
     }
 }
 
+/// A route as the generated clients call it, from [`Builder::routes`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRoute {
+    /// The handler's name (the Rust client's method).
+    pub name: String,
+    /// The method, upper case.
+    pub method: &'static str,
+    /// The full path template in axum's syntax, nest prefixes included (`/api/todos/{id}`).
+    pub path: String,
+}
+
 /// What [`Builder::compile`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
@@ -248,13 +259,23 @@ impl Builder {
         self
     }
 
-    /// Reads the sources, generates, and writes what changed.
-    pub fn compile(self) -> Result<Report, Error> {
-        if self.rust_client.is_none() && self.js_client.is_none() {
-            return Err(Error::Config(
-                "nothing to generate: call .rust_client(..) and/or .js_client(..)".to_owned(),
-            ));
-        }
+    /// The routes the generated clients call, without generating anything: for a server's
+    /// own test that its router serves each of them at that path (`sailroute::check_routes`).
+    pub fn routes(&self) -> Result<Vec<ClientRoute>, Error> {
+        let api = self.api()?.0;
+        Ok(api
+            .routes
+            .iter()
+            .map(|r| ClientRoute {
+                name: r.name.clone(),
+                method: r.method.upper(),
+                path: r.path.axum(),
+            })
+            .collect())
+    }
+
+    /// Reads and checks the sources: the model the clients are generated from.
+    fn api(&self) -> Result<(Api, Vec<PathBuf>), Error> {
         let external: BTreeSet<String> = self
             .options
             .type_map
@@ -264,6 +285,17 @@ impl Builder {
             .collect();
         let (api, inputs) = load_with(&self.scan, &self.cfg, &external)?;
         check_supported(&api, &self.untyped, &self.ignored_extractors)?;
+        Ok((api, inputs))
+    }
+
+    /// Reads the sources, generates, and writes what changed.
+    pub fn compile(self) -> Result<Report, Error> {
+        if self.rust_client.is_none() && self.js_client.is_none() {
+            return Err(Error::Config(
+                "nothing to generate: call .rust_client(..) and/or .js_client(..)".to_owned(),
+            ));
+        }
+        let (api, inputs) = self.api()?;
         let unmounted: Vec<String> = api
             .unmounted
             .iter()

@@ -34,6 +34,7 @@
 //! Where this differs from Sails on purpose is listed in `docs/protocol.md`.
 
 mod bridge;
+mod check;
 mod guard;
 mod origin;
 mod policy;
@@ -43,6 +44,7 @@ mod server;
 mod sockets;
 mod wire;
 
+pub use check::{RouteMismatch, check_routes};
 pub use policy::{Handshake, Refusal};
 pub use pubsub::{Event, Resource, ResourceRecord, TypedResource};
 pub use server::{

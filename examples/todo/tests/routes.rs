@@ -1,0 +1,47 @@
+//! The server's own check that its router serves every route the generated clients call, at
+//! the path they call it: the generator reads the source, `check_routes` probes the router.
+
+#![allow(missing_docs, clippy::unwrap_used)]
+
+fn client_routes() -> Vec<sailroute_codegen::ClientRoute> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    sailroute_codegen::configure()
+        .scan(root.join("src"))
+        .scan(root.join("../todo-shared/src"))
+        .routes()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_router_serves_every_client_route_at_its_path() {
+    let routes = client_routes();
+    assert!(routes.iter().any(|r| r.path == "/api/todos/{id}"));
+    let mismatches = sailroute::check_routes(
+        todo::app(),
+        routes.iter().map(|r| (r.method, r.path.as_str())),
+    )
+    .await;
+    assert_eq!(mismatches, vec![]);
+}
+
+#[tokio::test]
+async fn a_router_mounted_elsewhere_is_caught() {
+    // The same handlers without the `/api` nest: every client path misses.
+    let flat = sailroute::routes![todo::list_todos, todo::stats].with_state(Default::default());
+    let routes = client_routes();
+    let mismatches =
+        sailroute::check_routes(flat, routes.iter().map(|r| (r.method, r.path.as_str()))).await;
+    assert_eq!(mismatches.len(), routes.len());
+    assert!(
+        mismatches
+            .iter()
+            .all(|m| matches!(m, sailroute::RouteMismatch::NotMounted { .. }))
+    );
+    assert!(
+        mismatches[0]
+            .to_string()
+            .contains("the router has no route there"),
+        "{}",
+        mismatches[0]
+    );
+}
