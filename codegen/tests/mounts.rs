@@ -219,3 +219,22 @@ pub fn app() -> Router {
     result.unwrap();
     assert_eq!(js_paths(&dir), ["GET /open"]);
 }
+
+#[test]
+fn routers_built_in_methods_are_followed() {
+    let lib = r#"
+#[get("/a")]
+async fn a() -> StatusCode { unreachable!() }
+struct App;
+impl App {
+    fn router(&self) -> Router { routes![a] }
+}
+fn main() {
+    let app = App;
+    serve(Router::new().nest("/v2", app.router()));
+}
+"#;
+    let (result, dir) = generate("methods", &[("main.rs", lib)], |b| b);
+    result.unwrap();
+    assert_eq!(js_paths(&dir), ["GET /v2/a"]);
+}

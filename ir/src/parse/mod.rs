@@ -250,6 +250,7 @@ impl Scan<'_> {
         for item in items {
             let attrs: &[syn::Attribute] = match item {
                 Item::Fn(f) => &f.attrs,
+                Item::Impl(i) => &i.attrs,
                 Item::Struct(s) => &s.attrs,
                 Item::Enum(e) => &e.attrs,
                 Item::Mod(m) => &m.attrs,
@@ -292,6 +293,22 @@ impl Scan<'_> {
                         self.scanned
                             .consts
                             .push((c.ident.to_string(), value.value()));
+                    }
+                }
+                // Methods that build routers (`impl App { fn router(&self) -> Router … }`).
+                Item::Impl(imp) => {
+                    for item in &imp.items {
+                        if let syn::ImplItem::Fn(method) = item
+                            && !matches!(self.cfg.item(&method.attrs), CfgValue::Off)
+                        {
+                            let func = syn::ItemFn {
+                                attrs: method.attrs.clone(),
+                                vis: method.vis.clone(),
+                                sig: method.sig.clone(),
+                                block: Box::new(method.block.clone()),
+                            };
+                            self.func(&func, unknown.as_deref());
+                        }
                     }
                 }
                 Item::Mod(m) => {

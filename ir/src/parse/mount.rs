@@ -172,8 +172,12 @@ impl Walker<'_> {
                         }
                     }
                     ("merge", [inner]) => found.extend(self.expr(inner, prefix)),
-                    // `.layer(…)`, `.with_state(…)`, `.route(…)`: not routers of handlers.
-                    _ => {}
+                    // `app.router()`: a scanned method that builds a router. (`.layer(…)`,
+                    // `.with_state(…)` name no scanned function and add nothing.)
+                    _ => found.push(MountEntry::Call {
+                        prefix: prefix.to_owned(),
+                        callee: vec![method],
+                    }),
                 }
                 found
             }
