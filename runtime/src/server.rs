@@ -548,9 +548,22 @@ impl<A: Adapter> FromMessageParts<A> for Incoming {
         value: &mut Value,
         ack_id: &Option<i64>,
     ) -> Result<Self, Infallible> {
-        let TryData(payload) = TryData::<RawRequest>::from_message_parts(socket, value, ack_id)?;
+        // Binary attachments reach the JSON as `{"_placeholder": true, "num": n}` objects: as a
+        // url or headers they would be misread, as data they would become that object.
+        let binary = match value {
+            Value::Str(_, Some(attachments)) => !attachments.is_empty(),
+            Value::Bytes(_) => true,
+            Value::Str(_, None) => false,
+        };
+        let payload = if binary {
+            Err(RequestError::BinaryAttachment.to_string())
+        } else {
+            let TryData(payload) =
+                TryData::<RawRequest>::from_message_parts(socket, value, ack_id)?;
+            payload.map_err(|e| RequestError::NotAnObject(e.to_string()).to_string())
+        };
         Ok(Incoming {
-            payload: payload.map_err(|e| RequestError::NotAnObject(e.to_string()).to_string()),
+            payload,
             has_ack: ack_id.is_some(),
         })
     }

@@ -32,6 +32,12 @@ pub enum RequestError {
     /// `url` is missing.
     #[error("no url provided in the request")]
     MissingUrl,
+    /// The request carries binary attachments (a `Buffer`, `Blob` or `ArrayBuffer` as its
+    /// url, headers, data or whole payload).
+    #[error(
+        "binary attachments are not supported in a virtual request: send the url, headers and data as JSON (bytes as base64 text)"
+    )]
+    BinaryAttachment,
     /// `url` is present but not a string.
     #[error("invalid url provided: {0} (the url must be a string)")]
     UrlNotAString(String),

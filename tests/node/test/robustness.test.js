@@ -37,6 +37,12 @@ test.describe('malformed virtual requests are answered 400 through the ack', () 
     ['payload a string', 'get', 'just a string', /object/],
     ['payload a number', 'put', 42, /object/],
     ['invalid url', 'get', { url: '/a b' }, /url/],
+    // Binary attachments arrive as placeholder objects: never read as a url, headers or body.
+    ['binary headers', 'get', { url: '/hello', headers: Buffer.from('x') }, /binary attachments/],
+    ['binary url', 'get', { url: Buffer.from('/hello') }, /binary attachments/],
+    ['binary payload', 'get', Buffer.from('{}'), /binary attachments/],
+    ['binary data', 'post', { url: '/echo', data: Buffer.from('abc') }, /binary attachments/],
+    ['binary nested in data', 'post', { url: '/echo', data: { file: Buffer.from('abc') } }, /binary attachments/],
   ];
   for (const [name, event, payload, pattern] of cases) {
     test(name, async () => {
@@ -68,6 +74,14 @@ test.describe('malformed virtual requests are answered 400 through the ack', () 
     const res = await client.request('get', '/hello', {});
     assert.equal(res.statusCode, 200);
     assert.equal(answered, false, 'unknown events get no answer (Sails does the same)');
+    assert.ok(client.socket.connected);
+  });
+
+  test('event names without a JSON escape never drop the socket, however odd (the escaped ones are an upstream drop: docs/robustness.md)', async () => {
+    const names = ['', ' ', 'é', '日本語', '💥', 'get/../x', 'a'.repeat(10000), '42', 'null', '{}', '[]', "it's", 'back`tick', 'get ', 'GET', 'Get', '__proto__', 'constructor'];
+    for (const name of names) client.socket.emit(name, { url: '/hello' });
+    const res = await client.request('get', '/hello', {});
+    assert.equal(res.statusCode, 200);
     assert.ok(client.socket.connected);
   });
 });
