@@ -45,10 +45,11 @@ mod sockets;
 mod wire;
 
 pub use check::{RouteMismatch, check_routes};
-pub use policy::{Handshake, Refusal};
+pub use policy::{Handshake, Refusal, SOCKET_IO_CLIENT};
 pub use pubsub::{Event, Resource, ResourceRecord, TypedResource};
 pub use server::{
-    AppFuture, AppService, DEFAULT_MAX_BODY, DEFAULT_MAX_IN_FLIGHT, Error, Server, ServerBuilder,
+    AppFuture, AppService, DEFAULT_MAX_BODY, DEFAULT_MAX_IN_FLIGHT, Disconnected, Error, Server,
+    ServerBuilder,
 };
 pub use sockets::{
     LeaveAllOptions, MissingSockets, NotASocketRequest, Rooms, Socket, Sockets, SocketsError,

@@ -20,13 +20,15 @@ use tower::Service;
 
 use crate::origin::OriginPolicy;
 
-/// Where socketioxide listens.
-const SOCKET_PATH: &str = "/socket.io/";
+/// Where socketioxide listens by default (Socket.IO's and Sails' default path).
+pub(crate) const DEFAULT_SOCKET_PATH: &str = "/socket.io/";
 /// Where engine.io-client 4+ goes when sails.io.js' hidden options are lost (see
 /// `docs/protocol.md`).
 const ENGINE_IO_PATH: &str = "/engine.io/";
 
-/// The handshake request of a connecting socket, as the before-connect hook sees it.
+/// The request that opened a socket: what the before-connect hook decides on, what
+/// [`Socket::handshake`](crate::Socket::handshake) gives handlers, and what the disconnect hook
+/// receives.
 #[derive(Debug, Clone)]
 pub struct Handshake {
     headers: HeaderMap,
@@ -35,6 +37,18 @@ pub struct Handshake {
 }
 
 impl Handshake {
+    /// Reads a handshake request's parts (the peer address from `ConnectInfo`).
+    pub(crate) fn from_parts(parts: &http::request::Parts) -> Self {
+        Handshake {
+            headers: parts.headers.clone(),
+            uri: parts.uri.clone(),
+            remote_addr: parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0),
+        }
+    }
+
     /// The handshake's HTTP headers (names lower-case).
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
@@ -101,6 +115,10 @@ pub(crate) type BeforeConnect = Arc<
 /// The connection policy, fixed when the server is built.
 pub(crate) struct Policy {
     pub(crate) origins: OriginPolicy,
+    /// Where Socket.IO is served, with a trailing `/`.
+    pub(crate) socket_path: String,
+    /// Where the stock Socket.IO browser client is served, if it is (`<socket path>socket.io.js`).
+    pub(crate) client_path: Option<String>,
     pub(crate) before_connect: Option<BeforeConnect>,
     pub(crate) getcookie: bool,
     /// Where the browser client is served, if it is.
@@ -112,10 +130,16 @@ pub(crate) struct Policy {
 /// The sails.io.js-compatible browser client served by default at `/sailroute.js`.
 pub(crate) const BROWSER_CLIENT: &str = include_str!("browser/sailroute.js");
 
+/// The stock Socket.IO browser client (socket.io-client 4.8.1, `dist/socket.io.min.js`, MIT),
+/// served at `<socket path>socket.io.js` when the server is built with `serve_client(true)`.
+pub const SOCKET_IO_CLIENT: &str = include_str!("browser/socket.io.min.js");
+
 impl Default for Policy {
     fn default() -> Self {
         Policy {
             origins: OriginPolicy::default(),
+            socket_path: DEFAULT_SOCKET_PATH.to_owned(),
+            client_path: None,
             before_connect: None,
             getcookie: true,
             browser_path: Some("/sailroute.js".to_owned()),
@@ -170,14 +194,27 @@ where
     }
 
     fn call(&mut self, mut request: Request) -> Self::Future {
+        let socket_path = self.policy.socket_path.as_str();
         if let Some(rest) = request.uri().path().strip_prefix(ENGINE_IO_PATH) {
-            let rewritten = format!("{SOCKET_PATH}{rest}");
+            let rewritten = format!("{socket_path}{rest}");
             if let Some(uri) = with_path(request.uri(), &rewritten) {
                 *request.uri_mut() = uri;
             }
         }
         let path = request.uri().path();
-        let is_socket = path.starts_with(SOCKET_PATH) || path == SOCKET_PATH.trim_end_matches('/');
+        if request.method() == Method::GET && self.policy.client_path.as_deref() == Some(path) {
+            let mut response = text_response(
+                StatusCode::OK,
+                "application/javascript; charset=utf-8",
+                SOCKET_IO_CLIENT.to_owned(),
+            );
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            );
+            return Either::Left(std::future::ready(Ok(response)));
+        }
+        let is_socket = path.starts_with(socket_path) || path == socket_path.trim_end_matches('/');
         if !is_socket {
             if request.method() == Method::GET && self.policy.browser_path.as_deref() == Some(path)
             {

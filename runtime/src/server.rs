@@ -30,10 +30,33 @@ use crate::policy::{BeforeConnect, Handshake, Policy, PolicyFuture, PolicyServic
 use crate::sockets::{IoBackend, Socket, Sockets};
 use crate::wire::{ErrorBody, Jwr, ParseErrorEvent, RawRequest, RequestError};
 
-/// Called with a socket's id once it has disconnected (on this node).
+/// Called with a socket once it has disconnected (on this node).
 type OnDisconnect = Arc<
-    dyn Fn(String, Sockets) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync,
+    dyn Fn(Disconnected, Sockets) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>>
+        + Send
+        + Sync,
 >;
+
+/// A socket that has just disconnected, as the [`on_disconnect`](ServerBuilder::on_disconnect)
+/// hook receives it: its id and the request that opened it.
+#[derive(Debug, Clone)]
+pub struct Disconnected {
+    id: String,
+    handshake: Handshake,
+}
+
+impl Disconnected {
+    /// The socket's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The request that opened the socket: headers (its cookie names its session), query
+    /// and peer address.
+    pub fn handshake(&self) -> &Handshake {
+        &self.handshake
+    }
+}
 
 /// The event names a virtual request can arrive as, and their methods.
 const METHOD_EVENTS: [(&str, Method); 7] = [
@@ -78,6 +101,8 @@ pub struct ServerBuilder {
     ping_timeout: Duration,
     /// Settings that can never work, reported by `build`.
     config_errors: Vec<String>,
+    serve_client: bool,
+    max_payload: Option<u64>,
 }
 
 impl std::fmt::Debug for ServerBuilder {
@@ -142,14 +167,27 @@ impl ServerBuilder {
         self
     }
 
-    /// Runs `hook` with a socket's id (and the [`Sockets`] handle, to tell others) after it
-    /// disconnects: presence lists and similar state are cleaned up here.
+    /// Runs `hook` with a socket that disconnected (its id and handshake) and the
+    /// [`Sockets`] handle, to tell others: presence lists and similar state are cleaned up
+    /// here, by what the socket's id or its handshake (headers, query, cookie) said.
+    ///
+    /// ```no_run
+    /// # fn builder(app: axum::Router) -> sailroute::ServerBuilder {
+    /// sailroute::Server::builder(app).on_disconnect(|socket, sockets| async move {
+    ///     let user = socket.handshake().query("user");
+    ///     let gone = serde_json::json!({ "id": socket.id(), "user": user });
+    ///     sockets.broadcast("lobby", "left", &gone, None).await.ok();
+    /// })
+    /// # }
+    /// ```
     pub fn on_disconnect<F, Fut>(mut self, hook: F) -> Self
     where
-        F: Fn(String, Sockets) -> Fut + Send + Sync + 'static,
+        F: Fn(Disconnected, Sockets) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        self.on_disconnect = Some(Arc::new(move |id, sockets| Box::pin(hook(id, sockets))));
+        self.on_disconnect = Some(Arc::new(move |socket, sockets| {
+            Box::pin(hook(socket, sockets))
+        }));
         self
     }
 
@@ -175,6 +213,40 @@ impl ServerBuilder {
         combined.push('\n');
         combined.push_str(script);
         self.policy.browser_script = Arc::from(combined);
+        self
+    }
+
+    /// Serves Socket.IO at `path` instead of `/socket.io/` (Sails' `sockets.path`), for
+    /// clients configured with the same `path` (sails.io.js' `io.sails.path`,
+    /// socket.io-client's `path`). `/engine.io/`, where sails.io.js on socket.io-client 3+
+    /// ends up, is served as this path too. A path that does not start with `/`, or that is
+    /// `/` itself, makes [`build`](Self::build) fail.
+    pub fn socket_path(mut self, path: impl Into<String>) -> Self {
+        let path = path.into();
+        let trimmed = path.trim_end_matches('/');
+        if !path.starts_with('/') || trimmed.is_empty() || path.contains(['?', '#']) {
+            self.config_errors.push(format!(
+                "socket_path({path:?}): a Socket.IO path is an absolute path other than `/`, like \"/socketsarefun\""
+            ));
+        } else {
+            self.policy.socket_path = format!("{trimmed}/");
+        }
+        self
+    }
+
+    /// Serves the stock Socket.IO browser client (socket.io-client 4.8.1) at
+    /// `<socket path>socket.io.js` (`/socket.io/socket.io.js`), as Sails' `serveClient` does.
+    /// Off by default.
+    pub fn serve_client(mut self, serve: bool) -> Self {
+        self.serve_client = serve;
+        self
+    }
+
+    /// The largest Engine.IO payload accepted over long-polling, in bytes (Engine.IO's
+    /// `maxPayload`). By default it follows [`max_body`](Self::max_body), with room for the
+    /// request's envelope, so that an oversized body reaches the router and gets its 413.
+    pub fn max_payload(mut self, bytes: u64) -> Self {
+        self.max_payload = Some(bytes);
         self
     }
 
@@ -251,7 +323,7 @@ impl ServerBuilder {
 
     /// Builds the stack on the adapter `A`; returns the adapter's initialization too.
     fn build_with<A: Adapter + DefinedAdapter>(
-        self,
+        mut self,
         adapter_state: A::State,
     ) -> (
         PolicyService<SocketIoService<Guarded, A>>,
@@ -270,11 +342,15 @@ impl ServerBuilder {
         // queue would drop an ack, so it is sized well above the in-flight cap. The queue's
         // memory is allocated as it fills, not up front.
         let max_queue = self.max_in_flight.saturating_mul(2).saturating_add(1024);
+        if self.serve_client {
+            self.policy.client_path = Some(format!("{}socket.io.js", self.policy.socket_path));
+        }
         let (layer, io) = SocketIo::builder()
+            .req_path(self.policy.socket_path.trim_end_matches('/').to_owned())
             .max_buffer_size(max_queue)
             .ping_interval(self.ping_interval)
             .ping_timeout(self.ping_timeout)
-            .max_payload(max_message as u64)
+            .max_payload(self.max_payload.unwrap_or(max_message as u64))
             .ws_max_message_size(max_message)
             .ws_max_frame_size(max_message)
             .with_adapter::<A>(adapter_state)
@@ -407,6 +483,8 @@ impl Server {
             ping_interval: Duration::from_secs(25),
             ping_timeout: Duration::from_secs(20),
             config_errors: Vec::new(),
+            serve_client: false,
+            max_payload: None,
         }
     }
 
@@ -517,9 +595,12 @@ fn on_connect<A: Adapter>(shared: Arc<Shared>, socket: SocketRef<A>) {
     if let Some(hook) = shared.on_disconnect.clone() {
         let sockets = shared.sockets.clone();
         socket.on_disconnect(move |socket: SocketRef<A>| {
-            let id = socket.id.to_string();
+            let gone = Disconnected {
+                id: socket.id.to_string(),
+                handshake: Handshake::from_parts(socket.req_parts()),
+            };
             let sockets = sockets.clone();
-            async move { hook(id, sockets).await }
+            async move { hook(gone, sockets).await }
         });
     }
     for (event, method) in METHOD_EVENTS {

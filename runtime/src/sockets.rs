@@ -134,6 +134,8 @@ pub(crate) trait Backend: Send + Sync + 'static {
     fn members(&self, room: String) -> BoxFuture<'_, Result<Vec<Member>, SocketsError>>;
     /// Rooms of one socket connected to this node, if it is.
     fn local_rooms(&self, id: Sid) -> Option<Vec<String>>;
+    /// The handshake of one socket connected to this node, if it is.
+    fn handshake(&self, id: Sid) -> Option<crate::policy::Handshake>;
 }
 
 /// A socket and its rooms, as reported by the adapter.
@@ -204,6 +206,14 @@ impl<A: Adapter> Backend for IoBackend<A> {
         self.io
             .get_socket(id)
             .map(|s| s.rooms().into_iter().map(|r| r.into_owned()).collect())
+    }
+
+    fn handshake(&self, id: Sid) -> Option<crate::policy::Handshake> {
+        // Read from socketioxide's own copy of the handshake request, when asked: no
+        // per-socket copy, nothing on the request path.
+        self.io
+            .get_socket(id)
+            .map(|s| crate::policy::Handshake::from_parts(s.req_parts()))
     }
 }
 
@@ -438,6 +448,26 @@ impl Socket {
     /// The socket id (for Engine.IO v3 clients such as sails.io.js, the engine session id).
     pub fn id(&self) -> String {
         self.id.to_string()
+    }
+
+    /// The request that opened this socket — Sails' `req.socket.handshake`: its headers,
+    /// query (`__sails_io_sdk_version`, the client's own `query`) and peer address. `None`
+    /// once the socket has disconnected.
+    ///
+    /// ```
+    /// use sailroute::Socket;
+    ///
+    /// #[sailroute::get("/whoami")]
+    /// async fn whoami(socket: Socket) -> String {
+    ///     let handshake = socket.handshake();
+    ///     let token = handshake.as_ref().and_then(|h| h.query("token"));
+    ///     let agent = handshake.as_ref().and_then(|h| h.header("user-agent").map(str::to_owned));
+    ///     format!("{token:?} {agent:?}")
+    /// }
+    /// # let _app: axum::Router = sailroute::routes![whoami];
+    /// ```
+    pub fn handshake(&self) -> Option<crate::Handshake> {
+        self.sockets.backend.handshake(self.id)
     }
 
     // The id is a valid Sid by construction: these go to the backend directly instead of

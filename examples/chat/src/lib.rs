@@ -39,10 +39,6 @@ pub fn app(chat: Chat) -> Router {
         "text/css; charset=utf-8",
         include_str!("../static/style.css"),
     );
-    let socket_io = asset(
-        "application/javascript; charset=utf-8",
-        include_str!("../static/socket.io.min.js"),
-    );
     routes![
         list_rooms,
         join_room,
@@ -60,10 +56,6 @@ pub fn app(chat: Chat) -> Router {
     .route("/", get(move || async move { page.clone() }))
     .route("/app.js", get(move || async move { script.clone() }))
     .route("/style.css", get(move || async move { style.clone() }))
-    .route(
-        "/socket.io.min.js",
-        get(move || async move { socket_io.clone() }),
-    )
 }
 
 /// The server: the app, the browser client with the chat's typed API, and presence clean-up
@@ -72,9 +64,11 @@ pub fn server() -> ServerBuilder {
     let chat = Chat::default();
     let on_disconnect = chat.clone();
     Server::builder(app(chat))
+        // The page loads socket.io-client from `/socket.io/socket.io.js`, as Sails serves it.
+        .serve_client(true)
         .browser_api(BROWSER_API)
-        .on_disconnect(move |id, sockets| {
+        .on_disconnect(move |socket, sockets| {
             let chat = on_disconnect.clone();
-            async move { chat.disconnected(&sockets, &id).await }
+            async move { chat.disconnected(&sockets, socket.id()).await }
         })
 }

@@ -2,7 +2,7 @@
 //! requests by one router.
 //!
 //! ```text
-//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--max-body BYTES] [--redis URL] [--workers N]
+//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--max-payload BYTES] [--max-body BYTES] [--redis URL] [--workers N]
 //! ```
 
 use sailroute::Server;
@@ -15,6 +15,9 @@ struct Options {
     allow_origins: Vec<String>,
     allow_any_origin: bool,
     max_body: usize,
+    socket_path: Option<String>,
+    serve_client: bool,
+    max_payload: Option<u64>,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -24,6 +27,9 @@ fn parse_args() -> Result<Options, String> {
         redis: None,
         allow_origins: Vec::new(),
         allow_any_origin: false,
+        socket_path: None,
+        serve_client: false,
+        max_payload: None,
         max_body: sailroute::DEFAULT_MAX_BODY,
     };
     let mut args = std::env::args().skip(1);
@@ -37,6 +43,15 @@ fn parse_args() -> Result<Options, String> {
             }
             "--allow-origin" => options.allow_origins.push(value("--allow-origin")?),
             "--allow-any-origin" => options.allow_any_origin = true,
+            "--socket-path" => options.socket_path = Some(value("--socket-path")?),
+            "--serve-client" => options.serve_client = true,
+            "--max-payload" => {
+                options.max_payload = Some(
+                    value("--max-payload")?
+                        .parse()
+                        .map_err(|e| format!("--max-payload: {e}"))?,
+                );
+            }
             "--redis" => options.redis = Some(value("--redis")?),
             "--workers" => {
                 options.workers = value("--workers")?
@@ -50,7 +65,7 @@ fn parse_args() -> Result<Options, String> {
             }
             "-h" | "--help" => {
                 return Err(
-                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--allow-any-origin] [--max-body BYTES] [--redis URL] [--workers N]"
+                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--max-payload BYTES] [--max-body BYTES] [--redis URL] [--workers N]"
                         .into(),
                 );
             }
@@ -98,6 +113,13 @@ async fn run(options: Options) -> Result<(), sailroute::Error> {
     if options.allow_any_origin {
         builder = builder.allow_any_origin();
     }
+    if let Some(path) = options.socket_path {
+        builder = builder.socket_path(path);
+    }
+    if let Some(bytes) = options.max_payload {
+        builder = builder.max_payload(bytes);
+    }
+    builder = builder.serve_client(options.serve_client);
     let server = match &options.redis {
         Some(url) => builder.build_with_redis(url).await?,
         None => builder.build()?,

@@ -171,3 +171,65 @@ fn sorted(rooms: &[&str]) -> Vec<String> {
     rooms.sort();
     rooms
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handlers_and_the_disconnect_hook_see_the_handshake() {
+    use futures_util::FutureExt;
+    use rust_socketio::asynchronous::{Client, ClientBuilder};
+    use rust_socketio::{Event, Payload};
+
+    let app = Router::new().route(
+        "/handshake",
+        get(|socket: Socket| async move {
+            let handshake = socket.handshake().unwrap();
+            Json(json!({
+                "user": handshake.header("x-user"),
+                "peer_is_loopback": handshake.remote_addr().is_some_and(|a| a.ip().is_loopback()),
+                "eio": handshake.query("EIO"),
+            }))
+        }),
+    );
+    let (gone_tx, mut gone_rx) = tokio::sync::mpsc::unbounded_channel();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = Server::builder(app)
+        .on_disconnect(move |socket, _sockets| {
+            let gone_tx = gone_tx.clone();
+            async move {
+                gone_tx
+                    .send((
+                        socket.id().to_owned(),
+                        socket.handshake().header("x-user").map(str::to_owned),
+                    ))
+                    .ok();
+            }
+        })
+        .build()
+        .unwrap();
+    tokio::spawn(server.serve(listener));
+
+    let (connected_tx, connected_rx) = tokio::sync::oneshot::channel::<()>();
+    let connected_tx = std::sync::Arc::new(std::sync::Mutex::new(Some(connected_tx)));
+    let client: Client = ClientBuilder::new(url.as_str())
+        .transport_type(TransportType::Websocket)
+        .opening_header("x-user", "ada")
+        .on(Event::Connect, move |_: Payload, _: Client| {
+            if let Some(tx) = connected_tx.lock().unwrap().take() {
+                tx.send(()).ok();
+            }
+            async {}.boxed()
+        })
+        .connect()
+        .await
+        .unwrap();
+    connected_rx.await.unwrap();
+    let res = request(&client, "get", "/handshake", json!({}), json!({})).await;
+    assert_eq!(
+        res["body"],
+        json!({ "user": "ada", "peer_is_loopback": true, "eio": "4" })
+    );
+    client.disconnect().await.unwrap();
+    let (id, user) = gone_rx.recv().await.unwrap();
+    assert!(!id.is_empty());
+    assert_eq!(user.as_deref(), Some("ada"));
+}

@@ -132,7 +132,7 @@ test('the served browser client has the sails.io.js API: queued requests, header
   const page = await context.newPage();
   await page.route(`${server.url}/api-page`, (route) => route.fulfill({
     contentType: 'text/html',
-    body: '<!doctype html><title>api</title><script src="/socket.io.min.js"></script><script src="/sailroute.js"></script>' +
+    body: '<!doctype html><title>api</title><script src="/socket.io/socket.io.js"></script><script src="/sailroute.js"></script>' +
       '<script>' +
       // Synchronously after loading: not connected yet, so the request is queued.
       'window.early = { connectedAtCall: io.socket.isConnected(), about: io.socket.mightBeAboutToAutoConnect() };' +
@@ -185,7 +185,7 @@ test('settings made in a later <script> are honoured: autoConnect = false leaves
   const filler = Array.from({ length: 50 }, (_, i) => `<script>window.filler${i} = ${i};</script>`).join('');
   await page.route(`${server.url}/manual-page`, (route) => route.fulfill({
     contentType: 'text/html',
-    body: '<!doctype html><title>manual</title><script src="/socket.io.min.js"></script><script src="/sailroute.js"></script>' +
+    body: '<!doctype html><title>manual</title><script src="/socket.io/socket.io.js"></script><script src="/sailroute.js"></script>' +
       filler + '<script>io.sails.autoConnect = false;</script>',
   }));
   await page.goto(`${server.url}/manual-page`);

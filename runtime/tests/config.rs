@@ -1,6 +1,7 @@
-//! The socket origin policy through the public service: same-origin by default (a page on
-//! another site cannot open a socket carrying the user's cookie), an explicit allow-list or
-//! "any" otherwise, and origins no browser can send refused when the server is built.
+//! Configuration checked when the server is built, and the socket origin policy through the
+//! public service: same-origin by default (a page on another site cannot open a socket carrying
+//! the user's cookie), an explicit allow-list or "any" otherwise, and origins no browser can send
+//! refused when the server is built.
 
 use std::sync::{Arc, Mutex};
 
@@ -141,4 +142,26 @@ fn origins_no_browser_sends_fail_the_build_with_what_to_write() {
         .build()
         .expect_err("contradiction");
     assert!(both.to_string().contains("choose one of them"), "{both}");
+}
+
+#[test]
+fn a_socket_path_must_be_an_absolute_path_other_than_the_root() {
+    for bad in ["socketsarefun", "/", "", "/io?x=1"] {
+        let error = Server::builder(Router::new())
+            .socket_path(bad)
+            .build()
+            .expect_err(bad);
+        assert!(
+            error
+                .to_string()
+                .contains("a Socket.IO path is an absolute path other than `/`"),
+            "{bad}: {error}"
+        );
+    }
+    for good in ["/socketsarefun", "/socketsarefun/", "/a/b"] {
+        Server::builder(Router::new())
+            .socket_path(good)
+            .build()
+            .expect(good);
+    }
 }

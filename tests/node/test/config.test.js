@@ -1,0 +1,95 @@
+'use strict';
+// Server settings Sails apps rely on, with the real clients: Socket.IO at a custom path
+// (Sails' `sockets.path`) for sails.io.js on socket.io-client 2 and 4, the stock browser client
+// served beside it (`serveClient`), and Engine.IO's `maxPayload` as its own setting.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, makeClient, sailsConnect, waitFor } = require('./helpers');
+
+test.describe('Socket.IO at a custom path', () => {
+  let server;
+  test.before(async () => {
+    server = await startServer('conformance', ['--socket-path', '/socketsarefun', '--serve-client']);
+  });
+  test.after(async () => { await server.stop(); });
+
+  for (const [name, ioClient] of [['socket.io-client 2', undefined], ['socket.io-client 4', require('socket.io-client')]]) {
+    test(`sails.io.js on ${name} connects with its path option and makes requests`, async () => {
+      const client = await makeClient('sails.io.js', server.url, { path: '/socketsarefun', ioClient });
+      try {
+        const res = await client.request('get', '/hello', {});
+        assert.equal(res.statusCode, 200);
+        assert.deepEqual(res.body, { hello: 'world' });
+      } finally {
+        client.close();
+      }
+    });
+  }
+
+  test('socket.io-client 4 connects at the path; the default path is not served', async () => {
+    const client = await makeClient('socket.io-client@4', server.url, { path: '/socketsarefun' });
+    try {
+      assert.equal((await client.request('get', '/hello', {})).statusCode, 200);
+    } finally {
+      client.close();
+    }
+    const { io } = require('socket.io-client');
+    const wrong = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+    try {
+      const [error] = await waitFor(wrong, 'connect_error');
+      assert.ok(error);
+    } finally {
+      wrong.close();
+    }
+    const polling = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`);
+    assert.equal(polling.status, 404);
+  });
+
+  test('the stock Socket.IO browser client is served beside it', async () => {
+    const res = await fetch(`${server.url}/socketsarefun/socket.io.js`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /javascript/);
+    assert.match(await res.text(), /^\/\*!\n \* Socket\.IO v4\.8\.1/);
+  });
+});
+
+test('without serve_client the browser client is not served', async () => {
+  const server = await startServer('conformance');
+  try {
+    const res = await fetch(`${server.url}/socket.io/socket.io.js`);
+    assert.notEqual(res.status, 200);
+  } finally {
+    await server.stop();
+  }
+});
+
+/** POSTs one long-polling frame of `size` characters to a connected polling session. */
+async function pollingPost(server, size) {
+  const { socket } = sailsConnect(server.url, { transports: ['polling'] });
+  await waitFor(socket, 'connect');
+  try {
+    const packet = `42["post",{"url":"/echo","data":{"s":"${'x'.repeat(size)}"}}]`;
+    const res = await fetch(`${server.url}/socket.io/?EIO=3&transport=polling&sid=${socket._raw.io.engine.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      body: `${packet.length}:${packet}`,
+    });
+    return res.status;
+  } finally {
+    socket.disconnect();
+  }
+}
+
+test('Engine.IO maxPayload is its own setting: a long-polling payload above it is refused, the default follows max-body', async () => {
+  const limited = await startServer('conformance', ['--max-payload', '2000']);
+  const normal = await startServer('conformance');
+  try {
+    assert.equal(await pollingPost(limited, 100), 200);
+    assert.notEqual(await pollingPost(limited, 5000), 200, 'above maxPayload');
+    assert.equal(await pollingPost(normal, 5000), 200, 'the same payload under the default');
+  } finally {
+    await limited.stop();
+    await normal.stop();
+  }
+});
