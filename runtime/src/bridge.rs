@@ -25,21 +25,28 @@ pub(crate) struct Handshake {
     pub(crate) host: Option<HeaderValue>,
     pub(crate) user_agent: Option<HeaderValue>,
     pub(crate) remote_addr: Option<SocketAddr>,
+    /// The client's address from the handshake's forwarded headers, when the server trusts a
+    /// proxy (without one, `ClientIp` reads the peer address from `ConnectInfo`).
+    pub(crate) client_ip: Option<std::net::IpAddr>,
 }
 
 impl Handshake {
     /// Reads what the bridge needs from the handshake request.
-    pub(crate) fn from_parts(parts: &http::request::Parts) -> Self {
+    pub(crate) fn from_parts(parts: &http::request::Parts, trust_proxy: bool) -> Self {
         let get = |name: HeaderName| parts.headers.get(name).cloned();
+        let remote_addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0);
         Handshake {
             cookie: get(header::COOKIE),
             origin: get(header::ORIGIN),
             host: get(header::HOST),
             user_agent: get(header::USER_AGENT),
-            remote_addr: parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0),
+            remote_addr,
+            client_ip: trust_proxy
+                .then(|| crate::client_ip::client_ip(&parts.headers, remote_addr, true))
+                .flatten(),
         }
     }
 }
@@ -122,6 +129,11 @@ pub(crate) fn build_request(
     *request.headers_mut() = headers;
     if let Some(addr) = handshake.remote_addr {
         request.extensions_mut().insert(ConnectInfo(addr));
+    }
+    if let Some(ip) = handshake.client_ip {
+        request
+            .extensions_mut()
+            .insert(crate::client_ip::ClientIp(ip));
     }
     if let Some(socket) = socket {
         request.extensions_mut().insert(socket);

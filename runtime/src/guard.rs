@@ -35,9 +35,17 @@ pub(crate) struct Guarded {
 }
 
 impl Guarded {
-    pub(crate) fn new(router: Router, max_body: usize, sockets: Sockets) -> Self {
+    pub(crate) fn new(
+        router: Router,
+        max_body: usize,
+        sockets: Sockets,
+        trust_proxy: bool,
+    ) -> Self {
         let mut extensions = body_limit_extensions(max_body);
         extensions.insert(sockets);
+        if trust_proxy {
+            extensions.insert(crate::client_ip::TrustProxy);
+        }
         // Room for the peer address, the socket handle and axum's matched path, made by
         // growing the map once here (a map keeps its size when entries go, and so do its
         // copies).

@@ -35,6 +35,7 @@
 
 mod bridge;
 mod check;
+mod client_ip;
 mod guard;
 mod origin;
 mod policy;
@@ -45,6 +46,7 @@ mod sockets;
 mod wire;
 
 pub use check::{RouteMismatch, check_routes};
+pub use client_ip::{ClientIp, UnknownClientIp};
 pub use policy::{Handshake, Refusal, SOCKET_IO_CLIENT};
 pub use pubsub::{Event, Resource, ResourceRecord, TypedResource};
 pub use server::{

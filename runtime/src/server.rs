@@ -103,6 +103,7 @@ pub struct ServerBuilder {
     config_errors: Vec<String>,
     serve_client: bool,
     max_payload: Option<u64>,
+    trust_proxy: bool,
 }
 
 impl std::fmt::Debug for ServerBuilder {
@@ -250,6 +251,16 @@ impl ServerBuilder {
         self
     }
 
+    /// Trusts the proxy in front of the server for the client's address: the
+    /// [`ClientIp`](crate::ClientIp) extractor then reads the `Forwarded` /
+    /// `X-Forwarded-For` header the proxy wrote (for a socket request, the handshake's).
+    /// Off by default: only turn it on behind a proxy that overwrites those headers, since a
+    /// client can send them too.
+    pub fn trust_proxy(mut self, trust: bool) -> Self {
+        self.trust_proxy = trust;
+        self
+    }
+
     /// The largest request body accepted, on both transports; larger ones get a 413.
     /// Default [`DEFAULT_MAX_BODY`].
     pub fn max_body(mut self, bytes: usize) -> Self {
@@ -359,13 +370,19 @@ impl ServerBuilder {
 
         // The same stack serves both transports: whatever the application layered on its
         // router runs inside these guards, for HTTP and virtual requests alike.
-        let router = Guarded::new(self.router, self.max_body, sockets.clone());
+        let router = Guarded::new(
+            self.router,
+            self.max_body,
+            sockets.clone(),
+            self.trust_proxy,
+        );
 
         let shared = Arc::new(Shared {
             router: router.clone(),
             sockets: sockets.clone(),
             max_in_flight: self.max_in_flight,
             on_disconnect: self.on_disconnect,
+            trust_proxy: self.trust_proxy,
         });
         // Handlers are registered in a connect *middleware*, which socketioxide awaits before
         // it sends the CONNECT packet; the connect handler itself runs on a spawned task,
@@ -485,6 +502,7 @@ impl Server {
             config_errors: Vec::new(),
             serve_client: false,
             max_payload: None,
+            trust_proxy: false,
         }
     }
 
@@ -576,6 +594,7 @@ struct Shared {
     sockets: Sockets,
     max_in_flight: usize,
     on_disconnect: Option<OnDisconnect>,
+    trust_proxy: bool,
 }
 
 /// Per-socket state, shared by its seven method handlers.
@@ -589,7 +608,7 @@ fn on_connect<A: Adapter>(shared: Arc<Shared>, socket: SocketRef<A>) {
     // works wherever a room does — on every node.
     socket.join(socket.id);
     let state = Arc::new(SocketState {
-        defaults: Defaults::from_parts(socket.req_parts()),
+        defaults: Defaults::from_parts(socket.req_parts(), shared.trust_proxy),
         in_flight: AtomicUsize::new(0),
     });
     if let Some(hook) = shared.on_disconnect.clone() {

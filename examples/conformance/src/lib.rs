@@ -21,7 +21,7 @@ pub fn app() -> Router {
     // answers five methods on two paths from one handler, so it is routed by hand.
     routes![
         hello, echo, subscribe, leave, broadcast, blast, user, status, text, empty, redirect,
-        headers, panic, slow, protected, cookie
+        headers, panic, slow, protected, cookie, client_ip
     ]
     .route(
         "/inspect",
@@ -245,6 +245,13 @@ async fn cookie(headers: HeaderMap) -> Json<Value> {
         .get(header::COOKIE)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     Json(json!({ "cookie": cookie }))
+}
+
+/// The client's address, by the same rule on both transports (`--trust-proxy` to honour
+/// forwarded headers).
+#[sailroute::get("/ip")]
+async fn client_ip(sailroute::ClientIp(ip): sailroute::ClientIp) -> Json<Value> {
+    Json(json!({ "ip": ip.to_string() }))
 }
 
 #[sailroute::get("/text")]

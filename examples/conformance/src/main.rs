@@ -2,7 +2,7 @@
 //! requests by one router.
 //!
 //! ```text
-//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--max-payload BYTES] [--max-body BYTES] [--redis URL] [--workers N]
+//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy] [--max-payload BYTES] [--max-body BYTES] [--redis URL] [--workers N]
 //! ```
 
 use sailroute::Server;
@@ -18,6 +18,7 @@ struct Options {
     socket_path: Option<String>,
     serve_client: bool,
     max_payload: Option<u64>,
+    trust_proxy: bool,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -30,6 +31,7 @@ fn parse_args() -> Result<Options, String> {
         socket_path: None,
         serve_client: false,
         max_payload: None,
+        trust_proxy: false,
         max_body: sailroute::DEFAULT_MAX_BODY,
     };
     let mut args = std::env::args().skip(1);
@@ -45,6 +47,7 @@ fn parse_args() -> Result<Options, String> {
             "--allow-any-origin" => options.allow_any_origin = true,
             "--socket-path" => options.socket_path = Some(value("--socket-path")?),
             "--serve-client" => options.serve_client = true,
+            "--trust-proxy" => options.trust_proxy = true,
             "--max-payload" => {
                 options.max_payload = Some(
                     value("--max-payload")?
@@ -65,7 +68,7 @@ fn parse_args() -> Result<Options, String> {
             }
             "-h" | "--help" => {
                 return Err(
-                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--max-payload BYTES] [--max-body BYTES] [--redis URL] [--workers N]"
+                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy] [--max-payload BYTES] [--max-body BYTES] [--redis URL] [--workers N]"
                         .into(),
                 );
             }
@@ -119,7 +122,9 @@ async fn run(options: Options) -> Result<(), sailroute::Error> {
     if let Some(bytes) = options.max_payload {
         builder = builder.max_payload(bytes);
     }
-    builder = builder.serve_client(options.serve_client);
+    builder = builder
+        .serve_client(options.serve_client)
+        .trust_proxy(options.trust_proxy);
     let server = match &options.redis {
         Some(url) => builder.build_with_redis(url).await?,
         None => builder.build()?,

@@ -93,3 +93,30 @@ test('Engine.IO maxPayload is its own setting: a long-polling payload above it i
     await normal.stop();
   }
 });
+
+test.describe('the client IP: the peer address, or with --trust-proxy the forwarded one, by one rule on both transports', () => {
+  const forwarded = { 'x-forwarded-for': '203.0.113.7, 10.0.0.2' };
+  for (const trust of [false, true]) {
+    test(trust ? 'trusting the proxy' : 'not trusting any proxy', async () => {
+      const server = await startServer('conformance', trust ? ['--trust-proxy'] : []);
+      try {
+        const expected = trust ? '203.0.113.7' : '127.0.0.1';
+        const http = await fetch(`${server.url}/ip`, { headers: forwarded });
+        assert.deepEqual(await http.json(), { ip: expected }, 'HTTP');
+        // Over a socket the handshake's forwarded header counts, never the request's own.
+        const socket = await makeClient('sails.io.js', server.url, { initialConnectionHeaders: forwarded });
+        const plain = await makeClient('sails.io.js', server.url);
+        try {
+          assert.deepEqual((await socket.request('get', '/ip', {}, {})).body, { ip: expected }, 'socket');
+          const forged = await plain.request('get', '/ip', {}, { 'x-forwarded-for': '198.51.100.1' });
+          assert.deepEqual(forged.body, { ip: '127.0.0.1' }, 'a virtual request cannot forge it');
+        } finally {
+          socket.close();
+          plain.close();
+        }
+      } finally {
+        await server.stop();
+      }
+    });
+  }
+});
