@@ -40,6 +40,7 @@ mod guard;
 mod origin;
 mod policy;
 mod pubsub;
+#[cfg(feature = "redis")]
 mod redis;
 mod server;
 mod sockets;

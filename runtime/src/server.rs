@@ -82,6 +82,7 @@ pub enum Error {
     #[error("serving failed: {0}")]
     Io(#[from] std::io::Error),
     /// Redis could not be reached or the adapter could not subscribe.
+    #[cfg(feature = "redis")]
     #[error("cannot use redis: {0}")]
     Redis(String),
     /// A setting of the [`ServerBuilder`] can never work; the message says what to write.
@@ -308,11 +309,13 @@ impl ServerBuilder {
         Ok(())
     }
 
-    /// Builds the server with its rooms shared through Redis (`redis://host:port`), so that
+    /// Builds the server with its rooms shared through Redis (`redis://host:port`; the
+    /// `redis` feature of this crate), so that
     /// broadcasts, blasts, room membership and pub-sub reach sockets on every node running
     /// against the same Redis. Fails when Redis is unreachable now; once running, a node keeps
     /// serving its own sockets while Redis is away and resumes cross-node delivery when it is
     /// back (see `docs/scaling.md` for the guarantees).
+    #[cfg(feature = "redis")]
     pub async fn build_with_redis(self, url: &str) -> Result<Server, Error> {
         use socketioxide_redis::{RedisAdapterConfig, RedisAdapterCtr};
 
@@ -420,6 +423,7 @@ pub struct Server {
 }
 
 /// The Redis adapter type the runtime uses.
+#[cfg(feature = "redis")]
 type RedisAdapter = socketioxide_redis::CustomRedisAdapter<
     socketioxide::adapter::Emitter,
     crate::redis::ResilientDriver,
@@ -434,6 +438,7 @@ pub struct AppService(Stack);
 #[derive(Clone)]
 enum Stack {
     Local(PolicyService<SocketIoService<Guarded, LocalAdapter>>),
+    #[cfg(feature = "redis")]
     Redis(PolicyService<SocketIoService<Guarded, RedisAdapter>>),
 }
 
@@ -443,10 +448,13 @@ impl std::fmt::Debug for AppService {
     }
 }
 
+#[cfg(feature = "redis")]
 type StackFuture = futures_util::future::Either<
     PolicyFuture<SocketIoService<Guarded, LocalAdapter>>,
     PolicyFuture<SocketIoService<Guarded, RedisAdapter>>,
 >;
+#[cfg(not(feature = "redis"))]
+type StackFuture = PolicyFuture<SocketIoService<Guarded, LocalAdapter>>;
 
 /// The future of an [`AppService`] call.
 pub struct AppFuture(StackFuture);
@@ -476,7 +484,11 @@ impl Service<Request> for AppService {
 
     fn call(&mut self, request: Request) -> Self::Future {
         AppFuture(match &mut self.0 {
+            #[cfg(feature = "redis")]
             Stack::Local(service) => futures_util::future::Either::Left(service.call(request)),
+            #[cfg(not(feature = "redis"))]
+            Stack::Local(service) => service.call(request),
+            #[cfg(feature = "redis")]
             Stack::Redis(service) => futures_util::future::Either::Right(service.call(request)),
         })
     }
