@@ -113,6 +113,8 @@ pub fn configure() -> Builder {
         untyped: BTreeSet::new(),
         ignored_extractors: BTreeSet::new(),
         cfg: sailroute_ir::parse::Cfg::default(),
+        contract_in: None,
+        contract_out: None,
         check: false,
         emit_rerun_if_changed: std::env::var_os("CARGO").is_some()
             && std::env::var_os("OUT_DIR").is_some(),
@@ -133,6 +135,8 @@ pub struct Builder {
     untyped: BTreeSet<String>,
     ignored_extractors: BTreeSet<String>,
     cfg: sailroute_ir::parse::Cfg,
+    contract_in: Option<PathBuf>,
+    contract_out: Option<PathBuf>,
     check: bool,
     emit_rerun_if_changed: bool,
 }
@@ -141,6 +145,22 @@ impl Builder {
     /// Adds a `.rs` file, or a directory whose `.rs` files (recursively) are read.
     pub fn scan(mut self, path: impl AsRef<Path>) -> Self {
         self.scan.push(path.as_ref().to_owned());
+        self
+    }
+
+    /// Generates from a contract file (written by [`write_contract`](Self::write_contract),
+    /// often in another repository) instead of scanning source: a client crate or web project
+    /// needs only that file. Cannot be combined with [`scan`](Self::scan).
+    pub fn contract(mut self, file: impl AsRef<Path>) -> Self {
+        self.contract_in = Some(file.as_ref().to_owned());
+        self
+    }
+
+    /// Writes the contract file — the API the clients are generated from, as versioned,
+    /// deterministic JSON (`docs/contract.md`) — to this file. With [`check`](Self::check),
+    /// fails when the checked-in contract is stale.
+    pub fn write_contract(mut self, file: impl AsRef<Path>) -> Self {
+        self.contract_out = Some(file.as_ref().to_owned());
         self
     }
 
@@ -276,26 +296,83 @@ impl Builder {
 
     /// Reads and checks the sources: the model the clients are generated from.
     fn api(&self) -> Result<(Api, Vec<PathBuf>), Error> {
-        let external: BTreeSet<String> = self
-            .options
-            .type_map
-            .keys()
-            .chain(self.js_options.type_map.keys())
-            .cloned()
-            .collect();
+        if let Some(file) = &self.contract_in {
+            if !self.scan.is_empty() {
+                return Err(Error::Config(format!(
+                    "both .scan(..) and .contract({}) are set: generate from the source or from the contract, not both",
+                    file.display()
+                )));
+            }
+            let text = fs::read_to_string(file).map_err(|source| Error::Io {
+                path: file.clone(),
+                source,
+            })?;
+            let contract = emit::contract::parse(&file.display().to_string(), &text)?;
+            sailroute_ir::validate(&contract.api)?;
+            return Ok((contract.api, vec![file.clone()]));
+        }
+        let external: BTreeSet<String> = self.externals().into_keys().collect();
         let (api, inputs) = load_with(&self.scan, &self.cfg, &external)?;
         check_supported(&api, &self.untyped, &self.ignored_extractors)?;
         Ok((api, inputs))
     }
 
+    /// The types declared outside the scanned source, as the builder was told.
+    fn externals(&self) -> BTreeMap<String, emit::contract::External> {
+        let mut externals: BTreeMap<String, emit::contract::External> = BTreeMap::new();
+        for (name, path) in &self.options.type_map {
+            externals.entry(name.clone()).or_default().rust = Some(path.clone());
+        }
+        for (name, ts) in &self.js_options.type_map {
+            externals.entry(name.clone()).or_default().typescript = Some(ts.clone());
+        }
+        externals
+    }
+
+    /// The contract's externals under the builder's own mappings (the builder wins).
+    fn read_externals(&self) -> Result<BTreeMap<String, emit::contract::External>, Error> {
+        let mut externals = match &self.contract_in {
+            Some(file) => {
+                let text = fs::read_to_string(file).map_err(|source| Error::Io {
+                    path: file.clone(),
+                    source,
+                })?;
+                emit::contract::parse(&file.display().to_string(), &text)?.externals
+            }
+            None => BTreeMap::new(),
+        };
+        for (name, external) in self.externals() {
+            let entry = externals.entry(name).or_default();
+            if external.rust.is_some() {
+                entry.rust = external.rust;
+            }
+            if external.typescript.is_some() {
+                entry.typescript = external.typescript;
+            }
+        }
+        Ok(externals)
+    }
+
     /// Reads the sources, generates, and writes what changed.
     pub fn compile(self) -> Result<Report, Error> {
-        if self.rust_client.is_none() && self.js_client.is_none() {
+        if self.rust_client.is_none() && self.js_client.is_none() && self.contract_out.is_none() {
             return Err(Error::Config(
-                "nothing to generate: call .rust_client(..) and/or .js_client(..)".to_owned(),
+                "nothing to generate: call .rust_client(..), .js_client(..) and/or .write_contract(..)"
+                    .to_owned(),
             ));
         }
         let (api, inputs) = self.api()?;
+        let externals = self.read_externals()?;
+        let mut rust_options = self.options.clone();
+        let mut js_options = self.js_options.clone();
+        for (name, external) in &externals {
+            if let Some(path) = &external.rust {
+                rust_options.type_map.insert(name.clone(), path.clone());
+            }
+            if let Some(ts) = &external.typescript {
+                js_options.type_map.insert(name.clone(), ts.clone());
+            }
+        }
         let unmounted: Vec<String> = api
             .unmounted
             .iter()
@@ -315,15 +392,21 @@ impl Builder {
             }
         }
         let mut outputs: BTreeMap<PathBuf, String> = BTreeMap::new();
+        if let Some(file) = &self.contract_out {
+            outputs.insert(
+                self.resolve(file)?,
+                emit::contract::render(&api, &externals)?,
+            );
+        }
         if let Some(file) = &self.rust_client {
             outputs.insert(
                 self.resolve(file)?,
-                emit::rust::render(&api, &self.options)?,
+                emit::rust::render(&api, &rust_options)?,
             );
         }
         if let Some(dir) = &self.js_client {
             let dir = self.resolve(dir)?;
-            let (js, dts) = emit::js::render_with(&api, &self.js_options)?;
+            let (js, dts) = emit::js::render_with(&api, &js_options)?;
             outputs.insert(dir.join("index.js"), js);
             outputs.insert(dir.join("index.d.ts"), dts);
             outputs.insert(dir.join("browser.js"), emit::js::render_browser(&api)?);

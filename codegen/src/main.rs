@@ -1,7 +1,7 @@
 //! `sailroute-codegen`: the build.rs generator from the command line.
 //!
 //! ```text
-//! sailroute-codegen --scan server/src [--scan more.rs] [--rust client.rs] [--js dir] [--map NAME=PATH]... [--ts-type NAME=TS]... [--extern NAME=PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]
+//! sailroute-codegen (--scan server/src [--scan more.rs] | --contract api.json) [--write-contract api.json] [--rust client.rs] [--js dir] [--map NAME=PATH]... [--ts-type NAME=TS]... [--extern NAME=PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]
 //! ```
 //! Relative outputs are relative to the current directory. `--check` writes nothing and
 //! fails when a checked-in output differs from what would be generated.
@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: sailroute-codegen --scan PATH [--scan PATH]... [--rust FILE] [--js DIR] [--map NAME=RUST_PATH]... [--ts-type NAME=TS]... [--extern NAME=RUST_PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]";
+const USAGE: &str = "usage: sailroute-codegen (--scan PATH [--scan PATH]... | --contract FILE) [--write-contract FILE] [--rust FILE] [--js DIR] [--map NAME=RUST_PATH]... [--ts-type NAME=TS]... [--extern NAME=RUST_PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]";
 
 fn main() -> ExitCode {
     match run() {
@@ -41,6 +41,13 @@ fn run() -> Result<String, String> {
                 scanned = true;
             }
             "--rust" => builder = builder.rust_client(PathBuf::from(value("--rust")?)),
+            "--contract" => {
+                builder = builder.contract(PathBuf::from(value("--contract")?));
+                scanned = true;
+            }
+            "--write-contract" => {
+                builder = builder.write_contract(PathBuf::from(value("--write-contract")?));
+            }
             "--js" => builder = builder.js_client(PathBuf::from(value("--js")?)),
             "--map" => {
                 let pair = value("--map")?;
@@ -86,7 +93,9 @@ fn run() -> Result<String, String> {
         }
     }
     if !scanned {
-        return Err(format!("nothing to scan\n{USAGE}"));
+        return Err(format!(
+            "nothing to read: give --scan or --contract\n{USAGE}"
+        ));
     }
     let report = builder.compile().map_err(|e| e.to_string())?;
     for line in &report.unmounted {

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Everything a client needs to know about a server.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Api {
     /// Routes, sorted by handler name.
     pub routes: Vec<Route>,
@@ -33,19 +33,20 @@ pub struct Unmounted {
 }
 
 /// A serde type that travels as one Socket.IO event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventDef {
     /// The event name.
     pub name: String,
     /// The payload type's name (a scanned type).
     pub ty: String,
     /// Where the attribute is.
+    #[serde(skip)]
     pub loc: SourceLoc,
 }
 
 /// A record type published with Sails' resourceful pub-sub: messages are the identity's
 /// event, `{verb: "created" | "updated" | …, …}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceDef {
     /// The identity (event name, room-name stem).
     pub identity: String,
@@ -54,11 +55,12 @@ pub struct ResourceDef {
     /// The primary key's type.
     pub id: TypeRef,
     /// Where the attribute is.
+    #[serde(skip)]
     pub loc: SourceLoc,
 }
 
 /// Where an item was written.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct SourceLoc {
     /// The file, as given to the scanner (empty inside a proc macro).
     pub file: String,
@@ -75,7 +77,7 @@ impl fmt::Display for SourceLoc {
 }
 
 /// Doc comment lines, with the one leading space of `/// text` removed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Docs(pub Vec<String>);
 
 impl Docs {
@@ -96,7 +98,7 @@ impl Docs {
 }
 
 /// An HTTP method a route can be declared with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Method {
     /// `GET`
     Get,
@@ -168,14 +170,14 @@ impl Method {
 }
 
 /// A route path, stored as segments.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct PathTemplate {
     /// The segments between slashes; an empty list is `/`.
     pub segments: Vec<Segment>,
 }
 
 /// One segment of a [`PathTemplate`].
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Segment {
     /// Matched literally.
     Literal(String),
@@ -233,7 +235,7 @@ impl fmt::Display for PathTemplate {
 }
 
 /// A route: one handler, one method and path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Route {
     /// The handler's name (the client method's name).
     pub name: String,
@@ -251,6 +253,7 @@ pub struct Route {
     pub query: Option<TypeRef>,
     /// The `Query` extractor's path, resolved through the file's `use` items where it can
     /// be (`axum::extract::Query`, `sailroute::Query`): only some decode repeated keys.
+    #[serde(skip)]
     pub query_extractor: Option<String>,
     /// The `Json<T>` body type, if any.
     pub body: Option<TypeRef>,
@@ -264,15 +267,17 @@ pub struct Route {
     /// subscribing calls after a reconnect.
     pub subscribes: Vec<String>,
     /// Where the handler is.
+    #[serde(skip)]
     pub loc: SourceLoc,
     /// What the generator cannot type on its own: an extractor it does not know, a return
     /// or error type that is not JSON of a scanned type. A client is generated only when the
     /// user says how to treat each (`sailroute-codegen`'s `untyped` and `ignore_extractor`).
+    #[serde(skip)]
     pub unsupported: Vec<Unsupported>,
 }
 
 /// Something in a handler's signature that the generator cannot type by itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unsupported {
     /// Which part of the signature.
     pub kind: UnsupportedKind,
@@ -281,11 +286,12 @@ pub struct Unsupported {
     /// The whole type, as written.
     pub ty: String,
     /// Where it is written.
+    #[serde(skip)]
     pub loc: SourceLoc,
 }
 
 /// Which part of a handler's signature an [`Unsupported`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UnsupportedKind {
     /// An argument: an extractor that may take input the client would have to send.
     Extractor,
@@ -296,7 +302,7 @@ pub enum UnsupportedKind {
 }
 
 /// A path parameter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PathParam {
     /// The name in the path template.
     pub name: String,
@@ -305,7 +311,7 @@ pub struct PathParam {
 }
 
 /// How a handler extracts path parameters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PathExtractor {
     /// No `Path` extractor.
     None,
@@ -318,7 +324,7 @@ pub enum PathExtractor {
 }
 
 /// What a successful response carries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Response {
     /// `Json<T>`.
     Json(TypeRef),
@@ -328,7 +334,7 @@ pub enum Response {
 
 /// The well-known types: kept as they are in Rust clients, written as serde writes them
 /// (with its default features) in TypeScript.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Known {
     /// `uuid::Uuid`: a hyphenated string.
@@ -410,7 +416,7 @@ impl Known {
 }
 
 /// A type as it is used: in a field, a parameter, a body.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum TypeRef {
     /// `bool`
     Bool,
@@ -474,7 +480,7 @@ impl TypeRef {
 
 /// Integer widths, for the 64-bit policy (JavaScript numbers hold integers exactly only up
 /// to 2^53).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum IntKind {
     /// `u8`
     U8,
@@ -555,7 +561,7 @@ impl IntKind {
 }
 
 /// A scanned serde type, as serde serializes it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TypeDef {
     /// The Rust name.
     pub name: String,
@@ -569,11 +575,12 @@ pub struct TypeDef {
     /// too: `Default`, `Eq`, `Hash`, `PartialOrd`, `Ord`, `Copy` (in the server's order).
     pub derives: Vec<String>,
     /// Where it is defined.
+    #[serde(skip)]
     pub loc: SourceLoc,
 }
 
 /// The JSON shape of a [`TypeDef`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Shape {
     /// A struct with named fields: an object.
     Struct(Vec<Field>),
@@ -593,7 +600,7 @@ pub enum Shape {
 }
 
 /// A named field, after serde's attributes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Field {
     /// The Rust name.
     pub rust_name: String,
@@ -618,7 +625,7 @@ pub struct Field {
 }
 
 /// How an enum's variants are told apart in JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EnumRepr {
     /// `{"Variant": content}`, or `"Variant"` for unit variants (serde's default).
     External,
@@ -639,7 +646,7 @@ pub enum EnumRepr {
 }
 
 /// An enum variant, after serde's attributes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Variant {
     /// The Rust name.
     pub rust_name: String,
@@ -654,7 +661,7 @@ pub struct Variant {
 }
 
 /// What a [`Variant`] holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum VariantShape {
     /// Nothing.
     Unit,

@@ -1,6 +1,7 @@
 //! Back ends: each turns the validated model into one client's files. View structs hold
 //! the logic; the askama templates in `templates/` hold the layout.
 
+pub mod contract;
 pub mod js;
 mod links;
 pub mod rust;

@@ -260,3 +260,30 @@ fn the_client_has_only_the_mounted_routes() {
     assert!(!generated.contains("reset_todos"));
     assert!(!generated.contains("test_only"));
 }
+
+#[test]
+fn the_contract_alone_gives_the_same_clients_as_the_source() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::env::temp_dir().join(format!("todo-contract-{}", std::process::id()));
+    let from_source = sailroute_codegen::configure()
+        .scan(root.join("../todo/src"))
+        .scan(root.join("../todo-shared/src"))
+        .out_dir(out.join("source"))
+        .rust_client("client.rs")
+        .js_client("js")
+        .emit_rerun_if_changed(false);
+    from_source.compile().unwrap();
+    let from_contract = sailroute_codegen::configure()
+        .contract(root.join("../todo/api.json"))
+        .out_dir(out.join("contract"))
+        .rust_client("client.rs")
+        .js_client("js")
+        .emit_rerun_if_changed(false);
+    from_contract.compile().unwrap();
+    for file in ["client.rs", "js/index.js", "js/index.d.ts", "js/browser.js"] {
+        let a = std::fs::read_to_string(out.join("source").join(file)).unwrap();
+        let b = std::fs::read_to_string(out.join("contract").join(file)).unwrap();
+        assert!(a == b, "{file} differs between source and contract");
+    }
+    std::fs::remove_dir_all(&out).ok();
+}

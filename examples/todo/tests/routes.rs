@@ -45,3 +45,20 @@ async fn a_router_mounted_elsewhere_is_caught() {
         mismatches[0]
     );
 }
+
+#[test]
+fn the_checked_in_contract_is_up_to_date() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let result = sailroute_codegen::configure()
+        .scan(root.join("src"))
+        .scan(root.join("../todo-shared/src"))
+        .write_contract(root.join("api.json"))
+        .check(true)
+        .emit_rerun_if_changed(false)
+        .compile();
+    if let Err(e) = result {
+        panic!(
+            "{e}: run `cargo run -p sailroute-codegen -- --scan examples/todo/src --scan examples/todo-shared/src --write-contract examples/todo/api.json`"
+        );
+    }
+}
