@@ -52,7 +52,7 @@ pub use policy::{Handshake, Refusal, SOCKET_IO_CLIENT};
 pub use pubsub::{Event, Resource, ResourceRecord, TypedResource};
 pub use server::{
     AppFuture, AppService, DEFAULT_MAX_BODY, DEFAULT_MAX_IN_FLIGHT, Disconnected, Error, Server,
-    ServerBuilder,
+    ServerBuilder, shutdown_signal,
 };
 pub use sockets::{
     LeaveAllOptions, MissingSockets, NotASocketRequest, Rooms, Socket, Sockets, SocketsError,

@@ -105,6 +105,7 @@ pub struct ServerBuilder {
     serve_client: bool,
     max_payload: Option<u64>,
     trust_proxy: bool,
+    shutdown_timeout: Duration,
 }
 
 impl std::fmt::Debug for ServerBuilder {
@@ -252,6 +253,13 @@ impl ServerBuilder {
         self
     }
 
+    /// How long requests in flight get to finish when the server shuts down
+    /// ([`Server::serve_with_shutdown`]) before the sockets are closed anyway. Default 10 s.
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.shutdown_timeout = timeout;
+        self
+    }
+
     /// Trusts the proxy in front of the server for the client's address: the
     /// [`ClientIp`](crate::ClientIp) extractor then reads the `Forwarded` /
     /// `X-Forwarded-For` header the proxy wrote (for a socket request, the handshake's).
@@ -289,10 +297,11 @@ impl ServerBuilder {
     /// Fails with [`Error::Config`] when a setting can never work.
     pub fn build(self) -> Result<Server, Error> {
         self.check()?;
-        let (service, sockets, ()) = self.build_with::<LocalAdapter>(());
+        let (service, sockets, (), lifecycle) = self.build_with::<LocalAdapter>(());
         Ok(Server {
             service: AppService(Stack::Local(service)),
             sockets,
+            lifecycle,
         })
     }
 
@@ -326,12 +335,13 @@ impl ServerBuilder {
         // Requests to other nodes (room membership, socket listings) wait at most this long.
         let config = RedisAdapterConfig::new().with_request_timeout(Duration::from_secs(2));
         let adapter = RedisAdapterCtr::new_with_driver(driver, config);
-        let (service, sockets, init) = self.build_with::<RedisAdapter>(adapter);
+        let (service, sockets, init, lifecycle) = self.build_with::<RedisAdapter>(adapter);
         // Subscribed before serving, so the first broadcast from another node arrives.
         init.await.map_err(|e| Error::Redis(e.to_string()))?;
         Ok(Server {
             service: AppService(Stack::Redis(service)),
             sockets,
+            lifecycle,
         })
     }
 
@@ -339,11 +349,7 @@ impl ServerBuilder {
     fn build_with<A: Adapter + DefinedAdapter>(
         mut self,
         adapter_state: A::State,
-    ) -> (
-        PolicyService<SocketIoService<Guarded, A>>,
-        Sockets,
-        A::InitRes,
-    ) {
+    ) -> Built<A> {
         // A virtual request carries its body inside one Socket.IO message: leave room for
         // the envelope and JSON escaping so that an oversized body reaches the router and
         // gets its 413 instead of the transport closing the connection.
@@ -380,7 +386,30 @@ impl ServerBuilder {
             self.trust_proxy,
         );
 
+        let closer = io.clone();
+        let lifecycle = Arc::new(Lifecycle {
+            in_flight: AtomicUsize::new(0),
+            idle: tokio::sync::Notify::new(),
+            closing: std::sync::atomic::AtomicBool::new(false),
+            close: Box::new(move || {
+                let io = closer.clone();
+                Box::pin(async move {
+                    // A DISCONNECT packet first, so clients see a server-initiated disconnect
+                    // ("io server disconnect"), then the connections themselves.
+                    for socket in io.sockets() {
+                        socket.disconnect().ok();
+                    }
+                    // Each socket's writer task has its DISCONNECT packet to write; let them run
+                    // before the connections close (and before the process may exit).
+                    flush().await;
+                    io.close().await;
+                    flush().await;
+                })
+            }),
+            timeout: self.shutdown_timeout,
+        });
         let shared = Arc::new(Shared {
+            lifecycle: lifecycle.clone(),
             router: router.clone(),
             sockets: sockets.clone(),
             max_in_flight: self.max_in_flight,
@@ -401,7 +430,7 @@ impl ServerBuilder {
 
         let policy = Arc::new(self.policy);
         let service = PolicyService::new(layer.layer(router), policy);
-        (service, sockets, init)
+        (service, sockets, init, lifecycle)
     }
 }
 
@@ -420,6 +449,7 @@ impl ServerBuilder {
 pub struct Server {
     service: AppService,
     sockets: Sockets,
+    lifecycle: Arc<Lifecycle>,
 }
 
 /// The Redis adapter type the runtime uses.
@@ -515,6 +545,7 @@ impl Server {
             serve_client: false,
             max_payload: None,
             trust_proxy: false,
+            shutdown_timeout: Duration::from_secs(10),
         }
     }
 
@@ -535,22 +566,91 @@ impl Server {
             .await
     }
 
-    /// Serves on `listener` until `signal` completes, then finishes in-flight HTTP requests.
+    /// Serves on `listener` until `signal` completes, then shuts down gracefully: stops
+    /// accepting connections, lets the requests in flight on both transports finish (within
+    /// [`shutdown_timeout`](ServerBuilder::shutdown_timeout); new socket requests meanwhile are
+    /// answered 503), then closes every socket with a Socket.IO disconnect — clients see a
+    /// server-initiated disconnect, not a transport error — running the disconnect hooks, and
+    /// returns once the last HTTP connection has ended (or the deadline has passed).
     pub async fn serve_with_shutdown(
         self,
         listener: TcpListener,
         signal: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
-        axum::serve(
+        let (fired_tx, fired_rx) = tokio::sync::watch::channel(false);
+        let lifecycle = self.lifecycle.clone();
+        let stop_accepting = {
+            let mut fired = fired_rx.clone();
+            async move {
+                fired.wait_for(|f| *f).await.ok();
+            }
+        };
+        let serving = axum::serve(
             listener,
             MakeService {
                 service: self.service,
             },
         )
-        .with_graceful_shutdown(signal)
-        .into_future()
-        .await?;
-        Ok(())
+        .with_graceful_shutdown(stop_accepting)
+        .into_future();
+        tokio::pin!(serving);
+        // Serve until the signal.
+        tokio::select! {
+            result = &mut serving => return result.map_err(Error::from),
+            () = signal => {}
+        }
+        tracing::info!("shutting down: no new connections, finishing requests in flight");
+        fired_tx.send_replace(true);
+        lifecycle.closing.store(true, Ordering::Release);
+        let deadline = tokio::time::Instant::now() + lifecycle.timeout;
+        let close = async {
+            lifecycle.drained(deadline).await;
+            (lifecycle.close)().await;
+        };
+        // Closing the sockets also ends their long-polling requests, so the HTTP side can end.
+        let (result, ()) = tokio::join!(
+            async {
+                match tokio::time::timeout_at(deadline + Duration::from_secs(1), &mut serving).await
+                {
+                    Ok(result) => result.map_err(Error::from),
+                    Err(_) => {
+                        tracing::warn!("shutdown: HTTP connections still open at the deadline");
+                        Ok(())
+                    }
+                }
+            },
+            close
+        );
+        result
+    }
+}
+
+/// Resolves when the process is asked to stop: Ctrl-C (SIGINT), or SIGTERM on Unix (what
+/// service managers and containers send). For [`Server::serve_with_shutdown`].
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
     }
 }
 
@@ -600,6 +700,79 @@ impl Service<Request> for WithPeer {
     }
 }
 
+/// What `build_with` makes: the service, the `Sockets` handle, the adapter's initialization
+/// and the shutdown state.
+type Built<A> = (
+    PolicyService<SocketIoService<Guarded, A>>,
+    Sockets,
+    <A as socketioxide_core::adapter::CoreAdapter<socketioxide::adapter::Emitter>>::InitRes,
+    Arc<Lifecycle>,
+);
+
+/// What shutting down needs: the socket requests in flight on the whole server, and how to
+/// close every socket with a proper Socket.IO disconnect.
+struct Lifecycle {
+    in_flight: AtomicUsize,
+    /// Notified when `in_flight` drops to zero.
+    idle: tokio::sync::Notify,
+    /// Set once shutdown starts: new socket requests are answered 503.
+    closing: std::sync::atomic::AtomicBool,
+    /// Disconnects every socket (socketioxide's `close`), running the disconnect hooks.
+    close: Box<dyn Fn() -> futures_util::future::BoxFuture<'static, ()> + Send + Sync>,
+    /// How long in-flight requests get to finish.
+    timeout: Duration,
+}
+
+impl Lifecycle {
+    /// Waits until no socket request is in flight, or `deadline`.
+    async fn drained(&self, deadline: tokio::time::Instant) {
+        loop {
+            let notified = self.idle.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.in_flight.load(Ordering::Acquire) == 0 {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                tracing::warn!(
+                    in_flight = self.in_flight.load(Ordering::Acquire),
+                    "shutdown: socket requests still in flight at the deadline"
+                );
+                return;
+            }
+        }
+    }
+}
+
+/// Lets the sockets' writer tasks write what was queued for them before the connections (and
+/// perhaps the process) end. socketioxide tells nothing when a packet is on the wire, so this
+/// yields (enough on a current-thread runtime, where the writers were woken first) and then
+/// gives writers on other worker threads a short grace period.
+async fn flush() {
+    for _ in 0..16 {
+        tokio::task::yield_now().await;
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+}
+
+/// Counts a socket request on the whole server for as long as it lives.
+struct Counted<'a>(&'a Lifecycle);
+
+impl<'a> Counted<'a> {
+    fn enter(lifecycle: &'a Lifecycle) -> Self {
+        lifecycle.in_flight.fetch_add(1, Ordering::AcqRel);
+        Counted(lifecycle)
+    }
+}
+
+impl Drop for Counted<'_> {
+    fn drop(&mut self) {
+        if self.0.in_flight.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.0.idle.notify_waiters();
+        }
+    }
+}
+
 /// What every socket's request handlers share.
 struct Shared {
     router: Guarded,
@@ -607,6 +780,7 @@ struct Shared {
     max_in_flight: usize,
     on_disconnect: Option<OnDisconnect>,
     trust_proxy: bool,
+    lifecycle: Arc<Lifecycle>,
 }
 
 /// Per-socket state, shared by its seven method handlers.
@@ -706,6 +880,15 @@ async fn handle<A: Adapter>(
     incoming: Incoming,
     ack: AckSender<A>,
 ) {
+    let _counted = Counted::enter(&shared.lifecycle);
+    if shared.lifecycle.closing.load(Ordering::Acquire) {
+        let jwr = Jwr::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server is shutting down".to_owned(),
+        );
+        ack.send(&jwr).ok();
+        return;
+    }
     let Some(_guard) = InFlight::enter(&state.in_flight, shared.max_in_flight) else {
         let jwr = Jwr::error(
             StatusCode::TOO_MANY_REQUESTS,

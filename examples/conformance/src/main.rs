@@ -133,8 +133,6 @@ async fn run(options: Options) -> Result<(), sailroute::Error> {
     let port = listener.local_addr()?.port();
     println!("conformance listening on http://127.0.0.1:{port}");
     server
-        .serve_with_shutdown(listener, async {
-            tokio::signal::ctrl_c().await.ok();
-        })
+        .serve_with_shutdown(listener, sailroute::shutdown_signal())
         .await
 }

@@ -37,9 +37,7 @@ async fn main() {
         }
     };
     if let Err(e) = server
-        .serve_with_shutdown(listener, async {
-            tokio::signal::ctrl_c().await.ok();
-        })
+        .serve_with_shutdown(listener, sailroute::shutdown_signal())
         .await
     {
         eprintln!("todo: {e}");

@@ -56,6 +56,12 @@ async function startServer(binary = 'conformance', args = [], env = {}) {
     url: `http://127.0.0.1:${port}`,
     output: () => output,
     alive: () => child.exitCode === null && child.signalCode === null,
+    /** Sends `signal` and resolves with the exit code once the process ends by itself. */
+    async terminate(signal = 'SIGTERM') {
+      child.kill(signal);
+      await exited;
+      return child.exitCode;
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;

@@ -1,0 +1,51 @@
+'use strict';
+// Graceful shutdown with real clients: on SIGTERM (and Ctrl-C) the server stops accepting,
+// finishes the requests in flight on both transports, closes every socket with a Socket.IO
+// disconnect (a server-initiated one, not a transport error) and exits by itself.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, makeClient, waitFor } = require('./helpers');
+
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  test(`on ${signal}: requests in flight finish, sockets get a server disconnect, the process exits 0`, { timeout: 60000 }, async () => {
+    const server = await startServer('conformance');
+    const v4 = await makeClient('socket.io-client@4', server.url);
+    const sails = await makeClient('sails.io.js', server.url);
+    try {
+      const v4Gone = waitFor(v4.socket, 'disconnect', 30000);
+      const sailsGone = waitFor(sails.socket._raw, 'disconnect', 30000);
+      // A request in flight when the signal arrives: one socket delivers in order, so once a
+      // later request on it is answered, the server is running the slow one.
+      const overSocket = v4.request('get', '/slow?ms=800', {});
+      assert.equal((await v4.request('get', '/hello', {})).statusCode, 200);
+      const exit = server.terminate(signal);
+      const answered = await overSocket;
+      assert.equal(answered.statusCode, 200, 'the socket request in flight is answered');
+      assert.deepEqual(answered.body, { slept: 800 });
+      const [v4Reason] = await v4Gone;
+      assert.equal(v4Reason, 'io server disconnect');
+      const [sailsReason] = await sailsGone;
+      assert.equal(sailsReason, 'io server disconnect');
+      assert.equal(await exit, 0);
+      assert.match(server.output(), /./, 'the server printed its start line');
+    } finally {
+      v4.close();
+      sails.close();
+      await server.stop();
+    }
+  });
+}
+
+test('a server on a multi-threaded runtime (the todo example) shuts down the same way', { timeout: 60000 }, async () => {
+  const server = await startServer('todo');
+  const clients = await Promise.all([1, 2, 3].map(() => makeClient('socket.io-client@4', server.url)));
+  try {
+    const gone = clients.map((c) => waitFor(c.socket, 'disconnect', 30000));
+    assert.equal(await server.terminate('SIGTERM'), 0);
+    for (const [reason] of await Promise.all(gone)) assert.equal(reason, 'io server disconnect');
+  } finally {
+    for (const c of clients) c.close();
+    await server.stop();
+  }
+});
