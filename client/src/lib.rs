@@ -11,6 +11,21 @@
 //! sailroute_client::include_client!("todo_client");
 //! ```
 
+//!
+//! ## The Socket.IO transport
+//!
+//! Calls over a socket use the rust-socketio project's Engine.IO client (`rust_engineio`,
+//! WebSocket first, long-polling when the upgrade is refused) with a Socket.IO packet layer
+//! of this crate's own, not `rust_socketio`'s client: there, ack ids are drawn at random from
+//! 0..999, so two calls in flight can share one (both then get the first answer and the other
+//! is lost, or the wrong entry is removed after the first), and an ack that times out is never
+//! reported. Here ack ids come from a per-connection counter and a call that ends early
+//! removes its own entry. Worth revisiting when upstream fixes those. A server's DISCONNECT
+//! fails the calls in flight and starts the reconnect policy (backoff, then the subscribing
+//! calls are re-issued; failures reach [`RawClient::on_resubscribe_error`]); handshake headers
+//! can be computed on every (re)connect ([`ConnectOptions::handshake_header_provider`]) and
+//! call headers on every call ([`RawClient::with_header_provider`]), for rotating tokens.
+
 mod error;
 mod http;
 mod socket;
@@ -68,6 +83,7 @@ pub struct RawClient {
     transport: Transport,
     timeout: Duration,
     headers: Vec<(String, String)>,
+    header_provider: Option<HeaderProvider>,
 }
 
 impl std::fmt::Debug for RawClient {
@@ -83,21 +99,68 @@ impl std::fmt::Debug for RawClient {
     }
 }
 
+/// Headers computed when they are needed: on every (re)connect for a handshake, on every
+/// call for a request — for tokens that rotate.
+pub type HeaderProvider = std::sync::Arc<dyn Fn() -> Vec<(String, String)> + Send + Sync>;
+
 /// Options for [`RawClient::connect_with`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
+#[non_exhaustive]
 pub struct ConnectOptions {
     /// Headers on the connection's handshake (`cookie`, `origin`, `authorization`, …).
     pub handshake_headers: Vec<(String, String)>,
+    /// More handshake headers, computed again for every (re)connect, after the fixed ones.
+    pub handshake_header_provider: Option<HeaderProvider>,
     /// How long to wait for the connection.
     pub connect_timeout: Duration,
+}
+
+impl std::fmt::Debug for ConnectOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectOptions")
+            .field("handshake_headers", &self.handshake_headers)
+            .field(
+                "handshake_header_provider",
+                &self.handshake_header_provider.is_some(),
+            )
+            .field("connect_timeout", &self.connect_timeout)
+            .finish()
+    }
 }
 
 impl Default for ConnectOptions {
     fn default() -> Self {
         ConnectOptions {
             handshake_headers: Vec::new(),
+            handshake_header_provider: None,
             connect_timeout: Duration::from_secs(10),
         }
+    }
+}
+
+impl ConnectOptions {
+    /// Fixed handshake headers.
+    #[must_use]
+    pub fn handshake_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.handshake_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Handshake headers computed again for every (re)connect (a token that rotates).
+    #[must_use]
+    pub fn handshake_header_provider<F>(mut self, provider: F) -> Self
+    where
+        F: Fn() -> Vec<(String, String)> + Send + Sync + 'static,
+    {
+        self.handshake_header_provider = Some(std::sync::Arc::new(provider));
+        self
+    }
+
+    /// How long to wait for the connection.
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
     }
 }
 
@@ -110,13 +173,18 @@ impl RawClient {
 
     /// [`connect`](Self::connect) with options.
     pub async fn connect_with(url: &str, options: ConnectOptions) -> Result<Self, ConnectError> {
-        let socket =
-            SocketTransport::connect(url, &options.handshake_headers, options.connect_timeout)
-                .await?;
+        let socket = SocketTransport::connect(
+            url,
+            &options.handshake_headers,
+            options.handshake_header_provider,
+            options.connect_timeout,
+        )
+        .await?;
         Ok(RawClient {
             transport: Transport::Socket(socket),
             timeout: DEFAULT_TIMEOUT,
             headers: Vec::new(),
+            header_provider: None,
         })
     }
 
@@ -127,6 +195,7 @@ impl RawClient {
             transport: Transport::Http(HttpTransport::new(url)?),
             timeout: DEFAULT_TIMEOUT,
             headers: Vec::new(),
+            header_provider: None,
         })
     }
 
@@ -141,6 +210,17 @@ impl RawClient {
     #[must_use]
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds headers computed for every call (over a socket, virtual-request headers), after
+    /// the fixed ones: for a token that rotates.
+    #[must_use]
+    pub fn with_header_provider<F>(mut self, provider: F) -> Self
+    where
+        F: Fn() -> Vec<(String, String)> + Send + Sync + 'static,
+    {
+        self.header_provider = Some(std::sync::Arc::new(provider));
         self
     }
 
@@ -332,15 +412,16 @@ impl RawClient {
             .map(serde_json::to_value)
             .transpose()
             .map_err(|e| ClientError::Encode(e.to_string()))?;
+        let provided = self.header_provider.as_ref().map_or_else(Vec::new, |p| p());
+        let headers: Vec<(String, String)> = self.headers.iter().cloned().chain(provided).collect();
         let exchange = async {
             match &self.transport {
                 Transport::Http(http) => http
-                    .send(method, &url, &self.headers, body.as_ref())
+                    .send(method, &url, &headers, body.as_ref())
                     .await
                     .map(Ok),
                 Transport::Socket(socket) => {
-                    let headers: serde_json::Map<String, Value> = self
-                        .headers
+                    let headers: serde_json::Map<String, Value> = headers
                         .iter()
                         .map(|(k, v)| (k.clone(), Value::String(v.clone())))
                         .collect();

@@ -54,6 +54,7 @@ const REPLAY_TIMEOUT: Duration = Duration::from_secs(10);
 struct Shared {
     url: String,
     headers: Vec<(String, String)>,
+    header_provider: Option<crate::HeaderProvider>,
     connect_timeout: Duration,
     engine: Mutex<Option<EngineClient>>,
     pending: Mutex<HashMap<u64, Pending>>,
@@ -97,6 +98,7 @@ impl SocketTransport {
     pub(crate) async fn connect(
         url: &str,
         headers: &[(String, String)],
+        header_provider: Option<crate::HeaderProvider>,
         timeout: Duration,
     ) -> Result<Self, ConnectError> {
         let parsed = url::Url::parse(url).map_err(|e| ConnectError::InvalidUrl {
@@ -113,6 +115,7 @@ impl SocketTransport {
         let shared = Arc::new(Shared {
             url: url.to_owned(),
             headers: headers.to_vec(),
+            header_provider,
             connect_timeout: timeout,
             engine: Mutex::new(None),
             pending: Mutex::new(HashMap::new()),
@@ -254,18 +257,33 @@ async fn open(shared: &Arc<Shared>) -> Result<(), ConnectError> {
     })?;
     engine_url.set_path("/socket.io/");
     let mut builder = EngineBuilder::new(engine_url);
-    if !shared.headers.is_empty() {
+    // Provided headers are computed again for every (re)connect: a token may have rotated.
+    let provided = shared
+        .header_provider
+        .as_ref()
+        .map_or_else(Vec::new, |p| p());
+    if !shared.headers.is_empty() || !provided.is_empty() {
         let mut map = EngineHeaders::default();
-        for (name, value) in &shared.headers {
+        for (name, value) in shared.headers.iter().chain(&provided) {
             map.insert(name.clone(), value.clone());
         }
         builder = builder.headers(map);
     }
     let timeout = shared.connect_timeout;
-    let engine = tokio::time::timeout(timeout, builder.build_websocket())
-        .await
-        .map_err(|_| ConnectError::Timeout(timeout))?
-        .map_err(engine_error)?;
+    // WebSocket first; when it is refused (a proxy that does not pass upgrades, a server
+    // that allows long-polling only), long-polling.
+    let engine = tokio::time::timeout(timeout, async {
+        match builder.clone().build_websocket().await {
+            Ok(engine) => Ok(engine),
+            Err(e) => {
+                tracing::debug!(error = %e, "WebSocket refused; falling back to long-polling");
+                builder.build_polling().await
+            }
+        }
+    })
+    .await
+    .map_err(|_| ConnectError::Timeout(timeout))?
+    .map_err(engine_error)?;
     engine.connect().await.map_err(engine_error)?;
     *lock(&shared.engine) = Some(engine.clone());
     let (accepted_tx, accepted_rx) = oneshot::channel();
@@ -490,6 +508,7 @@ mod tests {
         Shared {
             url: "http://127.0.0.1:1".to_owned(),
             headers: Vec::new(),
+            header_provider: None,
             connect_timeout: Duration::from_secs(1),
             engine: Mutex::new(None),
             pending: Mutex::new(HashMap::new()),

@@ -326,3 +326,101 @@ async fn a_server_disconnect_fails_calls_in_flight_and_the_client_reconnects() {
     }
     assert!(id.is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_websocket_falls_back_to_long_polling() {
+    use socketioxide::extract::{AckSender, SocketRef};
+    use socketioxide::{SocketIo, TransportType};
+    // A server that allows long-polling only, as behind a proxy that refuses upgrades.
+    let (layer, io) = SocketIo::builder()
+        .transports([TransportType::Polling])
+        .build_layer();
+    io.ns("/", async |socket: SocketRef| {
+        socket.on("get", async |ack: AckSender| {
+            ack.send(&json!({ "statusCode": 200, "body": { "via": "polling" } }))
+                .ok();
+        });
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, Router::new().layer(layer)).await });
+
+    let client = RawClient::connect(&url).await.unwrap();
+    let answer: Value = client
+        .call::<_, Value, (), ()>("GET", "/x".into(), None, None)
+        .await
+        .unwrap();
+    assert_eq!(answer, json!({ "via": "polling" }));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn header_providers_run_for_every_call_and_every_reconnect() {
+    use sailroute_client::ConnectOptions;
+    let app = Router::new()
+        .route(
+            "/token",
+            get(|headers: axum::http::HeaderMap| async move {
+                Json(json!(
+                    headers.get("authorization").and_then(|v| v.to_str().ok())
+                ))
+            }),
+        )
+        .route(
+            "/handshake-token",
+            get(|socket: Socket| async move {
+                let handshake = socket.handshake().unwrap();
+                Json(json!(handshake.header("authorization")))
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(Server::builder(app).build().unwrap().serve(listener));
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let rotating = move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst);
+        vec![("authorization".to_owned(), format!("Bearer {n}"))]
+    };
+    let http = RawClient::http(&url)
+        .unwrap()
+        .with_header_provider(rotating.clone());
+    for expected in ["Bearer 0", "Bearer 1"] {
+        let token: Value = http
+            .call::<_, Value, (), ()>("GET", "/token".into(), None, None)
+            .await
+            .unwrap();
+        assert_eq!(token, json!(expected));
+    }
+
+    let connects = Arc::new(AtomicUsize::new(0));
+    let connect_counter = connects.clone();
+    let options = ConnectOptions::default().handshake_header_provider(move || {
+        let n = connect_counter.fetch_add(1, Ordering::SeqCst);
+        vec![("authorization".to_owned(), format!("Handshake {n}"))]
+    });
+    let socket = RawClient::connect_with(&url, options).await.unwrap();
+    let first: Value = socket
+        .call::<_, Value, (), ()>("GET", "/handshake-token".into(), None, None)
+        .await
+        .unwrap();
+    assert_eq!(first, json!("Handshake 0"));
+    let mut state = socket.state().unwrap();
+    let first_id = socket.socket_id().unwrap();
+    socket.simulate_connection_loss().await;
+    // Connected again as a new socket (the id changes with the connection).
+    while !(*state.borrow_and_update() == ConnectionState::Connected
+        && socket.socket_id().is_some_and(|id| id != first_id))
+    {
+        state.changed().await.unwrap();
+    }
+    let second: Value = socket
+        .call::<_, Value, (), ()>("GET", "/handshake-token".into(), None, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        second,
+        json!("Handshake 1"),
+        "the reconnect asked the provider again"
+    );
+}

@@ -346,10 +346,7 @@ impl ServerBuilder {
     }
 
     /// Builds the stack on the adapter `A`; returns the adapter's initialization too.
-    fn build_with<A: Adapter + DefinedAdapter>(
-        mut self,
-        adapter_state: A::State,
-    ) -> Built<A> {
+    fn build_with<A: Adapter + DefinedAdapter>(mut self, adapter_state: A::State) -> Built<A> {
         // A virtual request carries its body inside one Socket.IO message: leave room for
         // the envelope and JSON escaping so that an oversized body reaches the router and
         // gets its 413 instead of the transport closing the connection.
