@@ -40,8 +40,8 @@ impl Guarded {
         max_body: usize,
         sockets: Sockets,
         trust_proxy: bool,
-    ) -> Self {
-        let mut extensions = body_limit_extensions(max_body);
+    ) -> Result<Self, String> {
+        let mut extensions = body_limit_extensions(max_body)?;
         extensions.insert(sockets);
         if trust_proxy {
             extensions.insert(crate::client_ip::TrustProxy);
@@ -57,11 +57,11 @@ impl Guarded {
         extensions.remove::<Room<1>>();
         extensions.remove::<Room<2>>();
         extensions.remove::<Room<3>>();
-        Guarded {
+        Ok(Guarded {
             router,
             max_body,
             extensions,
-        }
+        })
     }
 }
 
@@ -69,18 +69,25 @@ impl Guarded {
 struct Room<const N: u8>;
 
 /// The extension `DefaultBodyLimit::max(max)` inserts. Its type is private to axum, so the
-/// layer is run once on a probe request and what it inserted is kept.
-fn body_limit_extensions(max: usize) -> Extensions {
+/// layer is run once on a probe request and what it inserted is kept. If a future axum
+/// inserts nothing there, building the server fails rather than leave the extractor limit at
+/// axum's default.
+fn body_limit_extensions(max: usize) -> Result<Extensions, String> {
     let probe = tower::service_fn(|request: Request| {
         std::future::ready(Ok::<_, Infallible>(request.into_parts().0.extensions))
     });
     let mut service = DefaultBodyLimit::max(max).layer(probe);
     // The probe answers at once; its future is ready on the first poll.
-    service
+    let extensions = service
         .call(Request::new(Body::empty()))
         .now_or_never()
-        .and_then(Result::ok)
-        .unwrap_or_default()
+        .and_then(Result::ok);
+    match extensions {
+        Some(extensions) if !extensions.is_empty() => Ok(extensions),
+        _ => Err(format!(
+            "cannot set axum's extractor body limit to {max} bytes: DefaultBodyLimit no longer inserts its extension where sailroute reads it (a sailroute bug with this axum version; please report it)"
+        )),
+    }
 }
 
 type Caught = Result<Result<Response, Infallible>, Box<dyn Any + Send>>;
@@ -144,14 +151,22 @@ impl Service<Request> for Guarded {
     }
 }
 
-/// A panic in a handler becomes a 500; the process goes on serving.
+/// A panic in a handler becomes a 500, logged with its message; the process goes on serving.
 fn recover(result: Caught) -> Result<Response, Infallible> {
     match result {
         Ok(answered) => answered,
-        Err(_) => Ok(error_response(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal server error",
-        )),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic with a non-string payload".to_owned());
+            tracing::error!(panic = %message, "a handler panicked; answered 500");
+            Ok(error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal server error",
+            ))
+        }
     }
 }
 

@@ -179,6 +179,22 @@ pub mod __private {
 pub mod __bench {
     use axum::body::Body;
 
+    /// The runtime's guard alone around `router` (catch-panic, body limits, the `Sockets`
+    /// extension), to measure against tower-http's layers (`bench/benches/http.rs`).
+    pub fn guarded(
+        router: axum::Router,
+        max_body: usize,
+        sockets: crate::Sockets,
+    ) -> impl tower::Service<
+        http::Request<Body>,
+        Response = axum::response::Response,
+        Error = std::convert::Infallible,
+        Future = impl Send,
+    > + Clone {
+        crate::guard::Guarded::new(router, max_body, sockets, false)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// A virtual request's payload (the event's JSON argument) to the `http::Request` the
     /// router sees, for a socket without handshake headers.
     pub fn request(method: http::Method, payload: &str) -> Result<http::Request<Body>, String> {

@@ -297,7 +297,7 @@ impl ServerBuilder {
     /// Fails with [`Error::Config`] when a setting can never work.
     pub fn build(self) -> Result<Server, Error> {
         self.check()?;
-        let (service, sockets, (), lifecycle) = self.build_with::<LocalAdapter>(());
+        let (service, sockets, (), lifecycle) = self.build_with::<LocalAdapter>(())?;
         Ok(Server {
             service: AppService(Stack::Local(service)),
             sockets,
@@ -335,7 +335,7 @@ impl ServerBuilder {
         // Requests to other nodes (room membership, socket listings) wait at most this long.
         let config = RedisAdapterConfig::new().with_request_timeout(Duration::from_secs(2));
         let adapter = RedisAdapterCtr::new_with_driver(driver, config);
-        let (service, sockets, init, lifecycle) = self.build_with::<RedisAdapter>(adapter);
+        let (service, sockets, init, lifecycle) = self.build_with::<RedisAdapter>(adapter)?;
         // Subscribed before serving, so the first broadcast from another node arrives.
         init.await.map_err(|e| Error::Redis(e.to_string()))?;
         Ok(Server {
@@ -346,7 +346,10 @@ impl ServerBuilder {
     }
 
     /// Builds the stack on the adapter `A`; returns the adapter's initialization too.
-    fn build_with<A: Adapter + DefinedAdapter>(mut self, adapter_state: A::State) -> Built<A> {
+    fn build_with<A: Adapter + DefinedAdapter>(
+        mut self,
+        adapter_state: A::State,
+    ) -> Result<Built<A>, Error> {
         // A virtual request carries its body inside one Socket.IO message: leave room for
         // the envelope and JSON escaping so that an oversized body reaches the router and
         // gets its 413 instead of the transport closing the connection.
@@ -381,7 +384,8 @@ impl ServerBuilder {
             self.max_body,
             sockets.clone(),
             self.trust_proxy,
-        );
+        )
+        .map_err(|e| Error::Config(vec![e]))?;
 
         let closer = io.clone();
         let lifecycle = Arc::new(Lifecycle {
@@ -427,7 +431,7 @@ impl ServerBuilder {
 
         let policy = Arc::new(self.policy);
         let service = PolicyService::new(layer.layer(router), policy);
-        (service, sockets, init, lifecycle)
+        Ok((service, sockets, init, lifecycle))
     }
 }
 

@@ -3,7 +3,7 @@
 //! the user's cookie), an explicit allow-list or "any" otherwise, and origins no browser can send
 //! refused when the server is built.
 
-use std::sync::{Arc, Mutex};
+mod support;
 
 use axum::Router;
 use axum::body::Body;
@@ -86,27 +86,8 @@ async fn an_allow_list_is_exact_and_answers_cors() {
 
 #[tokio::test]
 async fn any_origin_is_explicit_and_logged() {
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().expect("lock").extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let server = tracing::subscriber::with_default(subscriber, || {
-        Server::builder(Router::new()).allow_any_origin().build()
-    });
-    let log = String::from_utf8(captured.0.lock().expect("lock").clone()).expect("utf-8");
+    let (server, log) =
+        support::with_logs(|| Server::builder(Router::new()).allow_any_origin().build());
     assert!(
         log.contains("WARN") && log.contains("allow_any_origin"),
         "{log}"

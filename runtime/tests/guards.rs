@@ -2,6 +2,8 @@
 //! 500, a body over the limit is a 413 whether or not its length is declared, the extractor
 //! limit follows `max_body` (above axum's 2 MB default too), and handlers see `Sockets`.
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -201,5 +203,28 @@ async fn handlers_reach_the_sockets_handle_over_http() {
     assert_eq!(
         serde_json::from_slice::<Value>(&body).unwrap(),
         json!({ "sockets": 0 })
+    );
+}
+
+#[test]
+fn a_panic_is_logged_with_its_message() {
+    let service = Server::builder(app(Arc::default()))
+        .build()
+        .unwrap()
+        .into_service();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let ((status, _), log) = support::with_logs(|| {
+        runtime.block_on(send(
+            &service,
+            Request::get("/panic").body(Body::empty()).unwrap(),
+        ))
+    });
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        log.contains("ERROR") && log.contains("handler panicked on purpose"),
+        "{log}"
     );
 }
