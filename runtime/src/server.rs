@@ -671,6 +671,11 @@ impl<'a> Service<IncomingStream<'a, TcpListener>> for MakeService {
     }
 
     fn call(&mut self, stream: IncomingStream<'a, TcpListener>) -> Self::Future {
+        // Pushes and acks are small writes: with Nagle's algorithm on, one waits until the
+        // previous is acknowledged, which a client's delayed ACK holds back up to 40 ms.
+        if let Err(e) = stream.io().set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY on a connection");
+        }
         std::future::ready(Ok(WithPeer {
             service: self.service.clone(),
             peer: *stream.remote_addr(),
@@ -923,10 +928,23 @@ async fn handle<A: Adapter>(
             return;
         }
     };
-    let response = match shared.router.clone().oneshot(request).await {
-        Ok(response) => response,
-        Err(never) => match never {},
-    };
+    let (response, pushed) = crate::sockets::PUSHED
+        .scope(std::cell::Cell::new(false), async {
+            let response = match shared.router.clone().oneshot(request).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            };
+            (response, crate::sockets::PUSHED.with(std::cell::Cell::get))
+        })
+        .await;
+    if pushed {
+        // The handler pushed to sockets of this node: their writer tasks were woken first, so
+        // letting them run puts those messages on the wire before the ack (as Sails does).
+        // On a multi-threaded runtime a writer may also run on another worker meanwhile.
+        for _ in 0..2 {
+            tokio::task::yield_now().await;
+        }
+    }
     if incoming.has_ack {
         let jwr = bridge::into_jwr(response).await;
         // A closed socket is normal (it went away while the handler ran); a full queue means

@@ -148,6 +148,12 @@ pub(crate) struct IoBackend<A: Adapter> {
     pub(crate) io: SocketIo<A>,
 }
 
+tokio::task_local! {
+    /// Set while a socket request runs; a push during it marks it, so that the requester's
+    /// ack waits until this node's recipients have been written to.
+    pub(crate) static PUSHED: std::cell::Cell<bool>;
+}
+
 fn adapter_error(e: impl fmt::Display) -> SocketsError {
     SocketsError::Adapter(e.to_string())
 }
@@ -170,7 +176,10 @@ impl<A: Adapter> Backend for IoBackend<A> {
             if let Some(sid) = omit {
                 op = op.except(sid);
             }
-            op.emit(&event, &*data).await.map_err(adapter_error)
+            let sent = op.emit(&event, &*data).await.map_err(adapter_error);
+            // Outside a socket request (HTTP, or code outside requests) there is no ack to order.
+            PUSHED.try_with(|pushed| pushed.set(true)).ok();
+            sent
         })
     }
 

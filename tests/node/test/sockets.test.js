@@ -74,3 +74,29 @@ test('a socket id is a room: broadcasting to it reaches that socket only', async
   assert.deepEqual(await atC, { direct: true });
   assert.deepEqual(await seenByA, []);
 });
+
+for (const [runtime, args] of [['a current-thread runtime', []], ['a multi-threaded runtime', ['--workers', '2']]]) {
+  test(`ordering on ${runtime}: the five recipients of an awaited broadcast have it when the sender's ack arrives, every time`, { timeout: 60000 }, async () => {
+    const server = await startServer('conformance', args);
+    const recipients = await Promise.all([1, 2, 3, 4, 5].map(() => makeClient('sails.io.js', server.url)));
+    const sender = await makeClient('sails.io.js', server.url);
+    try {
+      const seen = recipients.map(() => []);
+      recipients.forEach((client, i) => client.on('msg', (m) => seen[i].push(m.n)));
+      for (const client of recipients) {
+        assert.equal((await client.request('put', '/subscribe/ordering', {})).statusCode, 200);
+      }
+      for (let n = 0; n < 30; n += 1) {
+        const res = await sender.request('post', '/broadcast/ordering', { n });
+        assert.equal(res.statusCode, 200);
+        // Data already on the recipients' connections is read in the same turn of the event
+        // loop as the ack, before this callback: no waiting for time.
+        await new Promise((resolve) => setImmediate(resolve));
+        seen.forEach((list, i) => assert.ok(list.includes(n), `recipient ${i} lacks message ${n} when the ack arrived`));
+      }
+    } finally {
+      for (const client of [...recipients, sender]) client.close();
+      await server.stop();
+    }
+  });
+}
