@@ -35,6 +35,8 @@ async function joinAs(name, room) {
   const context = await browser.newContext();
   const page = await context.newPage();
   page.on('pageerror', (e) => { throw e; });
+  page.consoleErrors = [];
+  page.on('console', (message) => { if (message.type() === 'error') page.consoleErrors.push(message.text()); });
   await page.goto(`${server.url}/#${room}`);
   await page.waitForFunction(() => document.getElementById('status').textContent === 'connected', null, WAIT);
   await page.fill('#name', name);
@@ -74,6 +76,8 @@ test('two pages in a room chat; a page in another room sees nothing; presence fo
   await say(carol, 'quiet here');
   assert.ok(!(await texts(ann)).includes('quiet here'));
 
+  // The page loads without a console error (no favicon 404, no failed request).
+  for (const page of [ann, bob, carol]) assert.deepEqual(page.consoleErrors, []);
   await ann.screenshot({ path: path.join(require('node:os').tmpdir(), 'sailroute-chat.png') });
   for (const page of [ann, bob, carol]) await page.context().close();
 });
