@@ -69,6 +69,33 @@ struct Shared {
     closed: AtomicBool,
 }
 
+impl Shared {
+    /// A connection's state before it is opened.
+    fn new(
+        url: &str,
+        headers: &[(String, String)],
+        header_provider: Option<crate::HeaderProvider>,
+        connect_timeout: Duration,
+    ) -> Self {
+        let (state, _) = watch::channel(ConnectionState::Connecting);
+        Shared {
+            url: url.to_owned(),
+            headers: headers.to_vec(),
+            header_provider,
+            connect_timeout,
+            engine: Mutex::new(None),
+            pending: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(0),
+            listeners: Mutex::new(HashMap::new()),
+            subscriptions: Mutex::new(BTreeMap::new()),
+            resubscribe_listeners: Mutex::new(Vec::new()),
+            state,
+            sid: Mutex::new(None),
+            closed: AtomicBool::new(false),
+        }
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A listener that panicked must not take the connection down with it.
     m.lock().unwrap_or_else(PoisonError::into_inner)
@@ -111,22 +138,7 @@ impl SocketTransport {
                 message: "expected http:// or https://".to_owned(),
             });
         }
-        let (state, _) = watch::channel(ConnectionState::Connecting);
-        let shared = Arc::new(Shared {
-            url: url.to_owned(),
-            headers: headers.to_vec(),
-            header_provider,
-            connect_timeout: timeout,
-            engine: Mutex::new(None),
-            pending: Mutex::new(HashMap::new()),
-            next_id: AtomicU64::new(0),
-            listeners: Mutex::new(HashMap::new()),
-            subscriptions: Mutex::new(BTreeMap::new()),
-            resubscribe_listeners: Mutex::new(Vec::new()),
-            state,
-            sid: Mutex::new(None),
-            closed: AtomicBool::new(false),
-        });
+        let shared = Arc::new(Shared::new(url, headers, header_provider, timeout));
         open(&shared).await?;
         Ok(SocketTransport { shared })
     }
@@ -504,22 +516,7 @@ mod tests {
     use super::*;
 
     fn shared() -> Shared {
-        let (state, _) = watch::channel(ConnectionState::Connecting);
-        Shared {
-            url: "http://127.0.0.1:1".to_owned(),
-            headers: Vec::new(),
-            header_provider: None,
-            connect_timeout: Duration::from_secs(1),
-            engine: Mutex::new(None),
-            pending: Mutex::new(HashMap::new()),
-            next_id: AtomicU64::new(0),
-            listeners: Mutex::new(HashMap::new()),
-            subscriptions: Mutex::new(BTreeMap::new()),
-            resubscribe_listeners: Mutex::new(Vec::new()),
-            state,
-            sid: Mutex::new(None),
-            closed: AtomicBool::new(false),
-        }
+        Shared::new("http://127.0.0.1:1", &[], None, Duration::from_secs(1))
     }
 
     #[test]

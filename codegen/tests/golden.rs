@@ -4,6 +4,10 @@
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
+use support::{mounted, tempdir};
+
 use std::path::{Path, PathBuf};
 
 use sailroute_codegen::emit;
@@ -126,27 +130,6 @@ fn builder_writes_only_changed_files_and_reports_inputs() {
         std::fs::read_to_string(out.join("js/index.d.ts")).unwrap(),
         "stale"
     );
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sailroute-codegen-{name}-{}", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// `source` with a function mounting every handler it declares, as a server's router would
-/// (the generator keeps only mounted routes).
-fn mounted(source: &str) -> String {
-    let names: Vec<&str> = source
-        .split("async fn ")
-        .skip(1)
-        .filter_map(|rest| rest.split('(').next())
-        .collect();
-    format!(
-        "{source}\nfn app() {{ let _ = routes![{}]; }}\n",
-        names.join(", ")
-    )
 }
 
 /// Generates from one source file and returns the error text.

@@ -5,30 +5,13 @@
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
+use support::{mounted, tempdir};
+
 use std::path::PathBuf;
 
 use sailroute_codegen::{Builder, Report};
-
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sailroute-guesses-{name}-{}", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// `source` with a function mounting every handler it declares, as a server's router would
-/// (the generator keeps only mounted routes).
-fn mounted(source: &str) -> String {
-    let names: Vec<&str> = source
-        .split("async fn ")
-        .skip(1)
-        .filter_map(|rest| rest.split('(').next())
-        .collect();
-    format!(
-        "{source}\nfn app() {{ let _ = routes![{}]; }}\n",
-        names.join(", ")
-    )
-}
 
 /// Generates both clients from one source file (every handler mounted), configured by
 /// `configure`.
@@ -79,16 +62,12 @@ fn an_unknown_return_type_is_an_error_at_its_location() {
     let source =
         format!("{TYPES}#[get(\"/a\")]\nasync fn a() -> impl IntoResponse {{ unreachable!() }}\n");
     let message = error("response", &source);
-    assert!(message.starts_with(&tempdir_file("response")), "{message}");
+    assert!(
+        message.starts_with(&support::scratch("response").display().to_string()),
+        "{message}"
+    );
     assert!(message.contains("api.rs:4:17: the return type `impl IntoResponse` of handler `a` does not say what the body is"), "{message}");
     assert!(message.contains(".untyped(\"a\")"), "{message}");
-}
-
-fn tempdir_file(name: &str) -> String {
-    std::env::temp_dir()
-        .join(format!("sailroute-guesses-{name}-{}", std::process::id()))
-        .display()
-        .to_string()
 }
 
 #[test]

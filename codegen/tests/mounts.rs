@@ -4,16 +4,13 @@
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
+use support::tempdir;
+
 use std::path::PathBuf;
 
 use sailroute_codegen::{Builder, Error, Report};
-
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sailroute-mounts-{name}-{}", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Writes `files` (name, source) into a fresh directory and generates both clients from it.
 fn generate(

@@ -44,22 +44,11 @@ pub(crate) fn expand(method: Method, attr: TokenStream, item: TokenStream) -> To
             let errors = errors.into_iter().map(|e| e.to_compile_error());
             // The metadata `routes!` reads is still there (with a shape no other route has),
             // so a `routes![…]` naming this handler adds no error of its own.
-            let name = &func.sig.ident;
-            let meta = meta_ident(name);
-            let vis = &func.vis;
-            let filter = format_ident!("{}", method.upper());
-            let shape = format!("{} (invalid route of {name})", method.upper());
+            let shape = format!("{} (invalid route of {})", method.upper(), func.sig.ident);
+            let meta = metadata(&func, method, "/", &shape);
             return quote! {
                 #func
-                #[doc(hidden)]
-                #[allow(non_camel_case_types, missing_docs, unreachable_pub)]
-                #vis struct #meta {}
-                #[allow(missing_docs, unreachable_pub, dead_code)]
-                impl #meta {
-                    pub const METHOD: ::sailroute::__private::MethodFilter = ::sailroute::__private::MethodFilter::#filter;
-                    pub const PATH: &'static str = "/";
-                    pub const SHAPE: &'static str = #shape;
-                }
+                #meta
                 #(#errors)*
             };
         }
@@ -88,14 +77,9 @@ pub(crate) fn expand(method: Method, attr: TokenStream, item: TokenStream) -> To
     };
     let errors = errors.into_iter().map(|e| e.to_compile_error());
 
-    let vis = &func.vis;
-    let name = &func.sig.ident;
-    let meta = meta_ident(name);
-    let axum_path = attr.path.axum();
     let key = sailroute_ir::route_key(method, &attr.path.segments);
     let shape = format!("{} /{}", method.upper(), key.1.join("/"));
-    let filter = format_ident!("{}", method.upper());
-    let doc = format!("Route metadata of [`{name}`], read by `sailroute::routes!`.");
+    let meta = metadata(&func, method, &attr.path.axum(), &shape);
     // `subscribes = T` must name an event or resource type: checked where the type is.
     let subscribes = attr.subscribes.iter().map(|path| {
         quote::quote_spanned! {syn::spanned::Spanned::span(path)=>
@@ -104,7 +88,23 @@ pub(crate) fn expand(method: Method, attr: TokenStream, item: TokenStream) -> To
     });
     quote! {
         #func
+        #meta
+        #(#subscribes)*
+        #path_fields
+        #(#errors)*
+    }
+}
 
+/// The hidden item `routes!` reads for `func`: its method filter, its path in axum syntax and
+/// its shape (method and path with parameter names erased: two routes with equal shapes
+/// clash).
+fn metadata(func: &syn::ItemFn, method: Method, axum_path: &str, shape: &str) -> TokenStream {
+    let vis = &func.vis;
+    let name = &func.sig.ident;
+    let meta = meta_ident(name);
+    let filter = format_ident!("{}", method.upper());
+    let doc = format!("Route metadata of [`{name}`], read by `sailroute::routes!`.");
+    quote! {
         #[doc = #doc]
         #[doc(hidden)]
         #[allow(non_camel_case_types, missing_docs, unreachable_pub)]
@@ -119,9 +119,6 @@ pub(crate) fn expand(method: Method, attr: TokenStream, item: TokenStream) -> To
             /// Method and path with parameter names erased: two routes with equal shapes clash.
             pub const SHAPE: &'static str = #shape;
         }
-        #(#subscribes)*
-        #path_fields
-        #(#errors)*
     }
 }
 
