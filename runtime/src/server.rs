@@ -556,7 +556,10 @@ impl Server {
     }
 
     /// The whole server as a tower service, for embedding in another HTTP stack. Insert
-    /// `ConnectInfo<SocketAddr>` into request extensions to let handlers see peer addresses.
+    /// `ConnectInfo<SocketAddr>` into request extensions to let handlers see peer addresses,
+    /// and set `TCP_NODELAY` on the connections (as [`serve`](Self::serve) does): otherwise a
+    /// push written right after another can wait for the client's delayed ACK, up to 40 ms.
+    /// Graceful shutdown is [`serve_with_shutdown`](Self::serve_with_shutdown)'s.
     pub fn into_service(self) -> AppService {
         self.service
     }
