@@ -293,7 +293,7 @@ impl ServerBuilder {
     }
 
     /// Builds the server: the Socket.IO layer, the bridge and the HTTP stack. Rooms live in
-    /// this process; see [`build_with_redis`](Self::build_with_redis) for several nodes.
+    /// this process; see `build_with_redis` (the `redis` feature) for several nodes.
     /// Fails with [`Error::Config`] when a setting can never work.
     pub fn build(self) -> Result<Server, Error> {
         self.check()?;
