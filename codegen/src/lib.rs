@@ -72,6 +72,9 @@ impl std::fmt::Debug for Error {
     }
 }
 
+/// Types declared outside the scanned source, by name.
+type Externals = BTreeMap<String, emit::contract::External>;
+
 /// A route as the generated clients call it, from [`Builder::routes`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientRoute {
@@ -294,52 +297,32 @@ impl Builder {
             .collect())
     }
 
-    /// Reads and checks the sources: the model the clients are generated from.
-    fn api(&self) -> Result<(Api, Vec<PathBuf>), Error> {
-        if let Some(file) = &self.contract_in {
-            if !self.scan.is_empty() {
-                return Err(Error::Config(format!(
-                    "both .scan(..) and .contract({}) are set: generate from the source or from the contract, not both",
-                    file.display()
-                )));
-            }
-            let text = fs::read_to_string(file).map_err(|source| Error::Io {
-                path: file.clone(),
-                source,
-            })?;
-            let contract = emit::contract::parse(&file.display().to_string(), &text)?;
-            sailroute_ir::validate(&contract.api)?;
-            return Ok((contract.api, vec![file.clone()]));
-        }
-        let external: BTreeSet<String> = self.externals().into_keys().collect();
-        let (api, inputs) = load_with(&self.scan, &self.cfg, &external)?;
-        check_supported(&api, &self.untyped, &self.ignored_extractors)?;
-        Ok((api, inputs))
-    }
-
-    /// The types declared outside the scanned source, as the builder was told.
-    fn externals(&self) -> BTreeMap<String, emit::contract::External> {
-        let mut externals: BTreeMap<String, emit::contract::External> = BTreeMap::new();
-        for (name, path) in &self.options.type_map {
-            externals.entry(name.clone()).or_default().rust = Some(path.clone());
-        }
-        for (name, ts) in &self.js_options.type_map {
-            externals.entry(name.clone()).or_default().typescript = Some(ts.clone());
-        }
-        externals
-    }
-
-    /// The contract's externals under the builder's own mappings (the builder wins).
-    fn read_externals(&self) -> Result<BTreeMap<String, emit::contract::External>, Error> {
-        let mut externals = match &self.contract_in {
+    /// Reads and checks the sources (or the contract): the model the clients are generated
+    /// from, the files read, and the types declared outside the source — the contract's,
+    /// under the builder's own mappings (the builder wins).
+    fn api(&self) -> Result<(Api, Vec<PathBuf>, Externals), Error> {
+        let (api, inputs, mut externals) = match &self.contract_in {
             Some(file) => {
+                if !self.scan.is_empty() {
+                    return Err(Error::Config(format!(
+                        "both .scan(..) and .contract({}) are set: generate from the source or from the contract, not both",
+                        file.display()
+                    )));
+                }
                 let text = fs::read_to_string(file).map_err(|source| Error::Io {
                     path: file.clone(),
                     source,
                 })?;
-                emit::contract::parse(&file.display().to_string(), &text)?.externals
+                let contract = emit::contract::parse(&file.display().to_string(), &text)?;
+                sailroute_ir::validate(&contract.api)?;
+                (contract.api, vec![file.clone()], contract.externals)
             }
-            None => BTreeMap::new(),
+            None => {
+                let external: BTreeSet<String> = self.externals().into_keys().collect();
+                let (api, inputs) = load_with(&self.scan, &self.cfg, &external)?;
+                check_supported(&api, &self.untyped, &self.ignored_extractors)?;
+                (api, inputs, Externals::new())
+            }
         };
         for (name, external) in self.externals() {
             let entry = externals.entry(name).or_default();
@@ -350,7 +333,19 @@ impl Builder {
                 entry.typescript = external.typescript;
             }
         }
-        Ok(externals)
+        Ok((api, inputs, externals))
+    }
+
+    /// The types declared outside the scanned source, as the builder was told.
+    fn externals(&self) -> Externals {
+        let mut externals = Externals::new();
+        for (name, path) in &self.options.type_map {
+            externals.entry(name.clone()).or_default().rust = Some(path.clone());
+        }
+        for (name, ts) in &self.js_options.type_map {
+            externals.entry(name.clone()).or_default().typescript = Some(ts.clone());
+        }
+        externals
     }
 
     /// Reads the sources, generates, and writes what changed.
@@ -361,8 +356,7 @@ impl Builder {
                     .to_owned(),
             ));
         }
-        let (api, inputs) = self.api()?;
-        let externals = self.read_externals()?;
+        let (api, inputs, externals) = self.api()?;
         let mut rust_options = self.options.clone();
         let mut js_options = self.js_options.clone();
         for (name, external) in &externals {
