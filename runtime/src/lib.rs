@@ -42,7 +42,11 @@ mod policy;
 mod pubsub;
 #[cfg(feature = "redis")]
 mod redis;
+#[cfg(all(feature = "redis", feature = "sessions"))]
+mod redis_session;
 mod server;
+#[cfg(feature = "sessions")]
+pub mod sessions;
 mod sockets;
 mod wire;
 

@@ -16,7 +16,7 @@ use axum::response::Response;
 use futures_util::FutureExt;
 use futures_util::future::{Either, Map};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
-use tower::Service;
+use tower::{Service, ServiceExt};
 
 use crate::origin::OriginPolicy;
 
@@ -121,6 +121,8 @@ pub(crate) struct Policy {
     pub(crate) client_path: Option<String>,
     pub(crate) before_connect: Option<BeforeConnect>,
     pub(crate) getcookie: bool,
+    /// `/__getcookie` through the session layer, when the server has sessions.
+    pub(crate) getcookie_router: Option<axum::Router>,
     /// Where the browser client is served, if it is.
     pub(crate) browser_path: Option<String>,
     /// The browser client: the sails.io.js-compatible script, then any generated typed API.
@@ -142,6 +144,7 @@ impl Default for Policy {
             client_path: None,
             before_connect: None,
             getcookie: true,
+            getcookie_router: None,
             browser_path: Some("/sailroute.js".to_owned()),
             browser_script: Arc::from(BROWSER_CLIENT),
         }
@@ -229,6 +232,9 @@ where
                 return Either::Left(std::future::ready(Ok(response)));
             }
             if self.policy.getcookie && request.method() == Method::GET && path == "/__getcookie" {
+                if let Some(router) = &self.policy.getcookie_router {
+                    return Either::Right(Either::Right(Box::pin(router.clone().oneshot(request))));
+                }
                 let response = text_response(
                     StatusCode::OK,
                     "application/javascript; charset=utf-8",

@@ -43,6 +43,8 @@ type OnDisconnect = Arc<
 pub struct Disconnected {
     id: String,
     handshake: Handshake,
+    #[cfg(feature = "sessions")]
+    session: Option<crate::sessions::Session>,
 }
 
 impl Disconnected {
@@ -55,6 +57,32 @@ impl Disconnected {
     /// and peer address.
     pub fn handshake(&self) -> &Handshake {
         &self.handshake
+    }
+
+    /// The socket's session, when the server has [sessions](ServerBuilder::sessions) and the
+    /// socket had one: the session its handshake cookie named, or the one made for it alone.
+    /// Read it here; a write is kept only after `save()`. A session made for this socket
+    /// alone is deleted once the hook returns.
+    ///
+    /// ```
+    /// # fn builder(app: axum::Router) -> sailroute::ServerBuilder {
+    /// use sailroute::sessions::{MemoryStore, Sessions};
+    ///
+    /// sailroute::Server::builder(app)
+    ///     .sessions(Sessions::new(MemoryStore::default()))
+    ///     .on_disconnect(|socket, sockets| async move {
+    ///         let user = match socket.session() {
+    ///             Some(session) => session.get::<String>("user").await.ok().flatten(),
+    ///             None => None,
+    ///         };
+    ///         let gone = serde_json::json!({ "id": socket.id(), "user": user });
+    ///         sockets.broadcast("lobby", "left", &gone, None).await.ok();
+    ///     })
+    /// # }
+    /// ```
+    #[cfg(feature = "sessions")]
+    pub fn session(&self) -> Option<&crate::sessions::Session> {
+        self.session.as_ref()
     }
 }
 
@@ -106,6 +134,8 @@ pub struct ServerBuilder {
     max_payload: Option<u64>,
     trust_proxy: bool,
     shutdown_timeout: Duration,
+    #[cfg(feature = "sessions")]
+    sessions: Option<crate::sessions::SessionsConfig>,
 }
 
 impl std::fmt::Debug for ServerBuilder {
@@ -191,6 +221,37 @@ impl ServerBuilder {
         self.on_disconnect = Some(Arc::new(move |socket, sockets| {
             Box::pin(hook(socket, sockets))
         }));
+        self
+    }
+
+    /// Sessions shared by HTTP and socket requests (the `sessions` feature): a handler takes
+    /// tower-sessions' [`Session`](crate::sessions::Session) and reads and writes it the same
+    /// way over both transports. A socket shares the session its handshake cookie names; a
+    /// socket without one gets its own for its lifetime; a `nosession` handshake header or
+    /// query parameter turns sessions off for a socket. `GET /__getcookie` sets the session
+    /// cookie when the browser has none. See the [`sessions`](crate::sessions) module.
+    ///
+    /// ```
+    /// use axum::Json;
+    /// use sailroute::sessions::{MemoryStore, Session, Sessions};
+    ///
+    /// async fn visits(session: Session) -> Json<u64> {
+    ///     let visits = session.get::<u64>("visits").await.ok().flatten().unwrap_or(0) + 1;
+    ///     session.insert("visits", visits).await.ok();
+    ///     Json(visits)
+    /// }
+    ///
+    /// let app = axum::Router::new().route("/visits", axum::routing::get(visits));
+    /// let server = sailroute::Server::builder(app)
+    ///     .sessions(Sessions::new(MemoryStore::default()))
+    ///     .build();
+    /// ```
+    #[cfg(feature = "sessions")]
+    pub fn sessions<S>(mut self, sessions: crate::sessions::Sessions<S>) -> Self
+    where
+        S: crate::sessions::SessionStore + Clone,
+    {
+        self.sessions = Some(sessions.into_config());
         self
     }
 
@@ -377,6 +438,13 @@ impl ServerBuilder {
             .build_layer();
         let sockets = Sockets::new(Arc::new(IoBackend { io: io.clone() }));
 
+        #[cfg(feature = "sessions")]
+        if let Some(sessions) = &self.sessions {
+            self.router = sessions.apply(self.router);
+            if self.policy.getcookie {
+                self.policy.getcookie_router = Some(sessions.getcookie_router());
+            }
+        }
         // The same stack serves both transports: whatever the application layered on its
         // router runs inside these guards, for HTTP and virtual requests alike.
         let router = Guarded::new(
@@ -416,6 +484,8 @@ impl ServerBuilder {
             max_in_flight: self.max_in_flight,
             on_disconnect: self.on_disconnect,
             trust_proxy: self.trust_proxy,
+            #[cfg(feature = "sessions")]
+            sessions: self.sessions,
         });
         // Handlers are registered in a connect *middleware*, which socketioxide awaits before
         // it sends the CONNECT packet; the connect handler itself runs on a spawned task,
@@ -547,6 +617,8 @@ impl Server {
             max_payload: None,
             trust_proxy: false,
             shutdown_timeout: Duration::from_secs(10),
+            #[cfg(feature = "sessions")]
+            sessions: None,
         }
     }
 
@@ -790,12 +862,16 @@ struct Shared {
     on_disconnect: Option<OnDisconnect>,
     trust_proxy: bool,
     lifecycle: Arc<Lifecycle>,
+    #[cfg(feature = "sessions")]
+    sessions: Option<crate::sessions::SessionsConfig>,
 }
 
 /// Per-socket state, shared by its seven method handlers.
 struct SocketState {
     defaults: Defaults,
     in_flight: AtomicUsize,
+    #[cfg(feature = "sessions")]
+    session: Option<crate::sessions::SocketSession>,
 }
 
 fn on_connect<A: Adapter>(shared: Arc<Shared>, socket: SocketRef<A>) {
@@ -805,16 +881,44 @@ fn on_connect<A: Adapter>(shared: Arc<Shared>, socket: SocketRef<A>) {
     let state = Arc::new(SocketState {
         defaults: Defaults::from_parts(socket.req_parts(), shared.trust_proxy),
         in_flight: AtomicUsize::new(0),
+        #[cfg(feature = "sessions")]
+        session: shared
+            .sessions
+            .as_ref()
+            .map(|sessions| sessions.for_socket(socket.req_parts())),
     });
-    if let Some(hook) = shared.on_disconnect.clone() {
+    #[cfg(feature = "sessions")]
+    let has_session = state.session.is_some();
+    #[cfg(not(feature = "sessions"))]
+    let has_session = false;
+    if shared.on_disconnect.is_some() || has_session {
+        let hook = shared.on_disconnect.clone();
         let sockets = shared.sockets.clone();
+        #[cfg(feature = "sessions")]
+        let state = state.clone();
         socket.on_disconnect(move |socket: SocketRef<A>| {
             let gone = Disconnected {
                 id: socket.id.to_string(),
                 handshake: Handshake::from_parts(socket.req_parts()),
+                #[cfg(feature = "sessions")]
+                session: state.session.as_ref().and_then(|s| s.session()),
             };
+            #[cfg(feature = "sessions")]
+            let owned = state.session.as_ref().and_then(|s| s.owned());
             let sockets = sockets.clone();
-            async move { hook(gone, sockets).await }
+            let hook = hook.clone();
+            async move {
+                if let Some(hook) = hook {
+                    hook(gone, sockets).await;
+                }
+                // A session made for this socket alone: nothing else can ever name it.
+                #[cfg(feature = "sessions")]
+                if let Some(owned) = owned
+                    && let Err(e) = owned.delete().await
+                {
+                    tracing::warn!(error = %e, "could not delete a disconnected socket's session");
+                }
+            }
         });
     }
     for (event, method) in METHOD_EVENTS {
@@ -913,7 +1017,8 @@ async fn handle<A: Adapter>(
         let handle = Socket::new(socket.id, shared.sockets.clone());
         bridge::build_request(method, raw, &state.defaults, Some(handle)).map_err(|e| e.to_string())
     });
-    let request = match request {
+    #[cfg_attr(not(feature = "sessions"), allow(unused_mut))]
+    let mut request = match request {
         Ok(request) => request,
         Err(message) => {
             tracing::debug!(socket = %socket.id, %message, "malformed virtual request");
@@ -931,6 +1036,10 @@ async fn handle<A: Adapter>(
             return;
         }
     };
+    #[cfg(feature = "sessions")]
+    if let Some(session) = &state.session {
+        session.prepare(&mut request);
+    }
     let (response, pushed) = crate::sockets::PUSHED
         .scope(std::cell::Cell::new(false), async {
             let response = match shared.router.clone().oneshot(request).await {
@@ -940,6 +1049,15 @@ async fn handle<A: Adapter>(
             (response, crate::sockets::PUSHED.with(std::cell::Cell::get))
         })
         .await;
+    #[cfg(feature = "sessions")]
+    if let Some(stale) = state
+        .session
+        .as_ref()
+        .and_then(|s| s.observe(response.headers()))
+        && let Err(e) = stale.delete().await
+    {
+        tracing::warn!(error = %e, "could not delete a socket's replaced session");
+    }
     if pushed {
         // The handler pushed to sockets of this node: their writer tasks were woken first, so
         // letting them run puts those messages on the wire before the ack (as Sails does).

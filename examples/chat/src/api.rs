@@ -10,6 +10,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use sailroute::sessions::{Session, session};
 use sailroute::{Socket, Sockets, delete, get, patch, post, put};
 use serde::{Deserialize, Serialize};
 
@@ -119,6 +120,21 @@ pub struct Me {
     pub user: Option<String>,
 }
 
+/// Who this browser is: the name its session keeps (set by joining a room or by
+/// `set_profile`, over HTTP or the socket), so that a reload remembers it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    /// The name to appear as, once chosen.
+    pub user: Option<String>,
+}
+
+/// A new name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewProfile {
+    /// The name to appear as.
+    pub user: String,
+}
+
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -168,6 +184,17 @@ impl From<sailroute::SocketsError> for ChatError {
         }
     }
 }
+
+impl From<session::Error> for ChatError {
+    fn from(e: session::Error) -> Self {
+        ChatError::Unavailable {
+            message: format!("the session store failed: {e}"),
+        }
+    }
+}
+
+/// The session key of the browser's name.
+const USER: &str = "user";
 
 /// The chat's state, in memory.
 #[derive(Clone, Default)]
@@ -301,12 +328,14 @@ pub async fn join_room(
     State(chat): State<Chat>,
     sockets: Sockets,
     socket: Option<Socket>,
+    session: Session,
     Path(room): Path<String>,
     Json(request): Json<JoinRequest>,
 ) -> Result<Json<Joined>, ChatError> {
     let socket = socket.ok_or(ChatError::SocketRequired)?;
     let room = clean(&room, "room name", 40)?;
     let user = clean(&request.user, "name", 30)?;
+    session.insert(USER, &user).await?;
     let id = socket.id();
     let (users, history) = chat.with(|state| {
         let person = state.people.entry(id.clone()).or_insert_with(|| Person {
@@ -594,4 +623,23 @@ pub async fn me(State(chat): State<Chat>, socket: Option<Socket>) -> Result<Json
         id,
         user,
     }))
+}
+
+/// The name this browser's session keeps.
+#[get("/profile")]
+pub async fn profile(session: Session) -> Result<Json<Profile>, ChatError> {
+    Ok(Json(Profile {
+        user: session.get(USER).await?,
+    }))
+}
+
+/// Keeps a name in this browser's session (over HTTP or the socket).
+#[put("/profile")]
+pub async fn set_profile(
+    session: Session,
+    Json(profile): Json<NewProfile>,
+) -> Result<Json<Profile>, ChatError> {
+    let user = clean(&profile.user, "name", 30)?;
+    session.insert(USER, &user).await?;
+    Ok(Json(Profile { user: Some(user) }))
 }

@@ -26,7 +26,10 @@ async fn main() {
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
     println!("chat listening on http://127.0.0.1:{port}");
     let server = match &redis {
-        Some(url) => chat::server().build_with_redis(url).await,
+        Some(url) => match sailroute::sessions::RedisStore::connect(url).await {
+            Ok(store) => chat::server_with(store).build_with_redis(url).await,
+            Err(e) => Err(e),
+        },
         None => chat::server().build(),
     };
     let server = match server {

@@ -130,7 +130,6 @@
       $("join").hidden = true;
       $("chat").hidden = false;
       $("text").focus();
-      localStorage.setItem("sailroute-chat-name", state.me);
       if (location.hash.slice(1) !== joined.room) history.replaceState(null, "", "#" + joined.room);
       refreshRooms();
     }).catch(report);
@@ -172,6 +171,9 @@
     if (state.me && room && room !== state.room) join(room);
   });
 
-  $("name").value = localStorage.getItem("sailroute-chat-name") || "";
+  // The name is kept in the browser's session (joining a room stores it), over the socket.
+  socket.profile().then(function (profile) {
+    if (profile.user && !$("name").value) $("name").value = profile.user;
+  }).catch(report);
   if (location.hash.length > 1) $("room").value = decodeURIComponent(location.hash.slice(1));
 })();

@@ -11,6 +11,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use sailroute::sessions::Session;
 use sailroute::{Socket, Sockets, routes};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -20,8 +21,26 @@ pub fn app() -> Router {
     // Every route that has one method and path is declared with the route macros; /inspect
     // answers five methods on two paths from one handler, so it is routed by hand.
     routes![
-        hello, echo, subscribe, leave, broadcast, blast, user, status, text, empty, redirect,
-        headers, panic, slow, protected, cookie, client_ip
+        hello,
+        echo,
+        subscribe,
+        leave,
+        broadcast,
+        blast,
+        user,
+        status,
+        text,
+        empty,
+        redirect,
+        headers,
+        panic,
+        slow,
+        protected,
+        cookie,
+        client_ip,
+        session_user,
+        login,
+        logout
     ]
     .route(
         "/inspect",
@@ -245,6 +264,38 @@ async fn cookie(headers: HeaderMap) -> Json<Value> {
         .get(header::COOKIE)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     Json(json!({ "cookie": cookie }))
+}
+
+/// The session's user (`--sessions`): `{"user": null}` until one logs in.
+#[sailroute::get("/session")]
+async fn session_user(session: Session) -> Response {
+    match session.get::<String>("user").await {
+        Ok(user) => Json(json!({ "user": user })).into_response(),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+struct Login {
+    user: String,
+}
+
+/// Logs `user` in to the session (over either transport).
+#[sailroute::put("/session")]
+async fn login(session: Session, Json(login): Json<Login>) -> Response {
+    match session.insert("user", &login.user).await {
+        Ok(()) => Json(json!({ "user": login.user })).into_response(),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
+}
+
+/// Ends the session.
+#[sailroute::delete("/session")]
+async fn logout(session: Session) -> Response {
+    match session.flush().await {
+        Ok(()) => Json(json!({ "user": null })).into_response(),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
 }
 
 /// The client's address, by the same rule on both transports (`--trust-proxy` to honour

@@ -2,10 +2,11 @@
 //! requests by one router.
 //!
 //! ```text
-//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy] [--max-payload BYTES] [--max-body BYTES] [--redis URL] [--workers N]
+//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy] [--max-payload BYTES] [--max-body BYTES] [--redis URL] [--sessions] [--workers N]
 //! ```
 
 use sailroute::Server;
+use sailroute::sessions::{MemoryStore, RedisStore, Sessions};
 
 /// Command-line options.
 struct Options {
@@ -19,12 +20,14 @@ struct Options {
     serve_client: bool,
     max_payload: Option<u64>,
     trust_proxy: bool,
+    sessions: bool,
 }
 
 fn parse_args() -> Result<Options, String> {
     let mut options = Options {
         port: 1337,
         workers: 1,
+        sessions: false,
         redis: None,
         allow_origins: Vec::new(),
         allow_any_origin: false,
@@ -56,6 +59,7 @@ fn parse_args() -> Result<Options, String> {
                 );
             }
             "--redis" => options.redis = Some(value("--redis")?),
+            "--sessions" => options.sessions = true,
             "--workers" => {
                 options.workers = value("--workers")?
                     .parse()
@@ -68,7 +72,7 @@ fn parse_args() -> Result<Options, String> {
             }
             "-h" | "--help" => {
                 return Err(
-                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy] [--max-payload BYTES] [--max-body BYTES] [--redis URL] [--workers N]"
+                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy] [--max-payload BYTES] [--max-body BYTES] [--redis URL] [--sessions] [--workers N]"
                         .into(),
                 );
             }
@@ -125,6 +129,22 @@ async fn run(options: Options) -> Result<(), sailroute::Error> {
     builder = builder
         .serve_client(options.serve_client)
         .trust_proxy(options.trust_proxy);
+    if options.sessions {
+        // Sessions in Redis when the rooms are (so that two nodes share them), else in memory;
+        // a plain-http test server, so the cookie is not `Secure`.
+        builder = match &options.redis {
+            Some(url) => builder.sessions(
+                Sessions::new(RedisStore::connect(url).await?)
+                    .cookie_name("sails.sid")
+                    .configure(|layer| layer.with_secure(false)),
+            ),
+            None => builder.sessions(
+                Sessions::new(MemoryStore::default())
+                    .cookie_name("sails.sid")
+                    .configure(|layer| layer.with_secure(false)),
+            ),
+        };
+    }
     let server = match &options.redis {
         Some(url) => builder.build_with_redis(url).await?,
         None => builder.build()?,

@@ -172,12 +172,37 @@ fn sorted(rooms: &[&str]) -> Vec<String> {
     rooms
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn handlers_and_the_disconnect_hook_see_the_handshake() {
+/// A rust_socketio client over WebSocket (with one opening header), once it is connected.
+async fn connected_client(
+    url: &str,
+    header: Option<(&str, &str)>,
+) -> rust_socketio::asynchronous::Client {
     use futures_util::FutureExt;
     use rust_socketio::asynchronous::{Client, ClientBuilder};
     use rust_socketio::{Event, Payload};
 
+    let (connected_tx, connected_rx) = tokio::sync::oneshot::channel::<()>();
+    let connected_tx = std::sync::Arc::new(std::sync::Mutex::new(Some(connected_tx)));
+    let mut builder = ClientBuilder::new(url).transport_type(TransportType::Websocket);
+    if let Some((name, value)) = header {
+        builder = builder.opening_header(name, value);
+    }
+    let client: Client = builder
+        .on(Event::Connect, move |_: Payload, _: Client| {
+            if let Some(tx) = connected_tx.lock().unwrap().take() {
+                tx.send(()).ok();
+            }
+            async {}.boxed()
+        })
+        .connect()
+        .await
+        .unwrap();
+    connected_rx.await.unwrap();
+    client
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handlers_and_the_disconnect_hook_see_the_handshake() {
     let app = Router::new().route(
         "/handshake",
         get(|socket: Socket| async move {
@@ -208,21 +233,7 @@ async fn handlers_and_the_disconnect_hook_see_the_handshake() {
         .unwrap();
     tokio::spawn(server.serve(listener));
 
-    let (connected_tx, connected_rx) = tokio::sync::oneshot::channel::<()>();
-    let connected_tx = std::sync::Arc::new(std::sync::Mutex::new(Some(connected_tx)));
-    let client: Client = ClientBuilder::new(url.as_str())
-        .transport_type(TransportType::Websocket)
-        .opening_header("x-user", "ada")
-        .on(Event::Connect, move |_: Payload, _: Client| {
-            if let Some(tx) = connected_tx.lock().unwrap().take() {
-                tx.send(()).ok();
-            }
-            async {}.boxed()
-        })
-        .connect()
-        .await
-        .unwrap();
-    connected_rx.await.unwrap();
+    let client = connected_client(&url, Some(("x-user", "ada"))).await;
     let res = request(&client, "get", "/handshake", json!({}), json!({})).await;
     assert_eq!(
         res["body"],
@@ -232,4 +243,62 @@ async fn handlers_and_the_disconnect_hook_see_the_handshake() {
     let (id, user) = gone_rx.recv().await.unwrap();
     assert!(!id.is_empty());
     assert_eq!(user.as_deref(), Some("ada"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_disconnect_hook_reaches_the_session_and_a_sockets_own_session_goes_with_it() {
+    use sailroute::sessions::{MemoryStore, Session, SessionStore, Sessions};
+
+    let app = Router::new().route(
+        "/login",
+        axum::routing::put(|session: Session, Json(body): Json<Value>| async move {
+            session.insert("user", &body["user"]).await.unwrap();
+            Json(json!({ "ok": true }))
+        }),
+    );
+    let store = MemoryStore::default();
+    let (gone_tx, mut gone_rx) = tokio::sync::mpsc::unbounded_channel();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = Server::builder(app)
+        .sessions(Sessions::new(store.clone()))
+        .on_disconnect(move |socket, _sockets| {
+            let gone_tx = gone_tx.clone();
+            async move {
+                let session = socket.session().cloned();
+                let user = match &session {
+                    Some(session) => session.get::<String>("user").await.unwrap(),
+                    None => None,
+                };
+                gone_tx.send((session.and_then(|s| s.id()), user)).ok();
+            }
+        })
+        .build()
+        .unwrap();
+    tokio::spawn(server.serve(listener));
+
+    let client = connected_client(&url, None).await;
+    let res = request(
+        &client,
+        "put",
+        "/login",
+        json!({ "user": "ada" }),
+        json!({}),
+    )
+    .await;
+    assert_eq!(res["statusCode"], 200);
+    client.disconnect().await.unwrap();
+    let (id, user) = gone_rx.recv().await.unwrap();
+    assert_eq!(user.as_deref(), Some("ada"));
+    // The socket had no cookie: its session was its own, and leaves the store after the hook.
+    let id = id.expect("the socket's session has an id");
+    let mut deleted = false;
+    for _ in 0..500 {
+        if store.load(&id).await.unwrap().is_none() {
+            deleted = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(deleted, "the socket's own session is still in the store");
 }

@@ -288,6 +288,7 @@ pub const CLIENT_FREE_EXTRACTORS: &[&str] = &[
     "PrivateCookieJar",
     "SignedCookieJar",
     "Session",
+    "ClientIp",
 ];
 
 /// The name of an argument's extractor (its last path segment, through `Option` and

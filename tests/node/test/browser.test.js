@@ -7,15 +7,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
-const { startServer } = require('./helpers');
+const { startServer, launchChromium } = require('./helpers');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-  // A page the test itself fulfils counts as public to Chromium, which then refuses its
-  // socket to 127.0.0.1 (Local Network Access); the server is local by design.
-  '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests'];
 const SAILS_DIST = path.join(__dirname, '..', 'node_modules', 'sails.io.js', 'dist', 'sails.io.js');
 const WAIT = { timeout: 15000 };
 
@@ -23,7 +16,7 @@ let server;
 let browser;
 test.before(async () => {
   server = await startServer('chat');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchChromium();
 });
 test.after(async () => {
   if (browser) await browser.close();
@@ -202,4 +195,30 @@ test('settings made in a later <script> are honoured: autoConnect = false leaves
   assert.equal(status, 200);
   assert.equal(await page.evaluate(() => typeof io.socket), 'undefined', 'io.socket is removed when autoConnect is off');
   await context.close();
+});
+
+test('the name is kept in the session: set over the socket or over HTTP, remembered after a reload', { timeout: 90000 }, async () => {
+  const ada = await joinAs('ada', 'sessions');
+  await ada.reload();
+  await ada.waitForFunction(() => document.getElementById('name').value === 'ada', null, WAIT);
+  assert.deepEqual(ada.consoleErrors, []);
+
+  // Over HTTP (the page's fetch carries the session cookie the page load set), then a reload.
+  const set = await ada.evaluate(async () => {
+    const res = await fetch('/profile', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'ada lovelace' }) });
+    return [res.status, await res.json()];
+  });
+  assert.deepEqual(set, [200, { user: 'ada lovelace' }]);
+  await ada.reload();
+  await ada.waitForFunction(() => document.getElementById('name').value === 'ada lovelace', null, WAIT);
+
+  // Another browser has a session of its own.
+  const other = await browser.newContext();
+  const page = await other.newPage();
+  await page.goto(`${server.url}/`);
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'connected', null, WAIT);
+  assert.deepEqual(await page.evaluate(() => io.socket.profile()), { user: null });
+  assert.equal(await page.inputValue('#name'), '');
+  await other.close();
+  await ada.context().close();
 });

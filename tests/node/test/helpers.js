@@ -221,7 +221,23 @@ async function collectUntilQuiet(client, event, settle) {
   return seen;
 }
 
+/**
+ * Debian's Chromium (or `CHROMIUM_PATH`), headless, driven by playwright-core. Pages that a
+ * test fulfils itself count as public to Chromium, which would then refuse their sockets to
+ * 127.0.0.1 (Local Network Access): turned off, so that only the server's own policy decides.
+ */
+function launchChromium() {
+  const { chromium } = require('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+      '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests'],
+  });
+}
+
 module.exports = {
   ROOT, freePort, startServer, sailsIo, sailsConnect, sailsRequest, makeClient, httpRequest,
-  waitFor, nextEvent, collectUntilQuiet,
+  waitFor, nextEvent, collectUntilQuiet, launchChromium,
 };

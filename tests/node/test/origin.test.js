@@ -7,22 +7,14 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
-const { startServer } = require('./helpers');
+const { startServer, launchChromium } = require('./helpers');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-  // The attacker's page is fulfilled by the test and counts as public to Chromium, which
-  // would then refuse any connection to 127.0.0.1 by itself (Local Network Access): turned
-  // off so that only the server's origin policy decides.
-  '--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests'];
 const IO_CLIENT = path.join(__dirname, '..', 'node_modules', 'socket.io-client', 'dist', 'socket.io.min.js');
 const WAIT = { timeout: 15000 };
 
 let browser;
 test.before(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  browser = await launchChromium();
 });
 test.after(async () => {
   if (browser) await browser.close();
