@@ -29,9 +29,14 @@ cargo fmt --all -- --check
 
 log "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The runtime alone, without the features the examples turn on (redis, sessions).
+cargo clippy -p sailroute --all-targets --locked -- -D warnings
 
 log "rust tests"
 cargo test --workspace --locked
+
+log "fuzz smoke (cargo-fuzz: a few seconds per target; long runs in docs/robustness.md)"
+bash scripts/fuzz.sh --smoke
 
 log "end-to-end suites (Node: sails.io.js, socket.io-client, the generated JS client; Chromium)"
 cargo build --workspace --bins --locked

@@ -588,3 +588,17 @@ pub fn path_rest<T: Serialize + ?Sized>(value: &T) -> Result<String, EncodeError
         .collect::<Vec<_>>()
         .join("/"))
 }
+
+/// Entry points for the fuzz targets in `fuzz/` (built only by cargo-fuzz, which sets
+/// `cfg(fuzzing)`).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod __fuzz {
+    /// One Socket.IO packet as the server's text frame delivers it.
+    pub fn socket_io_packet(text: &str) {
+        let packet = crate::socket::parse_packet(text);
+        if let crate::socket::SioPacket::Ack { jwr, .. } = &packet {
+            let _ = crate::socket::ack_status(jwr);
+        }
+    }
+}

@@ -436,77 +436,114 @@ enum Flow {
     ServerDisconnected,
 }
 
-/// Handles one Socket.IO packet (namespace `/`, JSON only).
-fn handle_message(shared: &Shared, text: &str, accepted: &mut Option<Accepted>) -> Flow {
+/// One Socket.IO packet from the server (namespace `/`, JSON only), as far as this client
+/// reads it. Anything it cannot read is `Ignored`: a hostile or broken server must not be able
+/// to panic the read task.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum SioPacket {
+    /// CONNECT, with the session id when the server sent one.
+    Connect { sid: Option<String> },
+    /// DISCONNECT: the server closed the namespace.
+    Disconnect,
+    /// EVENT: a push.
+    Event { name: String, payload: Value },
+    /// ACK of the request with `id`.
+    Ack { id: u64, jwr: Value },
+    /// CONNECT_ERROR, with the server's message.
+    ConnectError { message: String },
+    /// Anything else (binary packets, other namespaces, garbage).
+    Ignored,
+}
+
+/// Reads one Socket.IO packet.
+pub(crate) fn parse_packet(text: &str) -> SioPacket {
     let mut chars = text.chars();
     let Some(kind) = chars.next() else {
-        return Flow::Continue;
+        return SioPacket::Ignored;
     };
     // Whatever the first character is (a hostile server may send any), `rest` starts after it.
     let rest = chars.as_str();
     match kind {
-        '0' => {
-            let sid = serde_json::from_str::<Value>(rest)
+        '0' => SioPacket::Connect {
+            sid: serde_json::from_str::<Value>(rest)
                 .ok()
-                .and_then(|v| v.get("sid").and_then(Value::as_str).map(str::to_owned));
-            *lock(&shared.sid) = sid;
-            shared.state.send_replace(ConnectionState::Connected);
-            if let Some(tx) = accepted.take() {
-                tx.send(Ok(())).ok();
-            }
-        }
-        '1' => return Flow::ServerDisconnected,
+                .and_then(|v| v.get("sid").and_then(Value::as_str).map(str::to_owned)),
+        },
+        '1' => SioPacket::Disconnect,
         '2' => {
             let json = rest.trim_start_matches(|c: char| c.is_ascii_digit());
             let Ok(Value::Array(mut items)) = serde_json::from_str::<Value>(json) else {
-                return Flow::Continue;
+                return SioPacket::Ignored;
             };
             if items.is_empty() {
-                return Flow::Continue;
+                return SioPacket::Ignored;
             }
-            let Value::String(event) = items.remove(0) else {
-                return Flow::Continue;
+            let Value::String(name) = items.remove(0) else {
+                return SioPacket::Ignored;
             };
             let payload = match items.len() {
                 0 => Value::Null,
                 1 => items.remove(0),
                 _ => Value::Array(items),
             };
-            let listeners: Vec<Listener> = lock(&shared.listeners)
-                .get(&event)
-                .cloned()
-                .unwrap_or_default();
-            for listener in listeners {
-                listener(payload.clone());
-            }
+            SioPacket::Event { name, payload }
         }
         '3' => {
-            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-            let Ok(id) = rest[..digits].parse::<u64>() else {
-                return Flow::Continue;
+            let json = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+            let Ok(id) = rest[..rest.len() - json.len()].parse::<u64>() else {
+                return SioPacket::Ignored;
             };
-            let Ok(Value::Array(mut items)) = serde_json::from_str::<Value>(&rest[digits..]) else {
-                return Flow::Continue;
+            let Ok(Value::Array(mut items)) = serde_json::from_str::<Value>(json) else {
+                return SioPacket::Ignored;
             };
             let jwr = if items.is_empty() {
                 Value::Null
             } else {
                 items.remove(0)
             };
+            SioPacket::Ack { id, jwr }
+        }
+        '4' => SioPacket::ConnectError {
+            message: serde_json::from_str::<Value>(rest)
+                .ok()
+                .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_owned))
+                .unwrap_or_else(|| rest.to_owned()),
+        },
+        _ => SioPacket::Ignored,
+    }
+}
+
+/// Handles one Socket.IO packet.
+fn handle_message(shared: &Shared, text: &str, accepted: &mut Option<Accepted>) -> Flow {
+    match parse_packet(text) {
+        SioPacket::Connect { sid } => {
+            *lock(&shared.sid) = sid;
+            shared.state.send_replace(ConnectionState::Connected);
+            if let Some(tx) = accepted.take() {
+                tx.send(Ok(())).ok();
+            }
+        }
+        SioPacket::Disconnect => return Flow::ServerDisconnected,
+        SioPacket::Event { name, payload } => {
+            let listeners: Vec<Listener> = lock(&shared.listeners)
+                .get(&name)
+                .cloned()
+                .unwrap_or_default();
+            for listener in listeners {
+                listener(payload.clone());
+            }
+        }
+        SioPacket::Ack { id, jwr } => {
             if let Some(tx) = lock(&shared.pending).remove(&id) {
                 tx.send(jwr).ok();
             }
         }
-        '4' => {
-            let message = serde_json::from_str::<Value>(rest)
-                .ok()
-                .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_owned))
-                .unwrap_or_else(|| rest.to_owned());
+        SioPacket::ConnectError { message } => {
             if let Some(tx) = accepted.take() {
                 tx.send(Err(message)).ok();
             }
         }
-        _ => {}
+        SioPacket::Ignored => {}
     }
     Flow::Continue
 }
@@ -558,6 +595,56 @@ mod tests {
             handle_message(&shared, "1", &mut accepted),
             Flow::ServerDisconnected
         ));
+    }
+
+    #[test]
+    fn each_packet_kind_is_read() {
+        use serde_json::json;
+        assert_eq!(
+            parse_packet(r#"0{"sid":"abc"}"#),
+            SioPacket::Connect {
+                sid: Some("abc".into())
+            }
+        );
+        assert_eq!(parse_packet("0"), SioPacket::Connect { sid: None });
+        assert_eq!(parse_packet("1"), SioPacket::Disconnect);
+        assert_eq!(
+            parse_packet(r#"2["ev"]"#),
+            SioPacket::Event {
+                name: "ev".into(),
+                payload: Value::Null
+            }
+        );
+        // With an ack id (which this client does not answer), and several arguments.
+        assert_eq!(
+            parse_packet(r#"212["ev",1,2]"#),
+            SioPacket::Event {
+                name: "ev".into(),
+                payload: json!([1, 2])
+            }
+        );
+        assert_eq!(
+            parse_packet(r#"31[{"statusCode":200}]"#),
+            SioPacket::Ack {
+                id: 1,
+                jwr: json!({"statusCode": 200})
+            }
+        );
+        assert_eq!(
+            parse_packet(r#"4{"message":"refused"}"#),
+            SioPacket::ConnectError {
+                message: "refused".into()
+            }
+        );
+        assert_eq!(
+            parse_packet("4plain"),
+            SioPacket::ConnectError {
+                message: "plain".into()
+            }
+        );
+        for ignored in ["", "2[1]", "2[]", "2{}", "3[1]", "3x[1]", "51-[]", "é"] {
+            assert_eq!(parse_packet(ignored), SioPacket::Ignored, "{ignored:?}");
+        }
     }
 
     #[test]

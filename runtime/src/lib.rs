@@ -63,6 +63,81 @@ pub use sockets::{
 };
 pub use wire::RequestError;
 
+/// Entry points for the fuzz targets in `fuzz/` (built only by cargo-fuzz, which sets
+/// `cfg(fuzzing)`): the bridge's two conversions, with no server around them.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod __fuzz {
+    use http::{Method, StatusCode};
+
+    /// A virtual request's payload (any bytes) through the bridge, as the method's event
+    /// delivers it. Checks what must hold of every request the router would see.
+    pub fn virtual_request(method: u8, payload: &[u8]) {
+        let methods = [
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+            Method::OPTIONS,
+            Method::HEAD,
+        ];
+        let method = methods[usize::from(method) % methods.len()].clone();
+        let Ok(raw) = serde_json::from_slice::<crate::wire::RawRequest>(payload) else {
+            return;
+        };
+        let handshake = crate::bridge::Handshake::default();
+        if let Ok(request) = crate::bridge::build_request(method.clone(), raw, &handshake, None) {
+            assert_eq!(request.method(), method);
+            assert!(request.uri().path().starts_with('/'));
+            assert!(request.headers().get(http::header::ORIGIN).is_none());
+        }
+    }
+
+    /// A response (status, one of a few content types, any body) through the bridge into
+    /// the ack payload, which must serialize and keep the status and no `set-cookie`.
+    pub fn response_to_jwr(status: u16, content_type: u8, body: &[u8]) {
+        let Ok(status) = StatusCode::from_u16(status) else {
+            return;
+        };
+        let content_type = [
+            "application/json",
+            "application/problem+json",
+            "text/plain; charset=utf-8",
+            "application/octet-stream",
+        ][usize::from(content_type) % 4];
+        let response = http::Response::builder()
+            .status(status)
+            .header(http::header::CONTENT_TYPE, content_type)
+            .header(http::header::SET_COOKIE, "id=secret")
+            .body(axum::body::Body::from(body.to_vec()));
+        let Ok(response) = response else { return };
+        let Some(jwr) = futures_util::FutureExt::now_or_never(crate::bridge::into_jwr(response))
+        else {
+            return;
+        };
+        // As the transport writes it: a JSON body verbatim (a number too large for an f64 is
+        // still valid JSON, so it is read back raw).
+        #[derive(serde::Deserialize)]
+        struct Written {
+            #[serde(rename = "statusCode")]
+            status_code: u16,
+            headers: std::collections::BTreeMap<String, String>,
+            #[serde(rename = "body")]
+            _body: Option<Box<serde_json::value::RawValue>>,
+        }
+        let Ok(text) = serde_json::to_string(&jwr) else {
+            panic!("an ack payload did not serialize");
+        };
+        let written: Written = match serde_json::from_str(&text) {
+            Ok(written) => written,
+            Err(e) => panic!("an ack payload is not the JWR shape ({e}): {text}"),
+        };
+        assert_eq!(written.status_code, status.as_u16());
+        assert!(!written.headers.contains_key("set-cookie"));
+    }
+}
+
 /// The query extractor to use with generated clients: axum-extra's `Query`, which decodes
 /// sequences from repeated keys (`?tag=a&tag=b` into `tags: Vec<String>` with
 /// `#[serde(rename = "tag")]`, or `?tags=a&tags=b`), the encoding both generated clients and
