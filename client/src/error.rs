@@ -96,6 +96,17 @@ pub enum ConnectError {
         /// Why it is invalid.
         message: String,
     },
+    /// An `https://` URL, but this build has no TLS.
+    #[error(
+        "cannot connect to {url}: https:// needs TLS: enable the `rustls` feature of sailroute-client"
+    )]
+    TlsUnavailable {
+        /// The URL.
+        url: String,
+    },
+    /// A root certificate could not be read.
+    #[error("invalid root certificate: {0}")]
+    InvalidCertificate(String),
     /// The Engine.IO connection failed (refused, or the handshake was rejected).
     #[error("cannot connect to {url}: {message}")]
     Engine {

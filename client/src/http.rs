@@ -11,7 +11,7 @@ pub(crate) struct HttpTransport {
 }
 
 impl HttpTransport {
-    pub(crate) fn new(base: &str) -> Result<Self, ConnectError> {
+    pub(crate) fn new(base: &str, tls: &crate::tls::Tls) -> Result<Self, ConnectError> {
         let invalid = |message: String| ConnectError::InvalidUrl {
             url: base.to_owned(),
             message,
@@ -20,13 +20,17 @@ impl HttpTransport {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(invalid("expected http:// or https://".to_owned()));
         }
-        let client = reqwest::Client::builder()
-            // A socket request is not followed either: the caller sees the 3xx.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| ConnectError::Engine {
+        if parsed.scheme() == "https" && !crate::tls::AVAILABLE {
+            return Err(ConnectError::TlsUnavailable {
                 url: base.to_owned(),
-                message: format!("cannot build the HTTP client: {e}"),
+            });
+        }
+        // A socket request is not followed either: the caller sees the 3xx.
+        let client = tls
+            .http_client(Some(reqwest::redirect::Policy::none()))
+            .map_err(|message| ConnectError::Engine {
+                url: base.to_owned(),
+                message,
             })?;
         Ok(HttpTransport {
             base: base.trim_end_matches('/').to_owned(),
@@ -54,7 +58,7 @@ impl HttpTransport {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(bytes);
         }
-        let response = request.send().await.map_err(|e| e.to_string())?;
+        let response = request.send().await.map_err(|e| with_causes(&e))?;
         let status = response.status().as_u16();
         let is_json = response
             .headers()
@@ -64,7 +68,7 @@ impl HttpTransport {
                 let essence = ct.split(';').next().unwrap_or("").trim();
                 essence == "application/json" || essence.ends_with("+json")
             });
-        let bytes = response.bytes().await.map_err(|e| e.to_string())?;
+        let bytes = response.bytes().await.map_err(|e| with_causes(&e))?;
         let value = if bytes.is_empty() {
             Value::Null
         } else if is_json {
@@ -77,4 +81,17 @@ impl HttpTransport {
         };
         Ok((status, value))
     }
+}
+
+/// An error with its causes, which reqwest keeps out of its `Display` (a refused certificate
+/// would otherwise read "error sending request").
+pub(crate) fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

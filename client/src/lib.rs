@@ -14,9 +14,10 @@
 //!
 //! ## The Socket.IO transport
 //!
-//! Calls over a socket use the rust-socketio project's Engine.IO client (`rust_engineio`,
-//! WebSocket first, long-polling when the upgrade is refused) with a Socket.IO packet layer
-//! of this crate's own, not `rust_socketio`'s client: there, ack ids are drawn at random from
+//! Calls over a socket use an Engine.IO client of this crate's own (WebSocket through
+//! tokio-tungstenite first, long-polling through reqwest when the WebSocket is refused; the
+//! established `rust_engineio` is tied to native-tls and cannot use rustls) and a Socket.IO
+//! packet layer of its own, not `rust_socketio`'s client: there, ack ids are drawn at random from
 //! 0..999, so two calls in flight can share one (both then get the first answer and the other
 //! is lost, or the wrong entry is removed after the first), and an ack that times out is never
 //! reported. Here ack ids come from a per-connection counter and a call that ends early
@@ -25,10 +26,18 @@
 //! calls are re-issued; failures reach [`RawClient::on_resubscribe_error`]); handshake headers
 //! can be computed on every (re)connect ([`ConnectOptions::handshake_header_provider`]) and
 //! call headers on every call ([`RawClient::with_header_provider`]), for rotating tokens.
+//!
+//! ## TLS
+//!
+//! `https://` servers need the `rustls` feature (rustls with ring, the web's root
+//! certificates from webpki-roots, plus any added with [`ConnectOptions::root_certificate`]);
+//! without it an `https://` URL fails with [`ConnectError::TlsUnavailable`], never silently.
 
+mod engine;
 mod error;
 mod http;
 mod socket;
+mod tls;
 
 use std::time::Duration;
 
@@ -113,6 +122,9 @@ pub struct ConnectOptions {
     pub handshake_header_provider: Option<HeaderProvider>,
     /// How long to wait for the connection.
     pub connect_timeout: Duration,
+    /// Root certificates (DER) trusted besides the web's, for `https://` servers (the
+    /// `rustls` feature): a private CA, a test certificate.
+    pub root_certificates: Vec<Vec<u8>>,
 }
 
 impl std::fmt::Debug for ConnectOptions {
@@ -124,6 +136,7 @@ impl std::fmt::Debug for ConnectOptions {
                 &self.handshake_header_provider.is_some(),
             )
             .field("connect_timeout", &self.connect_timeout)
+            .field("root_certificates", &self.root_certificates.len())
             .finish()
     }
 }
@@ -134,6 +147,7 @@ impl Default for ConnectOptions {
             handshake_headers: Vec::new(),
             handshake_header_provider: None,
             connect_timeout: Duration::from_secs(10),
+            root_certificates: Vec::new(),
         }
     }
 }
@@ -162,6 +176,36 @@ impl ConnectOptions {
         self.connect_timeout = timeout;
         self
     }
+
+    /// Trusts `der` (a DER certificate) as a root besides the web's (the `rustls` feature).
+    #[must_use]
+    pub fn root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(der.into());
+        self
+    }
+
+    /// Trusts every certificate of a PEM file's text as a root (the `rustls` feature).
+    ///
+    /// # Errors
+    ///
+    /// [`ConnectError::InvalidCertificate`] when the text holds no certificate or a broken
+    /// one.
+    #[cfg(feature = "rustls")]
+    pub fn root_certificate_pem(mut self, pem: &str) -> Result<Self, ConnectError> {
+        use rustls::pki_types::CertificateDer;
+        use rustls::pki_types::pem::PemObject;
+        let before = self.root_certificates.len();
+        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+            let cert = cert.map_err(|e| ConnectError::InvalidCertificate(e.to_string()))?;
+            self.root_certificates.push(cert.to_vec());
+        }
+        if self.root_certificates.len() == before {
+            return Err(ConnectError::InvalidCertificate(
+                "no certificate in the PEM text".to_owned(),
+            ));
+        }
+        Ok(self)
+    }
 }
 
 impl RawClient {
@@ -173,11 +217,14 @@ impl RawClient {
 
     /// [`connect`](Self::connect) with options.
     pub async fn connect_with(url: &str, options: ConnectOptions) -> Result<Self, ConnectError> {
+        let tls =
+            tls::Tls::new(&options.root_certificates).map_err(ConnectError::InvalidCertificate)?;
         let socket = SocketTransport::connect(
             url,
             &options.handshake_headers,
             options.handshake_header_provider,
             options.connect_timeout,
+            tls,
         )
         .await?;
         Ok(RawClient {
@@ -191,8 +238,15 @@ impl RawClient {
     /// A client that sends every call as plain HTTP to `url` (`http://` or `https://`).
     /// Redirects are not followed, as over a socket: the caller sees the 3xx.
     pub fn http(url: &str) -> Result<Self, ConnectError> {
+        Self::http_with(url, &ConnectOptions::default())
+    }
+
+    /// [`http`](Self::http) with options (of which the root certificates apply).
+    pub fn http_with(url: &str, options: &ConnectOptions) -> Result<Self, ConnectError> {
+        let tls =
+            tls::Tls::new(&options.root_certificates).map_err(ConnectError::InvalidCertificate)?;
         Ok(RawClient {
-            transport: Transport::Http(HttpTransport::new(url)?),
+            transport: Transport::Http(HttpTransport::new(url, &tls)?),
             timeout: DEFAULT_TIMEOUT,
             headers: Vec::new(),
             header_provider: None,

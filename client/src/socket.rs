@@ -1,5 +1,4 @@
-//! Sails virtual requests over Socket.IO, on the rust-socketio project's Engine.IO client
-//! (`rust_engineio`).
+//! Sails virtual requests over Socket.IO, on this crate's Engine.IO client (`engine.rs`).
 //!
 //! The Socket.IO packet layer is our own rather than `rust_socketio`'s: its ack ids are drawn
 //! at random from 0..999, two calls in flight can draw the same one (and then both receive
@@ -16,14 +15,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
-use bytes::Bytes;
-use futures_util::StreamExt;
-use rust_engineio::asynchronous::{Client as EngineClient, ClientBuilder as EngineBuilder};
-use rust_engineio::header::HeaderMap as EngineHeaders;
-use rust_engineio::{Packet, PacketId};
 use serde_json::Value;
 use tokio::sync::{oneshot, watch};
 
+use crate::engine::{self, Engine, EngineConfig, Incoming};
 use crate::error::{ConnectError, ResubscribeError};
 
 /// Where a socket connection stands.
@@ -56,7 +51,8 @@ struct Shared {
     headers: Vec<(String, String)>,
     header_provider: Option<crate::HeaderProvider>,
     connect_timeout: Duration,
-    engine: Mutex<Option<EngineClient>>,
+    tls: crate::tls::Tls,
+    engine: Mutex<Option<Engine>>,
     pending: Mutex<HashMap<u64, Pending>>,
     next_id: AtomicU64,
     listeners: Mutex<HashMap<String, Vec<Listener>>>,
@@ -76,6 +72,7 @@ impl Shared {
         headers: &[(String, String)],
         header_provider: Option<crate::HeaderProvider>,
         connect_timeout: Duration,
+        tls: crate::tls::Tls,
     ) -> Self {
         let (state, _) = watch::channel(ConnectionState::Connecting);
         Shared {
@@ -83,6 +80,7 @@ impl Shared {
             headers: headers.to_vec(),
             header_provider,
             connect_timeout,
+            tls,
             engine: Mutex::new(None),
             pending: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(0),
@@ -127,6 +125,7 @@ impl SocketTransport {
         headers: &[(String, String)],
         header_provider: Option<crate::HeaderProvider>,
         timeout: Duration,
+        tls: crate::tls::Tls,
     ) -> Result<Self, ConnectError> {
         let parsed = url::Url::parse(url).map_err(|e| ConnectError::InvalidUrl {
             url: url.to_owned(),
@@ -138,7 +137,12 @@ impl SocketTransport {
                 message: "expected http:// or https://".to_owned(),
             });
         }
-        let shared = Arc::new(Shared::new(url, headers, header_provider, timeout));
+        if matches!(parsed.scheme(), "https" | "wss") && !crate::tls::AVAILABLE {
+            return Err(ConnectError::TlsUnavailable {
+                url: url.to_owned(),
+            });
+        }
+        let shared = Arc::new(Shared::new(url, headers, header_provider, timeout, tls));
         open(&shared).await?;
         Ok(SocketTransport { shared })
     }
@@ -193,11 +197,9 @@ impl SocketTransport {
         self.shared.closed.store(true, Ordering::SeqCst);
         let engine = lock(&self.shared.engine).take();
         if let Some(engine) = engine {
-            engine
-                .emit(Packet::new(PacketId::Message, Bytes::from_static(b"1")))
-                .await
-                .ok();
-            engine.disconnect().await.ok();
+            // Socket.IO's DISCONNECT, then Engine.IO's close.
+            engine.send("1".to_owned()).ok();
+            engine.close();
         }
         self.shared.state.send_replace(ConnectionState::Closed);
         lock(&self.shared.pending).clear();
@@ -209,7 +211,7 @@ impl SocketTransport {
     pub(crate) async fn drop_connection(&self) {
         let engine = lock(&self.shared.engine).clone();
         if let Some(engine) = engine {
-            engine.disconnect().await.ok();
+            engine.close();
         }
     }
 }
@@ -248,10 +250,7 @@ async fn send(shared: &Shared, method: &str, payload: &Value) -> Result<Value, S
         "2{id}{}",
         serde_json::to_string(&(method, payload)).map_err(|e| e.to_string())?
     );
-    engine
-        .emit(Packet::new(PacketId::Message, Bytes::from(text)))
-        .await
-        .map_err(|e| e.to_string())?;
+    engine.send(text)?;
     rx.await
         .map_err(|_| "the socket disconnected before the request completed".to_owned())
 }
@@ -259,55 +258,56 @@ async fn send(shared: &Shared, method: &str, payload: &Value) -> Result<Value, S
 /// Opens (or re-opens) the connection and waits for the server to accept it.
 async fn open(shared: &Arc<Shared>) -> Result<(), ConnectError> {
     let url = &shared.url;
-    let engine_error = |e: rust_engineio::Error| ConnectError::Engine {
-        url: url.clone(),
-        message: e.to_string(),
-    };
     let mut engine_url = url::Url::parse(url).map_err(|e| ConnectError::InvalidUrl {
         url: url.clone(),
         message: e.to_string(),
     })?;
+    // ws:// and wss:// name the same server as http:// and https://.
+    let scheme = match engine_url.scheme() {
+        "wss" | "https" => "https",
+        _ => "http",
+    };
+    engine_url
+        .set_scheme(scheme)
+        .map_err(|()| ConnectError::InvalidUrl {
+            url: url.clone(),
+            message: "expected http:// or https://".to_owned(),
+        })?;
     engine_url.set_path("/socket.io/");
-    let mut builder = EngineBuilder::new(engine_url);
+    engine_url.set_query(None);
     // Provided headers are computed again for every (re)connect: a token may have rotated.
     let provided = shared
         .header_provider
         .as_ref()
         .map_or_else(Vec::new, |p| p());
-    if !shared.headers.is_empty() || !provided.is_empty() {
-        let mut map = EngineHeaders::default();
-        for (name, value) in shared.headers.iter().chain(&provided) {
-            map.insert(name.clone(), value.clone());
-        }
-        builder = builder.headers(map);
-    }
+    let config = EngineConfig {
+        url: engine_url,
+        headers: shared.headers.iter().chain(&provided).cloned().collect(),
+        tls: shared.tls.clone(),
+    };
     let timeout = shared.connect_timeout;
-    // WebSocket first; when it is refused (a proxy that does not pass upgrades, a server
-    // that allows long-polling only), long-polling.
-    let engine = tokio::time::timeout(timeout, async {
-        match builder.clone().build_websocket().await {
-            Ok(engine) => Ok(engine),
-            Err(e) => {
-                tracing::debug!(error = %e, "WebSocket refused; falling back to long-polling");
-                builder.build_polling().await
-            }
-        }
-    })
-    .await
-    .map_err(|_| ConnectError::Timeout(timeout))?
-    .map_err(engine_error)?;
-    engine.connect().await.map_err(engine_error)?;
+    let (engine, incoming) = tokio::time::timeout(timeout, engine::connect(&config))
+        .await
+        .map_err(|_| ConnectError::Timeout(timeout))?
+        .map_err(|e| ConnectError::Engine {
+            url: url.clone(),
+            message: e.to_string(),
+        })?;
     *lock(&shared.engine) = Some(engine.clone());
     let (accepted_tx, accepted_rx) = oneshot::channel();
     tokio::spawn(read_loop(
         engine.clone(),
+        incoming,
         Arc::downgrade(shared),
         accepted_tx,
     ));
+    // Socket.IO's CONNECT to the default namespace.
     engine
-        .emit(Packet::new(PacketId::Message, Bytes::from_static(b"0")))
-        .await
-        .map_err(engine_error)?;
+        .send("0".to_owned())
+        .map_err(|message| ConnectError::Engine {
+            url: url.clone(),
+            message,
+        })?;
     match tokio::time::timeout(timeout, accepted_rx).await {
         Ok(Ok(Ok(()))) => Ok(()),
         Ok(Ok(Err(refusal))) => Err(ConnectError::Refused(refusal)),
@@ -385,32 +385,23 @@ fn reconnect(
 
 /// Reads packets until the connection ends, then hands over to [`reconnect`]. Holds the
 /// shared state weakly, so dropping the last client handle ends the connection.
-async fn read_loop(mut engine: EngineClient, shared: Weak<Shared>, accepted: Accepted) {
+async fn read_loop(
+    engine: Engine,
+    mut incoming: Incoming,
+    shared: Weak<Shared>,
+    accepted: Accepted,
+) {
     let mut accepted = Some(accepted);
-    while let Some(item) = engine.next().await {
+    while let Some(text) = incoming.recv().await {
         let Some(shared) = shared.upgrade() else {
-            engine.disconnect().await.ok();
+            engine.close();
             return;
         };
-        let packet = match item {
-            Ok(packet) => packet,
-            Err(e) => {
-                tracing::debug!(error = %e, "socket transport error");
-                break;
-            }
-        };
-        match packet.packet_id {
-            PacketId::Message => {
-                let text = String::from_utf8_lossy(&packet.data);
-                if let Flow::ServerDisconnected = handle_message(&shared, &text, &mut accepted) {
-                    // The server closed the namespace: the Engine.IO connection is of no
-                    // further use, and the reconnect policy below takes over.
-                    engine.disconnect().await.ok();
-                    break;
-                }
-            }
-            PacketId::Close => break,
-            _ => {}
+        if let Flow::ServerDisconnected = handle_message(&shared, &text, &mut accepted) {
+            // The server closed the namespace: the Engine.IO connection is of no further
+            // use, and the reconnect policy below takes over.
+            engine.close();
+            break;
         }
     }
     let Some(strong) = shared.upgrade() else {
@@ -553,7 +544,13 @@ mod tests {
     use super::*;
 
     fn shared() -> Shared {
-        Shared::new("http://127.0.0.1:1", &[], None, Duration::from_secs(1))
+        Shared::new(
+            "http://127.0.0.1:1",
+            &[],
+            None,
+            Duration::from_secs(1),
+            crate::tls::Tls::default(),
+        )
     }
 
     #[test]
