@@ -432,15 +432,24 @@ async fn header_providers_run_for_every_call_and_every_reconnect() {
 async fn https_without_the_rustls_feature_says_what_to_enable() {
     use sailroute_client::ConnectError;
     let error = RawClient::connect("https://127.0.0.1:1").await.unwrap_err();
-    assert!(matches!(error, ConnectError::TlsUnavailable { .. }), "{error}");
+    assert!(
+        matches!(error, ConnectError::TlsUnavailable { .. }),
+        "{error}"
+    );
     assert!(error.to_string().contains("`rustls` feature"), "{error}");
     let error = RawClient::http("https://127.0.0.1:1").unwrap_err();
-    assert!(matches!(error, ConnectError::TlsUnavailable { .. }), "{error}");
+    assert!(
+        matches!(error, ConnectError::TlsUnavailable { .. }),
+        "{error}"
+    );
     let error = RawClient::connect_with(
         "http://127.0.0.1:1",
         sailroute_client::ConnectOptions::default().root_certificate(vec![1, 2, 3]),
     )
     .await
     .unwrap_err();
-    assert!(matches!(error, ConnectError::InvalidCertificate(_)), "{error}");
+    assert!(
+        matches!(error, ConnectError::InvalidCertificate(_)),
+        "{error}"
+    );
 }

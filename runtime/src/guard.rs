@@ -46,17 +46,17 @@ impl Guarded {
         if trust_proxy {
             extensions.insert(crate::client_ip::TrustProxy);
         }
-        // Room for the peer address, the socket handle and axum's matched path, made by
-        // growing the map once here (a map keeps its size when entries go, and so do its
-        // copies).
-        extensions.insert(Room::<0>);
-        extensions.insert(Room::<1>);
-        extensions.insert(Room::<2>);
-        extensions.insert(Room::<3>);
-        extensions.remove::<Room<0>>();
-        extensions.remove::<Room<1>>();
-        extensions.remove::<Room<2>>();
-        extensions.remove::<Room<3>>();
+        // Capacity for the peer address, the socket handle and axum's matched path, made by
+        // growing the map once here (a map keeps its capacity when entries go, and so do its
+        // copies): four placeholder entries in, then out again.
+        extensions.insert(Placeholder::<0>);
+        extensions.insert(Placeholder::<1>);
+        extensions.insert(Placeholder::<2>);
+        extensions.insert(Placeholder::<3>);
+        extensions.remove::<Placeholder<0>>();
+        extensions.remove::<Placeholder<1>>();
+        extensions.remove::<Placeholder<2>>();
+        extensions.remove::<Placeholder<3>>();
         Ok(Guarded {
             router,
             max_body,
@@ -65,8 +65,9 @@ impl Guarded {
     }
 }
 
+/// A distinct type per `N`, only to occupy an entry of an extensions map for a moment.
 #[derive(Clone, Copy)]
-struct Room<const N: u8>;
+struct Placeholder<const N: u8>;
 
 /// The extension `DefaultBodyLimit::max(max)` inserts. Its type is private to axum, so the
 /// layer is run once on a probe request and what it inserted is kept. If a future axum

@@ -32,10 +32,22 @@
 //! ```
 //!
 //! Where this differs from Sails on purpose is listed in `docs/protocol.md`.
+//!
+//! ## Inside, in the order a request flows
+//!
+//! `server` builds the stack and serves it. An HTTP request passes `policy` (the origin
+//! policy and before-connect hook for Socket.IO handshakes, the `/engine.io/` alias), `browser`
+//! (the browser clients and `/__getcookie`), then `guard` (catch-panic, body limits) and the
+//! router. A socket's frames take `connection`: registration at connect, then each virtual
+//! request from its frame through the per-socket cap, `bridge` (payload into `http::Request`,
+//! response into the ack, shapes from `wire`), the same guard and router, and back as its ack.
+//! `sockets` and `pubsub` push to rooms; `sessions` and `redis` are features.
 
 mod bridge;
+mod browser;
 mod check;
 mod client_ip;
+mod connection;
 mod guard;
 mod origin;
 mod policy;
@@ -50,13 +62,15 @@ pub mod sessions;
 mod sockets;
 mod wire;
 
+pub use browser::SOCKET_IO_CLIENT;
 pub use check::{RouteMismatch, check_routes};
 pub use client_ip::{ClientIp, UnknownClientIp};
-pub use policy::{Handshake, Refusal, SOCKET_IO_CLIENT};
+pub use connection::Disconnected;
+pub use policy::{Handshake, Refusal};
 pub use pubsub::{Event, Resource, ResourceRecord, TypedResource};
 pub use server::{
-    AppFuture, AppService, DEFAULT_MAX_BODY, DEFAULT_MAX_IN_FLIGHT, Disconnected, Error, Server,
-    ServerBuilder, shutdown_signal,
+    AppFuture, AppService, DEFAULT_MAX_BODY, DEFAULT_MAX_IN_FLIGHT, Error, Server, ServerBuilder,
+    shutdown_signal,
 };
 pub use sockets::{
     LeaveAllOptions, MissingSockets, NotASocketRequest, Rooms, Socket, Sockets, SocketsError,

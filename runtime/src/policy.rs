@@ -1,6 +1,6 @@
 //! Connection policy in front of Socket.IO: the origin policy and the before-connect
-//! hook (both refuse before the upgrade), the `/engine.io/` path fix for sails.io.js on
-//! socket.io-client 3+, Sails' `GET /__getcookie`, and the browser client.
+//! hook (both refuse before the upgrade) and the `/engine.io/` path fix for sails.io.js on
+//! socket.io-client 3+. What is served to browsers before them is in `browser.rs`.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -15,9 +15,10 @@ use axum::extract::{ConnectInfo, Request};
 use axum::response::Response;
 use futures_util::FutureExt;
 use futures_util::future::{Either, Map};
-use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use tower::{Service, ServiceExt};
 
+use crate::browser::{Assets, Served};
 use crate::origin::OriginPolicy;
 
 /// Where socketioxide listens by default (Socket.IO's and Sails' default path).
@@ -120,21 +121,9 @@ pub(crate) struct Policy {
     /// Where the stock Socket.IO browser client is served, if it is (`<socket path>socket.io.js`).
     pub(crate) client_path: Option<String>,
     pub(crate) before_connect: Option<BeforeConnect>,
-    pub(crate) getcookie: bool,
-    /// `/__getcookie` through the session layer, when the server has sessions.
-    pub(crate) getcookie_router: Option<axum::Router>,
-    /// Where the browser client is served, if it is.
-    pub(crate) browser_path: Option<String>,
-    /// The browser client: the sails.io.js-compatible script, then any generated typed API.
-    pub(crate) browser_script: Arc<str>,
+    /// What browsers get besides Socket.IO: the clients and `/__getcookie`.
+    pub(crate) assets: Assets,
 }
-
-/// The sails.io.js-compatible browser client served by default at `/sailroute.js`.
-pub(crate) const BROWSER_CLIENT: &str = include_str!("browser/sailroute.js");
-
-/// The stock Socket.IO browser client (socket.io-client 4.8.1, `dist/socket.io.min.js`, MIT),
-/// served at `<socket path>socket.io.js` when the server is built with `serve_client(true)`.
-pub const SOCKET_IO_CLIENT: &str = include_str!("browser/socket.io.min.js");
 
 impl Default for Policy {
     fn default() -> Self {
@@ -143,10 +132,7 @@ impl Default for Policy {
             socket_path: DEFAULT_SOCKET_PATH.to_owned(),
             client_path: None,
             before_connect: None,
-            getcookie: true,
-            getcookie_router: None,
-            browser_path: Some("/sailroute.js".to_owned()),
-            browser_script: Arc::from(BROWSER_CLIENT),
+            assets: Assets::default(),
         }
     }
 }
@@ -205,43 +191,19 @@ where
             }
         }
         let path = request.uri().path();
-        if request.method() == Method::GET && self.policy.client_path.as_deref() == Some(path) {
-            let mut response = text_response(
-                StatusCode::OK,
-                "application/javascript; charset=utf-8",
-                SOCKET_IO_CLIENT.to_owned(),
-            );
-            response.headers_mut().insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
-            );
-            return Either::Left(std::future::ready(Ok(response)));
-        }
         let is_socket = path.starts_with(socket_path) || path == socket_path.trim_end_matches('/');
+        match self
+            .policy
+            .assets
+            .serve(&request, self.policy.client_path.as_deref(), is_socket)
+        {
+            Some(Served::Now(response)) => return Either::Left(std::future::ready(Ok(response))),
+            Some(Served::Through(router)) => {
+                return Either::Right(Either::Right(Box::pin(router.oneshot(request))));
+            }
+            None => {}
+        }
         if !is_socket {
-            if request.method() == Method::GET && self.policy.browser_path.as_deref() == Some(path)
-            {
-                let mut response = text_response(
-                    StatusCode::OK,
-                    "application/javascript; charset=utf-8",
-                    self.policy.browser_script.to_string(),
-                );
-                response
-                    .headers_mut()
-                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-                return Either::Left(std::future::ready(Ok(response)));
-            }
-            if self.policy.getcookie && request.method() == Method::GET && path == "/__getcookie" {
-                if let Some(router) = &self.policy.getcookie_router {
-                    return Either::Right(Either::Right(Box::pin(router.clone().oneshot(request))));
-                }
-                let response = text_response(
-                    StatusCode::OK,
-                    "application/javascript; charset=utf-8",
-                    "_sailsIoJSConnect();".to_owned(),
-                );
-                return Either::Left(std::future::ready(Ok(response)));
-            }
             let finish: Finish<S> = |result| Ok(into_response(result));
             return Either::Right(Either::Left(self.inner.call(request).map(finish)));
         }
@@ -373,7 +335,11 @@ impl Transport {
 }
 
 /// A response with a fixed body and content type (refusals, the browser client, errors).
-fn text_response(status: StatusCode, content_type: &'static str, body: String) -> Response {
+pub(crate) fn text_response(
+    status: StatusCode,
+    content_type: &'static str,
+    body: String,
+) -> Response {
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     response

@@ -1,0 +1,330 @@
+//! A socket's life on this node, in the order its data flows: registration when it connects,
+//! then each virtual request from its frame to its ack — decoded, capped per socket, turned
+//! into an `http::Request` by the bridge, sent through the router, answered — and the
+//! disconnect hook when it goes.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use http::{Method, StatusCode};
+use socketioxide::adapter::Adapter;
+use socketioxide::extract::{AckSender, SocketRef, TryData};
+use socketioxide::handler::{FromMessageParts, Value};
+use socketioxide::socket::Socket as IoSocket;
+use tower::ServiceExt;
+
+use crate::bridge::{self, Handshake as Defaults};
+use crate::guard::Guarded;
+use crate::policy::Handshake;
+use crate::server::Lifecycle;
+use crate::sockets::{Socket, Sockets};
+use crate::wire::{ErrorBody, Jwr, ParseErrorEvent, RawRequest, RequestError};
+
+/// Called with a socket once it has disconnected (on this node).
+pub(crate) type OnDisconnect = Arc<
+    dyn Fn(Disconnected, Sockets) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>>
+        + Send
+        + Sync,
+>;
+
+/// A socket that has just disconnected, as the [`on_disconnect`](crate::ServerBuilder::on_disconnect)
+/// hook receives it: its id and the request that opened it.
+#[derive(Debug, Clone)]
+pub struct Disconnected {
+    id: String,
+    handshake: Handshake,
+    #[cfg(feature = "sessions")]
+    session: Option<crate::sessions::Session>,
+}
+
+impl Disconnected {
+    /// The socket's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The request that opened the socket: headers (its cookie names its session), query
+    /// and peer address.
+    pub fn handshake(&self) -> &Handshake {
+        &self.handshake
+    }
+
+    /// The socket's session, when the server has [sessions](crate::ServerBuilder::sessions) and the
+    /// socket had one: the session its handshake cookie named, or the one made for it alone.
+    /// Read it here; a write is kept only after `save()`. A session made for this socket
+    /// alone is deleted once the hook returns.
+    ///
+    /// ```
+    /// # fn builder(app: axum::Router) -> sailroute::ServerBuilder {
+    /// use sailroute::sessions::{MemoryStore, Sessions};
+    ///
+    /// sailroute::Server::builder(app)
+    ///     .sessions(Sessions::new(MemoryStore::default()))
+    ///     .on_disconnect(|socket, sockets| async move {
+    ///         let user = match socket.session() {
+    ///             Some(session) => session.get::<String>("user").await.ok().flatten(),
+    ///             None => None,
+    ///         };
+    ///         let gone = serde_json::json!({ "id": socket.id(), "user": user });
+    ///         sockets.broadcast("lobby", "left", &gone, None).await.ok();
+    ///     })
+    /// # }
+    /// ```
+    #[cfg(feature = "sessions")]
+    pub fn session(&self) -> Option<&crate::sessions::Session> {
+        self.session.as_ref()
+    }
+}
+
+/// The event names a virtual request can arrive as, and their methods.
+const METHOD_EVENTS: [(&str, Method); 7] = [
+    ("get", Method::GET),
+    ("post", Method::POST),
+    ("put", Method::PUT),
+    ("patch", Method::PATCH),
+    ("delete", Method::DELETE),
+    ("options", Method::OPTIONS),
+    ("head", Method::HEAD),
+];
+
+/// What every socket's request handlers share.
+pub(crate) struct Shared {
+    pub(crate) router: Guarded,
+    pub(crate) sockets: Sockets,
+    pub(crate) max_in_flight: usize,
+    pub(crate) on_disconnect: Option<OnDisconnect>,
+    pub(crate) trust_proxy: bool,
+    pub(crate) lifecycle: Arc<Lifecycle>,
+    #[cfg(feature = "sessions")]
+    pub(crate) sessions: Option<crate::sessions::SessionsConfig>,
+}
+
+/// Per-socket state, shared by its seven method handlers.
+struct SocketState {
+    defaults: Defaults,
+    in_flight: AtomicUsize,
+    #[cfg(feature = "sessions")]
+    session: Option<crate::sessions::SocketSession>,
+}
+
+pub(crate) fn on_connect<A: Adapter>(shared: Arc<Shared>, socket: SocketRef<A>) {
+    // Every socket is in a room named by its id, as in Socket.IO and Sails, so that an id
+    // works wherever a room does — on every node.
+    socket.join(socket.id);
+    let state = Arc::new(SocketState {
+        defaults: Defaults::from_parts(socket.req_parts(), shared.trust_proxy),
+        in_flight: AtomicUsize::new(0),
+        #[cfg(feature = "sessions")]
+        session: shared
+            .sessions
+            .as_ref()
+            .map(|sessions| sessions.for_socket(socket.req_parts())),
+    });
+    #[cfg(feature = "sessions")]
+    let has_session = state.session.is_some();
+    #[cfg(not(feature = "sessions"))]
+    let has_session = false;
+    if shared.on_disconnect.is_some() || has_session {
+        let hook = shared.on_disconnect.clone();
+        let sockets = shared.sockets.clone();
+        #[cfg(feature = "sessions")]
+        let state = state.clone();
+        socket.on_disconnect(move |socket: SocketRef<A>| {
+            let gone = Disconnected {
+                id: socket.id.to_string(),
+                handshake: Handshake::from_parts(socket.req_parts()),
+                #[cfg(feature = "sessions")]
+                session: state.session.as_ref().and_then(|s| s.session()),
+            };
+            #[cfg(feature = "sessions")]
+            let owned = state.session.as_ref().and_then(|s| s.owned());
+            let sockets = sockets.clone();
+            let hook = hook.clone();
+            async move {
+                if let Some(hook) = hook {
+                    hook(gone, sockets).await;
+                }
+                // A session made for this socket alone: nothing else can ever name it.
+                #[cfg(feature = "sessions")]
+                if let Some(owned) = owned
+                    && let Err(e) = owned.delete().await
+                {
+                    tracing::warn!(error = %e, "could not delete a disconnected socket's session");
+                }
+            }
+        });
+    }
+    for (event, method) in METHOD_EVENTS {
+        let shared = shared.clone();
+        let state = state.clone();
+        socket.on(
+            event,
+            move |socket: SocketRef<A>, incoming: Incoming, ack: AckSender<A>| {
+                handle(shared, state, socket, method, incoming, ack)
+            },
+        );
+    }
+}
+
+/// A method event's payload, decoded, and whether the client asked for an ack.
+struct Incoming {
+    payload: Result<RawRequest, String>,
+    has_ack: bool,
+}
+
+impl<A: Adapter> FromMessageParts<A> for Incoming {
+    type Error = Infallible;
+
+    fn from_message_parts(
+        socket: &Arc<IoSocket<A>>,
+        value: &mut Value,
+        ack_id: &Option<i64>,
+    ) -> Result<Self, Infallible> {
+        // Binary attachments reach the JSON as `{"_placeholder": true, "num": n}` objects: as a
+        // url or headers they would be misread, as data they would become that object.
+        let binary = match value {
+            Value::Str(_, Some(attachments)) => !attachments.is_empty(),
+            Value::Bytes(_) => true,
+            Value::Str(_, None) => false,
+        };
+        let payload = if binary {
+            Err(RequestError::BinaryAttachment.to_string())
+        } else {
+            let TryData(payload) =
+                TryData::<RawRequest>::from_message_parts(socket, value, ack_id)?;
+            payload.map_err(|e| RequestError::NotAnObject(e.to_string()).to_string())
+        };
+        Ok(Incoming {
+            payload,
+            has_ack: ack_id.is_some(),
+        })
+    }
+}
+
+/// Counts a request in flight for as long as it lives.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn enter(counter: &'a AtomicUsize, max: usize) -> Option<Self> {
+        let previous = counter.fetch_add(1, Ordering::AcqRel);
+        let guard = InFlight(counter);
+        (previous < max).then_some(guard)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+async fn handle<A: Adapter>(
+    shared: Arc<Shared>,
+    state: Arc<SocketState>,
+    socket: SocketRef<A>,
+    method: Method,
+    incoming: Incoming,
+    ack: AckSender<A>,
+) {
+    let _counted = Counted::enter(&shared.lifecycle);
+    if shared.lifecycle.closing.load(Ordering::Acquire) {
+        let jwr = Jwr::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server is shutting down".to_owned(),
+        );
+        ack.send(&jwr).ok();
+        return;
+    }
+    let Some(_guard) = InFlight::enter(&state.in_flight, shared.max_in_flight) else {
+        let jwr = Jwr::error(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "too many requests in flight on this socket (the limit is {})",
+                shared.max_in_flight
+            ),
+        );
+        ack.send(&jwr).ok();
+        return;
+    };
+    let request = incoming.payload.and_then(|raw| {
+        let handle = Socket::new(socket.id, shared.sockets.clone());
+        bridge::build_request(method, raw, &state.defaults, Some(handle)).map_err(|e| e.to_string())
+    });
+    #[cfg_attr(not(feature = "sessions"), allow(unused_mut))]
+    let mut request = match request {
+        Ok(request) => request,
+        Err(message) => {
+            tracing::debug!(socket = %socket.id, %message, "malformed virtual request");
+            if incoming.has_ack {
+                ack.send(&Jwr::error(StatusCode::BAD_REQUEST, message)).ok();
+            } else {
+                let event = ParseErrorEvent {
+                    body: ErrorBody { error: &message },
+                    headers: crate::wire::EmptyMap,
+                    status_code: 400,
+                    error: &message,
+                };
+                socket.emit("sails:parseError", &event).ok();
+            }
+            return;
+        }
+    };
+    #[cfg(feature = "sessions")]
+    if let Some(session) = &state.session {
+        session.prepare(&mut request);
+    }
+    let (response, pushed) = crate::sockets::PUSHED
+        .scope(std::cell::Cell::new(false), async {
+            let response = match shared.router.clone().oneshot(request).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            };
+            (response, crate::sockets::PUSHED.with(std::cell::Cell::get))
+        })
+        .await;
+    #[cfg(feature = "sessions")]
+    if let Some(stale) = state
+        .session
+        .as_ref()
+        .and_then(|s| s.observe(response.headers()))
+        && let Err(e) = stale.delete().await
+    {
+        tracing::warn!(error = %e, "could not delete a socket's replaced session");
+    }
+    if pushed {
+        // The handler pushed to sockets of this node: their writer tasks were woken first, so
+        // letting them run puts those messages on the wire before the ack (as Sails does).
+        // On a multi-threaded runtime a writer may also run on another worker meanwhile.
+        for _ in 0..2 {
+            tokio::task::yield_now().await;
+        }
+    }
+    if incoming.has_ack {
+        let jwr = bridge::into_jwr(response).await;
+        // A closed socket is normal (it went away while the handler ran); a full queue means
+        // the client stopped reading.
+        if let Err(e) = ack.send(&jwr) {
+            tracing::debug!(socket = %socket.id, error = %e, "the ack could not be sent");
+        }
+    }
+}
+
+/// Counts a socket request on the whole server for as long as it lives.
+struct Counted<'a>(&'a Lifecycle);
+
+impl<'a> Counted<'a> {
+    fn enter(lifecycle: &'a Lifecycle) -> Self {
+        lifecycle.in_flight.fetch_add(1, Ordering::AcqRel);
+        Counted(lifecycle)
+    }
+}
+
+impl Drop for Counted<'_> {
+    fn drop(&mut self) {
+        if self.0.in_flight.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.0.idle.notify_waiters();
+        }
+    }
+}
