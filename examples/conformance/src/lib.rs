@@ -40,7 +40,8 @@ pub fn app() -> Router {
         client_ip,
         session_user,
         login,
-        logout
+        logout,
+        members
     ]
     .route(
         "/inspect",
@@ -264,6 +265,16 @@ async fn cookie(headers: HeaderMap) -> Json<Value> {
         .get(header::COOKIE)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     Json(json!({ "cookie": cookie }))
+}
+
+/// How many sockets are in `room`, on every node (the reconnect storm counts resubscriptions
+/// with it).
+#[sailroute::get("/rooms/:room/members")]
+async fn members(sockets: Sockets, Path(room): Path<String>) -> Response {
+    match sockets.socket_ids(&room).await {
+        Ok(ids) => Json(json!({ "count": ids.len() })).into_response(),
+        Err(e) => error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+    }
 }
 
 /// The session's user (`--sessions`): `{"user": null}` until one logs in.
