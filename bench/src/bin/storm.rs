@@ -54,7 +54,10 @@ async fn start(server: &str, port: u16) -> Result<Child, String> {
         .spawn()
         .map_err(|e| format!("{server}: {e}"))?;
     for _ in 0..500 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
             return Ok(child);
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -77,7 +80,8 @@ fn usage(pid: u32) -> (u64, f64) {
         .ok()
         .and_then(|s| {
             let fields: Vec<&str> = s.rsplit(')').next()?.split_whitespace().collect();
-            let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+            let ticks: f64 =
+                fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
             Some(ticks / 100.0)
         })
         .unwrap_or(0.0);
@@ -167,7 +171,12 @@ async fn run() -> Result<(), String> {
                 errors.fetch_add(1, Ordering::SeqCst);
             });
             client
-                .call_empty_subscribing::<Value, (), ()>("PUT", "/subscribe/storm".into(), None, None)
+                .call_empty_subscribing::<Value, (), ()>(
+                    "PUT",
+                    "/subscribe/storm".into(),
+                    None,
+                    None,
+                )
                 .await
                 .map_err(|e| e.to_string())?;
             received.push(count);
