@@ -5,6 +5,10 @@
 //! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy] [--max-payload BYTES] [--max-body BYTES] [--redis URL] [--sessions] [--workers N]
 //! ```
 
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use sailroute::Server;
 use sailroute::sessions::{MemoryStore, RedisStore, Sessions};
 
