@@ -154,6 +154,9 @@ async fn websocket(config: &EngineConfig) -> Result<(Engine, Incoming), String> 
         let mut deadline = tokio::time::Instant::now() + silence;
         loop {
             tokio::select! {
+                // In this order: what arrived, then what is queued to send, then closing (so that a
+                // DISCONNECT queued just before `close` still goes out), then the deadline.
+                biased;
                 frame = ws.next() => match frame {
                     Some(Ok(Message::Text(text))) => {
                         deadline = tokio::time::Instant::now() + silence;
@@ -288,6 +291,9 @@ async fn polling(config: &EngineConfig) -> Result<(Engine, Incoming), String> {
         loop {
             let mut batch = Vec::new();
             tokio::select! {
+                // In this order: what arrived, then what is queued to send, then closing (so that a
+                // DISCONNECT queued just before `close` still goes out), then the deadline.
+                biased;
                 text = out_rx.recv() => match text {
                     Some(text) => batch.push(format!("4{text}")),
                     None => break,
