@@ -16,6 +16,8 @@ if [ -n "$missing" ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 fi
 [ -d tests/node/node_modules/socket.io-client ] || (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
+# Vega-Lite, for the chart of the results (bench/wire/chart.mjs).
+[ -d bench/wire/node_modules/vega-lite ] || (cd bench/wire && npm ci --no-audit --no-fund --loglevel=error)
 cargo build --release --locked -p conformance -p sailroute-bench
 node bench/wire/run.js "$@"
 # Fan-out across two nodes through Redis (sailroute only: the others have no such mode here).

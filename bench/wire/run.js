@@ -5,6 +5,7 @@
  * load generator (../shared/bench/loadgen), on 127.0.0.1 only.
  *
  *   node bench/wire/run.js            full run (~15 s per scenario); rewrites docs/benchmarks.md
+ *                                     and its chart, docs/benchmarks.svg (bench/wire/chart.mjs)
  *   node bench/wire/run.js --smoke    a few seconds per scenario; checks that every scenario runs
  *                                     and that nothing is lost, writes target/bench-work/smoke.md
  *   --servers sailroute,raw,sails     which servers (default all three)
@@ -243,8 +244,12 @@ async function main() {
     const doc = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
     fs.writeFileSync(out, spliceWire(doc, markdown));
   }
-  fs.writeFileSync(path.join(WORK, SMOKE ? 'smoke.json' : 'wire.json'), JSON.stringify(results, null, 2));
+  const json = path.join(WORK, SMOKE ? 'smoke.json' : 'wire.json');
+  fs.writeFileSync(json, JSON.stringify(results, null, 2));
   log(`wrote ${path.relative(ROOT, out)}`);
+  // The same figures as a chart (Vega-Lite, bench/wire/chart.mjs); docs/benchmarks.md embeds it.
+  const svg = SMOKE ? path.join(WORK, 'smoke.svg') : path.join(ROOT, 'docs', 'benchmarks.svg');
+  sh('node', [path.join(__dirname, 'chart.mjs'), json, svg]);
   const failures = checkSmoke(results);
   if (failures.length) {
     for (const f of failures) log(`FAILED: ${f}`);
