@@ -26,6 +26,7 @@ const TITLES = {
   fanout200: 'fan-out to 200 (per message)',
   fanout1000: 'fan-out to 1000 (per message)',
   wrk: 'HTTP GET (wrk)',
+  connrate: 'new connection + one GET',
 };
 const results = JSON.parse(fs.readFileSync(input, 'utf8'));
 const cpu = [];

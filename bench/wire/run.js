@@ -45,6 +45,7 @@ const SCENARIOS = [
   { id: 'post4k', title: 'socket POST /echo 4 KiB, 50 sockets', mode: 'post', args: ['--clients', SMOKE ? '10' : '50', '--warmup', SMOKE ? '1' : '2', '--payload-bytes', '4096'] },
   { id: 'fanout200', title: 'fan-out to 200 subscribers', mode: 'fanout', args: ['--clients', SMOKE ? '50' : '200', '--payload-bytes', '128', '--drain', SMOKE ? '5' : '10'] },
   { id: 'fanout1000', title: 'fan-out to 1000 subscribers', mode: 'fanout', args: ['--clients', SMOKE ? '200' : '1000', '--payload-bytes', '128', '--drain', SMOKE ? '5' : '20'] },
+  { id: 'connrate', title: 'new connections (handshake, upgrade, one GET), 20 at a time', script: 'connrate.js', args: ['--concurrency', SMOKE ? '5' : '20'] },
   { id: 'idle1000', title: '1000 idle sockets (RSS)', mode: 'connect', args: ['--clients', SMOKE ? '200' : '1000'] },
   { id: 'wrk', title: 'HTTP GET /hello, wrk, 50 connections', wrk: true },
 ];
@@ -163,6 +164,10 @@ async function runScenario(scenario, server, loadgenDir) {
     const mon = JSON.parse(await runCapture('node', [path.join(loadgenDir, 'cpumon.js'), '--pids', String(server.pid), '--names', 'server', '--duration', String(wrkDur - 0.5)]));
     return parseWrk(await wrk, mon);
   }
+  if (scenario.script) {
+    const out = await runCapture('node', [path.join(__dirname, scenario.script), '--url', server.url, '--server-pid', String(server.pid), '--duration', String(DUR), '--client-dir', loadgenDir, ...scenario.args]);
+    return JSON.parse(out.trim().split('\n').pop());
+  }
   let baseline = null;
   if (scenario.mode === 'connect') {
     const mon = JSON.parse(await runCapture('node', [path.join(loadgenDir, 'cpumon.js'), '--pids', String(server.pid), '--names', 'server', '--duration', '1']));
@@ -207,7 +212,7 @@ function summarize(scenario, r) {
   }
   const rate = r.req_per_sec;
   return {
-    throughput: rate, unit: 'req/s', p50: r.latency_ms && r.latency_ms.p50, p99: r.latency_ms && r.latency_ms.p99,
+    throughput: rate, unit: r.mode === 'connrate' ? 'conn/s' : 'req/s', p50: r.latency_ms && r.latency_ms.p50, p99: r.latency_ms && r.latency_ms.p99,
     cpu, rss, perOp: rate && cpu != null ? (cpu / 100) / rate * 1e6 : null,
     errors: r.errors && (typeof r.errors === 'object' ? r.errors.total : r.errors), raw: r,
   };

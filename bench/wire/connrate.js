@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/*
+ * Connection rate: new Socket.IO connections per second, each one a whole client's start —
+ * handshake, WebSocket upgrade, one virtual GET /hello with its ack — then a disconnect; up
+ * to --concurrency at a time for --duration seconds. Prints one JSON line in the load
+ * generator's shape (req_per_sec = connections per second, the server's CPU from /proc), so
+ * bench/wire/run.js reads it like the others.
+ *
+ *   node bench/wire/connrate.js --url http://127.0.0.1:PORT --server-pid PID [--duration 10] [--concurrency 20]
+ *
+ * Uses the load generator's socket.io-client 4 (--client-dir, the prepared loadgen folder) and
+ * its handshake (the sails.io.js SDK query, Origin = the server's origin), so Sails accepts it.
+ */
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const URL_ = option('url', 'http://127.0.0.1:1337');
+const PID = Number(option('server-pid', '0'));
+const DURATION = Number(option('duration', '10'));
+const CONCURRENCY = Number(option('concurrency', '20'));
+const CLIENT_DIR = path.resolve(option('client-dir', path.join(__dirname, '..', '..', 'tests', 'node')));
+const { io } = require(path.join(CLIENT_DIR, 'node_modules', 'socket.io-client'));
+
+function cpuTicks() {
+  if (!PID) return 0;
+  const stat = fs.readFileSync(`/proc/${PID}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function rssMb() {
+  if (!PID) return null;
+  return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${PID}/status`, 'utf8'))[1]) / 1024;
+}
+
+function oneClient() {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const socket = io(URL_, {
+      transports: ['websocket'], forceNew: true, reconnection: false,
+      query: { __sails_io_sdk_version: '1.2.1', __sails_io_sdk_platform: 'node', __sails_io_sdk_language: 'javascript' },
+      extraHeaders: { origin: new URL(URL_).origin },
+    });
+    const fail = (e) => { socket.close(); reject(e); };
+    socket.once('connect_error', fail);
+    socket.once('connect', async () => {
+      try {
+        const jwr = await socket.timeout(10000).emitWithAck('get', { method: 'get', url: '/hello', data: {}, headers: {} });
+        socket.close();
+        if (!jwr || jwr.statusCode !== 200) return reject(new Error(`status ${jwr && jwr.statusCode}`));
+        resolve(Number(process.hrtime.bigint() - started) / 1e6);
+      } catch (e) { fail(e); }
+    });
+  });
+}
+
+async function main() {
+  const hard = setTimeout(() => process.exit(2), (DURATION + 60) * 1000);
+  hard.unref();
+  const latencies = [];
+  let errors = 0;
+  let rssMax = rssMb();
+  const ticks0 = cpuTicks();
+  const t0 = Date.now();
+  const deadline = t0 + DURATION * 1000;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (Date.now() < deadline) {
+      try { latencies.push(await oneClient()); } catch { errors++; }
+    }
+  }));
+  const seconds = (Date.now() - t0) / 1000;
+  const cpuSeconds = (cpuTicks() - ticks0) / 100;
+  rssMax = Math.max(rssMax || 0, rssMb() || 0);
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] : null);
+  console.log(JSON.stringify({
+    mode: 'connrate', connections: latencies.length, req_per_sec: latencies.length / seconds,
+    latency_ms: { p50: pct(0.5), p99: pct(0.99) },
+    usage: { server_cpu_pct: cpuSeconds / seconds * 100, server_rss_mb_max: rssMax },
+    errors,
+  }));
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
