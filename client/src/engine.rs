@@ -39,7 +39,7 @@ pub(crate) enum EngineError {
 /// The open packet's settings.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Open {
+pub(crate) struct Open {
     sid: String,
     ping_interval: u64,
     ping_timeout: u64,
@@ -48,7 +48,7 @@ struct Open {
 impl Open {
     /// How long the connection may stay silent: the server pings every interval and waits
     /// the timeout for the answer.
-    fn silence(&self) -> Duration {
+    pub(crate) fn silence(&self) -> Duration {
         Duration::from_millis(self.ping_interval.saturating_add(self.ping_timeout))
     }
 }
@@ -109,7 +109,7 @@ fn endpoint(config: &EngineConfig, transport: &str, sid: Option<&str>) -> url::U
     url
 }
 
-fn parse_open(text: &str) -> Result<Open, String> {
+pub(crate) fn parse_open(text: &str) -> Result<Open, String> {
     let json = text
         .strip_prefix('0')
         .ok_or_else(|| format!("expected an open packet, got {text:?}"))?;
@@ -217,14 +217,14 @@ async fn closed(closing: &mut watch::Receiver<bool>) {
 }
 
 /// An Engine.IO packet, as far as this client reads it.
-enum Packet<'a> {
+pub(crate) enum Packet<'a> {
     Ping,
     Message(&'a str),
     Close,
     Other,
 }
 
-fn packet(text: &str) -> Packet<'_> {
+pub(crate) fn packet(text: &str) -> Packet<'_> {
     match text.as_bytes().first() {
         Some(b'2') => Packet::Ping,
         Some(b'4') => Packet::Message(&text[1..]),

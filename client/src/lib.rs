@@ -648,8 +648,15 @@ pub fn path_rest<T: Serialize + ?Sized>(value: &T) -> Result<String, EncodeError
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod __fuzz {
-    /// One Socket.IO packet as the server's text frame delivers it.
+    /// One text frame from the server, through both layers: Engine.IO's packet (and, when
+    /// it is one, the open packet), then the Socket.IO packet inside a message.
     pub fn socket_io_packet(text: &str) {
+        if let Ok(open) = crate::engine::parse_open(text) {
+            let _ = open.silence();
+        }
+        if let crate::engine::Packet::Message(message) = crate::engine::packet(text) {
+            let _ = crate::socket::parse_packet(message);
+        }
         let packet = crate::socket::parse_packet(text);
         if let crate::socket::SioPacket::Ack { jwr, .. } = &packet {
             let _ = crate::socket::ack_status(jwr);
