@@ -90,6 +90,7 @@ fn app(calls: Arc<AtomicUsize>) -> Router {
 
 #[tokio::test]
 async fn a_panicking_handler_is_a_500_and_the_service_keeps_serving() {
+    let _one_at_a_time = PANICS.lock().await;
     let service = Server::builder(app(Arc::default()))
         .build()
         .unwrap()
@@ -206,8 +207,16 @@ async fn handlers_reach_the_sockets_handle_over_http() {
     );
 }
 
+/// Held by the tests that make the guard log a panic. tracing caches, per call site and for
+/// the whole process, whether anyone listens: a test on another thread reaching the call site
+/// with no subscriber while this one's is being set up can leave it cached as "never", and the
+/// panic is then not logged to the capturing subscriber (seen as a flake once the workspace's
+/// features changed the timing). One at a time, each test's subscriber is there when it hits it.
+static PANICS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[test]
 fn a_panic_is_logged_with_its_message() {
+    let _one_at_a_time = PANICS.blocking_lock();
     let service = Server::builder(app(Arc::default()))
         .build()
         .unwrap()
