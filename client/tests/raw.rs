@@ -3,6 +3,8 @@
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
+mod support;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -16,6 +18,8 @@ use sailroute_client::{
     path_segment,
 };
 use serde_json::{Value, json};
+use socketioxide::extract::SocketRef;
+use support::connected_with;
 
 #[derive(serde::Deserialize)]
 struct Ms {
@@ -226,13 +230,17 @@ fn path_parameters_that_cannot_be_written_are_errors_not_empty_segments() {
 /// what a broken or foreign server may send).
 async fn acking(ack: Value) -> String {
     use socketioxide::SocketIo;
-    use socketioxide::extract::{AckSender, SocketRef};
+    use socketioxide::extract::AckSender;
     let (layer, io) = SocketIo::new_layer();
-    io.ns("/", async move |socket: SocketRef| {
-        socket.on("get", async move |ack_sender: AckSender| {
-            ack_sender.send(&ack).ok();
-        });
-    });
+    io.ns(
+        "/",
+        connected_with(move |socket| {
+            let ack = ack.clone();
+            socket.on("get", async move |ack_sender: AckSender| {
+                ack_sender.send(&ack).ok();
+            });
+        }),
+    );
     let app = Router::new().layer(layer);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -295,14 +303,17 @@ async fn a_failed_resubscription_after_a_reconnect_reaches_the_app() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_disconnect_fails_calls_in_flight_and_the_client_reconnects() {
     use socketioxide::SocketIo;
-    use socketioxide::extract::SocketRef;
+
     let (layer, io) = SocketIo::new_layer();
-    io.ns("/", async |socket: SocketRef| {
-        // Every `get` makes the server close the socket (a Socket.IO DISCONNECT packet).
-        socket.on("get", async |socket: SocketRef| {
-            socket.disconnect().ok();
-        });
-    });
+    io.ns(
+        "/",
+        connected_with(|socket| {
+            // Every `get` makes the server close the socket (a Socket.IO DISCONNECT packet).
+            socket.on("get", async |socket: SocketRef| {
+                socket.disconnect().ok();
+            });
+        }),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, Router::new().layer(layer)).await });
@@ -329,18 +340,21 @@ async fn a_server_disconnect_fails_calls_in_flight_and_the_client_reconnects() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_websocket_falls_back_to_long_polling() {
-    use socketioxide::extract::{AckSender, SocketRef};
+    use socketioxide::extract::AckSender;
     use socketioxide::{SocketIo, TransportType};
     // A server that allows long-polling only, as behind a proxy that refuses upgrades.
     let (layer, io) = SocketIo::builder()
         .transports([TransportType::Polling])
         .build_layer();
-    io.ns("/", async |socket: SocketRef| {
-        socket.on("get", async |ack: AckSender| {
-            ack.send(&json!({ "statusCode": 200, "body": { "via": "polling" } }))
-                .ok();
-        });
-    });
+    io.ns(
+        "/",
+        connected_with(|socket| {
+            socket.on("get", async |ack: AckSender| {
+                ack.send(&json!({ "statusCode": 200, "body": { "via": "polling" } }))
+                    .ok();
+            });
+        }),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, Router::new().layer(layer)).await });

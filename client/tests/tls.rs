@@ -4,6 +4,8 @@
 #![cfg(feature = "rustls")]
 #![allow(missing_docs, clippy::unwrap_used)]
 
+mod support;
+
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -109,17 +111,20 @@ async fn a_socket_over_wss_and_calls_over_https() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn long_polling_over_https_when_the_websocket_is_refused() {
-    use socketioxide::extract::{AckSender, SocketRef};
+    use socketioxide::extract::AckSender;
     use socketioxide::{SocketIo, TransportType};
     let (layer, io) = SocketIo::builder()
         .transports([TransportType::Polling])
         .build_layer();
-    io.ns("/", async |socket: SocketRef| {
-        socket.on("get", async |ack: AckSender| {
-            ack.send(&json!({ "statusCode": 200, "body": { "via": "polling over tls" } }))
-                .ok();
-        });
-    });
+    io.ns(
+        "/",
+        support::connected_with(|socket| {
+            socket.on("get", async |ack: AckSender| {
+                ack.send(&json!({ "statusCode": 200, "body": { "via": "polling over tls" } }))
+                    .ok();
+            });
+        }),
+    );
     let url = serve_tls(Router::new().layer(layer)).await;
     let client = RawClient::connect_with(&url, trusted()).await.unwrap();
     let answer: Value = client

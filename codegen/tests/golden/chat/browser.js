@@ -303,6 +303,15 @@ function createClient(options = {}) {
       return call("postMessage", "POST", () => `/rooms/${segment("POST", "room", room)}/messages`, undefined, body, options);
     },
     /**
+     * The name this browser's session keeps.
+     *
+     * `GET /profile`
+     * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
+     */
+    async profile(options) {
+      return call("profile", "GET", () => `/profile`, undefined, undefined, options);
+    },
+    /**
      * Reacts to a message in a room you joined.
      *
      * `POST /messages/:id/reactions`
@@ -319,6 +328,15 @@ function createClient(options = {}) {
      */
     async roomMessages(room, options) {
       return call("roomMessages", "GET", () => `/rooms/${segment("GET", "room", room)}/messages`, undefined, undefined, options, true);
+    },
+    /**
+     * Keeps a name in this browser's session (over HTTP or the socket).
+     *
+     * `PUT /profile`
+     * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
+     */
+    async setProfile(body, options) {
+      return call("setProfile", "PUT", () => `/profile`, undefined, body, options);
     },
     /**
      * Takes back one of your reactions.

@@ -133,6 +133,20 @@ pub struct NewMessage {
     pub text: String,
 }
 
+/// A new name.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::sailroute_client::serde::Serialize,
+    ::sailroute_client::serde::Deserialize
+)]
+#[serde(crate = "::sailroute_client::serde")]
+pub struct NewProfile {
+    /// The name to appear as.
+    pub user: String,
+}
+
 /// A reaction to add.
 #[derive(
     Debug,
@@ -175,6 +189,21 @@ pub struct Presence {
     pub room: String,
     /// The names of the people in it, sorted.
     pub users: Vec<String>,
+}
+
+/// Who this browser is: the name its session keeps (set by joining a room or by
+/// `set_profile`, over HTTP or the socket), so that a reload remembers it.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::sailroute_client::serde::Serialize,
+    ::sailroute_client::serde::Deserialize
+)]
+#[serde(crate = "::sailroute_client::serde")]
+pub struct Profile {
+    /// The name to appear as, once chosen.
+    pub user: Option<String>,
 }
 
 /// One reaction to a message.
@@ -377,6 +406,16 @@ impl Client {
         self.raw.call("POST", path, None::<&()>, Some(body)).await
     }
 
+    /// The name this browser's session keeps.
+    ///
+    /// `GET /profile`
+    pub async fn profile(
+        &self,
+    ) -> Result<Profile, ::sailroute_client::ClientError<ChatError>> {
+        let path = String::from("/profile");
+        self.raw.call("GET", path, None::<&()>, None::<&()>).await
+    }
+
     /// Reacts to a message in a room you joined.
     ///
     /// `POST /messages/:id/reactions`
@@ -402,6 +441,17 @@ impl Client {
         let path = ["/rooms/", &::sailroute_client::path_segment(&room)?, "/messages"]
             .concat();
         self.raw.call_subscribing("GET", path, None::<&()>, None::<&()>).await
+    }
+
+    /// Keeps a name in this browser's session (over HTTP or the socket).
+    ///
+    /// `PUT /profile`
+    pub async fn set_profile(
+        &self,
+        body: &NewProfile,
+    ) -> Result<Profile, ::sailroute_client::ClientError<ChatError>> {
+        let path = String::from("/profile");
+        self.raw.call("PUT", path, None::<&()>, Some(body)).await
     }
 
     /// Takes back one of your reactions.

@@ -165,6 +165,16 @@ export interface NewMessage {
 }
 
 /**
+ * A new name.
+ */
+export interface NewProfile {
+  /**
+   * The name to appear as.
+   */
+  user: string;
+}
+
+/**
  * A reaction to add.
  */
 export interface NewReaction {
@@ -196,6 +206,17 @@ export interface Presence {
    * The names of the people in it, sorted.
    */
   users: Array<string>;
+}
+
+/**
+ * Who this browser is: the name its session keeps (set by joining a room or by
+ * `set_profile`, over HTTP or the socket), so that a reload remembers it.
+ */
+export interface Profile {
+  /**
+   * The name to appear as, once chosen.
+   */
+  user?: string | null;
 }
 
 /**
@@ -334,6 +355,13 @@ export interface Client {
    */
   postMessage(room: string, body: NewMessage, options?: CallOptions): Promise<Message>;
   /**
+   * The name this browser's session keeps.
+   *
+   * `GET /profile`
+   * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
+   */
+  profile(options?: CallOptions): Promise<Profile>;
+  /**
    * Reacts to a message in a room you joined.
    *
    * `POST /messages/:id/reactions`
@@ -347,6 +375,13 @@ export interface Client {
    * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   roomMessages(room: string, options?: CallOptions): Promise<Array<Message>>;
+  /**
+   * Keeps a name in this browser's session (over HTTP or the socket).
+   *
+   * `PUT /profile`
+   * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
+   */
+  setProfile(body: NewProfile, options?: CallOptions): Promise<Profile>;
   /**
    * Takes back one of your reactions.
    *
@@ -383,11 +418,17 @@ export declare function isMeError(error: unknown): error is ClientError<ChatErro
 /** Whether `error` is a failed `postMessage` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isPostMessageError(error: unknown): error is ClientError<ChatError>;
 
+/** Whether `error` is a failed `profile` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+export declare function isProfileError(error: unknown): error is ClientError<ChatError>;
+
 /** Whether `error` is a failed `react` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isReactError(error: unknown): error is ClientError<ChatError>;
 
 /** Whether `error` is a failed `roomMessages` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isRoomMessagesError(error: unknown): error is ClientError<ChatError>;
+
+/** Whether `error` is a failed `setProfile` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+export declare function isSetProfileError(error: unknown): error is ClientError<ChatError>;
 
 /** Whether `error` is a failed `unreact` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isUnreactError(error: unknown): error is ClientError<ChatError>;

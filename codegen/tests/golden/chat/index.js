@@ -301,6 +301,15 @@ function createClient(options = {}) {
       return call("postMessage", "POST", () => `/rooms/${segment("POST", "room", room)}/messages`, undefined, body, options);
     },
     /**
+     * The name this browser's session keeps.
+     *
+     * `GET /profile`
+     * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
+     */
+    async profile(options) {
+      return call("profile", "GET", () => `/profile`, undefined, undefined, options);
+    },
+    /**
      * Reacts to a message in a room you joined.
      *
      * `POST /messages/:id/reactions`
@@ -317,6 +326,15 @@ function createClient(options = {}) {
      */
     async roomMessages(room, options) {
       return call("roomMessages", "GET", () => `/rooms/${segment("GET", "room", room)}/messages`, undefined, undefined, options, true);
+    },
+    /**
+     * Keeps a name in this browser's session (over HTTP or the socket).
+     *
+     * `PUT /profile`
+     * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
+     */
+    async setProfile(body, options) {
+      return call("setProfile", "PUT", () => `/profile`, undefined, body, options);
     },
     /**
      * Takes back one of your reactions.
@@ -370,6 +388,11 @@ function isPostMessageError(error) {
   return error instanceof ClientError && error.route === "postMessage";
 }
 
+/** Whether `error` is a failed `profile` call (then its `body` is the route's error type). */
+function isProfileError(error) {
+  return error instanceof ClientError && error.route === "profile";
+}
+
 /** Whether `error` is a failed `react` call (then its `body` is the route's error type). */
 function isReactError(error) {
   return error instanceof ClientError && error.route === "react";
@@ -380,9 +403,14 @@ function isRoomMessagesError(error) {
   return error instanceof ClientError && error.route === "roomMessages";
 }
 
+/** Whether `error` is a failed `setProfile` call (then its `body` is the route's error type). */
+function isSetProfileError(error) {
+  return error instanceof ClientError && error.route === "setProfile";
+}
+
 /** Whether `error` is a failed `unreact` call (then its `body` is the route's error type). */
 function isUnreactError(error) {
   return error instanceof ClientError && error.route === "unreact";
 }
 
-export { DEFAULT_TIMEOUT_MS, ClientError, createClient, isAllMessagesError, isDeleteMessageError, isEditMessageError, isJoinRoomError, isLeaveRoomError, isListRoomsError, isMeError, isPostMessageError, isReactError, isRoomMessagesError, isUnreactError };
+export { DEFAULT_TIMEOUT_MS, ClientError, createClient, isAllMessagesError, isDeleteMessageError, isEditMessageError, isJoinRoomError, isLeaveRoomError, isListRoomsError, isMeError, isPostMessageError, isProfileError, isReactError, isRoomMessagesError, isSetProfileError, isUnreactError };
