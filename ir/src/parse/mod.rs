@@ -184,8 +184,69 @@ pub fn file(file: &str, source: &str) -> Result<Scanned, Errors> {
     file_with(file, source, &Cfg::default())
 }
 
+/// The deepest nesting of brackets and generic arguments the scanner accepts.
+///
+/// syn parses recursively: about 1,500 nested blocks, `if`s, modules or generic arguments
+/// overflow an 8 MiB stack in a release build, and about 200 levels a 2 MiB test thread's in a
+/// debug build (found by the `codegen_scan` fuzz target; the recursion is syn's). A route
+/// file never nests more than a few dozen levels, so deeper input is refused with a located
+/// error instead.
+pub const MAX_NESTING: usize = 128;
+
+/// Refuses source nested deeper than [`MAX_NESTING`], found with proc-macro2's tokenizer, which
+/// (unlike syn's parser) does not recurse, walked here with an explicit stack. A `<` counts as
+/// a level until a `>` closes it within the same brackets (a comparison counts too: a bracket
+/// pair holding hundreds of unclosed `<` is refused as well).
+fn check_nesting(file: &str, source: &str) -> Result<(), Errors> {
+    use proc_macro2::{TokenStream, TokenTree};
+    let tokens: TokenStream = source.parse().map_err(|e: proc_macro2::LexError| {
+        Errors(vec![Error::new(loc(file, e.span()), e.to_string())])
+    })?;
+    let too_deep = |span: Span| {
+        Errors(vec![Error::new(
+            loc(file, span),
+            format!(
+                "nested more than {MAX_NESTING} levels deep (brackets and generic arguments): \
+                 the route scanner does not follow such code; move it out of the scanned files \
+                 or split it"
+            ),
+        )])
+    };
+    // Each open bracket: its remaining tokens and the `<` it has open.
+    let mut stack = vec![(tokens.into_iter(), 0_usize)];
+    loop {
+        let depth = stack.len();
+        let Some((tokens, angles)) = stack.last_mut() else {
+            return Ok(());
+        };
+        match tokens.next() {
+            None => {
+                stack.pop();
+            }
+            Some(TokenTree::Group(group)) => {
+                if depth + *angles >= MAX_NESTING {
+                    return Err(too_deep(group.span()));
+                }
+                stack.push((group.stream().into_iter(), 0));
+            }
+            Some(TokenTree::Punct(punct)) => match punct.as_char() {
+                '<' => {
+                    *angles += 1;
+                    if depth + *angles > MAX_NESTING {
+                        return Err(too_deep(punct.span()));
+                    }
+                }
+                '>' => *angles = angles.saturating_sub(1),
+                _ => {}
+            },
+            Some(_) => {}
+        }
+    }
+}
+
 /// [`file`] for a server built with the features `cfg` declares.
 pub fn file_with(file: &str, source: &str, cfg: &Cfg) -> Result<Scanned, Errors> {
+    check_nesting(file, source)?;
     let ast = syn::parse_file(source).map_err(|e| Errors(located(file, e)))?;
     let mut scanned = Scanned::default();
     let mut errors = Vec::new();
@@ -452,5 +513,47 @@ fn push_pubsub(
             }),
             Err(e) => errors.extend(located(file, e)),
         }
+    }
+}
+
+#[cfg(test)]
+mod nesting_tests {
+    use super::*;
+
+    fn nested(open: &str, close: &str, depth: usize) -> String {
+        format!(
+            "fn f() {{ {}1{} }}",
+            open.repeat(depth),
+            close.repeat(depth)
+        )
+    }
+
+    #[test]
+    fn deep_nesting_is_a_located_error_not_a_stack_overflow() {
+        for source in [
+            nested("{", "}", 5000),
+            nested("(", ")", 5000),
+            nested("if a {", "}", 3000),
+            format!("type T = {}u8{};", "Vec<".repeat(3000), ">".repeat(3000)),
+            format!("type T = {}X;", "<".repeat(5000)),
+            format!("{}{}", "mod a {".repeat(3000), "}".repeat(3000)),
+        ] {
+            let Err(errors) = file("deep.rs", &source) else {
+                panic!("deep nesting was accepted");
+            };
+            let text = errors.to_string();
+            assert!(text.contains("deep.rs:1:"), "{text}");
+            assert!(text.contains("nested more than 128 levels"), "{text}");
+        }
+    }
+
+    #[test]
+    fn ordinary_nesting_and_comparisons_pass() {
+        let source = format!(
+            "fn f() -> Vec<Vec<Option<u8>>> {{ {} if a < b && c > d {{ x }} else {{ y }} }}",
+            "if a { b } else { c };".repeat(50)
+        );
+        assert!(file("ok.rs", &source).is_ok());
+        assert!(file("ok.rs", &nested("(", ")", 100)).is_ok());
     }
 }
