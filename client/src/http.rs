@@ -20,11 +20,7 @@ impl HttpTransport {
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(invalid("expected http:// or https://".to_owned()));
         }
-        if parsed.scheme() == "https" && !crate::tls::AVAILABLE {
-            return Err(ConnectError::TlsUnavailable {
-                url: base.to_owned(),
-            });
-        }
+        crate::tls::require(base, parsed.scheme(), crate::tls::AVAILABLE)?;
         // A socket request is not followed either: the caller sees the 3xx.
         let client = tls
             .http_client(Some(reqwest::redirect::Policy::none()))

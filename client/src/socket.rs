@@ -137,11 +137,7 @@ impl SocketTransport {
                 message: "expected http:// or https://".to_owned(),
             });
         }
-        if matches!(parsed.scheme(), "https" | "wss") && !crate::tls::AVAILABLE {
-            return Err(ConnectError::TlsUnavailable {
-                url: url.to_owned(),
-            });
-        }
+        crate::tls::require(url, parsed.scheme(), crate::tls::AVAILABLE)?;
         let shared = Arc::new(Shared::new(url, headers, header_provider, timeout, tls));
         open(&shared).await?;
         Ok(SocketTransport { shared })

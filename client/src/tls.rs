@@ -2,12 +2,25 @@
 //! certificates (webpki-roots) plus any the application adds, for both the WebSocket and the
 //! HTTP calls. Without the feature an `https://` URL is refused with what to enable.
 
+use crate::error::ConnectError;
+
 /// Whether this build can speak TLS.
 pub(crate) const AVAILABLE: bool = cfg!(feature = "rustls");
 
 /// Why an `https://` URL cannot be used without the feature.
 pub(crate) const UNAVAILABLE: &str =
     "https:// needs TLS: enable the `rustls` feature of sailroute-client";
+
+/// Refuses a URL that needs TLS when this build (`available`: [`AVAILABLE`]) has none, with
+/// what to enable: never a silent attempt in the clear.
+pub(crate) fn require(url: &str, scheme: &str, available: bool) -> Result<(), ConnectError> {
+    if matches!(scheme, "https" | "wss") && !available {
+        return Err(ConnectError::TlsUnavailable {
+            url: url.to_owned(),
+        });
+    }
+    Ok(())
+}
 
 /// The TLS settings of one client.
 #[derive(Clone, Default)]
@@ -91,5 +104,22 @@ impl Tls {
         builder
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_tls_an_https_url_is_refused_with_what_to_enable() {
+        for url in ["https://example.test", "wss://example.test"] {
+            let scheme = &url[..url.find(':').unwrap_or(0)];
+            let error = require(url, scheme, false).unwrap_err();
+            assert!(matches!(error, ConnectError::TlsUnavailable { .. }));
+            assert!(error.to_string().contains("`rustls` feature"), "{error}");
+            assert!(require(url, scheme, true).is_ok());
+        }
+        assert!(require("http://example.test", "http", false).is_ok());
     }
 }

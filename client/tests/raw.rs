@@ -439,7 +439,8 @@ async fn header_providers_run_for_every_call_and_every_reconnect() {
     );
 }
 
-/// Without the `rustls` feature (`cargo test -p sailroute-client`, as scripts/test.sh runs it),
+/// Without the `rustls` feature (`cargo test -p sailroute-client` alone; the workspace turns
+/// the feature on, and `src/tls.rs` tests the decision itself in every build),
 /// an https:// server is refused with what to enable, never tried in the clear.
 #[cfg(not(feature = "rustls"))]
 #[tokio::test]
