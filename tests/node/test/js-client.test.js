@@ -160,10 +160,12 @@ test('one query encoding: sequences, enums, numbers, booleans and escapes round-
   const { createClient } = await import(MODULE);
   const server = await startServer('todo');
   const socket = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  // Listened for at once: the socket may connect while the sails.io.js client below does.
+  const connected = waitFor(socket, 'connect');
   const { makeClient } = require('./helpers');
   const sails = await makeClient('sails.io.js', server.url);
   try {
-    await waitFor(socket, 'connect');
+    await connected;
     for (const client of [createClient({ socket }), createClient({ baseUrl: server.url })]) {
       for (const search of SEARCHES) {
         const { search: echoed } = await client.search(search);
