@@ -12,14 +12,8 @@
  * its handshake (the sails.io.js SDK query, Origin = the server's origin), so Sails accepts it.
  */
 'use strict';
-const fs = require('node:fs');
 const path = require('node:path');
-
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-};
+const { option, cpuSeconds, rssKiB } = require('./proc');
 const URL_ = option('url', 'http://127.0.0.1:1337');
 const PID = Number(option('server-pid', '0'));
 const DURATION = Number(option('duration', '10'));
@@ -27,17 +21,8 @@ const CONCURRENCY = Number(option('concurrency', '20'));
 const CLIENT_DIR = path.resolve(option('client-dir', path.join(__dirname, '..', '..', 'tests', 'node')));
 const { io } = require(path.join(CLIENT_DIR, 'node_modules', 'socket.io-client'));
 
-function cpuTicks() {
-  if (!PID) return 0;
-  const stat = fs.readFileSync(`/proc/${PID}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-function rssMb() {
-  if (!PID) return null;
-  return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${PID}/status`, 'utf8'))[1]) / 1024;
-}
+const cpuNow = () => (PID ? cpuSeconds(PID) : 0);
+const rssMb = () => (PID ? rssKiB(PID) / 1024 : null);
 
 function oneClient() {
   return new Promise((resolve, reject) => {
@@ -66,7 +51,7 @@ async function main() {
   const latencies = [];
   let errors = 0;
   let rssMax = rssMb();
-  const ticks0 = cpuTicks();
+  const cpu0 = cpuNow();
   const t0 = Date.now();
   const deadline = t0 + DURATION * 1000;
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
@@ -75,14 +60,14 @@ async function main() {
     }
   }));
   const seconds = (Date.now() - t0) / 1000;
-  const cpuSeconds = (cpuTicks() - ticks0) / 100;
+  const cpuUsed = cpuNow() - cpu0;
   rssMax = Math.max(rssMax || 0, rssMb() || 0);
   latencies.sort((a, b) => a - b);
   const pct = (p) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] : null);
   console.log(JSON.stringify({
     mode: 'connrate', connections: latencies.length, req_per_sec: latencies.length / seconds,
     latency_ms: { p50: pct(0.5), p99: pct(0.99) },
-    usage: { server_cpu_pct: cpuSeconds / seconds * 100, server_rss_mb_max: rssMax },
+    usage: { server_cpu_pct: cpuUsed / seconds * 100, server_rss_mb_max: rssMax },
     errors,
   }));
 }

@@ -11,16 +11,11 @@
  *        [--duration 600] [--warmup 60] [--sockets 200] [--churn 20] [--rate 10]
  */
 'use strict';
-const fs = require('node:fs');
 const path = require('node:path');
+const { option, cpuSeconds: cpuOf, rssKiB: rssOf, sleep } = require('./proc');
 
 const { io } = require(path.join(__dirname, '..', '..', 'tests', 'node', 'node_modules', 'socket.io-client'));
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-};
 const URL_ = option('url', 'http://127.0.0.1:1337');
 const PID = Number(option('server-pid', '0'));
 const DURATION = Number(option('duration', '600'));
@@ -33,18 +28,8 @@ const ROOMS = 10;
 const stats = { requests: 0, failed: 0, connects: 0, connectFailures: 0, broadcasts: 0, pushes: 0 };
 let running = true;
 
-function rssKiB() {
-  const status = fs.readFileSync(`/proc/${PID}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
-}
-
-function cpuSeconds() {
-  const stat = fs.readFileSync(`/proc/${PID}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const rssKiB = () => rssOf(PID);
+const cpuSeconds = () => cpuOf(PID);
 
 function connect() {
   return new Promise((resolve, reject) => {
