@@ -8,8 +8,8 @@
 # Installs cargo-fuzz when it is missing. Sanitizer `none`: the code under test is safe Rust, so
 # what there is to find is a panic, an abort, a hang or runaway memory — all caught by
 # libFuzzer itself — and without AddressSanitizer a target runs 2–3× more inputs per second.
-# Each target starts from its seeds (fuzz/seeds/, checked in) and grows a corpus in
-# fuzz/corpus/ (ignored by git); a crash is written to fuzz/artifacts/ and fails the script.
+# Each target starts from its seeds (fuzz/seeds/, checked in; for the scanner, the examples'
+# sources) and grows a corpus in fuzz/corpus/ (ignored by git); a crash is written to fuzz/artifacts/ and fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,7 +45,10 @@ for target in "${TARGETS[@]}"; do
   max_len=65536
   [ "$target" = codegen_scan ] && max_len=4096
   echo "fuzz: $target ${limit[*]} -max_len=$max_len"
-  cargo +nightly fuzz run --sanitizer none "$target" "corpus/$target" "seeds/$target" -- \
+  # The scanner's seeds are the examples' own sources, read where they are (no copies to drift).
+  seeds=("seeds/$target")
+  [ "$target" = codegen_scan ] && seeds=(../examples/chat/src ../examples/todo/src ../examples/todo-shared/src)
+  cargo +nightly fuzz run --sanitizer none "$target" "corpus/$target" "${seeds[@]}" -- \
     "${limit[@]}" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 2>&1 |
     grep --line-buffered -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE|==[0-9]+== ERROR|SUMMARY|thread .* panicked)' || true
   # A crash makes cargo fuzz fail; with pipefail off for grep, check the artifacts instead.
