@@ -35,6 +35,9 @@ cargo clippy -p sailroute --all-targets --locked -- -D warnings
 log "rust tests"
 cargo test --workspace --locked
 
+log "packages: cargo package of every published crate; the packaged generator renders alone"
+bash scripts/package.sh
+
 log "fuzz smoke (cargo-fuzz: a few seconds per target; long runs in docs/robustness.md)"
 bash scripts/fuzz.sh --smoke
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The crates meant for users pass `cargo package` (which builds each one from its packaged
+# files alone, against the others' packages), and the packaged code generator, unpacked on its
+# own away from this repository, still renders: its templates travel inside it
+# (codegen/templates is a link to the top-level templates/, which cargo packages as files).
+#   bash scripts/package.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+crates=(sailroute-ir sailroute-macros sailroute sailroute-client sailroute-codegen)
+args=()
+for c in "${crates[@]}"; do args+=(-p "$c"); done
+# --allow-dirty: the check runs on a working tree too, not only on a commit.
+cargo package --locked --allow-dirty "${args[@]}"
+
+version=$(cargo metadata --format-version 1 --no-deps --locked |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=JSON.parse(s);console.log(m.packages.find(p=>p.name==="sailroute-codegen").version)})')
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for c in sailroute-ir sailroute-codegen; do
+  tar -xzf "target/package/$c-$version.crate" -C "$work"
+done
+[ ! -e "$work/templates" ] || { echo "the unpacked crates must not see the repository's templates" >&2; exit 1; }
+
+# The unpacked generator, with the unpacked IR crate standing in for the unpublished one.
+(cd "$work/sailroute-codegen-$version" &&
+  CARGO_TARGET_DIR="$OLDPWD/target" cargo run --quiet \
+    --config "patch.crates-io.sailroute-ir.path=\"$work/sailroute-ir-$version\"" -- \
+    --contract "$OLDPWD/examples/todo/api.json" --rust "$work/packaged/client.rs" --js "$work/packaged/js" >/dev/null)
+# The workspace's generator, from the same contract.
+cargo run --quiet --locked -p sailroute-codegen -- \
+  --contract examples/todo/api.json --rust "$work/workspace/client.rs" --js "$work/workspace/js" >/dev/null
+diff -r "$work/workspace" "$work/packaged"
+echo "packaged: ${crates[*]}; the unpacked sailroute-codegen renders what the workspace's renders"
