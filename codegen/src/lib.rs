@@ -173,9 +173,21 @@ impl Builder {
         self
     }
 
+    /// Names the generated JavaScript package and gives its version (its `package.json`).
+    /// By default a build script's client is named and versioned as its crate, and otherwise
+    /// after its output directory (or that directory's parent when it is called `js`, `src`,
+    /// …) at `0.1.0`. A name npm would refuse fails [`compile`](Self::compile).
+    pub fn js_package(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
+        self.js_options.package_name = Some(name.into());
+        self.js_options.package_version = Some(version.into());
+        self
+    }
+
     /// Writes `index.js` and `index.d.ts` (an ES module and its types), `browser.js` (the same
     /// client as a classic script that attaches to `io.socket`, for
-    /// `ServerBuilder::browser_api`) and a `package.json` into this directory.
+    /// `ServerBuilder::browser_api`) and a `package.json` into this directory: a publishable npm package
+    /// (see [`js_package`](Self::js_package)) whose peer dependency `@sailroute/client` does the
+    /// calling.
     pub fn js_client(mut self, dir: impl AsRef<Path>) -> Self {
         self.js_client = Some(dir.as_ref().to_owned());
         self
@@ -404,9 +416,29 @@ impl Builder {
             outputs.insert(dir.join("index.js"), js);
             outputs.insert(dir.join("index.d.ts"), dts);
             outputs.insert(dir.join("browser.js"), emit::js::render_browser(&api)?);
-            // Marks the directory as an ES module package, so Node and TypeScript (nodenext)
-            // read index.js as ESM wherever it is copied.
-            outputs.insert(dir.join("package.json"), emit::js::PACKAGE_JSON.to_owned());
+            // A publishable package: an ES module (so Node and TypeScript's nodenext read
+            // index.js as ESM wherever it is installed), named and versioned.
+            let in_build_script = self.emit_rerun_if_changed;
+            let crate_env = |name: &str| {
+                in_build_script
+                    .then(|| std::env::var(name).ok())
+                    .flatten()
+                    .filter(|v| !v.is_empty())
+            };
+            let name = js_options
+                .package_name
+                .clone()
+                .or_else(|| crate_env("CARGO_PKG_NAME"))
+                .unwrap_or_else(|| emit::js::default_package_name(&dir));
+            let version = js_options
+                .package_version
+                .clone()
+                .or_else(|| crate_env("CARGO_PKG_VERSION"))
+                .unwrap_or_else(|| "0.1.0".to_owned());
+            outputs.insert(
+                dir.join("package.json"),
+                emit::js::render_package(&name, &version)?,
+            );
         }
         let mut report = Report {
             inputs,

@@ -1,7 +1,7 @@
 //! `sailroute-codegen`: the build.rs generator from the command line.
 //!
 //! ```text
-//! sailroute-codegen (--scan server/src [--scan more.rs] | --contract api.json) [--write-contract api.json] [--rust client.rs] [--js dir] [--map NAME=PATH]... [--ts-type NAME=TS]... [--extern NAME=PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]
+//! sailroute-codegen (--scan server/src [--scan more.rs] | --contract api.json) [--write-contract api.json] [--rust client.rs] [--js dir [--js-name NAME] [--js-version VERSION]] [--map NAME=PATH]... [--ts-type NAME=TS]... [--extern NAME=PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]
 //! ```
 //! Relative outputs are relative to the current directory. `--check` writes nothing and
 //! fails when a checked-in output differs from what would be generated.
@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: sailroute-codegen (--scan PATH [--scan PATH]... | --contract FILE) [--write-contract FILE] [--rust FILE] [--js DIR] [--map NAME=RUST_PATH]... [--ts-type NAME=TS]... [--extern NAME=RUST_PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]";
+const USAGE: &str = "usage: sailroute-codegen (--scan PATH [--scan PATH]... | --contract FILE) [--write-contract FILE] [--rust FILE] [--js DIR [--js-name NAME] [--js-version VERSION]] [--map NAME=RUST_PATH]... [--ts-type NAME=TS]... [--extern NAME=RUST_PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]";
 
 fn main() -> ExitCode {
     match run() {
@@ -29,6 +29,8 @@ fn run() -> Result<String, String> {
         .out_dir(std::env::current_dir().map_err(|e| e.to_string())?)
         .emit_rerun_if_changed(false);
     let mut scanned = false;
+    let mut js_name = None;
+    let mut js_version: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
@@ -49,6 +51,8 @@ fn run() -> Result<String, String> {
                 builder = builder.write_contract(PathBuf::from(value("--write-contract")?));
             }
             "--js" => builder = builder.js_client(PathBuf::from(value("--js")?)),
+            "--js-name" => js_name = Some(value("--js-name")?),
+            "--js-version" => js_version = Some(value("--js-version")?),
             "--map" => {
                 let pair = value("--map")?;
                 let (name, path) = pair
@@ -96,6 +100,13 @@ fn run() -> Result<String, String> {
         return Err(format!(
             "nothing to read: give --scan or --contract\n{USAGE}"
         ));
+    }
+    if js_name.is_some() || js_version.is_some() {
+        let name = match js_name {
+            Some(name) => name,
+            None => return Err(format!("--js-version needs --js-name too\n{USAGE}")),
+        };
+        builder = builder.js_package(name, js_version.unwrap_or_else(|| "0.1.0".to_owned()));
     }
     let report = builder.compile().map_err(|e| e.to_string())?;
     for line in &report.unmounted {

@@ -31,10 +31,11 @@ fn compare(path: &Path, actual: &str) {
 }
 
 fn generate(case: &str) -> [(String, String); 5] {
-    generate_from(root().join("fixtures").join(case).join("src"))
+    generate_from(root().join("fixtures").join(case).join("src"), case)
 }
 
-fn generate_from(source: PathBuf) -> [(String, String); 5] {
+/// The outputs for `source`, the JS package named `<case>-client`.
+fn generate_from(source: PathBuf, case: &str) -> [(String, String); 5] {
     let (api, _) = sailroute_codegen::load(&[source]).unwrap();
     let rust = emit::rust::render(&api, &Default::default()).unwrap();
     let (js, dts) = emit::js::render(&api).unwrap();
@@ -46,7 +47,10 @@ fn generate_from(source: PathBuf) -> [(String, String); 5] {
             "browser.js".to_owned(),
             emit::js::render_browser(&api).unwrap(),
         ),
-        ("package.json".to_owned(), emit::js::PACKAGE_JSON.to_owned()),
+        (
+            "package.json".to_owned(),
+            emit::js::render_package(&format!("{case}-client"), "0.1.0").unwrap(),
+        ),
     ]
 }
 
@@ -61,7 +65,7 @@ fn serde_fixture_matches_goldens() {
 #[test]
 fn chat_example_matches_goldens() {
     let source = root().join("../../examples/chat/src");
-    for (name, contents) in generate_from(source) {
+    for (name, contents) in generate_from(source, "chat") {
         compare(&root().join("golden/chat").join(name), &contents);
     }
 }

@@ -14,6 +14,12 @@ use crate::policy::text_response;
 /// The sails.io.js-compatible browser client served by default at `/sailroute.js`.
 pub(crate) const BROWSER_CLIENT: &str = include_str!("browser/sailroute.js");
 
+/// The `@sailroute/client` runtime (the repository's `client-js/index.js`) as a classic script
+/// defining `window.sailroute.runtime`, which a generated `browser.js` calls through; served in
+/// `/sailroute.js` before the typed API ([`ServerBuilder::browser_api`](crate::ServerBuilder::browser_api)).
+/// Built by esbuild (`tests/node/scripts/runtime-bundle.js`, which the test command checks).
+pub(crate) const CLIENT_RUNTIME: &str = include_str!("browser/client-runtime.js");
+
 /// The stock Socket.IO browser client (socket.io-client 4.8.1, `dist/socket.io.min.js`, MIT),
 /// served at `<socket path>socket.io.js` when the server is built with `serve_client(true)`.
 pub const SOCKET_IO_CLIENT: &str = include_str!("browser/socket.io.min.js");

@@ -100,20 +100,134 @@ struct ConstEnum {
     values: Vec<(String, String, String)>,
 }
 
-/// The `package.json` written beside `index.js`: an ES module with its types first.
-pub const PACKAGE_JSON: &str = r#"{
-  "type": "module",
-  "sideEffects": false,
-  "main": "./index.js",
-  "types": "./index.d.ts",
-  "exports": {
-    ".": {
-      "types": "./index.d.ts",
-      "default": "./index.js"
-    }
-  }
+#[derive(Template)]
+#[template(path = "js/package.json.jinja", escape = "none")]
+struct PackageFile {
+    name: String,
+    version: String,
+    runtime: String,
 }
-"#;
+
+/// The npm package that generated clients run on (`client-js/` in the sailroute repository).
+pub const RUNTIME_PACKAGE: &str = "@sailroute/client";
+
+/// The runtime version generated clients need: the generator's own, as a caret range.
+pub const RUNTIME_RANGE: &str = concat!("^", env!("CARGO_PKG_VERSION"));
+
+/// The `package.json` written beside `index.js`: a publishable ES module package named
+/// `name` at `version`, its types first, with the runtime and socket.io-client 4 as peer
+/// dependencies (one runtime per app, so one `ClientError`).
+pub fn render_package(name: &str, version: &str) -> Result<String, Error> {
+    check_package_name(name)?;
+    check_package_version(version)?;
+    let mut text = PackageFile {
+        name: string(name),
+        version: string(version),
+        runtime: string(RUNTIME_RANGE),
+    }
+    .render()
+    .map_err(|e| Error::Render {
+        what: "package.json",
+        message: e.to_string(),
+    })?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// npm's rules for a package name: at most 214 characters, lower case, URL-safe, an optional
+/// `@scope/`, and no leading `.` or `_`.
+fn check_package_name(name: &str) -> Result<(), Error> {
+    let bare = match name.strip_prefix('@') {
+        Some(scoped) => match scoped.split_once('/') {
+            Some((scope, bare)) if !scope.is_empty() && name_chars(scope) => bare,
+            _ => "",
+        },
+        None => name,
+    };
+    let valid =
+        !bare.is_empty() && name.len() <= 214 && name_chars(bare) && !bare.starts_with(['.', '_']);
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::Config(format!(
+            "{name:?} is not an npm package name: give one like \"todo-client\" or \"@acme/todo-client\" (lower case letters, digits, `-`, `.`, `_`) with `.js_package(name, version)` or `--js-name`"
+        )))
+    }
+}
+
+fn name_chars(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '_' | '~'))
+}
+
+/// A semantic version, `MAJOR.MINOR.PATCH` with an optional pre-release or build suffix.
+fn check_package_version(version: &str) -> Result<(), Error> {
+    let core = version.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<&str> = core.split('.').collect();
+    let valid = parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'));
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::Config(format!(
+            "{version:?} is not a semantic version: give one like \"1.2.0\" with `.js_package(name, version)` or `--js-version`"
+        )))
+    }
+}
+
+/// The package name a client generated into `dir` gets when none is given: the directory's
+/// name, or its parent's when the directory has a generic name (`js`, `src`, …), lower-cased
+/// and made URL-safe.
+pub fn default_package_name(dir: &std::path::Path) -> String {
+    const GENERIC: &[&str] = &[
+        "js",
+        "src",
+        "lib",
+        "dist",
+        "out",
+        "pkg",
+        "package",
+        "generated",
+        "client",
+        "api",
+    ];
+    let names: Vec<String> = dir
+        .components()
+        .rev()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let chosen = names
+        .iter()
+        .find(|n| !GENERIC.contains(&n.to_ascii_lowercase().as_str()))
+        .or(names.first());
+    let mut name: String = chosen
+        .map(|n| {
+            n.chars()
+                .map(|c| {
+                    let c = c.to_ascii_lowercase();
+                    if c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.') {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    name = name.trim_start_matches(['.', '-']).to_owned();
+    if name.is_empty() {
+        name = "api-client".to_owned();
+    }
+    name
+}
 
 /// The alias of a resource's message union: `Pet` -> `PetChange`.
 pub(crate) fn message_alias(record: &str) -> String {
@@ -148,6 +262,11 @@ pub struct JsOptions {
     /// Type name -> TypeScript type to declare it as, instead of the scanned declaration (or
     /// for a type no scanned file declares).
     pub type_map: BTreeMap<String, String>,
+    /// The generated package's npm name; by default the output directory's
+    /// ([`default_package_name`]), or the crate's in a build script.
+    pub package_name: Option<String>,
+    /// The generated package's version; by default the crate's in a build script, else `0.1.0`.
+    pub package_version: Option<String>,
 }
 
 /// [`render`] with options.
@@ -619,6 +738,13 @@ const RESERVED: &[&str] = &[
     "SocketLike",
     "createClient",
     "DEFAULT_TIMEOUT_MS",
+    "ConnectionState",
+    "BaseClient",
+    // The runtime's helpers the generated module imports.
+    "createRuntime",
+    "routeError",
+    "segment",
+    "rest",
 ];
 
 /// Whether every field of a query type may be left out, so the argument can be too.
@@ -728,5 +854,43 @@ fn method_view(route: &Route, api: &Api) -> MethodView {
         err,
         guard,
         subscribing: !route.subscribes.is_empty(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn default_package_names_come_from_the_output_directory() {
+        for (dir, name) in [
+            ("examples/todo-client/js", "todo-client"),
+            ("web/src/api", "web"),
+            ("/tmp/Admin UI/generated", "admin-ui"),
+            ("acme_api", "acme-api"),
+            ("js", "js"),
+            ("", "api-client"),
+        ] {
+            assert_eq!(default_package_name(Path::new(dir)), name, "{dir}");
+        }
+    }
+
+    #[test]
+    fn npm_refuses_what_the_generator_refuses() {
+        for good in ["todo-client", "@acme/todo", "a.b_c~d", "x"] {
+            assert!(render_package(good, "1.2.3-beta.1+7").is_ok(), "{good}");
+        }
+        for bad in ["Todo", "", "@acme", "@/x", ".hidden", "_x", "a b", "a/b"] {
+            let error = render_package(bad, "1.0.0").unwrap_err().to_string();
+            assert!(error.contains("not an npm package name"), "{bad}: {error}");
+        }
+        for bad in ["1", "1.2", "v1.2.3", "1.2.x", "1.2.3 beta"] {
+            let error = render_package("x", bad).unwrap_err().to_string();
+            assert!(error.contains("not a semantic version"), "{bad}: {error}");
+        }
     }
 }

@@ -2,7 +2,9 @@
 // Shared helpers: start an example server on a free port, and talk to it with the real
 // clients (sails.io.js on socket.io-client 2.x, socket.io-client 4, fetch).
 
-const { spawn } = require('node:child_process');
+const { spawn, execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 
@@ -237,7 +239,45 @@ function launchChromium() {
   });
 }
 
+/** The packages `installPackages` installs: the runtime and generated client packages. */
+const PACKAGES = [
+  path.join(ROOT, 'client-js'),
+  path.join(ROOT, 'examples', 'todo-client', 'js'),
+  path.join(ROOT, 'codegen', 'tests', 'golden', 'chat'),
+];
+
+/**
+ * Installs the packages as a user would: `npm pack` of the @sailroute/client runtime and of
+ * the generated client packages (the todo example's and the chat golden's), installed with
+ * socket.io-client 4 into a fresh folder with its own package.json. Returns that folder. The
+ * install is kept under target/js-install, keyed by the packed files' contents, so the test
+ * files of one run share it.
+ */
+function installPackages() {
+  const hash = crypto.createHash('sha256');
+  for (const dir of PACKAGES) {
+    for (const name of fs.readdirSync(dir).sort()) {
+      const file = path.join(dir, name);
+      if (fs.statSync(file).isFile()) hash.update(name).update(fs.readFileSync(file));
+    }
+  }
+  const dir = path.join(TARGET, 'js-install', hash.digest('hex').slice(0, 16));
+  if (fs.existsSync(path.join(dir, 'installed'))) return dir;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const npm = (args, cwd) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
+  const tarballs = PACKAGES.map((pkg) => {
+    const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], pkg));
+    return `./${packed.filename}`;
+  });
+  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'app', private: true, type: 'module' }, null, 2)}\n`);
+  const socketIo = require('socket.io-client/package.json').version;
+  npm(['install', '--prefer-offline', ...tarballs, `socket.io-client@${socketIo}`], dir);
+  fs.writeFileSync(path.join(dir, 'installed'), tarballs.join('\n'));
+  return dir;
+}
+
 module.exports = {
-  ROOT, freePort, startServer, sailsIo, sailsConnect, sailsRequest, makeClient, httpRequest,
+  ROOT, TARGET, installPackages, freePort, startServer, sailsIo, sailsConnect, sailsRequest, makeClient, httpRequest,
   waitFor, nextEvent, collectUntilQuiet, launchChromium,
 };

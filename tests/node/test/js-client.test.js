@@ -1,5 +1,5 @@
 'use strict';
-// The generated JavaScript client (examples/todo-client/js) against the todo server, over
+// The generated JavaScript client (examples/todo-client/js, installed from its npm pack) against the todo server, over
 // socket.io-client 4 and over fetch: every route, typed errors, the same answers either way.
 
 const test = require('node:test');
@@ -7,9 +7,10 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { io } = require('socket.io-client');
-const { ROOT, startServer, waitFor } = require('./helpers');
+const { installPackages, startServer, waitFor } = require('./helpers');
 
-const MODULE = pathToFileURL(path.join(ROOT, 'examples', 'todo-client', 'js', 'index.js')).href;
+// The generated package as a user installs it (npm pack, then npm install with the runtime).
+const MODULE = pathToFileURL(path.join(installPackages(), 'node_modules', 'todo-client', 'index.js')).href;
 
 async function exercise(client, ClientError) {
   const { isGetTodoError, isStatsError } = await import(MODULE);

@@ -1,6 +1,13 @@
-{#- The client itself, shared by index.js (ES module) and browser.js (classic script). -#}
+// @sailroute/client: the runtime every generated sailroute JavaScript client is built on.
+//
+// A generated client is a route table over this module: one `call` per route, the route's path
+// written with `segment` / `rest`. Everything else lives here once — the two transports
+// (Sails virtual requests over a socket.io-client 4 socket, or `fetch`), `ClientError`,
+// connection state, and re-issuing subscribing calls after a reconnect — so every generated
+// client in an app shares one `ClientError` class.
+
 /** The default per-call timeout, in milliseconds. */
-const DEFAULT_TIMEOUT_MS = 30000;
+export const DEFAULT_TIMEOUT_MS = 30000;
 
 /**
  * A failed call. `kind` tells what failed: `"status"` (the server answered with an error
@@ -8,7 +15,7 @@ const DEFAULT_TIMEOUT_MS = 30000;
  * before the answer), `"transport"` (the request could not be sent), `"decode"` (the answer is
  * not a response), `"encode"` (the call could not be written; nothing was sent).
  */
-class ClientError extends Error {
+export class ClientError extends Error {
   constructor(kind, method, path, status, body, message, route) {
     super(message);
     this.name = "ClientError";
@@ -31,11 +38,13 @@ function pathText(method, name, value) {
   throw new ClientError("encode", method, undefined, 0, undefined, `${method}: the path parameter ${name} cannot be ${shown}`);
 }
 
-function segment(method, name, value) {
+/** One path segment, percent-encoded. */
+export function segment(method, name, value) {
   return encodeURIComponent(pathText(method, name, value));
 }
 
-function rest(method, name, value) {
+/** A rest-of-path parameter (`*path`): each of its segments percent-encoded, the slashes kept. */
+export function rest(method, name, value) {
   return pathText(method, name, value).split("/").map(encodeURIComponent).join("/");
 }
 
@@ -67,13 +76,19 @@ async function readBody(response) {
 }
 
 /**
- * Creates a client. Options: `socket` (a socket.io-client 4 socket), `baseUrl` (for `fetch`),
- * `headers` (sent with every call), `timeoutMs`, `fetch` (defaults to `globalThis.fetch`).
+ * The runtime of one generated client. `options` are the generated `createClient`'s:
+ * `socket` (a socket.io-client 4 socket), `baseUrl` (for `fetch`), `headers` (sent with every
+ * call), `timeoutMs`, `fetch` (defaults to `globalThis.fetch`).
+ *
+ * Returns `{ call, client }`: `call(route, method, path, query, body, callOptions, subscribing)`
+ * performs one route's call (`path` is a function writing the path), and `client` holds the
+ * methods every generated client has (`on`, `connectionState`, …), to which the generated
+ * code adds one method per route.
  */
-function createClient(options = {}) {
+export function createRuntime(options = {}) {
   const socket = options.socket;
   const baseUrl = (options.baseUrl || "").replace(/\/+$/, "");
-  const headers = options.headers || {};
+  const headers = { ...(options.headers || {}) };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const fetchImpl = options.fetch || globalThis.fetch;
 
@@ -95,9 +110,7 @@ function createClient(options = {}) {
         for (const s of subscriptions.values()) {
           viaSocket(s.method, s.url, s.body, s.headers, timeoutMs)
             .then(({ status, body }) => {
-              if (status < 200 || status >= 300) {
-                throw new ClientError("status", s.method, s.url, status, body, `${s.method} ${s.url} answered ${status}`);
-              }
+              if (status < 200 || status >= 300) throw answered(s.method, s.url, status, body);
             })
             .catch((error) => {
               // The socket is connected again but no longer subscribed: the app must know.
@@ -110,6 +123,10 @@ function createClient(options = {}) {
       setState("connected");
     });
     socket.on("disconnect", () => setState("disconnected"));
+  }
+
+  function answered(method, url, status, body) {
+    return new ClientError("status", method, url, status, body, `${method} ${url} answered ${status}`);
   }
 
   async function viaSocket(method, url, body, callHeaders, ms) {
@@ -168,7 +185,7 @@ function createClient(options = {}) {
 
   async function call(route, method, path, query, body, callOptions = {}, subscribing = false) {
     try {
-      return await send(method, path, query, body, callOptions, subscribing);
+      return await send(method, path, query, body, callOptions || {}, subscribing);
     } catch (error) {
       // Every error of this call names its route, for the generated `is<Route>Error` guards.
       if (error instanceof ClientError) error.route = route;
@@ -190,10 +207,10 @@ function createClient(options = {}) {
       }
       return result;
     }
-    throw new ClientError("status", method, url, status, result, `${method} ${url} answered ${status}`);
+    throw answered(method, url, status, result);
   }
 
-  return {
+  const client = {
     /** Listens to a pushed event; returns a function that stops listening. */
     on(event, listener) {
       if (!socket) return () => {};
@@ -222,29 +239,11 @@ function createClient(options = {}) {
     forgetSubscriptions() {
       subscriptions.clear();
     },
-{%- for m in methods %}
-    /**
-{%- for d in m.docs %}
-     *{% if !d.is_empty() %} {{ d }}{% endif %}
-{%- endfor %}
-     */
-    async {{ m.name }}({% for p in m.params %}{{ p.name }}, {% endfor %}options) {
-      return call("{{ m.name }}", "{{ m.method }}", () => `{{ m.path }}`, {{ m.query }}, {{ m.body }}, options{% if m.subscribing %}, true{% endif %});
-    },
-{%- endfor %}
   };
+  return { call, client };
 }
-{%- for c in consts %}
 
-/**
-{%- for d in c.docs %}
- *{% if !d.is_empty() %} {{ d }}{% endif %}
-{%- endfor %}
- * The values of `{{ c.name }}`.
- */
-const {{ c.name }} = Object.freeze({
-{%- for v in c.values %}
-  {{ v.0 }}: {{ v.1 }},
-{%- endfor %}
-});
-{%- endfor %}
+/** A guard for one route's errors: `routeError("getTodo")(e)` is whether `e` is a failed `getTodo` call. */
+export function routeError(route) {
+  return (error) => error instanceof ClientError && error.route === route;
+}
