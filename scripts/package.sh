@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-crates=(sailroute-ir sailroute-macros sailroute sailroute-client sailroute-codegen)
+# todo-api is the standalone client crate `sailroute-codegen --rust-crate` wrote (examples/todo-api).
+crates=(sailroute-ir sailroute-macros sailroute sailroute-client sailroute-codegen todo-api)
 args=()
 for c in "${crates[@]}"; do args+=(-p "$c"); done
 # --allow-dirty: the check runs on a working tree too, not only on a commit.
@@ -26,9 +27,11 @@ done
 (cd "$work/sailroute-codegen-$version" &&
   CARGO_TARGET_DIR="$OLDPWD/target" cargo run --quiet \
     --config "patch.crates-io.sailroute-ir.path=\"$work/sailroute-ir-$version\"" -- \
-    --contract "$OLDPWD/examples/todo/api.json" --rust "$work/packaged/client.rs" --js "$work/packaged/js" >/dev/null)
+    --contract "$OLDPWD/examples/todo/api.json" --rust "$work/packaged/client.rs" --js "$work/packaged/js" --js-name todo-client \
+    --rust-crate "$work/packaged/crate" --crate-name todo-api >/dev/null)
 # The workspace's generator, from the same contract.
 cargo run --quiet --locked -p sailroute-codegen -- \
-  --contract examples/todo/api.json --rust "$work/workspace/client.rs" --js "$work/workspace/js" >/dev/null
+  --contract examples/todo/api.json --rust "$work/workspace/client.rs" --js "$work/workspace/js" --js-name todo-client \
+  --rust-crate "$work/workspace/crate" --crate-name todo-api >/dev/null
 diff -r "$work/workspace" "$work/packaged"
 echo "packaged: ${crates[*]}; the unpacked sailroute-codegen renders what the workspace's renders"

@@ -109,6 +109,7 @@ pub fn configure() -> Builder {
     Builder {
         scan: Vec::new(),
         rust_client: None,
+        rust_crate: None,
         js_client: None,
         out_dir: None,
         options: RustOptions::default(),
@@ -131,6 +132,8 @@ pub fn configure() -> Builder {
 pub struct Builder {
     scan: Vec<PathBuf>,
     rust_client: Option<PathBuf>,
+    /// A standalone client crate: its directory, name and version.
+    rust_crate: Option<(PathBuf, String, String)>,
     js_client: Option<PathBuf>,
     out_dir: Option<PathBuf>,
     options: RustOptions,
@@ -170,6 +173,20 @@ impl Builder {
     /// Writes the Rust client to this file.
     pub fn rust_client(mut self, file: impl AsRef<Path>) -> Self {
         self.rust_client = Some(file.as_ref().to_owned());
+        self
+    }
+
+    /// Writes the Rust client as a standalone crate into this directory — `Cargo.toml`,
+    /// `README.md`, `src/lib.rs` and `src/client.rs` — named `name` at `version`, depending on the
+    /// `sailroute-client` of this generator's version with the features its types need. It
+    /// `cargo package`s as it is: the client for another repository (see `docs/contract.md`).
+    pub fn rust_crate(
+        mut self,
+        dir: impl AsRef<Path>,
+        name: impl Into<String>,
+        version: impl Into<String>,
+    ) -> Self {
+        self.rust_crate = Some((dir.as_ref().to_owned(), name.into(), version.into()));
         self
     }
 
@@ -362,9 +379,13 @@ impl Builder {
 
     /// Reads the sources, generates, and writes what changed.
     pub fn compile(self) -> Result<Report, Error> {
-        if self.rust_client.is_none() && self.js_client.is_none() && self.contract_out.is_none() {
+        if self.rust_client.is_none()
+            && self.rust_crate.is_none()
+            && self.js_client.is_none()
+            && self.contract_out.is_none()
+        {
             return Err(Error::Config(
-                "nothing to generate: call .rust_client(..), .js_client(..) and/or .write_contract(..)"
+                "nothing to generate: call .rust_client(..), .rust_crate(..), .js_client(..) and/or .write_contract(..)"
                     .to_owned(),
             ));
         }
@@ -409,6 +430,19 @@ impl Builder {
                 self.resolve(file)?,
                 emit::rust::render(&api, &rust_options)?,
             );
+        }
+        if let Some((dir, name, version)) = &self.rust_crate {
+            let dir = self.resolve(dir)?;
+            let client = emit::rust::render(&api, &rust_options)?;
+            let mapped: Vec<(String, String)> = rust_options
+                .type_map
+                .iter()
+                .filter(|(ty, _)| api.referenced_names().contains(*ty))
+                .map(|(ty, path)| (ty.clone(), path.clone()))
+                .collect();
+            for (file, contents) in emit::krate::render(&client, name, version, &mapped)? {
+                outputs.insert(dir.join(file), contents);
+            }
         }
         if let Some(dir) = &self.js_client {
             let dir = self.resolve(dir)?;

@@ -1,7 +1,7 @@
 //! `sailroute-codegen`: the build.rs generator from the command line.
 //!
 //! ```text
-//! sailroute-codegen (--scan server/src [--scan more.rs] | --contract api.json) [--write-contract api.json] [--rust client.rs] [--js dir [--js-name NAME] [--js-version VERSION]] [--map NAME=PATH]... [--ts-type NAME=TS]... [--extern NAME=PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]
+//! sailroute-codegen (--scan server/src [--scan more.rs] | --contract api.json) [--write-contract api.json] [--rust client.rs] [--rust-crate dir [--crate-name NAME] [--crate-version VERSION]] [--js dir [--js-name NAME] [--js-version VERSION]] [--map NAME=PATH]... [--ts-type NAME=TS]... [--extern NAME=PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]
 //! ```
 //! Relative outputs are relative to the current directory. `--check` writes nothing and
 //! fails when a checked-in output differs from what would be generated.
@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: sailroute-codegen (--scan PATH [--scan PATH]... | --contract FILE) [--write-contract FILE] [--rust FILE] [--js DIR [--js-name NAME] [--js-version VERSION]] [--map NAME=RUST_PATH]... [--ts-type NAME=TS]... [--extern NAME=RUST_PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]";
+const USAGE: &str = "usage: sailroute-codegen (--scan PATH [--scan PATH]... | --contract FILE) [--write-contract FILE] [--rust FILE] [--rust-crate DIR [--crate-name NAME] [--crate-version VERSION]] [--js DIR [--js-name NAME] [--js-version VERSION]] [--map NAME=RUST_PATH]... [--ts-type NAME=TS]... [--extern NAME=RUST_PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]";
 
 fn main() -> ExitCode {
     match run() {
@@ -30,6 +30,9 @@ fn run() -> Result<String, String> {
         .emit_rerun_if_changed(false);
     let mut scanned = false;
     let mut js_name = None;
+    let mut rust_crate: Option<PathBuf> = None;
+    let mut crate_name: Option<String> = None;
+    let mut crate_version: Option<String> = None;
     let mut js_version: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -51,6 +54,9 @@ fn run() -> Result<String, String> {
                 builder = builder.write_contract(PathBuf::from(value("--write-contract")?));
             }
             "--js" => builder = builder.js_client(PathBuf::from(value("--js")?)),
+            "--rust-crate" => rust_crate = Some(PathBuf::from(value("--rust-crate")?)),
+            "--crate-name" => crate_name = Some(value("--crate-name")?),
+            "--crate-version" => crate_version = Some(value("--crate-version")?),
             "--js-name" => js_name = Some(value("--js-name")?),
             "--js-version" => js_version = Some(value("--js-version")?),
             "--map" => {
@@ -107,6 +113,25 @@ fn run() -> Result<String, String> {
             None => return Err(format!("--js-version needs --js-name too\n{USAGE}")),
         };
         builder = builder.js_package(name, js_version.unwrap_or_else(|| "0.1.0".to_owned()));
+    }
+    match rust_crate {
+        Some(dir) => {
+            let name = match crate_name {
+                Some(name) => name,
+                None => dir
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .ok_or_else(|| format!("--rust-crate {}: give --crate-name", dir.display()))?,
+            };
+            let version = crate_version.unwrap_or_else(|| "0.1.0".to_owned());
+            builder = builder.rust_crate(dir, name, version);
+        }
+        None if crate_name.is_some() || crate_version.is_some() => {
+            return Err(format!(
+                "--crate-name and --crate-version go with --rust-crate\n{USAGE}"
+            ));
+        }
+        None => {}
     }
     let report = builder.compile().map_err(|e| e.to_string())?;
     for line in &report.unmounted {

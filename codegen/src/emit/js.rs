@@ -161,7 +161,7 @@ fn name_chars(text: &str) -> bool {
 }
 
 /// A semantic version, `MAJOR.MINOR.PATCH` with an optional pre-release or build suffix.
-fn check_package_version(version: &str) -> Result<(), Error> {
+pub(crate) fn check_package_version(version: &str) -> Result<(), Error> {
     let core = version.split(['-', '+']).next().unwrap_or_default();
     let parts: Vec<&str> = core.split('.').collect();
     let valid = parts.len() == 3

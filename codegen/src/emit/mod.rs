@@ -3,6 +3,7 @@
 
 pub mod contract;
 pub mod js;
+pub mod krate;
 mod links;
 pub mod rust;
 

@@ -3,22 +3,14 @@
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
+mod support;
+
+use support::server;
+
 use std::collections::BTreeSet;
 
 use serde_json::json;
 use todo_client::{ApiError, Client, ListQuery, NewTodo, Owner, Priority, Search, TodoPatch};
-
-async fn server() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(
-        sailroute::Server::builder(todo::app())
-            .build()
-            .unwrap()
-            .serve(listener),
-    );
-    url
-}
 
 fn new_todo(title: &str, tags: &[&str]) -> NewTodo {
     NewTodo {
