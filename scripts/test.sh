@@ -23,6 +23,17 @@ command -v node >/dev/null && command -v npm >/dev/null || { log "installing Nod
 [ -x /usr/bin/chromium ] || { log "installing chromium"; apt_install chromium; }
 # A real redis-server for the multi-node tests (they start and stop their own).
 command -v redis-server >/dev/null || { log "installing redis-server"; apt_install redis-server; }
+# schemathesis (PyPI) runs the todo example's OpenAPI document against the live server
+# (tests/node/test/schemathesis.test.js); it lives in its own virtualenv under target/.
+SCHEMATHESIS_VERSION=4.32.5
+if ! target/py/bin/st --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  log "installing schemathesis $SCHEMATHESIS_VERSION"
+  command -v python3 >/dev/null || apt_install python3
+  rm -rf target/py
+  python3 -m venv target/py 2>/dev/null || { rm -rf target/py; apt_install python3-venv; python3 -m venv target/py; }
+  target/py/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+export SCHEMATHESIS="$PWD/target/py/bin/st"
 
 log "formatting"
 cargo fmt --all -- --check

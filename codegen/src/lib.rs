@@ -110,6 +110,9 @@ pub fn configure() -> Builder {
         scan: Vec::new(),
         rust_client: None,
         rust_crate: None,
+        openapi: None,
+        asyncapi: None,
+        api_info: None,
         js_client: None,
         out_dir: None,
         options: RustOptions::default(),
@@ -134,6 +137,10 @@ pub struct Builder {
     rust_client: Option<PathBuf>,
     /// A standalone client crate: its directory, name and version.
     rust_crate: Option<(PathBuf, String, String)>,
+    openapi: Option<PathBuf>,
+    asyncapi: Option<PathBuf>,
+    /// The documents' title and version.
+    api_info: Option<emit::openapi::Info>,
     js_client: Option<PathBuf>,
     out_dir: Option<PathBuf>,
     options: RustOptions,
@@ -187,6 +194,31 @@ impl Builder {
         version: impl Into<String>,
     ) -> Self {
         self.rust_crate = Some((dir.as_ref().to_owned(), name.into(), version.into()));
+        self
+    }
+
+    /// Writes the HTTP face of the API as an OpenAPI 3.1 document (JSON) to this file: every
+    /// route with its parameters, body and answers, and the JSON Schema of every type.
+    pub fn openapi(mut self, file: impl AsRef<Path>) -> Self {
+        self.openapi = Some(file.as_ref().to_owned());
+        self
+    }
+
+    /// Writes the realtime face of the API as an AsyncAPI 3.0 document (YAML) to this file:
+    /// the routes as Sails virtual requests with their replies, the typed events, and the
+    /// resources' messages.
+    pub fn asyncapi(mut self, file: impl AsRef<Path>) -> Self {
+        self.asyncapi = Some(file.as_ref().to_owned());
+        self
+    }
+
+    /// The title and version the OpenAPI and AsyncAPI documents give the API. By default a
+    /// build script's crate's name and version, else `API` at `0.1.0`.
+    pub fn api_info(mut self, title: impl Into<String>, version: impl Into<String>) -> Self {
+        self.api_info = Some(emit::openapi::Info {
+            title: title.into(),
+            version: version.into(),
+        });
         self
     }
 
@@ -383,9 +415,11 @@ impl Builder {
             && self.rust_crate.is_none()
             && self.js_client.is_none()
             && self.contract_out.is_none()
+            && self.openapi.is_none()
+            && self.asyncapi.is_none()
         {
             return Err(Error::Config(
-                "nothing to generate: call .rust_client(..), .rust_crate(..), .js_client(..) and/or .write_contract(..)"
+                "nothing to generate: call .rust_client(..), .rust_crate(..), .js_client(..), .openapi(..), .asyncapi(..) and/or .write_contract(..)"
                     .to_owned(),
             ));
         }
@@ -430,6 +464,26 @@ impl Builder {
                 self.resolve(file)?,
                 emit::rust::render(&api, &rust_options)?,
             );
+        }
+        if self.openapi.is_some() || self.asyncapi.is_some() {
+            let info = self.api_info.clone().unwrap_or_else(|| {
+                let from_crate = |name: &str| {
+                    self.emit_rerun_if_changed
+                        .then(|| std::env::var(name).ok())
+                        .flatten()
+                        .filter(|v| !v.is_empty())
+                };
+                emit::openapi::Info {
+                    title: from_crate("CARGO_PKG_NAME").unwrap_or_else(|| "API".to_owned()),
+                    version: from_crate("CARGO_PKG_VERSION").unwrap_or_else(|| "0.1.0".to_owned()),
+                }
+            });
+            if let Some(file) = &self.openapi {
+                outputs.insert(self.resolve(file)?, emit::openapi::render(&api, &info)?);
+            }
+            if let Some(file) = &self.asyncapi {
+                outputs.insert(self.resolve(file)?, emit::asyncapi::render(&api, &info)?);
+            }
         }
         if let Some((dir, name, version)) = &self.rust_crate {
             let dir = self.resolve(dir)?;

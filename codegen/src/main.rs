@@ -1,7 +1,7 @@
 //! `sailroute-codegen`: the build.rs generator from the command line.
 //!
 //! ```text
-//! sailroute-codegen (--scan server/src [--scan more.rs] | --contract api.json) [--write-contract api.json] [--rust client.rs] [--rust-crate dir [--crate-name NAME] [--crate-version VERSION]] [--js dir [--js-name NAME] [--js-version VERSION]] [--map NAME=PATH]... [--ts-type NAME=TS]... [--extern NAME=PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]
+//! sailroute-codegen (--scan server/src [--scan more.rs] | --contract api.json) [--write-contract api.json] [--rust client.rs] [--rust-crate dir [--crate-name NAME] [--crate-version VERSION]] [--js dir [--js-name NAME] [--js-version VERSION]] [--openapi openapi.json] [--asyncapi asyncapi.yaml] [--api-title TITLE] [--api-version VERSION] [--map NAME=PATH]... [--ts-type NAME=TS]... [--extern NAME=PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]
 //! ```
 //! Relative outputs are relative to the current directory. `--check` writes nothing and
 //! fails when a checked-in output differs from what would be generated.
@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: sailroute-codegen (--scan PATH [--scan PATH]... | --contract FILE) [--write-contract FILE] [--rust FILE] [--rust-crate DIR [--crate-name NAME] [--crate-version VERSION]] [--js DIR [--js-name NAME] [--js-version VERSION]] [--map NAME=RUST_PATH]... [--ts-type NAME=TS]... [--extern NAME=RUST_PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]";
+const USAGE: &str = "usage: sailroute-codegen (--scan PATH [--scan PATH]... | --contract FILE) [--write-contract FILE] [--rust FILE] [--rust-crate DIR [--crate-name NAME] [--crate-version VERSION]] [--js DIR [--js-name NAME] [--js-version VERSION]] [--openapi FILE] [--asyncapi FILE] [--api-title TITLE] [--api-version VERSION] [--map NAME=RUST_PATH]... [--ts-type NAME=TS]... [--extern NAME=RUST_PATH=TS]... [--type-attribute NAME=ATTR]... [--untyped NAME]... [--ignore-extractor NAME]... [--feature NAME]... [--without-feature NAME]... [--check]";
 
 fn main() -> ExitCode {
     match run() {
@@ -30,6 +30,8 @@ fn run() -> Result<String, String> {
         .emit_rerun_if_changed(false);
     let mut scanned = false;
     let mut js_name = None;
+    let mut api_title: Option<String> = None;
+    let mut api_version: Option<String> = None;
     let mut rust_crate: Option<PathBuf> = None;
     let mut crate_name: Option<String> = None;
     let mut crate_version: Option<String> = None;
@@ -54,6 +56,10 @@ fn run() -> Result<String, String> {
                 builder = builder.write_contract(PathBuf::from(value("--write-contract")?));
             }
             "--js" => builder = builder.js_client(PathBuf::from(value("--js")?)),
+            "--openapi" => builder = builder.openapi(PathBuf::from(value("--openapi")?)),
+            "--asyncapi" => builder = builder.asyncapi(PathBuf::from(value("--asyncapi")?)),
+            "--api-title" => api_title = Some(value("--api-title")?),
+            "--api-version" => api_version = Some(value("--api-version")?),
             "--rust-crate" => rust_crate = Some(PathBuf::from(value("--rust-crate")?)),
             "--crate-name" => crate_name = Some(value("--crate-name")?),
             "--crate-version" => crate_version = Some(value("--crate-version")?),
@@ -113,6 +119,12 @@ fn run() -> Result<String, String> {
             None => return Err(format!("--js-version needs --js-name too\n{USAGE}")),
         };
         builder = builder.js_package(name, js_version.unwrap_or_else(|| "0.1.0".to_owned()));
+    }
+    if api_title.is_some() || api_version.is_some() {
+        builder = builder.api_info(
+            api_title.unwrap_or_else(|| "API".to_owned()),
+            api_version.unwrap_or_else(|| "0.1.0".to_owned()),
+        );
     }
     match rust_crate {
         Some(dir) => {

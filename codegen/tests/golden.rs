@@ -30,12 +30,12 @@ fn compare(path: &Path, actual: &str) {
     );
 }
 
-fn generate(case: &str) -> [(String, String); 5] {
+fn generate(case: &str) -> [(String, String); 7] {
     generate_from(root().join("fixtures").join(case).join("src"), case)
 }
 
 /// The outputs for `source`, the JS package named `<case>-client`.
-fn generate_from(source: PathBuf, case: &str) -> [(String, String); 5] {
+fn generate_from(source: PathBuf, case: &str) -> [(String, String); 7] {
     let (api, _) = sailroute_codegen::load(&[source]).unwrap();
     let rust = emit::rust::render(&api, &Default::default()).unwrap();
     let (js, dts) = emit::js::render(&api).unwrap();
@@ -51,7 +51,22 @@ fn generate_from(source: PathBuf, case: &str) -> [(String, String); 5] {
             "package.json".to_owned(),
             emit::js::render_package(&format!("{case}-client"), "0.1.0").unwrap(),
         ),
+        (
+            "openapi.json".to_owned(),
+            emit::openapi::render(&api, &info(case)).unwrap(),
+        ),
+        (
+            "asyncapi.yaml".to_owned(),
+            emit::asyncapi::render(&api, &info(case)).unwrap(),
+        ),
     ]
+}
+
+fn info(case: &str) -> emit::openapi::Info {
+    emit::openapi::Info {
+        title: case.to_owned(),
+        version: "0.1.0".to_owned(),
+    }
 }
 
 #[test]

@@ -1,11 +1,15 @@
 //! Back ends: each turns the validated model into one client's files. View structs hold
 //! the logic; the askama templates in `templates/` hold the layout.
 
+pub mod asyncapi;
 pub mod contract;
 pub mod js;
 pub mod krate;
 mod links;
+pub mod openapi;
 pub mod rust;
+mod schema;
+mod yaml;
 
 use sailroute_ir::model::Docs;
 

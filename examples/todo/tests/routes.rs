@@ -46,6 +46,8 @@ async fn a_router_mounted_elsewhere_is_caught() {
     );
 }
 
+/// The contract (`api.json`) and the API documents (`openapi.json`, `asyncapi.yaml`) checked in
+/// beside the server are what its source gives.
 #[test]
 fn the_checked_in_contract_is_up_to_date() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -53,12 +55,15 @@ fn the_checked_in_contract_is_up_to_date() {
         .scan(root.join("src"))
         .scan(root.join("../todo-shared/src"))
         .write_contract(root.join("api.json"))
+        .openapi(root.join("openapi.json"))
+        .asyncapi(root.join("asyncapi.yaml"))
+        .api_info("todo", "0.1.0")
         .check(true)
         .emit_rerun_if_changed(false)
         .compile();
     if let Err(e) = result {
         panic!(
-            "{e}: run `cargo run -p sailroute-codegen -- --scan examples/todo/src --scan examples/todo-shared/src --write-contract examples/todo/api.json`"
+            "{e}: run `cargo run -p sailroute-codegen -- --scan examples/todo/src --scan examples/todo-shared/src --write-contract examples/todo/api.json --openapi examples/todo/openapi.json --asyncapi examples/todo/asyncapi.yaml --api-title todo --api-version 0.1.0`"
         );
     }
 }
