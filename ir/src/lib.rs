@@ -26,6 +26,7 @@
 //! assert!(api.types.contains_key("User"));
 //! ```
 
+pub mod compat;
 pub mod error;
 pub mod model;
 pub mod parse;

@@ -4,8 +4,8 @@
 //!
 //! What the model does not know is written as what is certain: a success is `2XX` (the handler
 //! picks 200, 201 or 204), and every other answer is the `default` response — the route's typed
-//! error body as JSON, or the text axum and sailroute answer on their own (a malformed body, an
-//! unknown path, a panic).
+//! error body or the runtime's own `{"error": …}` as JSON (a body over the limit, a panic), or
+//! the text of axum's rejections (a malformed body or query).
 
 use std::collections::BTreeMap;
 
@@ -155,18 +155,27 @@ fn operation(route: &Route, schemas: &mut Schemas<'_>) -> Value {
         }),
         Response::Empty => json!({ "description": "Success, without a body." }),
     };
+    // What the runtime answers on its own (a body over the limit, a panic), as JSON.
+    let runtime_error = json!({
+        "type": "object",
+        "properties": { "error": { "type": "string" } },
+        "required": ["error"],
+    });
     let text = json!({ "schema": { "type": "string" } });
     let failure = match &route.error {
         Some(error) => json!({
-            "description": "An error: the route's error body (JSON), or the server's own answer as text (a malformed request, a body over the limit, a panic).",
+            "description": "An error: the route's error body, or the runtime's own `{\"error\": …}` (a body over the limit, a panic); axum's rejections of a malformed request are text.",
             "content": {
-                "application/json": { "schema": schemas.of(error) },
+                "application/json": { "schema": { "anyOf": [schemas.of(error), runtime_error] } },
                 "text/plain": text,
             },
         }),
         None => json!({
-            "description": "An error: the server's own answer as text (a malformed request, a body over the limit, a panic).",
-            "content": { "text/plain": text },
+            "description": "An error: the runtime's own `{\"error\": …}` (a body over the limit, a panic); axum's rejections of a malformed request are text.",
+            "content": {
+                "application/json": { "schema": runtime_error },
+                "text/plain": text,
+            },
         }),
     };
     op.insert(
