@@ -35,9 +35,13 @@ export interface CallOptions {
 /** The default per-call timeout, in milliseconds. */
 export declare const DEFAULT_TIMEOUT_MS: number;
 
+/** The request header that carries a generated client's contract hash. */
+export declare const CONTRACT_HEADER: "x-sailroute-contract";
+
 /** What failed in a {@link ClientError}. */
 export type ClientErrorKind =
   | "status"
+  | "incompatible"
   | "timeout"
   | "disconnected"
   | "transport"
@@ -46,9 +50,11 @@ export type ClientErrorKind =
 
 /**
  * A failed call. `kind` tells what failed: `"status"` (the server answered with an error
- * status; `body` is the route's error body), `"timeout"`, `"disconnected"` (the socket closed
- * before the answer), `"transport"` (the request could not be sent), `"decode"` (the answer is
- * not a response), `"encode"` (the call could not be written; nothing was sent).
+ * status; `body` is the route's error body), `"incompatible"` (the server refused the client's
+ * contract: a route it calls is gone or a value no longer fits; `body` is the server's
+ * `{message, problems}`), `"timeout"`, `"disconnected"` (the socket closed before the
+ * answer), `"transport"` (the request could not be sent), `"decode"` (the answer is not a
+ * response), `"encode"` (the call could not be written; nothing was sent).
  */
 export declare class ClientError<E = unknown> extends Error {
   readonly kind: ClientErrorKind;
@@ -84,6 +90,12 @@ export interface BaseClient {
   forgetSubscriptions(): void;
 }
 
+/** What the generated code tells the runtime about its client. */
+export interface ClientMeta {
+  /** The hash of the contract the client was generated from. */
+  contract?: string;
+}
+
 /** One route's call, as generated code makes it. */
 export type Call = (
   route: string,
@@ -96,7 +108,7 @@ export type Call = (
 ) => Promise<any>;
 
 /** The runtime of one generated client (used by generated code). */
-export declare function createRuntime(options?: ClientOptions): { call: Call; client: BaseClient };
+export declare function createRuntime(options?: ClientOptions, meta?: ClientMeta): { call: Call; client: BaseClient };
 
 /** One path segment, percent-encoded; throws an `"encode"` `ClientError` for a value with no place in a path. */
 export declare function segment(method: string, name: string, value: unknown): string;

@@ -9,11 +9,19 @@
 /** The default per-call timeout, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 30000;
 
+/** The request header that carries a generated client's contract hash. */
+export const CONTRACT_HEADER = "x-sailroute-contract";
+
+/** How a server's refused handshake message starts when the client's contract is the reason. */
+const INCOMPATIBLE_HANDSHAKE = "incompatible contract:";
+
 /**
  * A failed call. `kind` tells what failed: `"status"` (the server answered with an error
- * status; `body` is the route's error body), `"timeout"`, `"disconnected"` (the socket closed
- * before the answer), `"transport"` (the request could not be sent), `"decode"` (the answer is
- * not a response), `"encode"` (the call could not be written; nothing was sent).
+ * status; `body` is the route's error body), `"incompatible"` (the server refused the client's
+ * contract: a route it calls is gone or a value no longer fits; `body` is the server's
+ * `{message, problems}`), `"timeout"`, `"disconnected"` (the socket closed before the
+ * answer), `"transport"` (the request could not be sent), `"decode"` (the answer is not a
+ * response), `"encode"` (the call could not be written; nothing was sent).
  */
 export class ClientError extends Error {
   constructor(kind, method, path, status, body, message, route) {
@@ -78,17 +86,20 @@ async function readBody(response) {
 /**
  * The runtime of one generated client. `options` are the generated `createClient`'s:
  * `socket` (a socket.io-client 4 socket), `baseUrl` (for `fetch`), `headers` (sent with every
- * call), `timeoutMs`, `fetch` (defaults to `globalThis.fetch`).
+ * call), `timeoutMs`, `fetch` (defaults to `globalThis.fetch`). `meta.contract` is the hash
+ * of the contract the client was generated from: it travels with every call, and a server
+ * given its contract answers an incompatible client with an `"incompatible"` `ClientError`.
  *
  * Returns `{ call, client }`: `call(route, method, path, query, body, callOptions, subscribing)`
  * performs one route's call (`path` is a function writing the path), and `client` holds the
  * methods every generated client has (`on`, `connectionState`, …), to which the generated
  * code adds one method per route.
  */
-export function createRuntime(options = {}) {
+export function createRuntime(options = {}, meta = {}) {
   const socket = options.socket;
   const baseUrl = (options.baseUrl || "").replace(/\/+$/, "");
   const headers = { ...(options.headers || {}) };
+  if (meta.contract) headers[CONTRACT_HEADER] = meta.contract;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const fetchImpl = options.fetch || globalThis.fetch;
 
@@ -103,6 +114,12 @@ export function createRuntime(options = {}) {
     if (next === state) return;
     state = next;
     for (const listener of stateListeners) listener(next);
+  }
+  // Set when the server refused this client's contract at the handshake.
+  let refusal;
+  const refusalListeners = new Set();
+  function refused(method, url) {
+    return new ClientError("incompatible", method, url, 0, { message: refusal, problems: [] }, `${method} ${url}: the server refused this client's contract: ${refusal}`);
   }
   if (socket && typeof socket.on === "function") {
     socket.on("connect", () => {
@@ -120,26 +137,46 @@ export function createRuntime(options = {}) {
         }
       }
       everConnected = true;
+      refusal = undefined;
       setState("connected");
     });
     socket.on("disconnect", () => setState("disconnected"));
+    // A server that refuses this client's contract at the handshake: every call fails with
+    // that reason rather than waiting for a connection that will not come.
+    socket.on("connect_error", (error) => {
+      const message = error && typeof error.message === "string" ? error.message : "";
+      if (!message.startsWith(INCOMPATIBLE_HANDSHAKE)) return;
+      refusal = message.slice(INCOMPATIBLE_HANDSHAKE.length).trim();
+      for (const fail of refusalListeners) fail();
+    });
   }
 
   function answered(method, url, status, body) {
+    if (status === 409 && body !== null && typeof body === "object" && body.error === "incompatible_contract") {
+      return new ClientError("incompatible", method, url, status, body, `${method} ${url}: the server refused this client's contract: ${body.message}`);
+    }
     return new ClientError("status", method, url, status, body, `${method} ${url} answered ${status}`);
   }
 
   async function viaSocket(method, url, body, callHeaders, ms) {
+    if (refusal !== undefined) throw refused(method, url);
     const event = method.toLowerCase();
     let jwr;
+    let fail;
     try {
-      jwr = await socket.timeout(ms).emitWithAck(event, {
+      const answer = socket.timeout(ms).emitWithAck(event, {
         method: event,
         url,
         data: body === undefined ? {} : body,
         headers: callHeaders,
       });
+      const refusedLater = new Promise((_, reject) => {
+        fail = () => reject(refused(method, url));
+        refusalListeners.add(fail);
+      });
+      jwr = await Promise.race([answer, refusedLater]);
     } catch (error) {
+      if (error instanceof ClientError) throw error;
       const message = error && error.message ? error.message : String(error);
       // socket.io-client rejects with "operation has timed out" when the timer fires first,
       // and with "socket has been disconnected" when the connection closes under the call.
@@ -150,6 +187,8 @@ export function createRuntime(options = {}) {
         throw new ClientError("disconnected", method, url, 0, undefined, `${method} ${url}: the socket disconnected before the answer`);
       }
       throw new ClientError("transport", method, url, 0, undefined, `${method} ${url}: ${message}`);
+    } finally {
+      refusalListeners.delete(fail);
     }
     const status = jwr !== null && typeof jwr === "object" ? jwr.statusCode : undefined;
     if (!Number.isInteger(status) || status < 100 || status > 999) {

@@ -11,11 +11,28 @@ cd "$(dirname "$0")/.."
 crates=(sailroute-ir sailroute-macros sailroute sailroute-client sailroute-codegen todo-api)
 args=()
 for c in "${crates[@]}"; do args+=(-p "$c"); done
-# --allow-dirty: the check runs on a working tree too, not only on a commit.
-cargo package --locked --allow-dirty "${args[@]}"
-
 version=$(cargo metadata --format-version 1 --no-deps --locked |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=JSON.parse(s);console.log(m.packages.find(p=>p.name==="sailroute-codegen").version)})')
+# cargo verifies each package against the others' through a local registry, and takes a
+# registry crate's build (and unpacked source in CARGO_HOME) for immutable: after a change, an
+# earlier run's sailroute-ir 0.1.0 would stand in for the one just packaged (seen as "cannot
+# find `compat` in `sailroute_ir`"). When the packaged sources changed since the last
+# verified run (or the last run's is unknown), those builds and sources go first. A fresh
+# clone has none.
+stamp=target/package/verified.sha256
+earlier_run=false
+[ -d target/package/tmp-registry ] && earlier_run=true
+cargo package --locked --allow-dirty --no-verify "${args[@]}" >/dev/null 2>&1
+current=$(cd target/package && sha256sum ./*.crate)
+if $earlier_run && [ "$(cat "$stamp" 2>/dev/null)" != "$current" ]; then
+  for c in "${crates[@]}"; do
+    rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$c-$version"
+    cargo clean --quiet -p "$c" 2>/dev/null || true
+  done
+fi
+# --allow-dirty: the check runs on a working tree too, not only on a commit.
+cargo package --locked --allow-dirty "${args[@]}"
+echo "$current" >"$stamp"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for c in sailroute-ir sailroute-codegen; do

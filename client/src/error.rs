@@ -46,6 +46,21 @@ pub enum ClientError<E> {
     /// that is not a string or number, say); nothing was sent.
     #[error("cannot encode the request: {0}")]
     Encode(String),
+    /// The server refused the call because this client was generated from a contract it does
+    /// not serve: a route it calls is gone, or a value no longer fits (status 409). Regenerate
+    /// the client from the server's contract.
+    #[error("{method} {path}: the server refused this client's contract: {message}")]
+    Incompatible {
+        /// The call's method (`GET`, …).
+        method: &'static str,
+        /// The call's path and query, as sent.
+        path: String,
+        /// The server's explanation.
+        message: String,
+        /// What changed, one sentence each (empty when the server does not know the client's
+        /// contract at all).
+        problems: Vec<String>,
+    },
 }
 
 impl<E> ClientError<E> {
@@ -54,6 +69,7 @@ impl<E> ClientError<E> {
         match self {
             ClientError::Status { status, .. } => Some(*status),
             ClientError::Decode { status, .. } => *status,
+            ClientError::Incompatible { .. } => Some(409),
             _ => None,
         }
     }
@@ -118,6 +134,10 @@ pub enum ConnectError {
     /// The server refused the Socket.IO connection (`connect_error`).
     #[error("the server refused the connection: {0}")]
     Refused(String),
+    /// The server refused the connection because this client was generated from a contract
+    /// it does not serve (see `ConnectOptions::contract`); the message says what changed.
+    #[error("the server refused this client's contract: {0}")]
+    Incompatible(String),
     /// The server did not complete the connection in time.
     #[error("the server did not accept the connection within {0:?}")]
     Timeout(Duration),

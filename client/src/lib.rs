@@ -125,6 +125,10 @@ pub struct ConnectOptions {
     /// Root certificates (DER) trusted besides the web's, for `https://` servers (the
     /// `rustls` feature): a private CA, a test certificate.
     pub root_certificates: Vec<Vec<u8>>,
+    /// The hash of the contract the client was generated from, sent with the handshake and
+    /// every call so that a server given its contract can refuse an incompatible client with
+    /// [`ConnectError::Incompatible`] / [`ClientError::Incompatible`]. Generated clients set it.
+    pub contract: Option<String>,
 }
 
 impl std::fmt::Debug for ConnectOptions {
@@ -137,6 +141,7 @@ impl std::fmt::Debug for ConnectOptions {
             )
             .field("connect_timeout", &self.connect_timeout)
             .field("root_certificates", &self.root_certificates.len())
+            .field("contract", &self.contract)
             .finish()
     }
 }
@@ -148,11 +153,20 @@ impl Default for ConnectOptions {
             handshake_header_provider: None,
             connect_timeout: Duration::from_secs(10),
             root_certificates: Vec::new(),
+            contract: None,
         }
     }
 }
 
 impl ConnectOptions {
+    /// The hash of the contract the client was generated from (generated clients pass their
+    /// `CONTRACT`).
+    #[must_use]
+    pub fn contract(mut self, hash: impl Into<String>) -> Self {
+        self.contract = Some(hash.into());
+        self
+    }
+
     /// Fixed handshake headers.
     #[must_use]
     pub fn handshake_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -219,8 +233,15 @@ impl RawClient {
     pub async fn connect_with(url: &str, options: ConnectOptions) -> Result<Self, ConnectError> {
         let tls =
             tls::Tls::new(&options.root_certificates).map_err(ConnectError::InvalidCertificate)?;
+        let headers = contract_header(&options);
+        let query: Vec<(String, String)> = options
+            .contract
+            .iter()
+            .map(|hash| (CONTRACT_QUERY.to_owned(), hash.clone()))
+            .collect();
         let socket = SocketTransport::connect(
             url,
+            &query,
             &options.handshake_headers,
             options.handshake_header_provider,
             options.connect_timeout,
@@ -230,7 +251,7 @@ impl RawClient {
         Ok(RawClient {
             transport: Transport::Socket(socket),
             timeout: DEFAULT_TIMEOUT,
-            headers: Vec::new(),
+            headers,
             header_provider: None,
         })
     }
@@ -248,7 +269,7 @@ impl RawClient {
         Ok(RawClient {
             transport: Transport::Http(HttpTransport::new(url, &tls)?),
             timeout: DEFAULT_TIMEOUT,
-            headers: Vec::new(),
+            headers: contract_header(options),
             header_provider: None,
         })
     }
@@ -513,6 +534,24 @@ impl RawClient {
         })?;
         if (200..300).contains(&status) {
             Ok((status, value, url))
+        } else if status == 409 && value.get("error").and_then(Value::as_str) == Some(INCOMPATIBLE)
+        {
+            let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+            Err(ClientError::Incompatible {
+                method,
+                path: url,
+                message: text("message").unwrap_or_default(),
+                problems: value
+                    .get("problems")
+                    .and_then(Value::as_array)
+                    .map(|items| {
+                        items
+                            .iter()
+                            .filter_map(|p| p.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
         } else {
             Err(ClientError::Status {
                 method,
@@ -525,6 +564,23 @@ impl RawClient {
             })
         }
     }
+}
+
+/// The header carrying a generated client's contract hash (`sailroute::contract`).
+pub const CONTRACT_HEADER: &str = "x-sailroute-contract";
+/// The handshake query parameter carrying a generated client's contract hash.
+pub const CONTRACT_QUERY: &str = "sailroute_contract";
+/// The `error` of a server's refusal of a client's contract.
+const INCOMPATIBLE: &str = "incompatible_contract";
+/// How a server's refused handshake message starts when the contract is the reason.
+pub(crate) const INCOMPATIBLE_HANDSHAKE: &str = "incompatible contract:";
+
+fn contract_header(options: &ConnectOptions) -> Vec<(String, String)> {
+    options
+        .contract
+        .iter()
+        .map(|hash| (CONTRACT_HEADER.to_owned(), hash.clone()))
+        .collect()
 }
 
 /// Decodes a success body as the route's type.

@@ -48,6 +48,8 @@ const REPLAY_TIMEOUT: Duration = Duration::from_secs(10);
 
 struct Shared {
     url: String,
+    /// Query parameters of every handshake (the contract hash of a generated client).
+    query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     header_provider: Option<crate::HeaderProvider>,
     connect_timeout: Duration,
@@ -77,6 +79,7 @@ impl Shared {
         let (state, _) = watch::channel(ConnectionState::Connecting);
         Shared {
             url: url.to_owned(),
+            query: Vec::new(),
             headers: headers.to_vec(),
             header_provider,
             connect_timeout,
@@ -122,6 +125,7 @@ impl SocketTransport {
     /// connection to be accepted.
     pub(crate) async fn connect(
         url: &str,
+        query: &[(String, String)],
         headers: &[(String, String)],
         header_provider: Option<crate::HeaderProvider>,
         timeout: Duration,
@@ -138,7 +142,9 @@ impl SocketTransport {
             });
         }
         crate::tls::require(url, parsed.scheme(), crate::tls::AVAILABLE)?;
-        let shared = Arc::new(Shared::new(url, headers, header_provider, timeout, tls));
+        let mut shared = Shared::new(url, headers, header_provider, timeout, tls);
+        shared.query = query.to_vec();
+        let shared = Arc::new(shared);
         open(&shared).await?;
         Ok(SocketTransport { shared })
     }
@@ -271,6 +277,9 @@ async fn open(shared: &Arc<Shared>) -> Result<(), ConnectError> {
         })?;
     engine_url.set_path("/socket.io/");
     engine_url.set_query(None);
+    if !shared.query.is_empty() {
+        engine_url.query_pairs_mut().extend_pairs(&shared.query);
+    }
     // Provided headers are computed again for every (re)connect: a token may have rotated.
     let provided = shared
         .header_provider
@@ -306,7 +315,13 @@ async fn open(shared: &Arc<Shared>) -> Result<(), ConnectError> {
         })?;
     match tokio::time::timeout(timeout, accepted_rx).await {
         Ok(Ok(Ok(()))) => Ok(()),
-        Ok(Ok(Err(refusal))) => Err(ConnectError::Refused(refusal)),
+        Ok(Ok(Err(refusal))) => Err(
+            if let Some(why) = refusal.strip_prefix(crate::INCOMPATIBLE_HANDSHAKE) {
+                ConnectError::Incompatible(why.trim_start().to_owned())
+            } else {
+                ConnectError::Refused(refusal)
+            },
+        ),
         Ok(Err(_)) => Err(ConnectError::Engine {
             url: url.clone(),
             message: "the connection closed during the handshake".to_owned(),

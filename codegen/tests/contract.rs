@@ -26,7 +26,7 @@ fn foreign_or_future_files_are_refused_with_what_to_do() {
     .unwrap_err()
     .to_string();
     assert!(
-        future.contains("contract version 9 is not one this generator reads (it reads 1)"),
+        future.contains("contract version 9 is not one this sailroute reads (it reads 1)"),
         "{future}"
     );
 }

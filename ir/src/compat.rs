@@ -301,7 +301,7 @@ impl Checker<'_, '_> {
                 TypeRef::Boxed(inner) => (**inner).clone(),
                 TypeRef::Named { .. } => match self.def(side, &ty) {
                     Some((def, params)) => match &def.shape {
-                        Shape::Newtype(inner) => substitute(inner, &params),
+                        Shape::Newtype(inner) => inner.substitute(&params),
                         _ => return ty,
                     },
                     None => return ty,
@@ -341,7 +341,7 @@ impl Checker<'_, '_> {
             }
             (Shape::Tuple(r), Shape::Tuple(w)) if r.len() == w.len() => {
                 for (i, (r, w)) in r.iter().zip(w).enumerate() {
-                    let (r, w) = (substitute(r, r_params), substitute(w, w_params));
+                    let (r, w) = (r.substitute(r_params), w.substitute(w_params));
                     self.reads(side, &r, &w, &format!("{place}'s item {i}"));
                 }
             }
@@ -375,12 +375,12 @@ impl Checker<'_, '_> {
                     match (&r.shape, &w.shape) {
                         (VariantShape::Unit, VariantShape::Unit) => {}
                         (VariantShape::Newtype(r), VariantShape::Newtype(w)) => {
-                            let (r, w) = (substitute(r, r_params), substitute(w, w_params));
+                            let (r, w) = (r.substitute(r_params), w.substitute(w_params));
                             self.reads(side, &r, &w, &variant_place);
                         }
                         (VariantShape::Tuple(r), VariantShape::Tuple(w)) if r.len() == w.len() => {
                             for (i, (r, w)) in r.iter().zip(w).enumerate() {
-                                let (r, w) = (substitute(r, r_params), substitute(w, w_params));
+                                let (r, w) = (r.substitute(r_params), w.substitute(w_params));
                                 self.reads(side, &r, &w, &format!("{variant_place}'s item {i}"));
                             }
                         }
@@ -409,7 +409,7 @@ impl Checker<'_, '_> {
             self.problem(place, "flattens other fields now");
         }
         for (r, w) in r_flat.iter().zip(&w_flat) {
-            let (rt, wt) = (substitute(&r.ty, r_params), substitute(&w.ty, w_params));
+            let (rt, wt) = (r.ty.substitute(r_params), w.ty.substitute(w_params));
             self.reads(
                 side,
                 &rt,
@@ -429,7 +429,7 @@ impl Checker<'_, '_> {
                     self.problem(&field_place, "is needed but may now be left out")
                 }
                 Some(w) => {
-                    let (rt, wt) = (substitute(&r.ty, r_params), substitute(&w.ty, w_params));
+                    let (rt, wt) = (r.ty.substitute(r_params), w.ty.substitute(w_params));
                     self.reads(side, &rt, &wt, &field_place);
                 }
             }
@@ -445,26 +445,6 @@ fn opposite(side: Side) -> Side {
     match side {
         Side::Client => Side::Server,
         Side::Server => Side::Client,
-    }
-}
-
-/// `ty` with its generic parameters replaced by what they are bound to.
-fn substitute(ty: &TypeRef, params: &BTreeMap<String, TypeRef>) -> TypeRef {
-    let sub = |t: &TypeRef| Box::new(substitute(t, params));
-    match ty {
-        TypeRef::Param(name) => params.get(name).cloned().unwrap_or_else(|| ty.clone()),
-        TypeRef::Option(inner) => TypeRef::Option(sub(inner)),
-        TypeRef::Boxed(inner) => TypeRef::Boxed(sub(inner)),
-        TypeRef::List(inner) => TypeRef::List(sub(inner)),
-        TypeRef::Map(inner) => TypeRef::Map(sub(inner)),
-        TypeRef::Tuple(items) => {
-            TypeRef::Tuple(items.iter().map(|t| substitute(t, params)).collect())
-        }
-        TypeRef::Named { name, args } => TypeRef::Named {
-            name: name.clone(),
-            args: args.iter().map(|t| substitute(t, params)).collect(),
-        },
-        other => other.clone(),
     }
 }
 

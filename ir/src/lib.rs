@@ -27,6 +27,7 @@
 //! ```
 
 pub mod compat;
+pub mod contract;
 pub mod error;
 pub mod model;
 pub mod parse;

@@ -459,6 +459,27 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// This type with the generic parameters in `params` replaced by what they are bound to
+    /// (`T` in `Page<T>` used as `Page<Point>`).
+    pub fn substitute(&self, params: &BTreeMap<String, TypeRef>) -> TypeRef {
+        let sub = |t: &TypeRef| Box::new(t.substitute(params));
+        match self {
+            TypeRef::Param(name) => params.get(name).cloned().unwrap_or_else(|| self.clone()),
+            TypeRef::Option(inner) => TypeRef::Option(sub(inner)),
+            TypeRef::Boxed(inner) => TypeRef::Boxed(sub(inner)),
+            TypeRef::List(inner) => TypeRef::List(sub(inner)),
+            TypeRef::Map(inner) => TypeRef::Map(sub(inner)),
+            TypeRef::Tuple(items) => {
+                TypeRef::Tuple(items.iter().map(|t| t.substitute(params)).collect())
+            }
+            TypeRef::Named { name, args } => TypeRef::Named {
+                name: name.clone(),
+                args: args.iter().map(|t| t.substitute(params)).collect(),
+            },
+            other => other.clone(),
+        }
+    }
+
     /// Calls `visit` with the name of every scanned type this refers to.
     pub fn named(&self, visit: &mut impl FnMut(&str)) {
         match self {

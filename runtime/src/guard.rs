@@ -32,6 +32,9 @@ pub(crate) struct Guarded {
     max_body: usize,
     /// Inserted into every request: the `Sockets` handle and axum's extractor body limit.
     extensions: Extensions,
+    /// Checks the contract hash a generated client sends (the `contract` feature).
+    #[cfg(feature = "contract")]
+    compatibility: Option<std::sync::Arc<crate::contract::Compatibility>>,
 }
 
 impl Guarded {
@@ -61,7 +64,18 @@ impl Guarded {
             router,
             max_body,
             extensions,
+            #[cfg(feature = "contract")]
+            compatibility: None,
         })
+    }
+
+    /// Refuses (409) requests from clients of an incompatible contract.
+    #[cfg(feature = "contract")]
+    pub(crate) fn set_compatibility(
+        &mut self,
+        compatibility: Option<std::sync::Arc<crate::contract::Compatibility>>,
+    ) {
+        self.compatibility = compatibility;
     }
 }
 
@@ -113,6 +127,16 @@ impl Service<Request> for Guarded {
     }
 
     fn call(&mut self, mut request: Request) -> Self::Future {
+        #[cfg(feature = "contract")]
+        if let Some(check) = &self.compatibility
+            && let Some(hash) = request
+                .headers()
+                .get(crate::contract::CONTRACT_HEADER)
+                .and_then(|v| v.to_str().ok())
+            && let Err(refused) = check.check(hash)
+        {
+            return Either::Left(std::future::ready(Ok(refused.response())));
+        }
         let declared = request
             .headers()
             .get(header::CONTENT_LENGTH)

@@ -48,6 +48,8 @@ mod browser;
 mod check;
 mod client_ip;
 mod connection;
+#[cfg(feature = "contract")]
+pub mod contract;
 mod guard;
 mod origin;
 mod policy;

@@ -66,6 +66,12 @@ pub struct ServerBuilder {
     shutdown_timeout: Duration,
     #[cfg(feature = "sessions")]
     sessions: Option<crate::sessions::SessionsConfig>,
+    #[cfg(feature = "contract")]
+    contract: Option<crate::contract::Contract>,
+    #[cfg(feature = "contract")]
+    accepted_contracts: Vec<crate::contract::Contract>,
+    #[cfg(feature = "contract")]
+    on_incompatible: crate::contract::OnIncompatible,
 }
 
 impl std::fmt::Debug for ServerBuilder {
@@ -210,6 +216,36 @@ impl ServerBuilder {
         combined.push('\n');
         combined.push_str(script);
         self.policy.assets.browser_script = Arc::from(combined);
+        self
+    }
+
+    /// Checks generated clients against this server's contract (the `contract` feature): a
+    /// client that sends another contract's hash is compared with this API and, when it
+    /// calls what is no longer served or reads and writes what no longer fits, refused with a
+    /// typed error (or served and logged, see [`on_incompatible`](Self::on_incompatible)).
+    /// Give the contract file the server's source generates, checked in beside it:
+    /// `Contract::from_json(include_str!("../api.json"))?`. See the
+    /// [`contract`](crate::contract) module.
+    #[cfg(feature = "contract")]
+    pub fn contract(mut self, contract: crate::contract::Contract) -> Self {
+        self.contract = Some(contract);
+        self
+    }
+
+    /// A contract whose clients may still call this server (an earlier release's): clients
+    /// generated from it are served when it is compatible with this server's, and refused
+    /// with the reasons when it is not. Needs [`contract`](Self::contract).
+    #[cfg(feature = "contract")]
+    pub fn accept_contract(mut self, contract: crate::contract::Contract) -> Self {
+        self.accepted_contracts.push(contract);
+        self
+    }
+
+    /// What to do with a client generated from an incompatible or unknown contract: refuse
+    /// it (the default) or serve it and log a warning.
+    #[cfg(feature = "contract")]
+    pub fn on_incompatible(mut self, policy: crate::contract::OnIncompatible) -> Self {
+        self.on_incompatible = policy;
         self
     }
 
@@ -378,15 +414,32 @@ impl ServerBuilder {
                 self.policy.assets.getcookie_router = Some(sessions.getcookie_router());
             }
         }
+        #[cfg(feature = "contract")]
+        let compatibility = match &self.contract {
+            Some(own) => Some(Arc::new(crate::contract::Compatibility::new(
+                own,
+                &self.accepted_contracts,
+                self.on_incompatible,
+            ))),
+            None if !self.accepted_contracts.is_empty() => {
+                return Err(Error::Config(vec![
+                    "accept_contract(..) without contract(..): give the server its own contract too, `.contract(Contract::from_json(include_str!(\"../api.json\"))?)`".to_owned(),
+                ]));
+            }
+            None => None,
+        };
         // The same stack serves both transports: whatever the application layered on its
         // router runs inside these guards, for HTTP and virtual requests alike.
-        let router = Guarded::new(
+        #[cfg_attr(not(feature = "contract"), allow(unused_mut))]
+        let mut router = Guarded::new(
             self.router,
             self.max_body,
             sockets.clone(),
             self.trust_proxy,
         )
         .map_err(|e| Error::Config(vec![e]))?;
+        #[cfg(feature = "contract")]
+        router.set_compatibility(compatibility.clone());
 
         let closer = io.clone();
         let lifecycle = Arc::new(Lifecycle {
@@ -420,14 +473,30 @@ impl ServerBuilder {
             #[cfg(feature = "sessions")]
             sessions: self.sessions,
         });
+        #[cfg(feature = "contract")]
+        let contract_check = compatibility;
         // Handlers are registered in a connect *middleware*, which socketioxide awaits before
         // it sends the CONNECT packet; the connect handler itself runs on a spawned task,
         // so a client that emits as soon as it is connected could otherwise beat it.
         let register = move |socket: SocketRef<A>| {
             let shared = shared.clone();
+            // A client generated from an incompatible contract is refused before it is
+            // connected: the connect error's message says why.
+            #[cfg(feature = "contract")]
+            let refused = contract_check.as_ref().and_then(|check| {
+                let query = socket.req_parts().uri.query()?;
+                let hash = form_urlencoded::parse(query.as_bytes())
+                    .find(|(k, _)| k == crate::contract::CONTRACT_QUERY)?
+                    .1;
+                check.check(&hash).err()
+            });
             async move {
+                #[cfg(feature = "contract")]
+                if let Some(refused) = refused {
+                    return Err(ConnectRefused(refused.handshake_message()));
+                }
                 on_connect(shared, socket);
-                Ok::<(), Infallible>(())
+                Ok::<(), ConnectRefused>(())
             }
         };
         let init = io.ns("/", (async |_: SocketRef<A>| {}).with(register));
@@ -435,6 +504,16 @@ impl ServerBuilder {
         let policy = Arc::new(self.policy);
         let service = PolicyService::new(layer.layer(router), policy);
         Ok((service, sockets, init, lifecycle))
+    }
+}
+
+/// Why a connection was refused, sent to the client as its connect error's message.
+#[derive(Debug)]
+struct ConnectRefused(#[cfg_attr(not(feature = "contract"), allow(dead_code))] String);
+
+impl std::fmt::Display for ConnectRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -552,6 +631,12 @@ impl Server {
             shutdown_timeout: Duration::from_secs(10),
             #[cfg(feature = "sessions")]
             sessions: None,
+            #[cfg(feature = "contract")]
+            contract: None,
+            #[cfg(feature = "contract")]
+            accepted_contracts: Vec::new(),
+            #[cfg(feature = "contract")]
+            on_incompatible: crate::contract::OnIncompatible::default(),
         }
     }
 

@@ -5,40 +5,10 @@
 use std::collections::BTreeMap;
 
 use sailroute_ir::model::Api;
-use serde::{Deserialize, Serialize};
 
 use crate::Error;
 
-/// The format's name, first in every contract file.
-pub const FORMAT: &str = "sailroute-contract";
-/// The format's version; a reader refuses versions it does not know.
-pub const VERSION: u32 = 1;
-
-/// A type declared outside the scanned source, as the builder was told
-/// (`map_type` / `ts_type` / `extern_type`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct External {
-    /// Its Rust path, for the Rust client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rust: Option<String>,
-    /// Its TypeScript type, for the JavaScript client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub typescript: Option<String>,
-}
-
-/// What a contract file holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Contract {
-    /// Always [`FORMAT`].
-    pub format: String,
-    /// The format version, [`VERSION`] when written by this generator.
-    pub version: u32,
-    /// Types declared outside the scanned source, by name.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub externals: BTreeMap<String, External>,
-    /// The API.
-    pub api: Api,
-}
+pub use sailroute_ir::contract::{Contract, External, FORMAT, VERSION};
 
 /// The contract file's text for `api`: pretty JSON with a final newline, keys in a fixed
 /// order, so that the same API always gives the same bytes.
@@ -59,22 +29,5 @@ pub fn render(api: &Api, externals: &BTreeMap<String, External>) -> Result<Strin
 
 /// Reads a contract file's text; `source` names it in errors.
 pub fn parse(source: &str, text: &str) -> Result<Contract, Error> {
-    let invalid = |message: String| Error::Config(format!("{source}: {message}"));
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| invalid(format!("not a contract file: {e}")))?;
-    if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-        return Err(invalid(format!(
-            "not a contract file: it has no `\"format\": \"{FORMAT}\"`"
-        )));
-    }
-    match value.get("version").and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(VERSION) => {}
-        Some(v) => {
-            return Err(invalid(format!(
-                "contract version {v} is not one this generator reads (it reads {VERSION}): use the sailroute-codegen that wrote it, or regenerate the contract"
-            )));
-        }
-        None => return Err(invalid("the contract has no version".to_owned())),
-    }
-    serde_json::from_value(value).map_err(|e| invalid(format!("a malformed contract: {e}")))
+    sailroute_ir::contract::parse(source, text).map_err(|e| Error::Config(e.to_string()))
 }

@@ -16,6 +16,8 @@ use crate::Error;
 #[template(path = "js/index.js.jinja", escape = "none")]
 struct JsFile<'a> {
     header: &'static str,
+    /// The API's hash on the wire.
+    contract: String,
     methods: &'a [MethodView],
     consts: &'a [ConstEnum],
 }
@@ -24,6 +26,8 @@ struct JsFile<'a> {
 #[template(path = "js/browser.js.jinja", escape = "none")]
 struct BrowserFile<'a> {
     header: &'static str,
+    /// The API's hash on the wire.
+    contract: String,
     methods: &'a [MethodView],
     consts: &'a [ConstEnum],
 }
@@ -236,11 +240,13 @@ pub(crate) fn message_alias(record: &str) -> String {
 
 /// Renders the classic-script flavour (`browser.js`) for `api`.
 pub fn render_browser(api: &Api) -> Result<String, Error> {
+    let contract = sailroute_ir::compat::contract_hash(api);
     let api = &super::links::rewrite(api, super::links::Lang::TypeScript);
     let methods: Vec<MethodView> = api.routes.iter().map(|r| method_view(r, api)).collect();
     let consts: Vec<ConstEnum> = api.types.values().filter_map(const_enum).collect();
     BrowserFile {
         header: GENERATED,
+        contract,
         methods: &methods,
         consts: &consts,
     }
@@ -271,6 +277,7 @@ pub struct JsOptions {
 
 /// [`render`] with options.
 pub fn render_with(api: &Api, options: &JsOptions) -> Result<(String, String), Error> {
+    let contract = sailroute_ir::compat::contract_hash(api);
     let api = &super::links::rewrite(api, super::links::Lang::TypeScript);
     super::check_reserved(api.types.values(), RESERVED, "the JavaScript client")?;
     super::check_method_names(
@@ -328,6 +335,7 @@ pub fn render_with(api: &Api, options: &JsOptions) -> Result<(String, String), E
     };
     let js = JsFile {
         header: GENERATED,
+        contract,
         methods: &methods,
         consts: &consts,
     }
@@ -740,6 +748,8 @@ const RESERVED: &[&str] = &[
     "DEFAULT_TIMEOUT_MS",
     "ConnectionState",
     "BaseClient",
+    "CONTRACT",
+    "CONTRACT_QUERY",
     // The runtime's helpers the generated module imports.
     "createRuntime",
     "routeError",

@@ -27,6 +27,8 @@ pub struct RustOptions {
 #[derive(Template)]
 #[template(path = "rust/client.rs.jinja", escape = "none")]
 struct ClientFile {
+    /// The API's hash on the wire (`sailroute_ir::compat::contract_hash`).
+    contract: String,
     types: Vec<TypeView>,
     methods: Vec<MethodView>,
     events: Vec<ListenerView>,
@@ -90,6 +92,7 @@ struct MethodView {
 
 /// Renders the Rust client for `api`.
 pub fn render(api: &Api, options: &RustOptions) -> Result<String, Error> {
+    let contract = sailroute_ir::compat::contract_hash(api);
     let api = &super::links::rewrite(api, super::links::Lang::Rust);
     if let Some(name) = api
         .referenced_names()
@@ -106,7 +109,11 @@ pub fn render(api: &Api, options: &RustOptions) -> Result<String, Error> {
         .values()
         .filter(|def| !options.type_map.contains_key(&def.name))
         .collect();
-    super::check_reserved(declared.iter().copied(), &["Client"], "the Rust client")?;
+    super::check_reserved(
+        declared.iter().copied(),
+        &["Client", "CONTRACT"],
+        "the Rust client",
+    )?;
     let listeners: Vec<String> = api
         .events
         .iter()
@@ -179,6 +186,7 @@ pub fn render(api: &Api, options: &RustOptions) -> Result<String, Error> {
         })
         .collect();
     let source = ClientFile {
+        contract,
         types,
         methods,
         events,

@@ -126,7 +126,7 @@ impl<'a> Schemas<'a> {
                 self.tuple(items)
             }
             TypeRef::Named { name, args } => {
-                let args: Vec<TypeRef> = args.iter().map(|a| substitute(a, params)).collect();
+                let args: Vec<TypeRef> = args.iter().map(|a| a.substitute(params)).collect();
                 self.named(name, &args)
             }
             TypeRef::Param(name) => match params.get(name) {
@@ -345,26 +345,6 @@ fn bind(def: &TypeDef, args: &[TypeRef]) -> Params {
         .cloned()
         .zip(args.iter().cloned())
         .collect()
-}
-
-/// `ty` with its generic parameters replaced by what they are bound to.
-fn substitute(ty: &TypeRef, params: &Params) -> TypeRef {
-    let sub = |t: &TypeRef| Box::new(substitute(t, params));
-    match ty {
-        TypeRef::Param(name) => params.get(name).cloned().unwrap_or_else(|| ty.clone()),
-        TypeRef::Option(inner) => TypeRef::Option(sub(inner)),
-        TypeRef::Boxed(inner) => TypeRef::Boxed(sub(inner)),
-        TypeRef::List(inner) => TypeRef::List(sub(inner)),
-        TypeRef::Map(inner) => TypeRef::Map(sub(inner)),
-        TypeRef::Tuple(items) => {
-            TypeRef::Tuple(items.iter().map(|t| substitute(t, params)).collect())
-        }
-        TypeRef::Named { name, args } => TypeRef::Named {
-            name: name.clone(),
-            args: args.iter().map(|t| substitute(t, params)).collect(),
-        },
-        other => other.clone(),
-    }
 }
 
 /// The component name of `name<args>`: `Page_Point`, `Pair_u8_String`.

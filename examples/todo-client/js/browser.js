@@ -13,12 +13,21 @@
   }
   const { ClientError, createRuntime, rest, routeError, segment } = runtime;
 
+/** The hash of the contract this client was generated from; it travels with every call. */
+const CONTRACT = "81a457cc97c15fb4";
+
+/**
+ * The Socket.IO handshake query that names this client's contract, so that a server given its
+ * contract refuses an incompatible client when it connects: `io(url, { query: CONTRACT_QUERY })`.
+ */
+const CONTRACT_QUERY = Object.freeze({ sailroute_contract: CONTRACT });
+
 /**
  * Creates a client. Options: `socket` (a socket.io-client 4 socket), `baseUrl` (for `fetch`),
  * `headers` (sent with every call), `timeoutMs`, `fetch` (defaults to `globalThis.fetch`).
  */
 function createClient(options = {}) {
-  const { call, client } = createRuntime(options);
+  const { call, client } = createRuntime(options, { contract: CONTRACT });
   return Object.assign(client, {
     /**
      * Creates a todo.
@@ -172,6 +181,8 @@ const isUpdateTodoError = routeError("updateTodo");
   sailroute.createClient = createClient;
   sailroute.ClientError = ClientError;
   sailroute.attach = attach;
+  sailroute.CONTRACT = CONTRACT;
+  sailroute.CONTRACT_QUERY = CONTRACT_QUERY;
   sailroute.Priority = Priority;
   sailroute.isCreateTodoError = isCreateTodoError;
   sailroute.isDeleteTodoError = isDeleteTodoError;

@@ -5,6 +5,12 @@ import type { CallOptions, ClientError, ClientOptions, ConnectionState } from "@
 export type { CallOptions, ClientOptions, ConnectionState, SocketLike } from "@sailroute/client";
 export { ClientError, DEFAULT_TIMEOUT_MS } from "@sailroute/client";
 
+/** The hash of the contract this client was generated from; it travels with every call. */
+export declare const CONTRACT: string;
+
+/** The Socket.IO handshake query naming this client's contract: `io(url, { query: CONTRACT_QUERY })`. */
+export declare const CONTRACT_QUERY: { readonly sailroute_contract: string };
+
 /**
  * Why a call failed; the JSON body of every error response.
  */

@@ -7,12 +7,21 @@
 
 import { ClientError, DEFAULT_TIMEOUT_MS, createRuntime, rest, routeError, segment } from "@sailroute/client";
 
+/** The hash of the contract this client was generated from; it travels with every call. */
+const CONTRACT = "81a457cc97c15fb4";
+
+/**
+ * The Socket.IO handshake query that names this client's contract, so that a server given its
+ * contract refuses an incompatible client when it connects: `io(url, { query: CONTRACT_QUERY })`.
+ */
+const CONTRACT_QUERY = Object.freeze({ sailroute_contract: CONTRACT });
+
 /**
  * Creates a client. Options: `socket` (a socket.io-client 4 socket), `baseUrl` (for `fetch`),
  * `headers` (sent with every call), `timeoutMs`, `fetch` (defaults to `globalThis.fetch`).
  */
 function createClient(options = {}) {
-  const { call, client } = createRuntime(options);
+  const { call, client } = createRuntime(options, { contract: CONTRACT });
   return Object.assign(client, {
     /**
      * Creates a todo.
@@ -123,4 +132,4 @@ const isStatsError = routeError("stats");
 /** Whether `error` is a failed `updateTodo` call (then its `body` is the route's error type). */
 const isUpdateTodoError = routeError("updateTodo");
 
-export { DEFAULT_TIMEOUT_MS, ClientError, createClient, Priority, isCreateTodoError, isDeleteTodoError, isGetTodoError, isGetTodoByUidError, isListTodosError, isSearchError, isStatsError, isUpdateTodoError };
+export { CONTRACT, CONTRACT_QUERY, DEFAULT_TIMEOUT_MS, ClientError, createClient, Priority, isCreateTodoError, isDeleteTodoError, isGetTodoError, isGetTodoByUidError, isListTodosError, isSearchError, isStatsError, isUpdateTodoError };

@@ -30,6 +30,13 @@ impl AppState {
     }
 }
 
+/// The API's contract, checked in beside this crate (`api.json`, kept current by
+/// `tests/routes.rs`): the server checks generated clients against it.
+pub fn contract() -> sailroute::contract::Contract {
+    sailroute::contract::Contract::from_json(include_str!("../api.json"))
+        .expect("api.json is a contract file: tests/routes.rs writes and checks it")
+}
+
 /// The application: every route under `/api`, with a fresh store. The generated clients
 /// call `/api/todos`: the generator follows the `nest`.
 pub fn app() -> Router {

@@ -22,6 +22,7 @@ sailroute.runtime = (() => {
   // ../../client-js/index.js
   var index_exports = {};
   __export(index_exports, {
+    CONTRACT_HEADER: () => CONTRACT_HEADER,
     ClientError: () => ClientError,
     DEFAULT_TIMEOUT_MS: () => DEFAULT_TIMEOUT_MS,
     createRuntime: () => createRuntime,
@@ -30,6 +31,8 @@ sailroute.runtime = (() => {
     segment: () => segment
   });
   var DEFAULT_TIMEOUT_MS = 3e4;
+  var CONTRACT_HEADER = "x-sailroute-contract";
+  var INCOMPATIBLE_HANDSHAKE = "incompatible contract:";
   var ClientError = class extends Error {
     constructor(kind, method, path, status, body, message, route) {
       super(message);
@@ -81,10 +84,11 @@ sailroute.runtime = (() => {
     }
     return text;
   }
-  function createRuntime(options = {}) {
+  function createRuntime(options = {}, meta = {}) {
     const socket = options.socket;
     const baseUrl = (options.baseUrl || "").replace(/\/+$/, "");
     const headers = { ...options.headers || {} };
+    if (meta.contract) headers[CONTRACT_HEADER] = meta.contract;
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const fetchImpl = options.fetch || globalThis.fetch;
     const subscriptions = /* @__PURE__ */ new Map();
@@ -96,6 +100,11 @@ sailroute.runtime = (() => {
       if (next === state) return;
       state = next;
       for (const listener of stateListeners) listener(next);
+    }
+    let refusal;
+    const refusalListeners = /* @__PURE__ */ new Set();
+    function refused(method, url) {
+      return new ClientError("incompatible", method, url, 0, { message: refusal, problems: [] }, `${method} ${url}: the server refused this client's contract: ${refusal}`);
     }
     if (socket && typeof socket.on === "function") {
       socket.on("connect", () => {
@@ -110,24 +119,42 @@ sailroute.runtime = (() => {
           }
         }
         everConnected = true;
+        refusal = void 0;
         setState("connected");
       });
       socket.on("disconnect", () => setState("disconnected"));
+      socket.on("connect_error", (error) => {
+        const message = error && typeof error.message === "string" ? error.message : "";
+        if (!message.startsWith(INCOMPATIBLE_HANDSHAKE)) return;
+        refusal = message.slice(INCOMPATIBLE_HANDSHAKE.length).trim();
+        for (const fail of refusalListeners) fail();
+      });
     }
     function answered(method, url, status, body) {
+      if (status === 409 && body !== null && typeof body === "object" && body.error === "incompatible_contract") {
+        return new ClientError("incompatible", method, url, status, body, `${method} ${url}: the server refused this client's contract: ${body.message}`);
+      }
       return new ClientError("status", method, url, status, body, `${method} ${url} answered ${status}`);
     }
     async function viaSocket(method, url, body, callHeaders, ms) {
+      if (refusal !== void 0) throw refused(method, url);
       const event = method.toLowerCase();
       let jwr;
+      let fail;
       try {
-        jwr = await socket.timeout(ms).emitWithAck(event, {
+        const answer = socket.timeout(ms).emitWithAck(event, {
           method: event,
           url,
           data: body === void 0 ? {} : body,
           headers: callHeaders
         });
+        const refusedLater = new Promise((_, reject) => {
+          fail = () => reject(refused(method, url));
+          refusalListeners.add(fail);
+        });
+        jwr = await Promise.race([answer, refusedLater]);
       } catch (error) {
+        if (error instanceof ClientError) throw error;
         const message = error && error.message ? error.message : String(error);
         if (/timed out/.test(message)) {
           throw new ClientError("timeout", method, url, 0, void 0, `${method} ${url}: no answer within ${ms} ms`);
@@ -136,6 +163,8 @@ sailroute.runtime = (() => {
           throw new ClientError("disconnected", method, url, 0, void 0, `${method} ${url}: the socket disconnected before the answer`);
         }
         throw new ClientError("transport", method, url, 0, void 0, `${method} ${url}: ${message}`);
+      } finally {
+        refusalListeners.delete(fail);
       }
       const status = jwr !== null && typeof jwr === "object" ? jwr.statusCode : void 0;
       if (!Number.isInteger(status) || status < 100 || status > 999) {

@@ -31,7 +31,7 @@ export async function correctUse(): Promise<void> {
   } catch (e) {
     if (e instanceof ClientError) {
       const status: number = e.status;
-      const kind: "status" | "timeout" | "disconnected" | "transport" | "decode" | "encode" = e.kind;
+      const kind: "status" | "incompatible" | "timeout" | "disconnected" | "transport" | "decode" | "encode" = e.kind;
       const where: string | undefined = e.path;
       void where;
       void status;

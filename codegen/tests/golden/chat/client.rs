@@ -245,6 +245,11 @@ pub struct RoomSummary {
 /// What subscribers of the `"message"` resource receive.
 pub type MessageChange = ::sailroute_client::ResourceMessage<Message, u64>;
 
+/// The hash of the contract this client was generated from: sent with the handshake and
+/// every call, so that a server given its contract refuses it with a typed `Incompatible`
+/// error when the API it was generated from is no longer served.
+pub const CONTRACT: &str = "1c89e12d316da3ce";
+
 /// A typed client: one async method per route, sent as a Sails virtual request over a
 /// Socket.IO connection ([`Client::connect`]) or as plain HTTP ([`Client::http`]), with the
 /// same result either way. Every call has a timeout and is abandoned when its future is
@@ -257,12 +262,31 @@ pub struct Client {
 impl Client {
     /// Connects over Socket.IO to the server at `url` (`http://127.0.0.1:1337`).
     pub async fn connect(url: &str) -> Result<Self, ::sailroute_client::ConnectError> {
-        ::sailroute_client::RawClient::connect(url).await.map(Self::from_raw)
+        Self::connect_with(url, ::sailroute_client::ConnectOptions::default()).await
+    }
+
+    /// [`connect`](Self::connect) with options (handshake headers, timeouts, certificates).
+    pub async fn connect_with(
+        url: &str,
+        options: ::sailroute_client::ConnectOptions,
+    ) -> Result<Self, ::sailroute_client::ConnectError> {
+        ::sailroute_client::RawClient::connect_with(url, options.contract(CONTRACT))
+            .await
+            .map(Self::from_raw)
     }
 
     /// A client that sends every call as HTTP to `url`.
     pub fn http(url: &str) -> Result<Self, ::sailroute_client::ConnectError> {
-        ::sailroute_client::RawClient::http(url).map(Self::from_raw)
+        Self::http_with(url, ::sailroute_client::ConnectOptions::default())
+    }
+
+    /// [`http`](Self::http) with options (of which the root certificates apply).
+    pub fn http_with(
+        url: &str,
+        options: ::sailroute_client::ConnectOptions,
+    ) -> Result<Self, ::sailroute_client::ConnectError> {
+        ::sailroute_client::RawClient::http_with(url, &options.contract(CONTRACT))
+            .map(Self::from_raw)
     }
 
     /// Wraps a configured [`RawClient`](::sailroute_client::RawClient).

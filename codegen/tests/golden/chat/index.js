@@ -7,12 +7,21 @@
 
 import { ClientError, DEFAULT_TIMEOUT_MS, createRuntime, rest, routeError, segment } from "@sailroute/client";
 
+/** The hash of the contract this client was generated from; it travels with every call. */
+const CONTRACT = "1c89e12d316da3ce";
+
+/**
+ * The Socket.IO handshake query that names this client's contract, so that a server given its
+ * contract refuses an incompatible client when it connects: `io(url, { query: CONTRACT_QUERY })`.
+ */
+const CONTRACT_QUERY = Object.freeze({ sailroute_contract: CONTRACT });
+
 /**
  * Creates a client. Options: `socket` (a socket.io-client 4 socket), `baseUrl` (for `fetch`),
  * `headers` (sent with every call), `timeoutMs`, `fetch` (defaults to `globalThis.fetch`).
  */
 function createClient(options = {}) {
-  const { call, client } = createRuntime(options);
+  const { call, client } = createRuntime(options, { contract: CONTRACT });
   return Object.assign(client, {
     /**
      * Every message of every room; over a socket, also watches for new ones (`created`).
@@ -174,4 +183,4 @@ const isSetProfileError = routeError("setProfile");
 /** Whether `error` is a failed `unreact` call (then its `body` is the route's error type). */
 const isUnreactError = routeError("unreact");
 
-export { DEFAULT_TIMEOUT_MS, ClientError, createClient, isAllMessagesError, isDeleteMessageError, isEditMessageError, isJoinRoomError, isLeaveRoomError, isListRoomsError, isMeError, isPostMessageError, isProfileError, isReactError, isRoomMessagesError, isSetProfileError, isUnreactError };
+export { CONTRACT, CONTRACT_QUERY, DEFAULT_TIMEOUT_MS, ClientError, createClient, isAllMessagesError, isDeleteMessageError, isEditMessageError, isJoinRoomError, isLeaveRoomError, isListRoomsError, isMeError, isPostMessageError, isProfileError, isReactError, isRoomMessagesError, isSetProfileError, isUnreactError };

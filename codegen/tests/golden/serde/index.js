@@ -7,12 +7,21 @@
 
 import { ClientError, DEFAULT_TIMEOUT_MS, createRuntime, rest, routeError, segment } from "@sailroute/client";
 
+/** The hash of the contract this client was generated from; it travels with every call. */
+const CONTRACT = "2aac6e5ca348a317";
+
+/**
+ * The Socket.IO handshake query that names this client's contract, so that a server given its
+ * contract refuses an incompatible client when it connects: `io(url, { query: CONTRACT_QUERY })`.
+ */
+const CONTRACT_QUERY = Object.freeze({ sailroute_contract: CONTRACT });
+
 /**
  * Creates a client. Options: `socket` (a socket.io-client 4 socket), `baseUrl` (for `fetch`),
  * `headers` (sent with every call), `timeoutMs`, `fetch` (defaults to `globalThis.fetch`).
  */
 function createClient(options = {}) {
-  const { call, client } = createRuntime(options);
+  const { call, client } = createRuntime(options, { contract: CONTRACT });
   return Object.assign(client, {
     /**
      * Creates a profile.
@@ -123,4 +132,4 @@ const isResetError = routeError("reset");
 /** Whether `error` is a failed `setCell` call (then its `body` is the route's error type). */
 const isSetCellError = routeError("setCell");
 
-export { DEFAULT_TIMEOUT_MS, ClientError, createClient, Role, isCreateProfileError, isEverythingError, isFileError, isGetProfileError, isListPointsError, isMoveToError, isResetError, isSetCellError };
+export { CONTRACT, CONTRACT_QUERY, DEFAULT_TIMEOUT_MS, ClientError, createClient, Role, isCreateProfileError, isEverythingError, isFileError, isGetProfileError, isListPointsError, isMoveToError, isResetError, isSetCellError };
