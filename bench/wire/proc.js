@@ -17,6 +17,13 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** User and system CPU time of `pid`, in seconds, apart. */
+function cpuTimes(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+}
+
 /** Resident memory of `pid`, in KiB. */
 function rssKiB(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
@@ -24,4 +31,4 @@ function rssKiB(pid) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-module.exports = { option, cpuSeconds, rssKiB, sleep };
+module.exports = { option, cpuSeconds, cpuTimes, rssKiB, sleep };

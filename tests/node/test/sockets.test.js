@@ -75,25 +75,42 @@ test('a socket id is a room: broadcasting to it reaches that socket only', async
   assert.deepEqual(await seenByA, []);
 });
 
-for (const [runtime, args] of [['a current-thread runtime', []], ['a multi-threaded runtime', ['--workers', '2']]]) {
-  test(`ordering on ${runtime}: the five recipients of an awaited broadcast have it when the sender's ack arrives, every time`, { timeout: 60000 }, async () => {
+// On one thread the recipients' writers run before the ack is written, every time. On several
+// threads a recipient's writer may run on another worker, which an overloaded machine may not
+// schedule before the ack: there the order across connections is not guaranteed (docs/pubsub.md),
+// so that run checks what is: every recipient gets every message once, in order.
+for (const [runtime, args, ordered] of [['a current-thread runtime', [], true], ['a multi-threaded runtime', ['--workers', '2'], false]]) {
+  const what = ordered
+    ? "the five recipients of an awaited broadcast have it when the sender's ack arrives, every time"
+    : 'the five recipients of 30 awaited broadcasts get each once and in order';
+  test(`ordering on ${runtime}: ${what}`, { timeout: 60000 }, async () => {
     const server = await startServer('conformance', args);
     const recipients = await Promise.all([1, 2, 3, 4, 5].map(() => makeClient('sails.io.js', server.url)));
     const sender = await makeClient('sails.io.js', server.url);
     try {
       const seen = recipients.map(() => []);
-      recipients.forEach((client, i) => client.on('msg', (m) => seen[i].push(m.n)));
+      const all = recipients.map((client, i) => new Promise((resolve) => {
+        client.on('msg', (m) => {
+          seen[i].push(m.n);
+          if (seen[i].length === 30) resolve();
+        });
+      }));
       for (const client of recipients) {
         assert.equal((await client.request('put', '/subscribe/ordering', {})).statusCode, 200);
       }
       for (let n = 0; n < 30; n += 1) {
         const res = await sender.request('post', '/broadcast/ordering', { n });
         assert.equal(res.statusCode, 200);
-        // Data already on the recipients' connections is read in the same turn of the event
-        // loop as the ack, before this callback: no waiting for time.
-        await new Promise((resolve) => setImmediate(resolve));
-        seen.forEach((list, i) => assert.ok(list.includes(n), `recipient ${i} lacks message ${n} when the ack arrived`));
+        if (ordered) {
+          // Data already on the recipients' connections is read in the same turn of the event
+          // loop as the ack, before this callback: no waiting for time.
+          await new Promise((resolve) => setImmediate(resolve));
+          seen.forEach((list, i) => assert.ok(list.includes(n), `recipient ${i} lacks message ${n} when the ack arrived`));
+        }
       }
+      await Promise.all(all);
+      const expected = Array.from({ length: 30 }, (_, n) => n);
+      seen.forEach((list) => assert.deepEqual(list, expected));
     } finally {
       for (const client of [...recipients, sender]) client.close();
       await server.stop();

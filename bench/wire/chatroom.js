@@ -1,0 +1,119 @@
+'use strict';
+/**
+ * Where real chat servers live: many sockets in one room, a modest broadcast rate. For each
+ * server (Sails, sailroute, raw socketioxide), one after another, the shared load generator
+ * connects N sockets, subscribes them all to one room, publishes M broadcasts at R per second,
+ * waits for every delivery, then holds the sockets idle; the server's user and system CPU
+ * (from /proc) and resident memory are read at each phase boundary the load generator logs.
+ *
+ *   node bench/wire/chatroom.js [--clients 10000] [--messages 50] [--rate 5] [--drain 20] [--hold 10] [--servers sails,sailroute,raw]
+ *
+ * Prints one JSON object per server and a Markdown table; writes target/bench-work/chatroom.json.
+ * Needs what scripts/bench.sh prepares (release binaries, target/bench-work/{loadgen,sails-app}).
+ */
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+const { option, cpuTimes, rssKiB } = require('./proc');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TARGET = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
+const WORK = path.join(TARGET, 'bench-work');
+const CLIENTS = option('clients', '10000');
+const MESSAGES = option('messages', '50');
+const RATE = option('rate', '5');
+const DRAIN = option('drain', '20');
+const HOLD = option('hold', '10');
+const SERVERS = option('servers', 'sails,sailroute,raw').split(',');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+  });
+}
+
+async function startServer(kind) {
+  const port = await freePort();
+  const child = kind === 'sails'
+    ? spawn('node', ['app.js'], { cwd: path.join(WORK, 'sails-app'), env: { ...process.env, NODE_ENV: 'production', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(path.join(TARGET, 'release', kind === 'sailroute' ? 'conformance' : 'raw-socketioxide'), ['--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const ready = kind === 'sails' ? '"lifted":true' : `listening on http://127.0.0.1:${port}`;
+  let output = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${kind} did not start:\n${output}`)), 60000);
+    const onData = (chunk) => { output += chunk; if (output.includes(ready)) { clearTimeout(timer); resolve(); } };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+  });
+  return { kind, child, pid: child.pid, url: `http://127.0.0.1:${port}` };
+}
+
+function snapshot(pid) {
+  const { user, system } = cpuTimes(pid);
+  return { at: Date.now(), user, system, rssMiB: rssKiB(pid) / 1024 };
+}
+
+async function measure(kind) {
+  const server = await startServer(kind);
+  const marks = { start: snapshot(server.pid) };
+  const argv = [path.join(WORK, 'loadgen', 'loadgen.js'), '--url', server.url, '--mode', 'fanout', '--clients', CLIENTS,
+    '--messages', MESSAGES, '--rate', RATE, '--drain', DRAIN, '--hold', HOLD, '--server-pid', String(server.pid)];
+  const loadgen = spawn('node', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  loadgen.stdout.on('data', (d) => { stdout += d; });
+  loadgen.stderr.on('data', (d) => {
+    stderr += d;
+    for (const line of String(d).split('\n')) {
+      if (/connected \d+\/\d+ sockets/.test(line)) marks.connected = snapshot(server.pid);
+      else if (/subscribed \d+\/\d+ sockets/.test(line)) marks.subscribed = snapshot(server.pid);
+      else if (/published \d+ broadcasts/.test(line)) marks.published = snapshot(server.pid);
+      else if (/holding \d+ sockets/.test(line)) marks.delivered = snapshot(server.pid);
+    }
+  });
+  const code = await new Promise((resolve) => loadgen.once('exit', resolve));
+  marks.end = snapshot(server.pid);
+  server.child.kill('SIGKILL');
+  if (code !== 0) throw new Error(`loadgen exited with ${code}:\n${stderr}`);
+  const result = JSON.parse(stdout.trim().split('\n').pop());
+  const phase = (from, to) => marks[from] && marks[to] && {
+    seconds: (marks[to].at - marks[from].at) / 1000,
+    user: +(marks[to].user - marks[from].user).toFixed(2),
+    system: +(marks[to].system - marks[from].system).toFixed(2),
+    rssMiB: +marks[to].rssMiB.toFixed(1),
+  };
+  return {
+    kind,
+    phases: {
+      connect: phase('start', 'subscribed'),
+      delivery: phase('subscribed', 'delivered'),
+      idle: phase('delivered', 'end'),
+      total: phase('start', 'end'),
+    },
+    delivered: result.delivered, lost: result.lost, dup: result.duplicates, errors: result.errors,
+  };
+}
+
+async function main() {
+  const results = [];
+  for (const kind of SERVERS) {
+    const r = await measure(kind);
+    console.log(JSON.stringify(r));
+    results.push(r);
+  }
+  fs.writeFileSync(path.join(WORK, 'chatroom.json'), `${JSON.stringify({ clients: CLIENTS, messages: MESSAGES, rate: RATE, results }, null, 2)}\n`);
+  const row = (r, p) => {
+    const x = r.phases[p];
+    return x ? `${x.user.toFixed(2)} s / ${x.system.toFixed(2)} s, ${x.rssMiB.toFixed(0)} MiB` : 'n/a';
+  };
+  console.log(`\n| server | connect + subscribe (user / system, RSS after) | delivery | idle ${HOLD} s | whole run | lost | dup |`);
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(`| ${r.kind} | ${row(r, 'connect')} | ${row(r, 'delivery')} | ${row(r, 'idle')} | ${row(r, 'total')} | ${r.lost} | ${r.dup} |`);
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
