@@ -116,5 +116,5 @@ export declare function segment(method: string, name: string, value: unknown): s
 /** A rest-of-path parameter: each segment percent-encoded, the slashes kept. */
 export declare function rest(method: string, name: string, value: unknown): string;
 
-/** A guard for one route's errors. */
+/** A guard for one route's errors whose body is the route's own (not `"incompatible"`). */
 export declare function routeError(route: string): (error: unknown) => error is ClientError;

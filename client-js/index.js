@@ -123,6 +123,8 @@ export function createRuntime(options = {}, meta = {}) {
   }
   if (socket && typeof socket.on === "function") {
     socket.on("connect", () => {
+      // Connected, so no longer refused (before re-subscribing, which checks it).
+      refusal = undefined;
       if (everConnected) {
         for (const s of subscriptions.values()) {
           viaSocket(s.method, s.url, s.body, s.headers, timeoutMs)
@@ -137,7 +139,6 @@ export function createRuntime(options = {}, meta = {}) {
         }
       }
       everConnected = true;
-      refusal = undefined;
       setState("connected");
     });
     socket.on("disconnect", () => setState("disconnected"));
@@ -282,7 +283,11 @@ export function createRuntime(options = {}, meta = {}) {
   return { call, client };
 }
 
-/** A guard for one route's errors: `routeError("getTodo")(e)` is whether `e` is a failed `getTodo` call. */
+/**
+ * A guard for one route's errors: `routeError("getTodo")(e)` is whether `e` is a failed
+ * `getTodo` call whose `body` is the route's own (any kind but `"incompatible"`, whose body is
+ * the server's refusal).
+ */
 export function routeError(route) {
-  return (error) => error instanceof ClientError && error.route === route;
+  return (error) => error instanceof ClientError && error.route === route && error.kind !== "incompatible";
 }

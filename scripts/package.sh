@@ -11,22 +11,24 @@ cd "$(dirname "$0")/.."
 crates=(sailroute-ir sailroute-macros sailroute sailroute-client sailroute-codegen todo-api)
 args=()
 for c in "${crates[@]}"; do args+=(-p "$c"); done
-version=$(cargo metadata --format-version 1 --no-deps --locked |
-  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=JSON.parse(s);console.log(m.packages.find(p=>p.name==="sailroute-codegen").version)})')
+target=${CARGO_TARGET_DIR:-target}
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 # cargo verifies each package against the others' through a local registry, and takes a
-# registry crate's build (and unpacked source in CARGO_HOME) for immutable: after a change, an
-# earlier run's sailroute-ir 0.1.0 would stand in for the one just packaged (seen as "cannot
-# find `compat` in `sailroute_ir`"). When the packaged sources changed since the last
-# verified run (or the last run's is unknown), those builds and sources go first. A fresh
-# clone has none.
-stamp=target/package/verified.sha256
+# registry crate for immutable: its unpacked source in CARGO_HOME (shared by every clone on the
+# machine) and its build in the target directory. After a change, an earlier run's
+# sailroute-ir 0.1.0 would stand in for the one just packaged (seen as "cannot find `compat` in
+# `sailroute_ir`"). So the unpacked sources always go, and the builds when the packaged
+# sources changed since the last verified run (or that run is unknown).
+stamp=$target/package/verified.sha256
 earlier_run=false
-[ -d target/package/tmp-registry ] && earlier_run=true
-cargo package --locked --allow-dirty --no-verify "${args[@]}" >/dev/null 2>&1
-current=$(cd target/package && sha256sum ./*.crate)
+[ -d "$target/package/tmp-registry" ] && earlier_run=true
+cargo package --locked --allow-dirty --no-verify --quiet "${args[@]}"
+current=$(cd "$target/package" && sha256sum ./*.crate)
+for c in "${crates[@]}"; do
+  rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$c-$version"
+done
 if $earlier_run && [ "$(cat "$stamp" 2>/dev/null)" != "$current" ]; then
   for c in "${crates[@]}"; do
-    rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$c-$version"
     cargo clean --quiet -p "$c" 2>/dev/null || true
   done
 fi
@@ -36,13 +38,16 @@ echo "$current" >"$stamp"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for c in sailroute-ir sailroute-codegen; do
-  tar -xzf "target/package/$c-$version.crate" -C "$work"
+  tar -xzf "$target/package/$c-$version.crate" -C "$work"
 done
-[ ! -e "$work/templates" ] || { echo "the unpacked crates must not see the repository's templates" >&2; exit 1; }
+# The templates travel inside the crate as files, not as the repository's link.
+templates="$work/sailroute-codegen-$version/templates"
+[ -d "$templates" ] && [ ! -L "$templates" ] && [ -f "$templates/js/index.js.jinja" ] ||
+  { echo "the packaged sailroute-codegen does not carry its templates" >&2; exit 1; }
 
 # The unpacked generator, with the unpacked IR crate standing in for the unpublished one.
 (cd "$work/sailroute-codegen-$version" &&
-  CARGO_TARGET_DIR="$OLDPWD/target" cargo run --quiet \
+  CARGO_TARGET_DIR="$(cd "$OLDPWD" && cd "$target" && pwd)" cargo run --quiet \
     --config "patch.crates-io.sailroute-ir.path=\"$work/sailroute-ir-$version\"" -- \
     --contract "$OLDPWD/examples/todo/api.json" --rust "$work/packaged/client.rs" --js "$work/packaged/js" --js-name todo-client \
     --rust-crate "$work/packaged/crate" --crate-name todo-api >/dev/null)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: installs what is missing (Node.js and npm
-# packages; Chromium and redis-server via apt-get), then runs formatting and lint gates, the Rust
+# packages; schemathesis from PyPI into target/py; Chromium and redis-server via apt-get), then runs formatting and lint gates, the Rust
 # tests and the end-to-end suites against the examples. Run it from anywhere:
 #   bash scripts/test.sh
 set -euo pipefail

@@ -59,15 +59,21 @@ function snapshot(pid) {
 async function measure(kind) {
   const server = await startServer(kind);
   const marks = { start: snapshot(server.pid) };
+  // Long enough to publish every message at the rate (the load generator stops at --duration).
+  const duration = String(Math.ceil(Number(MESSAGES) / Number(RATE)) + 30);
   const argv = [path.join(WORK, 'loadgen', 'loadgen.js'), '--url', server.url, '--mode', 'fanout', '--clients', CLIENTS,
-    '--messages', MESSAGES, '--rate', RATE, '--drain', DRAIN, '--hold', HOLD, '--server-pid', String(server.pid)];
+    '--messages', MESSAGES, '--rate', RATE, '--duration', duration, '--drain', DRAIN, '--hold', HOLD, '--server-pid', String(server.pid)];
   const loadgen = spawn('node', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   loadgen.stdout.on('data', (d) => { stdout += d; });
+  let pending = '';
   loadgen.stderr.on('data', (d) => {
     stderr += d;
-    for (const line of String(d).split('\n')) {
+    // Whole lines only: a chunk may end mid-line.
+    const lines = (pending + d).split('\n');
+    pending = lines.pop();
+    for (const line of lines) {
       if (/connected \d+\/\d+ sockets/.test(line)) marks.connected = snapshot(server.pid);
       else if (/subscribed \d+\/\d+ sockets/.test(line)) marks.subscribed = snapshot(server.pid);
       else if (/published \d+ broadcasts/.test(line)) marks.published = snapshot(server.pid);

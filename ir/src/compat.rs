@@ -18,36 +18,59 @@ use std::collections::{BTreeMap, BTreeSet};
 use sha2::{Digest, Sha256};
 
 use crate::model::{
-    Api, Docs, Field, IntKind, PathExtractor, Response, Shape, TypeDef, TypeRef, VariantShape,
+    Api, Docs, Field, IntKind, PathExtractor, Response, Segment, Shape, TypeDef, TypeRef,
+    VariantShape,
 };
 
-/// The hash of an API as it travels on the wire: the first 16 hex digits of the SHA-256 of
-/// its model as JSON, without doc comments. Generated clients carry it; a server given its
-/// contract compares it with theirs.
+/// The hash of an API as it travels on the wire: the first 16 hex digits of the SHA-256 of its
+/// model as JSON, without what does not travel — doc comments, handler names, Rust field and
+/// variant names, path parameter names, how a handler extracts its path, which routes
+/// subscribe. Renaming any of those keeps the hash; renaming a JSON key or a type does not.
+/// Generated clients carry it; a server given its contract compares it with theirs.
 pub fn contract_hash(api: &Api) -> String {
     let mut api = api.clone();
-    strip_docs(&mut api);
+    wire_only(&mut api);
     let json = serde_json::to_vec(&api).unwrap_or_default();
     let digest = Sha256::digest(&json);
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-fn strip_docs(api: &mut Api) {
+/// `api` without what never reaches the wire.
+fn wire_only(api: &mut Api) {
     let clear_fields = |fields: &mut Vec<Field>| {
         for f in fields {
             f.docs = Docs::default();
+            f.rust_name.clear();
+            f.skip_if = None;
         }
     };
     for route in &mut api.routes {
         route.docs = Docs::default();
+        route.name.clear();
+        route.subscribes.clear();
+        route.path_extractor = PathExtractor::None;
+        for segment in &mut route.path.segments {
+            if let Segment::Param(name) | Segment::Rest(name) = segment {
+                name.clear();
+            }
+        }
+        for param in &mut route.path_params {
+            param.name.clear();
+        }
     }
+    // Routes in wire order, now that their names are gone.
+    api.routes
+        .sort_by(|a, b| (a.method.upper(), &a.path).cmp(&(b.method.upper(), &b.path)));
     for def in api.types.values_mut() {
         def.docs = Docs::default();
+        def.derives.clear();
         match &mut def.shape {
             Shape::Struct(fields) => clear_fields(fields),
             Shape::Enum { variants, .. } => {
                 for v in variants {
                     v.docs = Docs::default();
+                    v.rust_name.clear();
+                    v.is_default = false;
                     if let VariantShape::Struct(fields) = &mut v.shape {
                         clear_fields(fields);
                     }
@@ -58,19 +81,26 @@ fn strip_docs(api: &mut Api) {
     }
 }
 
+/// A route's place on the wire: its method and its path with the parameters' names left out.
+fn wire_key(route: &crate::model::Route) -> (String, String) {
+    let path = route.path.render(|s| match s {
+        Segment::Literal(text) => text.clone(),
+        Segment::Param(_) => "{}".to_owned(),
+        Segment::Rest(_) => "{*}".to_owned(),
+    });
+    (route.method.upper().to_owned(), path)
+}
+
 /// Why a client cannot talk to a server: each problem in a sentence, naming the route, event
 /// or resource and the place in the value (`GET /todos/{id}: the result's `title`: …`).
 /// Empty when the client is compatible.
 pub fn incompatibilities(client: &Api, server: &Api) -> Vec<String> {
     let mut problems = Vec::new();
-    let served: BTreeMap<(String, String), &crate::model::Route> = server
-        .routes
-        .iter()
-        .map(|r| ((r.method.upper().to_owned(), r.path.axum()), r))
-        .collect();
+    let served: BTreeMap<(String, String), &crate::model::Route> =
+        server.routes.iter().map(|r| (wire_key(r), r)).collect();
     for route in &client.routes {
-        let key = (route.method.upper().to_owned(), route.path.axum());
-        let place = format!("{} {}", key.0, key.1);
+        let key = wire_key(route);
+        let place = format!("{} {}", route.method.upper(), route.path.axum());
         let Some(theirs) = served.get(&key) else {
             problems.push(format!("{place}: the server no longer serves this route"));
             continue;
@@ -82,20 +112,16 @@ pub fn incompatibilities(client: &Api, server: &Api) -> Vec<String> {
             problems: &mut problems,
         };
         // Path parameters: the client writes them, the server reads them.
-        let params = |r: &crate::model::Route| -> Vec<TypeRef> {
-            match &r.path_extractor {
-                PathExtractor::None => Vec::new(),
-                _ => r.path_params.iter().map(|p| p.ty.clone()).collect(),
+        // A path parameter is text: a server that reads it as a string reads anything.
+        for (mine, yours) in route.path_params.iter().zip(&theirs.path_params) {
+            if yours.ty != TypeRef::String {
+                check.reads(
+                    Side::Server,
+                    &yours.ty,
+                    &mine.ty,
+                    &format!("{place}: the path parameter `{}`", mine.name),
+                );
             }
-        };
-        for (i, (mine, yours)) in params(route).iter().zip(params(theirs)).enumerate() {
-            let name = route.path_params.get(i).map_or("?", |p| p.name.as_str());
-            check.reads(
-                Side::Server,
-                &yours,
-                mine,
-                &format!("{place}: the path parameter `{name}`"),
-            );
         }
         match (&route.query, &theirs.query) {
             (Some(mine), Some(yours)) => {
@@ -518,6 +544,21 @@ mod tests {
         // Doc comments do not travel on the wire.
         let redocumented = api(|s| s.replace("/// A todo.", "/// Something to do."));
         assert_eq!(contract_hash(&redocumented), contract_hash(&api(|s| s)));
+        // Nor do handler names, Rust field names (the JSON key kept) and path parameter names.
+        let renamed = api(|s| {
+            s.replace("get_todo", "fetch_todo")
+                .replace("pub id: u32", "#[serde(rename = \"id\")] pub key: u32")
+                .replace(
+                    "/todos/:id\")]\n        async fn fetch_todo(Path(id)",
+                    "/todos/:key\")]\n        async fn fetch_todo(Path(key)",
+                )
+        });
+        assert_ne!(renamed.routes, api(|s| s).routes);
+        assert_eq!(contract_hash(&renamed), contract_hash(&api(|s| s)));
+        assert_eq!(
+            incompatibilities(&api(|s| s), &renamed),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

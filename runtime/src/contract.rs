@@ -16,6 +16,10 @@
 //!   refused with a Socket.IO connect error whose message starts `incompatible contract:`.
 //! * **log**: served, with a warning (once per client contract).
 //!
+//! The check runs in the runtime's guard, before the application's router and its layers: a
+//! browser page calling this server from another origin over `fetch` does not see the `409`
+//! (the app's CORS layer never answers it), and gets a transport error instead.
+//!
 //! A client whose contract is compatible (it calls only routes still served, sends only what
 //! the server reads, reads everything the server answers; see `sailroute_ir::compat`) is
 //! served either way. A contract the server was never given cannot be vouched for: it counts
@@ -33,8 +37,13 @@ use sailroute_ir::model::Api;
 pub const CONTRACT_HEADER: &str = "x-sailroute-contract";
 /// The Socket.IO handshake query parameter carrying a client's contract hash.
 pub const CONTRACT_QUERY: &str = "sailroute_contract";
-/// The `error` of a refusal's JSON body, and the start of a refused handshake's message.
+/// The `error` of a refusal's JSON body.
 pub const INCOMPATIBLE: &str = "incompatible_contract";
+/// How a refused handshake's connect error message starts.
+pub const INCOMPATIBLE_HANDSHAKE: &str = "incompatible contract:";
+/// How many distinct client contracts [`OnIncompatible::Log`] warns about; any client can
+/// send any hash, so the set of those already logged is bounded.
+const LOGGED_MAX: usize = 1024;
 
 /// A contract file, read: the API it describes and that API's hash on the wire.
 #[derive(Debug, Clone)]
@@ -151,7 +160,7 @@ impl Compatibility {
                 let first = self
                     .logged
                     .lock()
-                    .map(|mut seen| seen.insert(hash.to_owned()))
+                    .map(|mut seen| seen.len() < LOGGED_MAX && seen.insert(hash.to_owned()))
                     .unwrap_or(false);
                 if first {
                     tracing::warn!("{message} (served: on_incompatible is Log)");
@@ -165,7 +174,7 @@ impl Compatibility {
 impl Refused {
     /// The text of a refused handshake's connect error.
     pub(crate) fn handshake_message(&self) -> String {
-        format!("incompatible contract: {}", self.message)
+        format!("{INCOMPATIBLE_HANDSHAKE} {}", self.message)
     }
 
     /// The `409` answer to a refused request.

@@ -48,6 +48,15 @@ pub enum Error {
     Config(Vec<String>),
 }
 
+#[cfg(feature = "contract")]
+impl From<crate::contract::ContractError> for Error {
+    /// A contract file that cannot be read is a configuration error, so that
+    /// `Contract::from_json(..)?` works in a `main` returning this error.
+    fn from(error: crate::contract::ContractError) -> Self {
+        Error::Config(vec![error.to_string()])
+    }
+}
+
 /// Configures a [`Server`]. Start with [`Server::builder`].
 #[must_use]
 pub struct ServerBuilder {

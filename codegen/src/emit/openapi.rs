@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use sailroute_ir::model::{Api, Response, Route, Segment};
+use sailroute_ir::model::{Api, Response, Route, Segment, TypeRef};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -149,6 +149,16 @@ fn operation(route: &Route, schemas: &mut Schemas<'_>) -> Value {
         );
     }
     let success = match &route.response {
+        // The model does not tell `Json<String>` from a `String` (or `&str`, `Html`) answer,
+        // which axum sends as text: both are described.
+        Response::Json(TypeRef::String) => json!({
+            "description": "Success: a string, as JSON or as text.",
+            "content": {
+                "application/json": { "schema": { "type": "string" } },
+                "text/plain": { "schema": { "type": "string" } },
+                "text/html": { "schema": { "type": "string" } },
+            },
+        }),
         Response::Json(ty) => json!({
             "description": "Success.",
             "content": { "application/json": { "schema": schemas.of(ty) } },

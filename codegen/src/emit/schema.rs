@@ -231,8 +231,9 @@ impl<'a> Schemas<'a> {
     /// The schema a flattened field adds, or `None` for a map (any other key).
     fn flattened(&mut self, ty: &TypeRef, params: &Params) -> Option<Value> {
         match ty {
-            TypeRef::Map(_) | TypeRef::Json => None,
-            TypeRef::Option(inner) | TypeRef::Boxed(inner) => self.flattened(inner, params),
+            // A flattened `Option` writes its keys or none of them: only "any other key" holds.
+            TypeRef::Map(_) | TypeRef::Json | TypeRef::Option(_) => None,
+            TypeRef::Boxed(inner) => self.flattened(inner, params),
             TypeRef::Param(name) => match params.get(name) {
                 Some(bound) => {
                     let bound = bound.clone();

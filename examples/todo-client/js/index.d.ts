@@ -306,26 +306,26 @@ export interface Client {
 /** Creates a client: with `options.socket` calls go over Socket.IO, otherwise over `fetch`. */
 export declare function createClient(options?: ClientOptions): Client;
 
-/** Whether `error` is a failed `createTodo` call: then `error.body` is `ApiError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `createTodo` call (not one refused for its contract): then `error.body` is `ApiError` (or `undefined` when there was no answer). */
 export declare function isCreateTodoError(error: unknown): error is ClientError<ApiError>;
 
-/** Whether `error` is a failed `deleteTodo` call: then `error.body` is `ApiError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `deleteTodo` call (not one refused for its contract): then `error.body` is `ApiError` (or `undefined` when there was no answer). */
 export declare function isDeleteTodoError(error: unknown): error is ClientError<ApiError>;
 
-/** Whether `error` is a failed `getTodo` call: then `error.body` is `ApiError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `getTodo` call (not one refused for its contract): then `error.body` is `ApiError` (or `undefined` when there was no answer). */
 export declare function isGetTodoError(error: unknown): error is ClientError<ApiError>;
 
-/** Whether `error` is a failed `getTodoByUid` call: then `error.body` is `ApiError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `getTodoByUid` call (not one refused for its contract): then `error.body` is `ApiError` (or `undefined` when there was no answer). */
 export declare function isGetTodoByUidError(error: unknown): error is ClientError<ApiError>;
 
-/** Whether `error` is a failed `listTodos` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `listTodos` call (not one refused for its contract): then `error.body` is `unknown` (or `undefined` when there was no answer). */
 export declare function isListTodosError(error: unknown): error is ClientError<unknown>;
 
-/** Whether `error` is a failed `search` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `search` call (not one refused for its contract): then `error.body` is `unknown` (or `undefined` when there was no answer). */
 export declare function isSearchError(error: unknown): error is ClientError<unknown>;
 
-/** Whether `error` is a failed `stats` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `stats` call (not one refused for its contract): then `error.body` is `unknown` (or `undefined` when there was no answer). */
 export declare function isStatsError(error: unknown): error is ClientError<unknown>;
 
-/** Whether `error` is a failed `updateTodo` call: then `error.body` is `ApiError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `updateTodo` call (not one refused for its contract): then `error.body` is `ApiError` (or `undefined` when there was no answer). */
 export declare function isUpdateTodoError(error: unknown): error is ClientError<ApiError>;

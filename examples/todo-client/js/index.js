@@ -8,7 +8,7 @@
 import { ClientError, DEFAULT_TIMEOUT_MS, createRuntime, rest, routeError, segment } from "@sailroute/client";
 
 /** The hash of the contract this client was generated from; it travels with every call. */
-const CONTRACT = "81a457cc97c15fb4";
+const CONTRACT = "f68ba9cb93745c28";
 
 /**
  * The Socket.IO handshake query that names this client's contract, so that a server given its
@@ -108,28 +108,28 @@ const Priority = Object.freeze({
   High: "high",
 });
 
-/** Whether `error` is a failed `createTodo` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `createTodo` call (not one refused for its contract; then its `body` is the route's error type). */
 const isCreateTodoError = routeError("createTodo");
 
-/** Whether `error` is a failed `deleteTodo` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `deleteTodo` call (not one refused for its contract; then its `body` is the route's error type). */
 const isDeleteTodoError = routeError("deleteTodo");
 
-/** Whether `error` is a failed `getTodo` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `getTodo` call (not one refused for its contract; then its `body` is the route's error type). */
 const isGetTodoError = routeError("getTodo");
 
-/** Whether `error` is a failed `getTodoByUid` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `getTodoByUid` call (not one refused for its contract; then its `body` is the route's error type). */
 const isGetTodoByUidError = routeError("getTodoByUid");
 
-/** Whether `error` is a failed `listTodos` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `listTodos` call (not one refused for its contract; then its `body` is the route's error type). */
 const isListTodosError = routeError("listTodos");
 
-/** Whether `error` is a failed `search` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `search` call (not one refused for its contract; then its `body` is the route's error type). */
 const isSearchError = routeError("search");
 
-/** Whether `error` is a failed `stats` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `stats` call (not one refused for its contract; then its `body` is the route's error type). */
 const isStatsError = routeError("stats");
 
-/** Whether `error` is a failed `updateTodo` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `updateTodo` call (not one refused for its contract; then its `body` is the route's error type). */
 const isUpdateTodoError = routeError("updateTodo");
 
 export { CONTRACT, CONTRACT_QUERY, DEFAULT_TIMEOUT_MS, ClientError, createClient, Priority, isCreateTodoError, isDeleteTodoError, isGetTodoError, isGetTodoByUidError, isListTodosError, isSearchError, isStatsError, isUpdateTodoError };

@@ -108,6 +108,7 @@ sailroute.runtime = (() => {
     }
     if (socket && typeof socket.on === "function") {
       socket.on("connect", () => {
+        refusal = void 0;
         if (everConnected) {
           for (const s of subscriptions.values()) {
             viaSocket(s.method, s.url, s.body, s.headers, timeoutMs).then(({ status, body }) => {
@@ -119,7 +120,6 @@ sailroute.runtime = (() => {
           }
         }
         everConnected = true;
-        refusal = void 0;
         setState("connected");
       });
       socket.on("disconnect", () => setState("disconnected"));
@@ -250,7 +250,7 @@ sailroute.runtime = (() => {
     return { call, client };
   }
   function routeError(route) {
-    return (error) => error instanceof ClientError && error.route === route;
+    return (error) => error instanceof ClientError && error.route === route && error.kind !== "incompatible";
   }
   return __toCommonJS(index_exports);
 })();

@@ -14,7 +14,7 @@
   const { ClientError, createRuntime, rest, routeError, segment } = runtime;
 
 /** The hash of the contract this client was generated from; it travels with every call. */
-const CONTRACT = "1c89e12d316da3ce";
+const CONTRACT = "6ddee50057932cbd";
 
 /**
  * The Socket.IO handshake query that names this client's contract, so that a server given its
@@ -150,43 +150,43 @@ function createClient(options = {}) {
   });
 }
 
-/** Whether `error` is a failed `allMessages` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `allMessages` call (not one refused for its contract; then its `body` is the route's error type). */
 const isAllMessagesError = routeError("allMessages");
 
-/** Whether `error` is a failed `deleteMessage` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `deleteMessage` call (not one refused for its contract; then its `body` is the route's error type). */
 const isDeleteMessageError = routeError("deleteMessage");
 
-/** Whether `error` is a failed `editMessage` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `editMessage` call (not one refused for its contract; then its `body` is the route's error type). */
 const isEditMessageError = routeError("editMessage");
 
-/** Whether `error` is a failed `joinRoom` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `joinRoom` call (not one refused for its contract; then its `body` is the route's error type). */
 const isJoinRoomError = routeError("joinRoom");
 
-/** Whether `error` is a failed `leaveRoom` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `leaveRoom` call (not one refused for its contract; then its `body` is the route's error type). */
 const isLeaveRoomError = routeError("leaveRoom");
 
-/** Whether `error` is a failed `listRooms` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `listRooms` call (not one refused for its contract; then its `body` is the route's error type). */
 const isListRoomsError = routeError("listRooms");
 
-/** Whether `error` is a failed `me` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `me` call (not one refused for its contract; then its `body` is the route's error type). */
 const isMeError = routeError("me");
 
-/** Whether `error` is a failed `postMessage` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `postMessage` call (not one refused for its contract; then its `body` is the route's error type). */
 const isPostMessageError = routeError("postMessage");
 
-/** Whether `error` is a failed `profile` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `profile` call (not one refused for its contract; then its `body` is the route's error type). */
 const isProfileError = routeError("profile");
 
-/** Whether `error` is a failed `react` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `react` call (not one refused for its contract; then its `body` is the route's error type). */
 const isReactError = routeError("react");
 
-/** Whether `error` is a failed `roomMessages` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `roomMessages` call (not one refused for its contract; then its `body` is the route's error type). */
 const isRoomMessagesError = routeError("roomMessages");
 
-/** Whether `error` is a failed `setProfile` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `setProfile` call (not one refused for its contract; then its `body` is the route's error type). */
 const isSetProfileError = routeError("setProfile");
 
-/** Whether `error` is a failed `unreact` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `unreact` call (not one refused for its contract; then its `body` is the route's error type). */
 const isUnreactError = routeError("unreact");
 
   /** Adapts a SailsSocket (which queues requests until it connects) to what createClient uses. */

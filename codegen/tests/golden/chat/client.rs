@@ -248,7 +248,7 @@ pub type MessageChange = ::sailroute_client::ResourceMessage<Message, u64>;
 /// The hash of the contract this client was generated from: sent with the handshake and
 /// every call, so that a server given its contract refuses it with a typed `Incompatible`
 /// error when the API it was generated from is no longer served.
-pub const CONTRACT: &str = "1c89e12d316da3ce";
+pub const CONTRACT: &str = "6ddee50057932cbd";
 
 /// A typed client: one async method per route, sent as a Sails virtual request over a
 /// Socket.IO connection ([`Client::connect`]) or as plain HTTP ([`Client::http`]), with the

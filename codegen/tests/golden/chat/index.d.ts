@@ -347,41 +347,41 @@ export interface Client {
 /** Creates a client: with `options.socket` calls go over Socket.IO, otherwise over `fetch`. */
 export declare function createClient(options?: ClientOptions): Client;
 
-/** Whether `error` is a failed `allMessages` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `allMessages` call (not one refused for its contract): then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isAllMessagesError(error: unknown): error is ClientError<ChatError>;
 
-/** Whether `error` is a failed `deleteMessage` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `deleteMessage` call (not one refused for its contract): then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isDeleteMessageError(error: unknown): error is ClientError<ChatError>;
 
-/** Whether `error` is a failed `editMessage` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `editMessage` call (not one refused for its contract): then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isEditMessageError(error: unknown): error is ClientError<ChatError>;
 
-/** Whether `error` is a failed `joinRoom` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `joinRoom` call (not one refused for its contract): then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isJoinRoomError(error: unknown): error is ClientError<ChatError>;
 
-/** Whether `error` is a failed `leaveRoom` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `leaveRoom` call (not one refused for its contract): then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isLeaveRoomError(error: unknown): error is ClientError<ChatError>;
 
-/** Whether `error` is a failed `listRooms` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `listRooms` call (not one refused for its contract): then `error.body` is `unknown` (or `undefined` when there was no answer). */
 export declare function isListRoomsError(error: unknown): error is ClientError<unknown>;
 
-/** Whether `error` is a failed `me` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `me` call (not one refused for its contract): then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isMeError(error: unknown): error is ClientError<ChatError>;
 
-/** Whether `error` is a failed `postMessage` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `postMessage` call (not one refused for its contract): then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isPostMessageError(error: unknown): error is ClientError<ChatError>;
 
-/** Whether `error` is a failed `profile` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `profile` call (not one refused for its contract): then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isProfileError(error: unknown): error is ClientError<ChatError>;
 
-/** Whether `error` is a failed `react` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `react` call (not one refused for its contract): then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isReactError(error: unknown): error is ClientError<ChatError>;
 
-/** Whether `error` is a failed `roomMessages` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `roomMessages` call (not one refused for its contract): then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isRoomMessagesError(error: unknown): error is ClientError<ChatError>;
 
-/** Whether `error` is a failed `setProfile` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `setProfile` call (not one refused for its contract): then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isSetProfileError(error: unknown): error is ClientError<ChatError>;
 
-/** Whether `error` is a failed `unreact` call: then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `unreact` call (not one refused for its contract): then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isUnreactError(error: unknown): error is ClientError<ChatError>;

@@ -14,7 +14,7 @@
   const { ClientError, createRuntime, rest, routeError, segment } = runtime;
 
 /** The hash of the contract this client was generated from; it travels with every call. */
-const CONTRACT = "2aac6e5ca348a317";
+const CONTRACT = "3ded34e993b4bc6a";
 
 /**
  * The Socket.IO handshake query that names this client's contract, so that a server given its
@@ -114,28 +114,28 @@ const Role = Object.freeze({
   SuperUser: "root",
 });
 
-/** Whether `error` is a failed `createProfile` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `createProfile` call (not one refused for its contract; then its `body` is the route's error type). */
 const isCreateProfileError = routeError("createProfile");
 
-/** Whether `error` is a failed `everything` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `everything` call (not one refused for its contract; then its `body` is the route's error type). */
 const isEverythingError = routeError("everything");
 
-/** Whether `error` is a failed `file` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `file` call (not one refused for its contract; then its `body` is the route's error type). */
 const isFileError = routeError("file");
 
-/** Whether `error` is a failed `getProfile` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `getProfile` call (not one refused for its contract; then its `body` is the route's error type). */
 const isGetProfileError = routeError("getProfile");
 
-/** Whether `error` is a failed `listPoints` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `listPoints` call (not one refused for its contract; then its `body` is the route's error type). */
 const isListPointsError = routeError("listPoints");
 
-/** Whether `error` is a failed `moveTo` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `moveTo` call (not one refused for its contract; then its `body` is the route's error type). */
 const isMoveToError = routeError("moveTo");
 
-/** Whether `error` is a failed `reset` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `reset` call (not one refused for its contract; then its `body` is the route's error type). */
 const isResetError = routeError("reset");
 
-/** Whether `error` is a failed `setCell` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `setCell` call (not one refused for its contract; then its `body` is the route's error type). */
 const isSetCellError = routeError("setCell");
 
   /** Adapts a SailsSocket (which queues requests until it connects) to what createClient uses. */

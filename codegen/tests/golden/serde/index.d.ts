@@ -472,26 +472,26 @@ export interface Client {
 /** Creates a client: with `options.socket` calls go over Socket.IO, otherwise over `fetch`. */
 export declare function createClient(options?: ClientOptions): Client;
 
-/** Whether `error` is a failed `createProfile` call: then `error.body` is `FixtureError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `createProfile` call (not one refused for its contract): then `error.body` is `FixtureError` (or `undefined` when there was no answer). */
 export declare function isCreateProfileError(error: unknown): error is ClientError<FixtureError>;
 
-/** Whether `error` is a failed `everything` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `everything` call (not one refused for its contract): then `error.body` is `unknown` (or `undefined` when there was no answer). */
 export declare function isEverythingError(error: unknown): error is ClientError<unknown>;
 
-/** Whether `error` is a failed `file` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `file` call (not one refused for its contract): then `error.body` is `unknown` (or `undefined` when there was no answer). */
 export declare function isFileError(error: unknown): error is ClientError<unknown>;
 
-/** Whether `error` is a failed `getProfile` call: then `error.body` is `FixtureError` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `getProfile` call (not one refused for its contract): then `error.body` is `FixtureError` (or `undefined` when there was no answer). */
 export declare function isGetProfileError(error: unknown): error is ClientError<FixtureError>;
 
-/** Whether `error` is a failed `listPoints` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `listPoints` call (not one refused for its contract): then `error.body` is `unknown` (or `undefined` when there was no answer). */
 export declare function isListPointsError(error: unknown): error is ClientError<unknown>;
 
-/** Whether `error` is a failed `moveTo` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `moveTo` call (not one refused for its contract): then `error.body` is `unknown` (or `undefined` when there was no answer). */
 export declare function isMoveToError(error: unknown): error is ClientError<unknown>;
 
-/** Whether `error` is a failed `reset` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `reset` call (not one refused for its contract): then `error.body` is `unknown` (or `undefined` when there was no answer). */
 export declare function isResetError(error: unknown): error is ClientError<unknown>;
 
-/** Whether `error` is a failed `setCell` call: then `error.body` is `unknown` (or `undefined` when there was no answer). */
+/** Whether `error` is a failed `setCell` call (not one refused for its contract): then `error.body` is `unknown` (or `undefined` when there was no answer). */
 export declare function isSetCellError(error: unknown): error is ClientError<unknown>;

@@ -8,7 +8,7 @@
 import { ClientError, DEFAULT_TIMEOUT_MS, createRuntime, rest, routeError, segment } from "@sailroute/client";
 
 /** The hash of the contract this client was generated from; it travels with every call. */
-const CONTRACT = "2aac6e5ca348a317";
+const CONTRACT = "3ded34e993b4bc6a";
 
 /**
  * The Socket.IO handshake query that names this client's contract, so that a server given its
@@ -108,28 +108,28 @@ const Role = Object.freeze({
   SuperUser: "root",
 });
 
-/** Whether `error` is a failed `createProfile` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `createProfile` call (not one refused for its contract; then its `body` is the route's error type). */
 const isCreateProfileError = routeError("createProfile");
 
-/** Whether `error` is a failed `everything` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `everything` call (not one refused for its contract; then its `body` is the route's error type). */
 const isEverythingError = routeError("everything");
 
-/** Whether `error` is a failed `file` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `file` call (not one refused for its contract; then its `body` is the route's error type). */
 const isFileError = routeError("file");
 
-/** Whether `error` is a failed `getProfile` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `getProfile` call (not one refused for its contract; then its `body` is the route's error type). */
 const isGetProfileError = routeError("getProfile");
 
-/** Whether `error` is a failed `listPoints` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `listPoints` call (not one refused for its contract; then its `body` is the route's error type). */
 const isListPointsError = routeError("listPoints");
 
-/** Whether `error` is a failed `moveTo` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `moveTo` call (not one refused for its contract; then its `body` is the route's error type). */
 const isMoveToError = routeError("moveTo");
 
-/** Whether `error` is a failed `reset` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `reset` call (not one refused for its contract; then its `body` is the route's error type). */
 const isResetError = routeError("reset");
 
-/** Whether `error` is a failed `setCell` call (then its `body` is the route's error type). */
+/** Whether `error` is a failed `setCell` call (not one refused for its contract; then its `body` is the route's error type). */
 const isSetCellError = routeError("setCell");
 
 export { CONTRACT, CONTRACT_QUERY, DEFAULT_TIMEOUT_MS, ClientError, createClient, Role, isCreateProfileError, isEverythingError, isFileError, isGetProfileError, isListPointsError, isMoveToError, isResetError, isSetCellError };
