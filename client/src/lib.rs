@@ -523,7 +523,15 @@ impl RawClient {
         let answer = tokio::time::timeout(self.timeout, exchange)
             .await
             .map_err(|_| ClientError::Timeout(self.timeout))?
-            .map_err(ClientError::Transport)?;
+            .map_err(|e| match e.strip_prefix(socket::REFUSED_MARK) {
+                Some(why) => ClientError::Incompatible {
+                    method,
+                    path: url.clone(),
+                    message: why.to_owned(),
+                    problems: Vec::new(),
+                },
+                None => ClientError::Transport(e),
+            })?;
         let (status, value) = answer.map_err(|jwr| ClientError::Decode {
             method,
             path: url.clone(),

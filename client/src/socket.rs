@@ -40,6 +40,10 @@ pub(crate) type ResubscribeListener = Arc<dyn Fn(ResubscribeError) + Send + Sync
 type Pending = oneshot::Sender<Value>;
 type Accepted = oneshot::Sender<Result<(), String>>;
 
+/// Starts a call's transport error when the server refused this client's contract at its last
+/// reconnect; the client turns it into `ClientError::Incompatible`.
+pub(crate) const REFUSED_MARK: &str = "\u{0}refused contract: ";
+
 /// Backoff between reconnection attempts.
 const RECONNECT_MIN: Duration = Duration::from_millis(200);
 const RECONNECT_MAX: Duration = Duration::from_secs(5);
@@ -50,6 +54,9 @@ struct Shared {
     url: String,
     /// Query parameters of every handshake (the contract hash of a generated client).
     query: Vec<(String, String)>,
+    /// Why the server refused this client's contract when it last tried to reconnect: calls
+    /// fail with it instead of waiting for a connection that is refused.
+    refused: Mutex<Option<String>>,
     headers: Vec<(String, String)>,
     header_provider: Option<crate::HeaderProvider>,
     connect_timeout: Duration,
@@ -80,6 +87,7 @@ impl Shared {
         Shared {
             url: url.to_owned(),
             query: Vec::new(),
+            refused: Mutex::new(None),
             headers: headers.to_vec(),
             header_provider,
             connect_timeout,
@@ -234,10 +242,16 @@ fn is_success(jwr: &Value) -> bool {
 /// Waits for a connection, then sends and awaits the ack.
 async fn send(shared: &Shared, method: &str, payload: &Value) -> Result<Value, String> {
     let mut state = shared.state.subscribe();
+    let refused = || lock(&shared.refused).clone();
     let ready = state
-        .wait_for(|s| matches!(s, ConnectionState::Connected | ConnectionState::Closed))
+        .wait_for(|s| {
+            matches!(s, ConnectionState::Connected | ConnectionState::Closed) || refused().is_some()
+        })
         .await
         .map(|s| *s);
+    if let Some(why) = refused() {
+        return Err(format!("{REFUSED_MARK}{why}"));
+    }
     if !matches!(ready, Ok(ConnectionState::Connected)) {
         return Err("the socket is closed".to_owned());
     }
@@ -348,6 +362,7 @@ fn reconnect(
             }
             match open(&strong).await {
                 Ok(()) => {
+                    lock(&strong.refused).take();
                     let subscriptions: Vec<(String, Value)> =
                         lock(&strong.subscriptions).values().cloned().collect();
                     for (method, payload) in subscriptions {
@@ -384,6 +399,15 @@ fn reconnect(
                         }
                     }
                     return;
+                }
+                Err(ConnectError::Incompatible(why)) => {
+                    // The server now refuses this client's contract (it was redeployed with
+                    // another API): calls fail with that, while reconnecting goes on in case
+                    // it is rolled back.
+                    tracing::warn!(reason = %why, "the server refuses this client's contract");
+                    *lock(&strong.refused) = Some(why);
+                    strong.state.send_modify(|_| {});
+                    delay = (delay * 2).min(RECONNECT_MAX);
                 }
                 Err(e) => {
                     tracing::debug!(error = %e, "reconnecting failed; retrying");

@@ -169,3 +169,41 @@ async fn the_app_may_serve_incompatible_clients_and_log_them() {
         .unwrap();
     assert!(list(&socket).await.is_ok());
 }
+
+#[tokio::test]
+async fn a_server_redeployed_with_another_api_fails_calls_with_incompatible() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let url = format!("http://{address}");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let first = tokio::spawn(
+        sailroute::Server::builder(todo::app())
+            .contract(todo::contract())
+            .build()
+            .unwrap()
+            .serve_with_shutdown(listener, async {
+                stopped.await.ok();
+            }),
+    );
+    let client = todo_client::Client::connect(&url).await.unwrap();
+    assert_eq!(client.stats().await.unwrap().total, 0);
+
+    // The server goes away and comes back on the same address with an API this client's
+    // contract does not fit (and that does not know it).
+    stop.send(()).unwrap();
+    first.await.unwrap().unwrap();
+    let listener = tokio::net::TcpListener::bind(address).await.unwrap();
+    tokio::spawn(
+        sailroute::Server::builder(todo::app())
+            .contract(title_was_a_number())
+            .build()
+            .unwrap()
+            .serve(listener),
+    );
+    match client.stats().await {
+        Err(ClientError::Incompatible { message, .. }) => {
+            assert!(message.contains("does not know"), "{message}");
+        }
+        other => panic!("expected Incompatible after the reconnect, got {other:?}"),
+    }
+}
