@@ -30,6 +30,7 @@ use crate::model::{
 pub fn contract_hash(api: &Api) -> String {
     let mut api = api.clone();
     wire_only(&mut api);
+    // The model has string keys and plain data only: serializing it cannot fail.
     let json = serde_json::to_vec(&api).unwrap_or_default();
     let digest = Sha256::digest(&json);
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()

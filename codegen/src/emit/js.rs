@@ -880,7 +880,7 @@ mod tests {
         for (dir, name) in [
             ("examples/todo-client/js", "todo-client"),
             ("web/src/api", "web"),
-            ("/tmp/Admin UI/generated", "admin-ui"),
+            ("web/Admin UI/generated", "admin-ui"),
             ("acme_api", "acme-api"),
             ("js", "js"),
             ("", "api-client"),
