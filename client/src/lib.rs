@@ -548,7 +548,8 @@ impl RawClient {
             Err(ClientError::Incompatible {
                 method,
                 path: url,
-                message: text("message").unwrap_or_default(),
+                // A refusal without a message still says what came back.
+                message: text("message").unwrap_or_else(|| value.to_string()),
                 problems: value
                     .get("problems")
                     .and_then(Value::as_array)

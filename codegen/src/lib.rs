@@ -466,18 +466,17 @@ impl Builder {
             );
         }
         if self.openapi.is_some() || self.asyncapi.is_some() {
-            let info = self.api_info.clone().unwrap_or_else(|| {
-                let from_crate = |name: &str| {
-                    self.emit_rerun_if_changed
-                        .then(|| std::env::var(name).ok())
-                        .flatten()
-                        .filter(|v| !v.is_empty())
-                };
-                emit::openapi::Info {
-                    title: from_crate("CARGO_PKG_NAME").unwrap_or_else(|| "API".to_owned()),
-                    version: from_crate("CARGO_PKG_VERSION").unwrap_or_else(|| "0.1.0".to_owned()),
-                }
-            });
+            let info = self
+                .api_info
+                .clone()
+                .unwrap_or_else(|| emit::openapi::Info {
+                    title: self
+                        .crate_env("CARGO_PKG_NAME")
+                        .unwrap_or_else(|| "API".to_owned()),
+                    version: self
+                        .crate_env("CARGO_PKG_VERSION")
+                        .unwrap_or_else(|| "0.1.0".to_owned()),
+                });
             if let Some(file) = &self.openapi {
                 outputs.insert(self.resolve(file)?, emit::openapi::render(&api, &info)?);
             }
@@ -506,22 +505,15 @@ impl Builder {
             outputs.insert(dir.join("browser.js"), emit::js::render_browser(&api)?);
             // A publishable package: an ES module (so Node and TypeScript's nodenext read
             // index.js as ESM wherever it is installed), named and versioned.
-            let in_build_script = self.emit_rerun_if_changed;
-            let crate_env = |name: &str| {
-                in_build_script
-                    .then(|| std::env::var(name).ok())
-                    .flatten()
-                    .filter(|v| !v.is_empty())
-            };
             let name = js_options
                 .package_name
                 .clone()
-                .or_else(|| crate_env("CARGO_PKG_NAME"))
+                .or_else(|| self.crate_env("CARGO_PKG_NAME"))
                 .unwrap_or_else(|| emit::js::default_package_name(&dir));
             let version = js_options
                 .package_version
                 .clone()
-                .or_else(|| crate_env("CARGO_PKG_VERSION"))
+                .or_else(|| self.crate_env("CARGO_PKG_VERSION"))
                 .unwrap_or_else(|| "0.1.0".to_owned());
             outputs.insert(
                 dir.join("package.json"),
@@ -557,6 +549,15 @@ impl Builder {
             report.written.push(path);
         }
         Ok(report)
+    }
+
+    /// A cargo package variable (`CARGO_PKG_NAME`, …) when running as a build script, for
+    /// the defaults that follow the client crate.
+    fn crate_env(&self, name: &str) -> Option<String> {
+        self.emit_rerun_if_changed
+            .then(|| std::env::var(name).ok())
+            .flatten()
+            .filter(|v| !v.is_empty())
     }
 
     fn resolve(&self, path: &Path) -> Result<PathBuf, Error> {

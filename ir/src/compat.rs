@@ -106,12 +106,7 @@ pub fn incompatibilities(client: &Api, server: &Api) -> Vec<String> {
             problems.push(format!("{place}: the server no longer serves this route"));
             continue;
         };
-        let mut check = Checker {
-            client,
-            server,
-            seen: BTreeSet::new(),
-            problems: &mut problems,
-        };
+        let mut check = Checker::new(client, server, &mut problems);
         // Path parameters: the client writes them, the server reads them.
         // A path parameter is text: a server that reads it as a string reads anything.
         for (mine, yours) in route.path_params.iter().zip(&theirs.path_params) {
@@ -168,12 +163,7 @@ pub fn incompatibilities(client: &Api, server: &Api) -> Vec<String> {
         match events.get(event.name.as_str()) {
             None => problems.push(format!("{place}: the server no longer sends it")),
             Some(theirs) => {
-                let mut check = Checker {
-                    client,
-                    server,
-                    seen: BTreeSet::new(),
-                    problems: &mut problems,
-                };
+                let mut check = Checker::new(client, server, &mut problems);
                 check.reads(Side::Client, &named(&event.ty), &named(theirs), &place);
             }
         }
@@ -188,12 +178,7 @@ pub fn incompatibilities(client: &Api, server: &Api) -> Vec<String> {
         match resources.get(resource.identity.as_str()) {
             None => problems.push(format!("{place}: the server no longer publishes it")),
             Some(theirs) => {
-                let mut check = Checker {
-                    client,
-                    server,
-                    seen: BTreeSet::new(),
-                    problems: &mut problems,
-                };
+                let mut check = Checker::new(client, server, &mut problems);
                 check.reads(
                     Side::Client,
                     &named(&resource.record),
@@ -234,7 +219,16 @@ struct Checker<'a, 'p> {
     problems: &'p mut Vec<String>,
 }
 
-impl Checker<'_, '_> {
+impl<'a, 'p> Checker<'a, 'p> {
+    fn new(client: &'a Api, server: &'a Api, problems: &'p mut Vec<String>) -> Self {
+        Checker {
+            client,
+            server,
+            seen: BTreeSet::new(),
+            problems,
+        }
+    }
+
     fn api(&self, side: Side) -> &Api {
         match side {
             Side::Client => self.client,

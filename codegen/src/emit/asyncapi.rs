@@ -69,12 +69,7 @@ pub fn render(api: &Api, info: &Info) -> Result<String, Error> {
             Response::Json(ty) => schemas.of(ty),
             Response::Empty => json!({ "description": "No body." }),
         };
-        // Besides the route's own answers: the runtime's `{"error": …}` and axum's text.
-        let runtime_error = json!({
-            "type": "object",
-            "properties": { "error": { "type": "string" } },
-            "required": ["error"],
-        });
+        let runtime_error = super::schema::runtime_error();
         let body = match &route.error {
             Some(error) => {
                 json!({ "anyOf": [ok, schemas.of(error), runtime_error, { "type": "string" }] })

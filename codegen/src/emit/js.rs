@@ -747,7 +747,6 @@ const RESERVED: &[&str] = &[
     "createClient",
     "DEFAULT_TIMEOUT_MS",
     "ConnectionState",
-    "BaseClient",
     "CONTRACT",
     "CONTRACT_QUERY",
     // The runtime's helpers the generated module imports.

@@ -165,12 +165,7 @@ fn operation(route: &Route, schemas: &mut Schemas<'_>) -> Value {
         }),
         Response::Empty => json!({ "description": "Success, without a body." }),
     };
-    // What the runtime answers on its own (a body over the limit, a panic), as JSON.
-    let runtime_error = json!({
-        "type": "object",
-        "properties": { "error": { "type": "string" } },
-        "required": ["error"],
-    });
+    let runtime_error = super::schema::runtime_error();
     let text = json!({ "schema": { "type": "string" } });
     let failure = match &route.error {
         Some(error) => json!({

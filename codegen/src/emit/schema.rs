@@ -328,6 +328,15 @@ impl<'a> Schemas<'a> {
     }
 }
 
+/// What the runtime answers on its own (a body over the limit, a panic): `{"error": …}`.
+pub(crate) fn runtime_error() -> Value {
+    json!({
+        "type": "object",
+        "properties": { "error": { "type": "string" } },
+        "required": ["error"],
+    })
+}
+
 /// Whether serde always writes the field and always needs it.
 fn required(field: &Field) -> bool {
     !field.has_default && !field.may_skip
