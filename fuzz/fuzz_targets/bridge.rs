@@ -1,8 +1,7 @@
-//! A virtual request's payload (the first byte picks the method) through the bridge.
+//! A Socket.IO event's data (`["get", {"url": ...}]` from sails.io.js, or anything else)
+//! decoded as a socket's request handler does and through the bridge.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    if let Some((&method, payload)) = data.split_first() {
-        sailroute::__fuzz::virtual_request(method, payload);
-    }
+    sailroute::__fuzz::virtual_request(data);
 });

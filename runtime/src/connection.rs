@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use http::{Method, StatusCode};
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::{AckSender, SocketRef, TryData};
+use socketioxide::extract::{AckSender, SocketRef};
 use socketioxide::handler::{FromMessageParts, Value};
 use socketioxide::socket::Socket as IoSocket;
 use tower::ServiceExt;
@@ -20,7 +20,7 @@ use crate::guard::Guarded;
 use crate::policy::Handshake;
 use crate::server::Lifecycle;
 use crate::sockets::{Socket, Sockets};
-use crate::wire::{ErrorBody, Jwr, ParseErrorEvent, RawRequest, RequestError};
+use crate::wire::{ErrorBody, Jwr, ParseErrorEvent, RawRequest, RequestError, decode_event};
 
 /// Called with a socket once it has disconnected (on this node).
 pub(crate) type OnDisconnect = Arc<
@@ -78,17 +78,6 @@ impl Disconnected {
     }
 }
 
-/// The event names a virtual request can arrive as, and their methods.
-const METHOD_EVENTS: [(&str, Method); 7] = [
-    ("get", Method::GET),
-    ("post", Method::POST),
-    ("put", Method::PUT),
-    ("patch", Method::PATCH),
-    ("delete", Method::DELETE),
-    ("options", Method::OPTIONS),
-    ("head", Method::HEAD),
-];
-
 /// What every socket's request handlers share.
 pub(crate) struct Shared {
     pub(crate) router: Guarded,
@@ -101,7 +90,7 @@ pub(crate) struct Shared {
     pub(crate) sessions: Option<crate::sessions::SessionsConfig>,
 }
 
-/// Per-socket state, shared by its seven method handlers.
+/// Per-socket state, held by its request handler.
 struct SocketState {
     defaults: Defaults,
     in_flight: AtomicUsize,
@@ -156,20 +145,20 @@ pub(crate) fn on_connect<A: Adapter>(shared: Arc<Shared>, socket: SocketRef<A>) 
             }
         });
     }
-    for (event, method) in METHOD_EVENTS {
-        let shared = shared.clone();
-        let state = state.clone();
-        socket.on(
-            event,
-            move |socket: SocketRef<A>, incoming: Incoming, ack: AckSender<A>| {
-                handle(shared, state, socket, method, incoming, ack)
-            },
-        );
-    }
+    // One handler for the seven method events rather than one registration each: socketioxide
+    // calls the fallback for every event without a handler of its own, and a socket holds one
+    // boxed handler instead of seven plus their map (issue 13: memory per idle socket).
+    socket.on_fallback(
+        move |socket: SocketRef<A>, incoming: Incoming, ack: AckSender<A>| {
+            handle(shared.clone(), state.clone(), socket, incoming, ack)
+        },
+    );
 }
 
 /// A method event's payload, decoded, and whether the client asked for an ack.
 struct Incoming {
+    /// `None` for an event that is not a virtual request: it is ignored, as Sails does.
+    method: Option<Method>,
     payload: Result<RawRequest, String>,
     has_ack: bool,
 }
@@ -178,27 +167,32 @@ impl<A: Adapter> FromMessageParts<A> for Incoming {
     type Error = Infallible;
 
     fn from_message_parts(
-        socket: &Arc<IoSocket<A>>,
+        _: &Arc<IoSocket<A>>,
         value: &mut Value,
         ack_id: &Option<i64>,
     ) -> Result<Self, Infallible> {
+        let has_ack = ack_id.is_some();
+        // The common parser (the only one enabled) always hands over the event as JSON text;
+        // binary arrives as attachments beside it.
+        let Value::Str(text, attachments) = value else {
+            return Ok(Incoming {
+                method: None,
+                payload: Err(RequestError::BinaryAttachment.to_string()),
+                has_ack,
+            });
+        };
+        let (method, decoded) = decode_event(text.as_str());
         // Binary attachments reach the JSON as `{"_placeholder": true, "num": n}` objects: as a
         // url or headers they would be misread, as data they would become that object.
-        let binary = match value {
-            Value::Str(_, Some(attachments)) => !attachments.is_empty(),
-            Value::Bytes(_) => true,
-            Value::Str(_, None) => false,
-        };
-        let payload = if binary {
+        let payload = if attachments.as_ref().is_some_and(|a| !a.is_empty()) {
             Err(RequestError::BinaryAttachment.to_string())
         } else {
-            let TryData(payload) =
-                TryData::<RawRequest>::from_message_parts(socket, value, ack_id)?;
-            payload.map_err(|e| RequestError::NotAnObject(e.to_string()).to_string())
+            decoded.map_err(|e| e.to_string())
         };
         Ok(Incoming {
+            method,
             payload,
-            has_ack: ack_id.is_some(),
+            has_ack,
         })
     }
 }
@@ -224,10 +218,12 @@ async fn handle<A: Adapter>(
     shared: Arc<Shared>,
     state: Arc<SocketState>,
     socket: SocketRef<A>,
-    method: Method,
     incoming: Incoming,
     ack: AckSender<A>,
 ) {
+    let Some(method) = incoming.method else {
+        return;
+    };
     let _counted = Counted::enter(&shared.lifecycle);
     if shared.lifecycle.closing.load(Ordering::Acquire) {
         let jwr = Jwr::error(

@@ -84,22 +84,16 @@ pub use wire::RequestError;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod __fuzz {
-    use http::{Method, StatusCode};
+    use http::StatusCode;
 
-    /// A virtual request's payload (any bytes) through the bridge, as the method's event
-    /// delivers it. Checks what must hold of every request the router would see.
-    pub fn virtual_request(method: u8, payload: &[u8]) {
-        let methods = [
-            Method::GET,
-            Method::POST,
-            Method::PUT,
-            Method::PATCH,
-            Method::DELETE,
-            Method::OPTIONS,
-            Method::HEAD,
-        ];
-        let method = methods[usize::from(method) % methods.len()].clone();
-        let Ok(raw) = serde_json::from_slice::<crate::wire::RawRequest>(payload) else {
+    /// A Socket.IO event's data (any bytes; sails.io.js sends `["get", {"url": ...}]`)
+    /// decoded and through the bridge, as a socket's request handler does. Checks what must
+    /// hold of every request the router would see.
+    pub fn virtual_request(event: &[u8]) {
+        let Ok(text) = std::str::from_utf8(event) else {
+            return;
+        };
+        let (Some(method), Ok(raw)) = crate::wire::decode_event(text) else {
             return;
         };
         let handshake = crate::bridge::Handshake::default();
@@ -290,13 +284,21 @@ pub mod __bench {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// A virtual request's payload (the event's JSON argument) to the `http::Request` the
-    /// router sees, for a socket without handshake headers.
-    pub fn request(method: http::Method, payload: &str) -> Result<http::Request<Body>, String> {
-        let raw: crate::wire::RawRequest =
-            serde_json::from_str(payload).map_err(|e| e.to_string())?;
+    /// A virtual request event's data (`["get", {"url": ...}]`, as it arrives) to the
+    /// `http::Request` the router sees, for a socket without handshake headers.
+    pub fn request(event: &str) -> Result<http::Request<Body>, String> {
+        let (method, raw) = crate::wire::decode_event(event);
+        let method = method.ok_or("not a virtual request event")?;
+        let raw = raw.map_err(|e| e.to_string())?;
         crate::bridge::build_request(method, raw, &crate::bridge::Handshake::default(), None)
             .map_err(|e| e.to_string())
+    }
+
+    /// A virtual request event's data decoded as a socket's request handler does; whether it
+    /// named a method and held a request.
+    pub fn decode_event(event: &str) -> bool {
+        let (method, raw) = crate::wire::decode_event(event);
+        method.is_some() && raw.is_ok()
     }
 
     /// A router response to the ack payload, serialized as it goes on the wire.

@@ -2,6 +2,10 @@
 //! `{body, headers, statusCode}` object ("JWR") it receives in the ack.
 
 use http::{HeaderMap, StatusCode, header};
+use std::fmt;
+
+use http::Method;
+use serde::de::{self, DeserializeSeed, IgnoredAny, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -20,6 +24,100 @@ pub(crate) struct RawRequest {
     /// parse-and-print round trip on the hot path.
     #[serde(default)]
     pub(crate) data: Option<Box<RawValue>>,
+}
+
+/// The method of a virtual request arriving as the event `name`; `None` for any other event.
+fn method_of_event(name: &str) -> Option<Method> {
+    Some(match name {
+        "get" => Method::GET,
+        "post" => Method::POST,
+        "put" => Method::PUT,
+        "patch" => Method::PATCH,
+        "delete" => Method::DELETE,
+        "options" => Method::OPTIONS,
+        "head" => Method::HEAD,
+        _ => return None,
+    })
+}
+
+/// Decodes a Socket.IO event's JSON array `[name, request, ...]`: the method its name stands
+/// for (`None` for an event that is not a virtual request) and its request object. Elements
+/// after the request are ignored, as sails.io.js never sends them.
+pub(crate) fn decode_event(text: &str) -> (Option<Method>, Result<RawRequest, RequestError>) {
+    let mut method = None;
+    let decoded = Payload {
+        method: &mut method,
+    }
+    .deserialize(&mut serde_json::Deserializer::from_str(text));
+    let request = match decoded {
+        Ok(Some(request)) => Ok(request),
+        Ok(None) => Err(RequestError::NotAnObject(
+            "the event carries no request".into(),
+        )),
+        Err(e) => Err(RequestError::NotAnObject(e.to_string())),
+    };
+    (method, request)
+}
+
+/// Decodes an event's JSON array in one pass, writing the method its name stands for before
+/// decoding the request, so that a malformed request still gets its 400.
+///
+/// Written by hand rather than through socketioxide's `TryData`: its decoder builds (and drops)
+/// a `serde_json` error on every decode — an allocation and a string search — and would read
+/// the event name a second time (issue 13, point 3; docs/benchmarks.md has the figures).
+struct Payload<'a> {
+    method: &'a mut Option<Method>,
+}
+
+impl<'de> DeserializeSeed<'de> for Payload<'_> {
+    type Value = Option<RawRequest>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Payload<'_> {
+    type Value = Option<RawRequest>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an event: [name, request]")
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+        let Some(EventMethod(method)) = seq.next_element()? else {
+            return Ok(None);
+        };
+        *self.method = method;
+        let request = match self.method {
+            Some(_) => seq.next_element::<RawRequest>()?,
+            None => None,
+        };
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(request)
+    }
+}
+
+/// An event name, as the method of the virtual request it names (if it names one).
+struct EventMethod(Option<Method>);
+
+impl<'de> de::Deserialize<'de> for EventMethod {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl Visitor<'_> for Name {
+            type Value = EventMethod;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an event name")
+            }
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<EventMethod, E> {
+                Ok(EventMethod(method_of_event(name)))
+            }
+        }
+        deserializer.deserialize_str(Name)
+    }
 }
 
 /// Why a virtual request could not be turned into an HTTP request.
@@ -197,6 +295,49 @@ impl Serialize for EmptyMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_decodes_to_its_method_and_request() {
+        let (method, raw) =
+            decode_event(r#"["post",{"method":"post","url":"/echo","data":{"a":1},"headers":{}}]"#);
+        assert_eq!(method, Some(Method::POST));
+        let raw = raw.unwrap();
+        assert_eq!(raw.url, Some(serde_json::json!("/echo")));
+        assert_eq!(raw.data.unwrap().get(), r#"{"a":1}"#);
+        // A name written with escapes is still the name.
+        assert_eq!(
+            decode_event(r#"["g\u0065t",{"url":"/"}]"#).0,
+            Some(Method::GET)
+        );
+        // sails.io.js sends exactly two elements; more are ignored rather than refused.
+        let (method, raw) = decode_event(r#"["delete",{"url":"/x"},1,[2]]"#);
+        assert_eq!(method, Some(Method::DELETE));
+        assert_eq!(raw.unwrap().url, Some(serde_json::json!("/x")));
+    }
+
+    #[test]
+    fn a_malformed_request_keeps_its_method_for_the_400() {
+        let (method, raw) = decode_event(r#"["get","/hello"]"#);
+        assert_eq!(method, Some(Method::GET));
+        let message = raw.unwrap_err().to_string();
+        assert!(
+            message.starts_with("the request must be an object {method, url, data, headers}: invalid type: string \"/hello\""),
+            "{message}"
+        );
+        let (method, raw) = decode_event(r#"["head"]"#);
+        assert_eq!(method, Some(Method::HEAD));
+        assert_eq!(
+            raw.unwrap_err(),
+            RequestError::NotAnObject("the event carries no request".into())
+        );
+    }
+
+    #[test]
+    fn other_events_are_not_requests() {
+        for event in [r#"["chat",{"url":"/"}]"#, r#"["GET",{"url":"/"}]"#, "[]"] {
+            assert_eq!(decode_event(event).0, None, "{event}");
+        }
+    }
 
     #[test]
     fn jwr_without_body_has_no_body_key() {
