@@ -2,7 +2,7 @@
 //! requests by one router.
 //!
 //! ```text
-//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy] [--max-payload BYTES] [--max-body BYTES] [--redis URL] [--sessions] [--workers N]
+//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy] [--max-payload BYTES] [--max-body BYTES] [--ws-read-buffer BYTES] [--redis URL] [--sessions] [--workers N]
 //! ```
 
 #[cfg(feature = "mimalloc")]
@@ -25,6 +25,7 @@ struct Options {
     max_payload: Option<u64>,
     trust_proxy: bool,
     sessions: bool,
+    ws_read_buffer: Option<usize>,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -32,6 +33,7 @@ fn parse_args() -> Result<Options, String> {
         port: 1337,
         workers: 1,
         sessions: false,
+        ws_read_buffer: None,
         redis: None,
         allow_origins: Vec::new(),
         allow_any_origin: false,
@@ -69,6 +71,13 @@ fn parse_args() -> Result<Options, String> {
                     .parse()
                     .map_err(|e| format!("--workers: {e}"))?;
             }
+            "--ws-read-buffer" => {
+                options.ws_read_buffer = Some(
+                    value("--ws-read-buffer")?
+                        .parse()
+                        .map_err(|e| format!("--ws-read-buffer: {e}"))?,
+                );
+            }
             "--max-body" => {
                 options.max_body = value("--max-body")?
                     .parse()
@@ -76,7 +85,7 @@ fn parse_args() -> Result<Options, String> {
             }
             "-h" | "--help" => {
                 return Err(
-                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy] [--max-payload BYTES] [--max-body BYTES] [--redis URL] [--sessions] [--workers N]"
+                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy] [--max-payload BYTES] [--max-body BYTES] [--ws-read-buffer BYTES] [--redis URL] [--sessions] [--workers N]"
                         .into(),
                 );
             }
@@ -118,6 +127,9 @@ fn main() {
 
 async fn run(options: Options) -> Result<(), sailroute::Error> {
     let mut builder = Server::builder(conformance::app()).max_body(options.max_body);
+    if let Some(bytes) = options.ws_read_buffer {
+        builder = builder.ws_read_buffer_size(bytes);
+    }
     for origin in options.allow_origins {
         builder = builder.allow_origin(origin);
     }

@@ -54,6 +54,19 @@ async fn requests_over_both_transports() {
 }
 
 #[tokio::test]
+async fn a_message_larger_than_the_read_buffer_is_read_whole() {
+    // 256 bytes, the smallest read buffer the builder allows; the request is 64 KiB.
+    let server = spawn_conformance(&["--ws-read-buffer", "256"]);
+    let socket = connect(&server.url, TransportType::Websocket, &[]).await;
+    for size in [10, 300, 64 * 1024] {
+        let body = json!({ "s": "é".repeat(size / 2) });
+        let res = request(&socket.client, "post", "/echo", body.clone(), json!({})).await;
+        assert_eq!(res["statusCode"], 200, "{size}");
+        assert_eq!(res["body"], body, "{size}");
+    }
+}
+
+#[tokio::test]
 async fn oversized_body_is_413() {
     let server = spawn_conformance(&["--max-body", "2048"]);
     let socket = connect(&server.url, TransportType::Websocket, &[]).await;
