@@ -301,13 +301,18 @@ fn is_json(headers: &HeaderMap) -> bool {
     else {
         return false;
     };
+    // Compared without lower-casing into a new string: this runs on every response.
     let essence = content_type
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
+        .as_bytes();
+    let ends_with = |suffix: &[u8]| {
+        essence.len() >= suffix.len()
+            && essence[essence.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    essence.eq_ignore_ascii_case(b"application/json") || ends_with(b"+json")
 }
 
 #[cfg(test)]
@@ -368,7 +373,19 @@ mod tests {
             "application/problem+json; charset=utf-8".parse().unwrap(),
         );
         assert!(is_json(&h));
-        h.insert(header::CONTENT_TYPE, "text/plain".parse().unwrap());
+        for (content_type, json) in [
+            ("Application/JSON", true),
+            (" application/json ; charset=utf-8", true),
+            ("application/vnd.api+JSON", true),
+            ("text/plain", false),
+            ("application/jsonp", false),
+            ("json", false),
+            ("", false),
+        ] {
+            h.insert(header::CONTENT_TYPE, content_type.parse().unwrap());
+            assert_eq!(is_json(&h), json, "{content_type:?}");
+        }
+        h.remove(header::CONTENT_TYPE);
         assert!(!is_json(&h));
     }
 
