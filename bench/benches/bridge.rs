@@ -109,16 +109,16 @@ fn bridge(c: &mut Criterion) {
     let post_4k = post_payload(4096);
 
     let mut group = c.benchmark_group("bridge");
-    group.bench_function("payload -> http::Request (GET)", |b| {
+    group.bench_function("event -> http::Request (GET)", |b| {
         b.iter(|| sailroute::__bench::request(GET).expect("valid"));
     });
     group.bench_function(
-        "payload -> http::Request (GET, data into query, headers)",
+        "event -> http::Request (GET, data into query, headers)",
         |b| {
             b.iter(|| sailroute::__bench::request(GET_QUERY).expect("valid"));
         },
     );
-    group.bench_function("payload -> http::Request (POST 4 KiB)", |b| {
+    group.bench_function("event -> http::Request (POST 4 KiB)", |b| {
         b.iter(|| sailroute::__bench::request(&post_4k).expect("valid"));
     });
     group.bench_function("response -> ack payload (JSON)", |b| {
@@ -130,7 +130,7 @@ fn bridge(c: &mut Criterion) {
             runtime.block_on(sailroute::__bench::ack(response))
         });
     });
-    group.bench_function("GET /hello through the router, payload to ack", |b| {
+    group.bench_function("GET /hello through the router, event to ack", |b| {
         b.iter(|| {
             runtime.block_on(async {
                 let request = sailroute::__bench::request(GET).expect("valid");
@@ -139,7 +139,7 @@ fn bridge(c: &mut Criterion) {
             })
         });
     });
-    group.bench_function("POST /echo 4 KiB through the router, payload to ack", |b| {
+    group.bench_function("POST /echo 4 KiB through the router, event to ack", |b| {
         b.iter(|| {
             runtime.block_on(async {
                 let request = sailroute::__bench::request(&post_4k).expect("valid");
