@@ -155,7 +155,8 @@ pub(crate) fn on_connect<A: Adapter>(shared: Arc<Shared>, socket: SocketRef<A>) 
     );
 }
 
-/// A method event's payload, decoded, and whether the client asked for an ack.
+/// An event, decoded: the method it names, its request, and whether the client asked for an
+/// ack.
 struct Incoming {
     /// `None` for an event that is not a virtual request: it is ignored, as Sails does.
     method: Option<Method>,
@@ -172,8 +173,9 @@ impl<A: Adapter> FromMessageParts<A> for Incoming {
         ack_id: &Option<i64>,
     ) -> Result<Self, Infallible> {
         let has_ack = ack_id.is_some();
-        // The common parser (the only one enabled) always hands over the event as JSON text;
-        // binary arrives as attachments beside it.
+        // The common parser (the only one enabled) always hands over the event as JSON text,
+        // binary as attachments beside it; `Value::Bytes` comes only from the MessagePack
+        // parser, so such an event names no method here and is ignored.
         let Value::Str(text, attachments) = value else {
             return Ok(Incoming {
                 method: None,

@@ -1,10 +1,9 @@
 //! The Sails virtual-request wire format: the request payload a client emits and the
 //! `{body, headers, statusCode}` object ("JWR") it receives in the ack.
 
-use http::{HeaderMap, StatusCode, header};
 use std::fmt;
 
-use http::Method;
+use http::{HeaderMap, Method, StatusCode, header};
 use serde::de::{self, DeserializeSeed, IgnoredAny, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
