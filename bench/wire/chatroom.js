@@ -13,9 +13,8 @@
  */
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
-const { option, cpuTimes, rssKiB } = require('./proc');
+const { option, cpuTimes, rssKiB, startServer } = require('./proc');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TARGET = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target');
@@ -27,37 +26,13 @@ const DRAIN = option('drain', '20');
 const HOLD = option('hold', '10');
 const SERVERS = option('servers', 'sails,sailroute,raw').split(',');
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
-  });
-}
-
-async function startServer(kind) {
-  const port = await freePort();
-  const child = kind === 'sails'
-    ? spawn('node', ['app.js'], { cwd: path.join(WORK, 'sails-app'), env: { ...process.env, NODE_ENV: 'production', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(path.join(TARGET, 'release', kind === 'sailroute' ? 'conformance' : 'raw-socketioxide'), ['--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const ready = kind === 'sails' ? '"lifted":true' : `listening on http://127.0.0.1:${port}`;
-  let output = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind} did not start:\n${output}`)), 60000);
-    const onData = (chunk) => { output += chunk; if (output.includes(ready)) { clearTimeout(timer); resolve(); } };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-  });
-  return { kind, child, pid: child.pid, url: `http://127.0.0.1:${port}` };
-}
-
 function snapshot(pid) {
   const { user, system } = cpuTimes(pid);
   return { at: Date.now(), user, system, rssMiB: rssKiB(pid) / 1024 };
 }
 
 async function measure(kind) {
-  const server = await startServer(kind);
+  const server = await startServer(kind, { target: TARGET, sailsDir: path.join(WORK, 'sails-app') });
   const marks = { start: snapshot(server.pid) };
   // Long enough to publish every message at the rate (the load generator stops at --duration).
   const duration = String(Math.ceil(Number(MESSAGES) / Number(RATE)) + 30);

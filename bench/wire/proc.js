@@ -1,20 +1,16 @@
 'use strict';
-// What the wire scripts share: their `--name value` options, and a server's CPU time and
-// resident memory from /proc (Linux only, as the benchmarks are).
+// What the wire scripts share: their `--name value` options, starting a measured server, and a
+// server's CPU time and resident memory from /proc (Linux only, as the benchmarks are).
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
 
 /** `--name value` from the command line, or `fallback`. */
 function option(name, fallback) {
   const args = process.argv.slice(2);
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-}
-
-/** User plus system CPU time of `pid`, in seconds. */
-function cpuSeconds(pid) {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** User and system CPU time of `pid`, in seconds, apart. */
@@ -24,6 +20,12 @@ function cpuTimes(pid) {
   return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
 }
 
+/** User plus system CPU time of `pid`, in seconds. */
+function cpuSeconds(pid) {
+  const { user, system } = cpuTimes(pid);
+  return user + system;
+}
+
 /** Resident memory of `pid`, in KiB. */
 function rssKiB(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
@@ -31,4 +33,41 @@ function rssKiB(pid) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-module.exports = { option, cpuSeconds, cpuTimes, rssKiB, sleep };
+/** A free TCP port on 127.0.0.1. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
+  });
+}
+
+/**
+ * Starts one measured server on a free port and waits until it listens: `sails` (the Sails app
+ * in `sailsDir`), `sailroute` (`conformance`) or `raw` (`raw-socketioxide`), release builds
+ * from `target`. Rejects with the server's output if it exits or is not up within 60 s.
+ */
+async function startServer(kind, { target, sailsDir }) {
+  const port = await freePort();
+  const child = kind === 'sails'
+    ? spawn('node', ['app.js'], { cwd: sailsDir, env: { ...process.env, NODE_ENV: 'production', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(path.join(target, 'release', kind === 'sailroute' ? 'conformance' : 'raw-socketioxide'), ['--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const ready = kind === 'sails' ? '"lifted":true' : `listening on http://127.0.0.1:${port}`;
+  let output = '';
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${kind} did not start:\n${output}`)), 60000);
+      const onData = (chunk) => { output += chunk; if (output.includes(ready)) { clearTimeout(timer); resolve(); } };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${kind} exited (${code}):\n${output}`)); });
+    });
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  child.removeAllListeners('exit');
+  return { kind, port, pid: child.pid, url: `http://127.0.0.1:${port}`, child };
+}
+
+module.exports = { option, cpuSeconds, cpuTimes, rssKiB, sleep, freePort, startServer };

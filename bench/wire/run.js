@@ -19,9 +19,9 @@
 'use strict';
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { startServer: startMeasured } = require('./proc');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHARED = path.resolve(ROOT, '..', 'shared', 'bench', 'loadgen');
@@ -92,38 +92,11 @@ function prepare(name, src) {
   return dest;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
-  });
-}
-
-/** Starts a server and resolves once its readiness line appears. */
+/** Starts a server (`startServer` in proc.js) and remembers it, so that an exit stops it. */
 async function startServer(kind, sailsDir) {
-  const port = await freePort();
-  let child;
-  let ready;
-  if (kind === 'sails') {
-    child = spawn('node', ['app.js'], { cwd: sailsDir, env: { ...process.env, NODE_ENV: 'production', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-    ready = '"lifted":true';
-  } else {
-    const exe = path.join(TARGET, 'release', kind === 'sailroute' ? 'conformance' : 'raw-socketioxide');
-    child = spawn(exe, ['--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    ready = `listening on http://127.0.0.1:${port}`;
-  }
-  started.push(child);
-  let output = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind} did not start:\n${output}`)), 60000);
-    const onData = (chunk) => { output += chunk; if (output.includes(ready)) { clearTimeout(timer); resolve(); } };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${kind} exited (${code}):\n${output}`)); });
-  });
-  child.removeAllListeners('exit');
-  return { kind, port, pid: child.pid, url: `http://127.0.0.1:${port}`, child };
+  const server = await startMeasured(kind, { target: TARGET, sailsDir });
+  started.push(server.child);
+  return server;
 }
 
 async function stopServer(server) {
