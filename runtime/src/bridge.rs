@@ -12,7 +12,7 @@ use http_body_util::BodyExt;
 use serde_json::value::RawValue;
 
 use crate::sockets::Socket;
-use crate::wire::{Jwr, JwrBody, RawRequest, RequestError, json_kind};
+use crate::wire::{Jwr, JwrBody, MAX_REQUEST_HEADERS, RawRequest, RequestError, json_kind};
 
 /// What a socket's handshake contributes to each of its virtual requests.
 #[derive(Debug, Clone, Default)]
@@ -32,7 +32,10 @@ pub(crate) struct Handshake {
 
 impl Handshake {
     /// Reads what the bridge needs from the handshake request.
-    pub(crate) fn from_parts(parts: &http::request::Parts, trust_proxy: bool) -> Self {
+    pub(crate) fn from_parts(
+        parts: &http::request::Parts,
+        trust_proxy: &crate::client_ip::TrustProxy,
+    ) -> Self {
         let get = |name: HeaderName| parts.headers.get(name).cloned();
         let remote_addr = parts
             .extensions
@@ -45,7 +48,8 @@ impl Handshake {
             user_agent: get(header::USER_AGENT),
             remote_addr,
             client_ip: trust_proxy
-                .then(|| crate::client_ip::client_ip(&parts.headers, remote_addr, true))
+                .is_on()
+                .then(|| trust_proxy.client_ip(&parts.headers, remote_addr))
                 .flatten(),
         }
     }
@@ -166,7 +170,16 @@ fn add_header(
     let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
     let mut push = |text: &str| -> Result<(), RequestError> {
         let value = HeaderValue::from_str(text).map_err(|_| invalid())?;
-        headers.append(header_name.clone(), value);
+        // `HeaderMap` panics past 32,768 entries; the cap answers long before, with a 400.
+        let too_many = RequestError::TooManyHeaders {
+            max: MAX_REQUEST_HEADERS,
+        };
+        if headers.len() >= MAX_REQUEST_HEADERS {
+            return Err(too_many);
+        }
+        headers
+            .try_append(header_name.clone(), value)
+            .map_err(|_| too_many)?;
         Ok(())
     };
     match value {
@@ -325,6 +338,36 @@ mod tests {
             headers: None,
             data: data.map(|d| RawValue::from_string(d.into()).unwrap()),
         }
+    }
+
+    /// Issue 23, point 6: `HeaderMap` panics past 32,768 entries; a request with more header
+    /// values than the cap is refused, whether as many names or one name with many values.
+    #[test]
+    fn too_many_headers_is_an_error_not_a_panic() {
+        let many_names: serde_json::Map<String, serde_json::Value> = (0..40_000)
+            .map(|i| (format!("x-h{i}"), serde_json::Value::from("v")))
+            .collect();
+        let many_values = serde_json::json!({ "x-h": vec!["v"; 40_000] });
+        for headers in [serde_json::Value::Object(many_names), many_values] {
+            let mut request = raw("/x", None);
+            request.headers = Some(headers);
+            let err = build_request(Method::GET, request, &Handshake::default(), None)
+                .expect_err("refused");
+            assert_eq!(
+                err,
+                RequestError::TooManyHeaders {
+                    max: MAX_REQUEST_HEADERS
+                }
+            );
+        }
+        let at_cap: serde_json::Map<String, serde_json::Value> = (0..MAX_REQUEST_HEADERS)
+            .map(|i| (format!("x-h{i}"), serde_json::Value::from("v")))
+            .collect();
+        let mut request = raw("/x", None);
+        request.headers = Some(serde_json::Value::Object(at_cap));
+        let built =
+            build_request(Method::GET, request, &Handshake::default(), None).expect("at the cap");
+        assert_eq!(built.headers().len(), MAX_REQUEST_HEADERS);
     }
 
     #[test]

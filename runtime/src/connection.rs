@@ -84,7 +84,7 @@ pub(crate) struct Shared {
     pub(crate) sockets: Sockets,
     pub(crate) max_in_flight: usize,
     pub(crate) on_disconnect: Option<OnDisconnect>,
-    pub(crate) trust_proxy: bool,
+    pub(crate) trust_proxy: crate::client_ip::TrustProxy,
     pub(crate) lifecycle: Arc<Lifecycle>,
     #[cfg(feature = "sessions")]
     pub(crate) sessions: Option<crate::sessions::SessionsConfig>,
@@ -103,7 +103,7 @@ pub(crate) fn on_connect<A: Adapter>(shared: Arc<Shared>, socket: SocketRef<A>) 
     // works wherever a room does — on every node.
     socket.join(socket.id);
     let state = Arc::new(SocketState {
-        defaults: Defaults::from_parts(socket.req_parts(), shared.trust_proxy),
+        defaults: Defaults::from_parts(socket.req_parts(), &shared.trust_proxy),
         in_flight: AtomicUsize::new(0),
         #[cfg(feature = "sessions")]
         session: shared

@@ -42,12 +42,12 @@ impl Guarded {
         router: Router,
         max_body: usize,
         sockets: Sockets,
-        trust_proxy: bool,
+        trust_proxy: &crate::client_ip::TrustProxy,
     ) -> Result<Self, String> {
         let mut extensions = body_limit_extensions(max_body)?;
         extensions.insert(sockets);
-        if trust_proxy {
-            extensions.insert(crate::client_ip::TrustProxy);
+        if trust_proxy.is_on() {
+            extensions.insert(trust_proxy.clone());
         }
         // Capacity for the peer address, the socket handle and axum's matched path, made by
         // growing the map once here (a map keeps its capacity when entries go, and so do its

@@ -50,6 +50,7 @@ mod client_ip;
 mod connection;
 #[cfg(feature = "contract")]
 pub mod contract;
+mod engine_query;
 mod guard;
 mod origin;
 mod policy;
@@ -66,7 +67,7 @@ mod wire;
 
 pub use browser::SOCKET_IO_CLIENT;
 pub use check::{RouteMismatch, check_routes};
-pub use client_ip::{ClientIp, UnknownClientIp};
+pub use client_ip::{ClientIp, InvalidSubnet, TrustProxy, UnknownClientIp};
 pub use connection::Disconnected;
 pub use policy::{Handshake, Refusal};
 pub use pubsub::{Event, Resource, ResourceRecord, TypedResource};
@@ -77,7 +78,7 @@ pub use server::{
 pub use sockets::{
     LeaveAllOptions, MissingSockets, NotASocketRequest, Rooms, Socket, Sockets, SocketsError,
 };
-pub use wire::RequestError;
+pub use wire::{MAX_REQUEST_HEADERS, RequestError};
 
 /// Entry points for the fuzz targets in `fuzz/` (built only by cargo-fuzz, which sets
 /// `cfg(fuzzing)`): the bridge's two conversions, with no server around them.
@@ -280,7 +281,7 @@ pub mod __bench {
         Error = std::convert::Infallible,
         Future = impl Send,
     > + Clone {
-        crate::guard::Guarded::new(router, max_body, sockets, false)
+        crate::guard::Guarded::new(router, max_body, sockets, &crate::TrustProxy::none())
             .unwrap_or_else(|e| panic!("{e}"))
     }
 

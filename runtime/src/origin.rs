@@ -9,11 +9,19 @@
 use http::HeaderValue;
 use http::uri::{Authority, Uri};
 
+/// Where a handshake was sent: the request's `Host` and the scheme the page used (`http`
+/// unless a trusted proxy says otherwise: this server speaks plain HTTP).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Own<'a> {
+    pub(crate) host: Option<&'a HeaderValue>,
+    pub(crate) scheme: &'a str,
+}
+
 /// The origins whose pages may open sockets; fixed when the server is built.
 #[derive(Debug, Clone, Default)]
 pub(crate) enum OriginPolicy {
-    /// A handshake without `Origin` (not a browser), or whose `Origin` has the scheme's
-    /// host and port of the request's own `Host`.
+    /// A handshake without `Origin` (not a browser), or whose `Origin` is the server's own:
+    /// the scheme it was reached by, and the host and port of its `Host`.
     #[default]
     SameOrigin,
     /// Exactly these origins (Sails' `onlyAllowOrigins`: exact strings, and a handshake
@@ -25,7 +33,7 @@ pub(crate) enum OriginPolicy {
 
 impl OriginPolicy {
     /// Whether a handshake with this `Origin` and `Host` may connect.
-    pub(crate) fn allows(&self, origin: Option<&HeaderValue>, host: Option<&HeaderValue>) -> bool {
+    pub(crate) fn allows(&self, origin: Option<&HeaderValue>, own: &Own<'_>) -> bool {
         match self {
             OriginPolicy::Any => true,
             OriginPolicy::Only(allowed) => origin
@@ -33,7 +41,7 @@ impl OriginPolicy {
                 .is_some_and(|o| allowed.iter().any(|a| a == o)),
             OriginPolicy::SameOrigin => match origin {
                 None => true,
-                Some(origin) => is_same_origin(origin, host),
+                Some(origin) => is_same_origin(origin, own),
             },
         }
     }
@@ -111,13 +119,12 @@ fn default_port(scheme: &str) -> u16 {
     if scheme == "https" { 443 } else { 80 }
 }
 
-/// Whether `origin` names the host and port the request was sent to.
-///
-/// The scheme is not compared: behind a proxy that ends TLS the server cannot know its own
-/// scheme, and a page on `http://` of the same host is the same site to the browser's cookies
-/// anyway. A `Host` without a port takes the default port of the origin's scheme.
-fn is_same_origin(origin: &HeaderValue, host: Option<&HeaderValue>) -> bool {
-    let Some(host) = host.and_then(|h| h.to_str().ok()) else {
+/// Whether `origin` names the scheme, host and port the request was sent to, as browsers
+/// compare origins (issue 23, point 8: a page on `http://` of the same host is another origin,
+/// one that any network attacker can serve). A `Host` without a port takes the default port of
+/// the scheme.
+fn is_same_origin(origin: &HeaderValue, own: &Own<'_>) -> bool {
+    let Some(host) = own.host.and_then(|h| h.to_str().ok()) else {
         return false;
     };
     let Ok(origin) = origin.to_str().map(str::parse::<Uri>) else {
@@ -129,7 +136,17 @@ fn is_same_origin(origin: &HeaderValue, host: Option<&HeaderValue>) -> bool {
     let (Some(scheme), Some(origin_authority)) = (origin.scheme_str(), origin.authority()) else {
         return false;
     };
-    if scheme != "http" && scheme != "https" {
+    if !scheme.eq_ignore_ascii_case(own.scheme) {
+        if origin_authority
+            .host()
+            .eq_ignore_ascii_case(host.split(':').next().unwrap_or(host))
+        {
+            tracing::warn!(
+                origin = %origin,
+                server_scheme = own.scheme,
+                "socket handshake refused: the page's scheme is not the one this server was reached by; behind a proxy that ends TLS, set trust_proxy so that X-Forwarded-Proto counts, or allow_origin(..) the page"
+            );
+        }
         return false;
     }
     let Ok(host) = host.parse::<Authority>() else {
@@ -148,30 +165,76 @@ mod tests {
         HeaderValue::from_str(s).expect("a valid header value")
     }
 
+    fn own<'a>(host: Option<&'a HeaderValue>, scheme: &'a str) -> Own<'a> {
+        Own { host, scheme }
+    }
+
+    fn allows(
+        policy: &OriginPolicy,
+        origin: Option<&HeaderValue>,
+        host: Option<&HeaderValue>,
+    ) -> bool {
+        policy.allows(origin, &own(host, "http"))
+    }
+
+    /// Issue 23, point 8: scheme, host and port, as browsers compare origins.
     #[test]
-    fn same_origin_compares_host_and_port() {
+    fn same_origin_compares_the_scheme_too() {
         let policy = OriginPolicy::SameOrigin;
-        let host = value("127.0.0.1:1337");
-        assert!(policy.allows(None, Some(&host)), "no Origin: not a browser");
-        assert!(policy.allows(Some(&value("http://127.0.0.1:1337")), Some(&host)));
-        assert!(!policy.allows(Some(&value("http://evil.example")), Some(&host)));
-        assert!(!policy.allows(Some(&value("http://127.0.0.1:1338")), Some(&host)));
-        assert!(!policy.allows(Some(&value("http://localhost:1337")), Some(&host)));
-        assert!(!policy.allows(Some(&value("null")), Some(&host)));
-        assert!(!policy.allows(Some(&value("http://127.0.0.1:1337")), None));
-        let plain = value("Example.com");
-        assert!(policy.allows(Some(&value("https://example.com")), Some(&plain)));
-        assert!(policy.allows(Some(&value("http://example.com")), Some(&plain)));
+        let plain = value("example.com");
+        assert!(policy.allows(
+            Some(&value("http://example.com")),
+            &own(Some(&plain), "http")
+        ));
+        assert!(!policy.allows(
+            Some(&value("https://example.com")),
+            &own(Some(&plain), "http")
+        ));
         assert!(policy.allows(
             Some(&value("https://example.com")),
-            Some(&value("example.com:443"))
+            &own(Some(&plain), "https")
         ));
         assert!(!policy.allows(
+            Some(&value("http://example.com")),
+            &own(Some(&plain), "https")
+        ));
+        assert!(policy.allows(
             Some(&value("https://example.com")),
+            &own(Some(&value("example.com:443")), "https")
+        ));
+    }
+
+    #[test]
+    fn same_origin_compares_host_and_port() {
+        let policy = &OriginPolicy::SameOrigin;
+        let host = value("127.0.0.1:1337");
+        let h = Some(&host);
+        assert!(allows(policy, None, h), "no Origin: not a browser");
+        assert!(allows(policy, Some(&value("http://127.0.0.1:1337")), h));
+        assert!(!allows(policy, Some(&value("http://evil.example")), h));
+        assert!(!allows(policy, Some(&value("http://127.0.0.1:1338")), h));
+        assert!(!allows(policy, Some(&value("http://localhost:1337")), h));
+        assert!(!allows(policy, Some(&value("null")), h));
+        assert!(!allows(policy, Some(&value("http://127.0.0.1:1337")), None));
+        let plain = value("Example.com");
+        assert!(allows(
+            policy,
+            Some(&value("http://example.com")),
+            Some(&plain)
+        ));
+        assert!(allows(
+            policy,
+            Some(&value("http://example.com")),
             Some(&value("example.com:80"))
         ));
-        assert!(!policy.allows(
-            Some(&value("https://example.com.evil.example")),
+        assert!(!allows(
+            policy,
+            Some(&value("http://example.com")),
+            Some(&value("example.com:443"))
+        ));
+        assert!(!allows(
+            policy,
+            Some(&value("http://example.com.evil.example")),
             Some(&plain)
         ));
     }
@@ -180,10 +243,22 @@ mod tests {
     fn an_allow_list_is_exact_and_needs_an_origin() {
         let policy = OriginPolicy::Only(vec!["http://good.example".into()]);
         let host = value("127.0.0.1:1337");
-        assert!(policy.allows(Some(&value("http://good.example")), Some(&host)));
-        assert!(!policy.allows(Some(&value("http://good.example/")), Some(&host)));
-        assert!(!policy.allows(None, Some(&host)));
-        assert!(OriginPolicy::Any.allows(Some(&value("http://evil.example")), None));
+        assert!(allows(
+            &policy,
+            Some(&value("http://good.example")),
+            Some(&host)
+        ));
+        assert!(!allows(
+            &policy,
+            Some(&value("http://good.example/")),
+            Some(&host)
+        ));
+        assert!(!allows(&policy, None, Some(&host)));
+        assert!(allows(
+            &OriginPolicy::Any,
+            Some(&value("http://evil.example")),
+            None
+        ));
     }
 
     #[test]

@@ -19,7 +19,10 @@ use http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use tower::{Service, ServiceExt};
 
 use crate::browser::{Assets, Served};
+use crate::client_ip::TrustProxy;
+use crate::engine_query;
 use crate::origin::OriginPolicy;
+use crate::origin::Own;
 
 /// Where socketioxide listens by default (Socket.IO's and Sails' default path).
 pub(crate) const DEFAULT_SOCKET_PATH: &str = "/socket.io/";
@@ -121,6 +124,8 @@ pub(crate) struct Policy {
     /// Where the stock Socket.IO browser client is served, if it is (`<socket path>socket.io.js`).
     pub(crate) client_path: Option<String>,
     pub(crate) before_connect: Option<BeforeConnect>,
+    /// The proxies believed about the page's scheme, for the same-origin check.
+    pub(crate) trust_proxy: TrustProxy,
     /// What browsers get besides Socket.IO: the clients and `/__getcookie`.
     pub(crate) assets: Assets,
 }
@@ -132,6 +137,7 @@ impl Default for Policy {
             socket_path: DEFAULT_SOCKET_PATH.to_owned(),
             client_path: None,
             before_connect: None,
+            trust_proxy: TrustProxy::none(),
             assets: Assets::default(),
         }
     }
@@ -213,17 +219,29 @@ where
         Either::Right(Either::Right(Box::pin(async move {
             let transport = Transport::of(&request);
             let origin = request.headers().get(header::ORIGIN).cloned();
-            if !policy
-                .origins
-                .allows(origin.as_ref(), request.headers().get(header::HOST))
-            {
+            let peer = request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0);
+            // The server serves plain HTTP; only a trusted proxy can say the page used https.
+            let scheme = policy.trust_proxy.scheme(request.headers(), peer);
+            let own = Own {
+                host: request.headers().get(header::HOST),
+                scheme: scheme.as_deref().unwrap_or("http"),
+            };
+            if !policy.origins.allows(origin.as_ref(), &own) {
                 tracing::debug!(?origin, "socket connection refused: origin not allowed");
                 return Ok(transport.refuse_origin());
             }
             // Only a new session's first request is a handshake; later polls and the
-            // upgrade of an accepted session carry its `sid`.
-            let is_handshake = !query_has(request.uri(), "sid");
+            // upgrade of an accepted session carry its `sid`. The transport's own rule decides
+            // (engine_query.rs), and a handshake goes on without any `sid` look-alike, so no
+            // request reaches a new session without passing the hook.
+            let is_handshake = engine_query::opens_session(request.uri());
             if is_handshake {
+                if let Some(uri) = engine_query::without_session_lookalikes(request.uri()) {
+                    *request.uri_mut() = uri;
+                }
                 detach_head(&mut request);
             }
             if let (Some(hook), true) = (&policy.before_connect, is_handshake) {
@@ -313,10 +331,6 @@ fn with_path(uri: &Uri, path: &str) -> Option<Uri> {
         None => path.to_owned(),
     };
     Uri::try_from(path_and_query).ok()
-}
-
-fn query_has(uri: &Uri, name: &str) -> bool {
-    form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()).any(|(key, _)| key == name)
 }
 
 /// How a refused client expects to be told, matching engine.io's own refusals.

@@ -21,6 +21,7 @@ use socketioxide_core::adapter::DefinedAdapter;
 use tokio::net::TcpListener;
 use tower::{Layer, Service};
 
+use crate::client_ip::TrustProxy;
 use crate::connection::{Disconnected, OnDisconnect, Shared, on_connect};
 use crate::guard::Guarded;
 use crate::origin::OriginPolicy;
@@ -72,7 +73,7 @@ pub struct ServerBuilder {
     config_errors: Vec<String>,
     serve_client: bool,
     max_payload: Option<u64>,
-    trust_proxy: bool,
+    trust_proxy: TrustProxy,
     shutdown_timeout: Duration,
     #[cfg(feature = "sessions")]
     sessions: Option<crate::sessions::SessionsConfig>,
@@ -300,13 +301,17 @@ impl ServerBuilder {
         self
     }
 
-    /// Trusts the proxy in front of the server for the client's address: the
-    /// [`ClientIp`](crate::ClientIp) extractor then reads the `Forwarded` /
-    /// `X-Forwarded-For` header the proxy wrote (for a socket request, the handshake's).
-    /// Off by default: only turn it on behind a proxy that overwrites those headers, since a
-    /// client can send them too.
-    pub fn trust_proxy(mut self, trust: bool) -> Self {
-        self.trust_proxy = trust;
+    /// Trusts the proxies in front of the server for the client's address and scheme: the
+    /// [`ClientIp`](crate::ClientIp) extractor then reads the `X-Forwarded-For` entries they
+    /// appended, from the right (for a socket request, the handshake's), and the same-origin
+    /// check of socket handshakes takes the scheme from `X-Forwarded-Proto`. `true` trusts one
+    /// proxy, a number that many hops; [`TrustProxy`](crate::TrustProxy) also takes trusted
+    /// networks and RFC 7239 `Forwarded`. Off by default: a client can send those headers too.
+    ///
+    /// `true` meant "the left-most address" before issue 23: behind a proxy that appends (nginx,
+    /// an ALB, Cloudflare) that address is whatever the client claimed.
+    pub fn trust_proxy(mut self, trust: impl Into<TrustProxy>) -> Self {
+        self.trust_proxy = trust.into();
         self
     }
 
@@ -456,7 +461,7 @@ impl ServerBuilder {
             self.router,
             self.max_body,
             sockets.clone(),
-            self.trust_proxy,
+            &self.trust_proxy,
         )
         .map_err(|e| Error::Config(vec![e]))?;
         #[cfg(feature = "contract")]
@@ -490,7 +495,7 @@ impl ServerBuilder {
             sockets: sockets.clone(),
             max_in_flight: self.max_in_flight,
             on_disconnect: self.on_disconnect,
-            trust_proxy: self.trust_proxy,
+            trust_proxy: self.trust_proxy.clone(),
             #[cfg(feature = "sessions")]
             sessions: self.sessions,
         });
@@ -522,6 +527,7 @@ impl ServerBuilder {
         };
         let init = io.ns("/", (async |_: SocketRef<A>| {}).with(register));
 
+        self.policy.trust_proxy = self.trust_proxy.clone();
         let policy = Arc::new(self.policy);
         let service = PolicyService::new(layer.layer(router), policy);
         Ok((service, sockets, init, lifecycle))
@@ -649,7 +655,7 @@ impl Server {
             config_errors: Vec::new(),
             serve_client: false,
             max_payload: None,
-            trust_proxy: false,
+            trust_proxy: TrustProxy::none(),
             shutdown_timeout: Duration::from_secs(10),
             #[cfg(feature = "sessions")]
             sessions: None,

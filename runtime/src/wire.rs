@@ -119,6 +119,11 @@ impl<'de> de::Deserialize<'de> for EventMethod {
     }
 }
 
+/// How many header values a virtual request may carry: hyper's default for an HTTP/1
+/// request, so a request that the HTTP side would refuse is refused over a socket too (with a
+/// 400 through the ack).
+pub const MAX_REQUEST_HEADERS: usize = 100;
+
 /// Why a virtual request could not be turned into an HTTP request.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
@@ -147,6 +152,12 @@ pub enum RequestError {
     /// A header name or value cannot be carried in HTTP.
     #[error("invalid header {0:?}")]
     InvalidHeader(String),
+    /// More header values than an HTTP request may carry here (hyper's own limit for HTTP/1).
+    #[error("too many headers: a request may carry at most {max} header values")]
+    TooManyHeaders {
+        /// The limit, [`MAX_REQUEST_HEADERS`].
+        max: usize,
+    },
     /// `data` has a shape the method cannot carry (GET/HEAD/DELETE/OPTIONS need an object).
     #[error(
         "data for a {method} request must be an object (its keys become the query string), got {found}"

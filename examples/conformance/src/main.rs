@@ -2,7 +2,7 @@
 //! requests by one router.
 //!
 //! ```text
-//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy] [--max-payload BYTES] [--max-body BYTES] [--ws-read-buffer BYTES] [--redis URL] [--sessions] [--workers N]
+//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy | --trust-proxy-hops N | --trust-proxy-subnet CIDR...] [--forwarded-header] [--max-payload BYTES] [--max-body BYTES] [--ws-read-buffer BYTES] [--redis URL] [--sessions] [--workers N]
 //! ```
 
 #[cfg(feature = "mimalloc")]
@@ -23,7 +23,7 @@ struct Options {
     socket_path: Option<String>,
     serve_client: bool,
     max_payload: Option<u64>,
-    trust_proxy: bool,
+    trust_proxy: sailroute::TrustProxy,
     sessions: bool,
     ws_read_buffer: Option<usize>,
 }
@@ -40,9 +40,11 @@ fn parse_args() -> Result<Options, String> {
         socket_path: None,
         serve_client: false,
         max_payload: None,
-        trust_proxy: false,
+        trust_proxy: sailroute::TrustProxy::none(),
         max_body: sailroute::DEFAULT_MAX_BODY,
     };
+    let mut subnets: Vec<String> = Vec::new();
+    let mut forwarded_header = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -56,7 +58,21 @@ fn parse_args() -> Result<Options, String> {
             "--allow-any-origin" => options.allow_any_origin = true,
             "--socket-path" => options.socket_path = Some(value("--socket-path")?),
             "--serve-client" => options.serve_client = true,
-            "--trust-proxy" => options.trust_proxy = true,
+            // One proxy in front; `--trust-proxy-hops N` for more, `--trust-proxy-subnet
+            // CIDR` (repeatable) for networks, `--forwarded-header` for RFC 7239.
+            "--trust-proxy" => options.trust_proxy = sailroute::TrustProxy::hops(1),
+            "--trust-proxy-hops" => {
+                let hops: u32 = value("--trust-proxy-hops")?
+                    .parse()
+                    .map_err(|e| format!("--trust-proxy-hops: {e}"))?;
+                options.trust_proxy = sailroute::TrustProxy::hops(hops);
+            }
+            "--trust-proxy-subnet" => {
+                subnets.push(value("--trust-proxy-subnet")?);
+                options.trust_proxy = sailroute::TrustProxy::subnets(&subnets)
+                    .map_err(|e| format!("--trust-proxy-subnet: {e}"))?;
+            }
+            "--forwarded-header" => forwarded_header = true,
             "--max-payload" => {
                 options.max_payload = Some(
                     value("--max-payload")?
@@ -91,6 +107,9 @@ fn parse_args() -> Result<Options, String> {
             }
             other => return Err(format!("unknown argument {other:?} (try --help)")),
         }
+    }
+    if forwarded_header {
+        options.trust_proxy = options.trust_proxy.forwarded_header();
     }
     Ok(options)
 }

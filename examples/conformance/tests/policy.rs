@@ -78,3 +78,73 @@ async fn before_connect_refuses_with_engine_io_statuses() {
     let res = support::request(&socket.client, "get", "/hello", json!({}), json!({})).await;
     assert_eq!(res["statusCode"], 200);
 }
+
+/// Issue 23, point 1: a request that looks like it names a session (`&sid`, `&%73id=x`, …)
+/// but that the transport treats as a handshake must pass the hook too; one that names an
+/// empty or unknown session opens nothing. Both transports, both protocol versions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_sid_lookalike_skips_before_connect() {
+    let addr = start().await;
+    let upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    for eio in [3, 4] {
+        for lookalike in [
+            "&sid",
+            "&%73id=x",
+            "&s%69d=AAAAAAAAAAAAAAAA",
+            "&sid&token=x",
+        ] {
+            let polling = raw_get(
+                &addr,
+                &format!("/socket.io/?EIO={eio}&transport=polling{lookalike}"),
+                "",
+            )
+            .await;
+            assert!(
+                polling.starts_with("HTTP/1.1 403"),
+                "EIO={eio} polling {lookalike}: {polling}"
+            );
+            let ws = raw_get(
+                &addr,
+                &format!("/socket.io/?EIO={eio}&transport=websocket{lookalike}"),
+                upgrade,
+            )
+            .await;
+            assert!(
+                ws.starts_with("HTTP/1.1 400"),
+                "EIO={eio} websocket {lookalike}: {ws}"
+            );
+            assert!(!ws.contains("101 Switching"), "{ws}");
+        }
+        // A literal but empty or unknown `sid=` is not a handshake, and the transport opens no
+        // session for it: a 400, or for a well-formed unknown id over WebSocket an upgrade that
+        // is closed without an open packet.
+        for sid in ["&sid=", "&sid=AAAAAAAAAAAAAAAA"] {
+            for (transport, extra) in [("polling", ""), ("websocket", upgrade)] {
+                let response = raw_get(
+                    &addr,
+                    &format!("/socket.io/?EIO={eio}&transport={transport}{sid}"),
+                    extra,
+                )
+                .await;
+                let closed_upgrade = transport == "websocket"
+                    && sid != "&sid="
+                    && response.starts_with("HTTP/1.1 101");
+                assert!(
+                    response.starts_with("HTTP/1.1 400") || closed_upgrade,
+                    "EIO={eio} {transport} {sid}: {response}"
+                );
+                assert!(!response.contains("\"sid\""), "{response}");
+            }
+        }
+        // The look-alike is dropped before the transport: with the right token the handshake
+        // opens a session as usual.
+        let accepted = raw_get(
+            &addr,
+            &format!("/socket.io/?EIO={eio}&transport=polling&sid&%73id=x&token=let-me-in"),
+            "",
+        )
+        .await;
+        assert!(accepted.starts_with("HTTP/1.1 200"), "{accepted}");
+        assert!(accepted.contains("\"sid\""), "{accepted}");
+    }
+}

@@ -94,13 +94,22 @@ test('Engine.IO maxPayload is its own setting: a long-polling payload above it i
   }
 });
 
-test.describe('the client IP: the peer address, or with --trust-proxy the forwarded one, by one rule on both transports', () => {
-  const forwarded = { 'x-forwarded-for': '203.0.113.7, 10.0.0.2' };
-  for (const trust of [false, true]) {
-    test(trust ? 'trusting the proxy' : 'not trusting any proxy', async () => {
-      const server = await startServer('conformance', trust ? ['--trust-proxy'] : []);
+test.describe('the client IP: the peer address, or with --trust-proxy the hop the trusted proxies name, by one rule on both transports', () => {
+  // The client claimed 6.6.6.6 in both headers; the proxy appended 203.0.113.7, the next one
+  // 10.0.0.2 (issue 23, point 3: the left-most entry and a passed-through Forwarded are the
+  // client's own words).
+  const forwarded = { 'x-forwarded-for': '6.6.6.6, 203.0.113.7, 10.0.0.2', forwarded: 'for=6.6.6.6' };
+  const cases = [
+    ['not trusting any proxy', [], '127.0.0.1'],
+    ['trusting one proxy', ['--trust-proxy'], '10.0.0.2'],
+    ['trusting two hops', ['--trust-proxy-hops', '2'], '203.0.113.7'],
+    ['trusting the proxies on loopback and 10.0.0.0/8', ['--trust-proxy-subnet', 'loopback', '--trust-proxy-subnet', '10.0.0.0/8'], '203.0.113.7'],
+    ['reading Forwarded when told the proxy writes it', ['--trust-proxy', '--forwarded-header'], '6.6.6.6'],
+  ];
+  for (const [name, args, expected] of cases) {
+    test(name, async () => {
+      const server = await startServer('conformance', args);
       try {
-        const expected = trust ? '203.0.113.7' : '127.0.0.1';
         const http = await fetch(`${server.url}/ip`, { headers: forwarded });
         assert.deepEqual(await http.json(), { ip: expected }, 'HTTP');
         // Over a socket the handshake's forwarded header counts, never the request's own.

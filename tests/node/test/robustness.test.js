@@ -32,6 +32,9 @@ test.describe('malformed virtual requests are answered 400 through the ack', () 
     ['headers an array', 'get', { url: '/hello', headers: ['a'] }, /headers/],
     ['invalid header name', 'get', { url: '/hello', headers: { 'bad header': 'x' } }, /header/],
     ['invalid header value', 'get', { url: '/hello', headers: { 'x-a': 'line\nbreak' } }, /header/],
+    // More than HeaderMap holds (32,768) panicked outside the guard: no ack (issue 23, point 6).
+    ['40,000 headers', 'get', { url: '/hello', headers: Object.fromEntries(Array.from({ length: 40000 }, (_, i) => [`x-h${i}`, 'v'])) }, /too many headers/],
+    ['one header with 40,000 values', 'get', { url: '/hello', headers: { 'x-h': Array(40000).fill('v') } }, /too many headers/],
     ['GET data an array', 'get', { url: '/inspect', data: [1, 2] }, /data/],
     ['DELETE data a string', 'delete', { url: '/inspect', data: 'abc' }, /data/],
     ['payload a string', 'get', 'just a string', /object/],
@@ -237,6 +240,8 @@ test.describe('default origin policy: same-origin pages and non-browser clients 
     ['another port on the same host', () => `http://127.0.0.1:${Number(server.port) + 1}`, false],
     ['another host name for the same server', () => `http://localhost:${server.port}`, false],
     ['an opaque origin', 'null', false],
+    // Browsers compare the scheme too (issue 23, point 8): this server was reached over http.
+    ['the same host and port over https', () => server.url.replace('http:', 'https:'), false],
     ['the server itself', () => server.url, true],
   ];
   for (const [name, origin, accepted] of cases) {
@@ -265,6 +270,21 @@ test.describe('default origin policy: same-origin pages and non-browser clients 
     const same = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: server.url } });
     assert.equal(same.status, 200);
     assert.equal(same.headers.get('access-control-allow-origin'), null);
+  });
+
+  test('behind a trusted proxy that ends TLS, the page's https origin is the server's own', async () => {
+    const proxied = await startServer('conformance', ['--trust-proxy']);
+    try {
+      const page = proxied.url.replace('http:', 'https:');
+      const handshake = (headers) => fetch(`${proxied.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: page, ...headers } });
+      assert.equal((await handshake({ 'x-forwarded-proto': 'https' })).status, 200);
+      assert.equal((await handshake({})).status, 400, 'without the proxy saying https');
+      // Only a trusted proxy is believed: the default server ignores the header.
+      const direct = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: server.url.replace('http:', 'https:'), 'x-forwarded-proto': 'https' } });
+      assert.equal(direct.status, 400);
+    } finally {
+      await proxied.stop();
+    }
   });
 
   test('allowing every origin is an explicit choice', async () => {
