@@ -52,6 +52,8 @@ mod connection;
 pub mod contract;
 mod engine_query;
 mod guard;
+#[cfg(feature = "sessions")]
+mod memory_store;
 mod origin;
 mod policy;
 mod pubsub;

@@ -521,6 +521,10 @@ impl ServerBuilder {
                 if let Some(refused) = refused {
                     return Err(ConnectRefused(refused.handshake_message()));
                 }
+                #[cfg(feature = "sessions")]
+                if let Some(sessions) = &shared.sessions {
+                    sessions.on_handshake(socket.req_parts()).await;
+                }
                 on_connect(shared, socket);
                 Ok::<(), ConnectRefused>(())
             }

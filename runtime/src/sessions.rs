@@ -15,7 +15,10 @@
 //!   `nosession` header) gets a fresh empty session for each request that is never saved.
 //!
 //! `GET /__getcookie` goes through the same layer and makes sure the browser has a session
-//! cookie (its `Set-Cookie` is the only place a page on another origin can get it).
+//! cookie (its `Set-Cookie` is the only place a page on another origin can get it). Anyone can
+//! call it in a loop, so the session it makes for a cookie-less browser lives only
+//! [`GETCOOKIE_TTL`] in the store until a socket's handshake names it (then it is kept as any
+//! session) or a handler writes to it; its cookie still lasts the browser session.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -32,10 +35,11 @@ use tower::{Layer, Service, ServiceExt};
 use tower_sessions::cookie::Cookie;
 use tower_sessions::session::Id;
 
+pub use crate::memory_store::MemoryStore;
 pub use tower_sessions::cookie::SameSite;
 pub use tower_sessions::session;
 pub use tower_sessions::session_store::{self, SessionStore};
-pub use tower_sessions::{Expiry, MemoryStore, Session, SessionManagerLayer};
+pub use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 #[cfg(feature = "redis")]
 pub use crate::redis_session::RedisStore;
@@ -43,6 +47,15 @@ pub use crate::redis_session::RedisStore;
 /// The session key `/__getcookie` writes when the browser has no session yet: a session with
 /// no data is never saved, so it would get no cookie.
 pub const GETCOOKIE_KEY: &str = "sailroute.getcookie";
+
+/// How long a session that `/__getcookie` made stays in the store while nothing uses it (no
+/// socket handshake names it and no handler writes to it), unless
+/// [`Sessions::getcookie_ttl`] says otherwise. sails.io.js connects right after it fetches the
+/// cookie, so a page that uses its cookie does so well within this.
+pub const GETCOOKIE_TTL: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// [`GETCOOKIE_KEY`]'s value in a session nothing has used yet.
+const UNUSED: &str = "unused";
 
 /// Sessions for both transports: a tower-sessions store and its cookie settings, given to
 /// [`ServerBuilder::sessions`](crate::ServerBuilder::sessions).
@@ -62,6 +75,7 @@ pub const GETCOOKIE_KEY: &str = "sailroute.getcookie";
 pub struct Sessions<S: SessionStore> {
     store: S,
     name: String,
+    getcookie_ttl: std::time::Duration,
     configure: Box<dyn Fn(SessionManagerLayer<S>) -> SessionManagerLayer<S> + Send + Sync>,
 }
 
@@ -82,6 +96,7 @@ impl<S: SessionStore + Clone> Sessions<S> {
         Sessions {
             store,
             name: "id".to_owned(),
+            getcookie_ttl: GETCOOKIE_TTL,
             configure: Box::new(|layer| layer),
         }
     }
@@ -89,6 +104,14 @@ impl<S: SessionStore + Clone> Sessions<S> {
     /// The session cookie's name (`id` by default; Sails calls it `sails.sid`).
     pub fn cookie_name(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();
+        self
+    }
+
+    /// How long a session that `/__getcookie` made for a cookie-less browser stays in the store
+    /// while nothing uses it; [`GETCOOKIE_TTL`] by default. A socket handshake that names it, or
+    /// a handler's write, keeps it as any other session.
+    pub fn getcookie_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.getcookie_ttl = ttl;
         self
     }
 
@@ -109,13 +132,20 @@ impl<S: SessionStore + Clone> Sessions<S> {
         let Sessions {
             store,
             name,
+            getcookie_ttl,
             configure,
         } = self;
         let layer = configure(SessionManagerLayer::new(store.clone())).with_name(name.clone());
         let store = Arc::new(store);
         let face_store = store.clone();
+        let promote_store = store.clone();
         SessionsConfig {
             name: Arc::from(name),
+            getcookie_ttl,
+            promote: Arc::new(move |id| {
+                let store = promote_store.clone();
+                Box::pin(async move { promote(&*store, id).await })
+            }),
             apply: Arc::new(move |router| {
                 router.layer(SessionFace {
                     layer: layer.clone(),
@@ -127,13 +157,18 @@ impl<S: SessionStore + Clone> Sessions<S> {
     }
 }
 
+type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
 /// [`Sessions`] with the store's type erased, as the server keeps it.
 #[derive(Clone)]
 pub(crate) struct SessionsConfig {
     name: Arc<str>,
+    getcookie_ttl: std::time::Duration,
     apply: Arc<dyn Fn(Router) -> Router + Send + Sync>,
     /// A session handle for an id, on the configured store.
     open: Arc<dyn Fn(Option<Id>) -> Session + Send + Sync>,
+    /// Keeps an unused `/__getcookie` session that a socket's handshake names.
+    promote: Arc<dyn Fn(Id) -> BoxFuture + Send + Sync>,
 }
 
 impl SessionsConfig {
@@ -145,7 +180,24 @@ impl SessionsConfig {
     /// `GET /__getcookie` with sessions: answers `_sailsIoJSConnect();` and makes sure the
     /// browser has a session cookie.
     pub(crate) fn getcookie_router(&self) -> Router {
-        self.apply(Router::new().route("/__getcookie", axum::routing::get(getcookie)))
+        let ttl = self.getcookie_ttl;
+        let route = axum::routing::get(move |session: Session| getcookie(session, ttl));
+        self.apply(Router::new().route("/__getcookie", route))
+            .layer(axum::middleware::map_response(browser_session_cookie))
+    }
+
+    /// A socket's handshake names its session: if that is an unused `/__getcookie` session,
+    /// keep it as long as any session, since the socket cannot get a new cookie to the browser.
+    pub(crate) async fn on_handshake(&self, parts: &http::request::Parts) {
+        let id = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .find_map(|value| cookie_value(value, &self.name))
+            .and_then(|value| value.parse::<Id>().ok());
+        if let Some(id) = id {
+            (self.promote)(id).await;
+        }
     }
 
     /// What a socket's requests do about sessions, from its handshake.
@@ -171,29 +223,119 @@ impl SessionsConfig {
 
 /// Makes sure `session` is kept and its cookie set by this response, even before it holds
 /// any data (a session without data is never saved, so it would get no cookie): writes
-/// [`GETCOOKIE_KEY`] into it when it is empty. What `/__getcookie` does; a page's own route can
-/// do the same so that the browser has the cookie before its socket connects.
+/// [`GETCOOKIE_KEY`] into it when it is empty — or when the browser's cookie names a session
+/// the store no longer has (expired, a restarted memory store, a logout over a socket), which
+/// then gets a new id and a new cookie. What `/__getcookie` does; a page's own route can do the
+/// same so that the browser has the cookie before its socket connects.
 ///
 /// # Errors
 ///
 /// The store's error when the session could not be loaded.
 pub async fn start(session: &Session) -> Result<(), tower_sessions::session::Error> {
-    if session.is_empty().await {
-        session.insert(GETCOOKIE_KEY, true).await?;
-    }
-    Ok(())
+    begin(session, None).await.map(|_| ())
 }
 
-async fn getcookie(session: Session) -> Response {
-    match start(&session).await {
-        Ok(()) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/javascript; charset=utf-8"),
-            )],
-            "_sailsIoJSConnect();",
-        )
-            .into_response(),
+/// [`start`]; `unused_ttl` is `None` for a session wanted for good (a page's route), or how
+/// long the store keeps it unless something uses it (`/__getcookie`). Whether it made a new
+/// session.
+async fn begin(
+    session: &Session,
+    unused_ttl: Option<std::time::Duration>,
+) -> Result<bool, tower_sessions::session::Error> {
+    // Load first: `is_empty` alone answers "no" for a cookie whose session is gone, because it
+    // asks before the store is read (issue 23, point 4). Loading a missing session clears its
+    // id, so the write below makes a new one and the response sets its cookie.
+    session.get_value(GETCOOKIE_KEY).await?;
+    if !session.is_empty().await {
+        return Ok(false);
+    }
+    match unused_ttl {
+        None => session.insert(GETCOOKIE_KEY, true).await?,
+        Some(ttl) => {
+            session.insert(GETCOOKIE_KEY, UNUSED).await?;
+            let ttl = tower_sessions::cookie::time::Duration::try_from(ttl)
+                .unwrap_or(tower_sessions::cookie::time::Duration::MAX);
+            session.set_expiry(Some(Expiry::OnInactivity(ttl)));
+        }
+    }
+    Ok(true)
+}
+
+/// Marks a `/__getcookie` response whose session is new and unused: its cookie keeps the
+/// browser-session lifetime although the store forgets the session after [`GETCOOKIE_TTL`].
+#[derive(Clone, Copy)]
+struct UnusedSession;
+
+/// Takes `Max-Age` and `Expires` off the session cookie of an [`UnusedSession`] response: the
+/// short lifetime is the store's, not the browser's.
+async fn browser_session_cookie(mut response: Response) -> Response {
+    if response.extensions().get::<UnusedSession>().is_none() {
+        return response;
+    }
+    let headers = response.headers_mut();
+    let cookies: Vec<HeaderValue> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .cloned()
+        .collect();
+    headers.remove(header::SET_COOKIE);
+    for value in cookies {
+        let rewritten = value
+            .to_str()
+            .ok()
+            .and_then(|text| Cookie::parse(text.to_owned()).ok())
+            .and_then(|mut cookie| {
+                cookie.unset_expires();
+                cookie.set_max_age(None);
+                HeaderValue::from_str(&cookie.to_string()).ok()
+            });
+        headers.append(header::SET_COOKIE, rewritten.unwrap_or(value));
+    }
+    response
+}
+
+/// Keeps `id` if it is an unused `/__getcookie` session: from then on it lives as any session
+/// the layer saves without an expiry (two weeks in tower-sessions).
+async fn promote<S: SessionStore>(store: &S, id: Id) {
+    let mut record = match store.load(&id).await {
+        Ok(Some(record)) => record,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not load a socket's session at its handshake");
+            return;
+        }
+    };
+    let unused = record.data.len() == 1
+        && record.data.get(GETCOOKIE_KEY).and_then(|v| v.as_str()) == Some(UNUSED);
+    if !unused {
+        return;
+    }
+    record.data.insert(GETCOOKIE_KEY.to_owned(), true.into());
+    // What tower-sessions gives a session saved without an expiry.
+    let kept = tower_sessions::cookie::time::OffsetDateTime::now_utc()
+        + tower_sessions::cookie::time::Duration::weeks(2);
+    record.expiry_date = record.expiry_date.max(kept);
+    if let Err(e) = store.save(&record).await {
+        tracing::warn!(error = %e, "could not keep a socket's session at its handshake");
+    }
+}
+
+async fn getcookie(session: Session, ttl: std::time::Duration) -> Response {
+    match begin(&session, Some(ttl)).await {
+        Ok(fresh) => {
+            let mut response = (
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/javascript; charset=utf-8"),
+                )],
+                "_sailsIoJSConnect();",
+            )
+                .into_response();
+            if fresh {
+                response.extensions_mut().insert(UnusedSession);
+            }
+            response
+        }
         Err(e) => {
             tracing::error!(error = %e, "/__getcookie: the session store failed");
             (
@@ -245,13 +387,15 @@ impl SocketSession {
             None => self.handshake.clone(),
         };
         let headers = request.headers_mut();
+        // Names are compared decoded, as tower-cookies reads them: `sails%2Esid=S` is the
+        // session cookie too (issue 23, point 5).
         let mut current = headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|value| value.to_str().ok())
             .flat_map(|value| value.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
-            .filter(|(key, _)| key.trim() == &*self.name)
+            .filter(|(key, _)| is_named(key, &self.name))
             .map(|(_, value)| value.trim());
         let (first, second) = (current.next(), current.next());
         if second.is_none() && first == cookie.as_deref() {
@@ -263,7 +407,9 @@ impl SocketSession {
             .filter_map(|value| value.to_str().ok())
             .flat_map(|value| value.split(';'))
             .map(str::trim)
-            .filter(|pair| !pair.is_empty() && cookie_name(pair) != Some(&*self.name))
+            .filter(|pair| {
+                !pair.is_empty() && !cookie_name(pair).is_some_and(|n| is_named(n, &self.name))
+            })
             .map(str::to_owned)
             .collect();
         let mut pairs = others;
@@ -350,15 +496,25 @@ fn cookie_name(pair: &str) -> Option<&str> {
     pair.split_once('=').map(|(name, _)| name.trim())
 }
 
-/// The value of cookie `name` in a `Cookie` header.
+/// The value of cookie `name` in a `Cookie` header (names compared decoded).
 fn cookie_value(header: &HeaderValue, name: &str) -> Option<String> {
     header
         .to_str()
         .ok()?
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| key.trim() == name)
+        .find(|(key, _)| is_named(key, name))
         .map(|(_, value)| value.trim().to_owned())
+}
+
+/// Whether a cookie's name, as sent, is `name` once percent-decoded: what tower-cookies, and
+/// so the session layer, makes of it.
+fn is_named(raw: &str, name: &str) -> bool {
+    let raw = raw.trim();
+    if !raw.contains('%') {
+        return raw == name;
+    }
+    Cookie::parse_encoded(format!("{raw}=")).is_ok_and(|cookie| cookie.name() == name)
 }
 
 /// Wraps each route with tower-sessions' layer, except for session-less requests, which get
@@ -457,11 +613,65 @@ mod tests {
         headers
     }
 
+    fn socket_with(handshake_cookie: Option<&str>) -> SocketSession {
+        socket(handshake_cookie, "/socket.io/")
+    }
+
     #[test]
     fn finds_a_cookie_by_name() {
         let header = HeaderValue::from_static("a=1; id=abc ; b=2");
         assert_eq!(cookie_value(&header, "id").as_deref(), Some("abc"));
         assert_eq!(cookie_value(&header, "c"), None);
+        let encoded = HeaderValue::from_static("sails%2Esid=abc");
+        assert_eq!(cookie_value(&encoded, "sails.sid").as_deref(), Some("abc"));
+    }
+
+    /// Issue 23, point 4: a cookie whose session the store no longer has gets a new session
+    /// (and so a new cookie) from `start`, instead of being taken for a session that exists.
+    #[tokio::test]
+    async fn start_replaces_a_session_the_store_lost() {
+        let store = Arc::new(MemoryStore::default());
+        let gone = Session::new(Some(Id::default()), store.clone(), None);
+        start(&gone).await.expect("started");
+        assert!(gone.is_modified(), "the layer saves it and sets a cookie");
+        gone.save().await.expect("saved");
+        let new_id = gone.id().expect("a new id");
+        assert_eq!(store.len(), 1);
+        // A session that exists is left alone.
+        let kept = Session::new(Some(new_id), store.clone(), None);
+        start(&kept).await.expect("started");
+        assert!(!kept.is_modified());
+    }
+
+    /// Issue 23, point 7: the session `/__getcookie` makes is forgotten unless used, and a
+    /// socket's handshake that names it keeps it.
+    #[tokio::test]
+    async fn an_unused_getcookie_session_is_forgotten_unless_a_socket_names_it() {
+        use tower_sessions::cookie::time::{Duration, OffsetDateTime};
+        let store = MemoryStore::default();
+        let config = Sessions::new(store.clone())
+            .cookie_name("sid")
+            .into_config();
+        let session = Session::new(None, Arc::new(store.clone()), None);
+        assert!(begin(&session, Some(GETCOOKIE_TTL)).await.expect("begun"));
+        session.save().await.expect("saved");
+        let id = session.id().expect("an id");
+        let expiry = |store: MemoryStore| async move {
+            store
+                .load(&id)
+                .await
+                .expect("loaded")
+                .expect("kept")
+                .expiry_date
+        };
+        assert!(expiry(store.clone()).await < OffsetDateTime::now_utc() + Duration::minutes(11));
+        let (parts, ()) = http::Request::builder()
+            .header(header::COOKIE, format!("sid={id}"))
+            .body(())
+            .expect("request")
+            .into_parts();
+        config.on_handshake(&parts).await;
+        assert!(expiry(store.clone()).await > OffsetDateTime::now_utc() + Duration::days(13));
     }
 
     #[test]
@@ -478,6 +688,15 @@ mod tests {
         let mut request = request_with(Some("sid=shared; sid=other"));
         socket.prepare(&mut request);
         assert_eq!(cookie_of(&request), Some("sid=shared"));
+        // The session layer decodes names: an encoded one is the session cookie too, and goes
+        // (issue 23, point 5).
+        let mut request = request_with(Some("s%69d=forged; theme=dark"));
+        socket.prepare(&mut request);
+        assert_eq!(cookie_of(&request), Some("theme=dark; sid=shared"));
+        let cookieless = socket_with(None);
+        let mut request = request_with(Some("s%69d=forged"));
+        cookieless.prepare(&mut request);
+        assert_eq!(cookie_of(&request), None);
     }
 
     #[test]

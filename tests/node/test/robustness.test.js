@@ -272,7 +272,7 @@ test.describe('default origin policy: same-origin pages and non-browser clients 
     assert.equal(same.headers.get('access-control-allow-origin'), null);
   });
 
-  test('behind a trusted proxy that ends TLS, the page's https origin is the server's own', async () => {
+  test('behind a trusted proxy that ends TLS, the page\'s https origin is the server\'s own', async () => {
     const proxied = await startServer('conformance', ['--trust-proxy']);
     try {
       const page = proxied.url.replace('http:', 'https:');

@@ -130,6 +130,45 @@ test('sessions over HTTP and sockets', async (t) => {
     }
   });
 
+  await t.test('nor with a percent-encoded cookie name, which the session layer decodes', async () => {
+    const victim = await http(server.url, 'PUT', '/session', { body: { user: 'victim' } });
+    const value = victim.cookie.slice('sails.sid='.length);
+    for (const handshake of [null, (await http(server.url, 'GET', '/__getcookie')).cookie]) {
+      const client = await socket(server, {}, handshake);
+      try {
+        const jwr = await client.request('get', '/session', {}, { cookie: `sails%2Esid=${value}` });
+        assert.deepEqual(jwr.body, { user: null }, `handshake cookie: ${handshake}`);
+      } finally {
+        client.close();
+      }
+    }
+    // The victim's session is still there (a socket that had chosen it deleted it on leaving).
+    assert.deepEqual((await http(server.url, 'GET', '/session', { cookie: victim.cookie })).json(), { user: 'victim' });
+  });
+
+  await t.test('after a logout over the socket, /__getcookie gives a new session that the next socket shares', async () => {
+    const first = (await http(server.url, 'GET', '/__getcookie')).cookie;
+    const old = await socket(server, {}, first);
+    try {
+      await old.request('put', '/session', { user: 'gus' });
+      await old.request('delete', '/session');
+    } finally {
+      old.close();
+    }
+    // The browser still holds the dead id; it gets a new one instead of keeping it.
+    const renewed = await http(server.url, 'GET', '/__getcookie', { cookie: first });
+    assert.ok(renewed.cookie, '/__getcookie set a new cookie');
+    assert.notEqual(renewed.cookie, first);
+    const client = await socket(server, {}, renewed.cookie);
+    try {
+      await client.request('put', '/session', { user: 'hal' });
+      assert.deepEqual((await http(server.url, 'GET', '/session', { cookie: renewed.cookie })).json(), { user: 'hal' },
+        'the login over the socket sticks for the browser');
+    } finally {
+      client.close();
+    }
+  });
+
   await t.test('nosession turns sessions off: for the socket, or for one request', async () => {
     const login = await http(server.url, 'PUT', '/session', { body: { user: 'dee' } });
     const off = await socket(server, {}, login.cookie, { nosession: 'true' });
