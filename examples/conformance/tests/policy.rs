@@ -8,7 +8,7 @@ mod support;
 use rust_socketio::TransportType;
 use sailroute::{Refusal, Server};
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use support::raw_get;
 
 async fn start() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -25,17 +25,6 @@ async fn start() -> String {
         .unwrap();
     tokio::spawn(server.serve(listener));
     addr
-}
-
-/// A raw HTTP/1.1 GET, so the test sees exactly what the server sends.
-async fn raw_get(addr: &str, target: &str, extra: &str) -> String {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request =
-        format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    response
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

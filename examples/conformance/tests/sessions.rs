@@ -4,11 +4,13 @@
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
+mod support;
+
 use std::time::Duration;
 
 use sailroute::Server;
 use sailroute::sessions::{MemoryStore, SessionStore, Sessions};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use support::raw_get;
 
 async fn start(store: MemoryStore, ttl: Option<Duration>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -25,17 +27,6 @@ async fn start(store: MemoryStore, ttl: Option<Duration>) -> String {
         .unwrap();
     tokio::spawn(server.serve(listener));
     addr
-}
-
-/// A raw HTTP/1.1 GET; the response's head and body as text.
-async fn raw_get(addr: &str, target: &str, extra: &str) -> String {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let request =
-        format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    response
 }
 
 /// The `sails.sid=…` pair a response set, and the rest of its `Set-Cookie` line.

@@ -12,6 +12,7 @@ use futures_util::FutureExt;
 use rust_socketio::asynchronous::{Client, ClientBuilder};
 use rust_socketio::{Event, Payload, TransportType};
 use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot};
 
 /// The conformance binary, killed on drop.
@@ -163,4 +164,15 @@ pub async fn next_event(socket: &mut TestSocket) -> (String, Value) {
         .await
         .expect("an event within 10 s")
         .expect("channel open")
+}
+
+/// A raw HTTP/1.1 GET, so the test sees exactly what the server sends.
+pub async fn raw_get(addr: &str, target: &str, extra: &str) -> String {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request =
+        format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra}\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
 }
