@@ -28,6 +28,10 @@ pub(crate) struct Handshake {
     /// The client's address from the handshake's forwarded headers, when the server trusts a
     /// proxy (without one, `ClientIp` reads the peer address from `ConnectInfo`).
     pub(crate) client_ip: Option<std::net::IpAddr>,
+    /// The headers the server pins to the handshake's
+    /// ([`ServerBuilder::handshake_headers`](crate::ServerBuilder::handshake_headers)): each
+    /// name with the handshake's values, none when it had none.
+    pub(crate) pinned: Vec<(HeaderName, Vec<HeaderValue>)>,
 }
 
 impl Handshake {
@@ -35,6 +39,7 @@ impl Handshake {
     pub(crate) fn from_parts(
         parts: &http::request::Parts,
         trust_proxy: &crate::client_ip::TrustProxy,
+        pinned: &[HeaderName],
     ) -> Self {
         let get = |name: HeaderName| parts.headers.get(name).cloned();
         let remote_addr = parts
@@ -51,6 +56,13 @@ impl Handshake {
                 .is_on()
                 .then(|| trust_proxy.client_ip(&parts.headers, remote_addr))
                 .flatten(),
+            pinned: pinned
+                .iter()
+                .map(|name| {
+                    let values = parts.headers.get_all(name).iter().cloned().collect();
+                    (name.clone(), values)
+                })
+                .collect(),
         }
     }
 }
@@ -94,6 +106,13 @@ pub(crate) fn build_request(
     headers.remove(header::ORIGIN);
     if let Some(origin) = &handshake.origin {
         headers.insert(header::ORIGIN, origin.clone());
+    }
+    // Pinned headers are the handshake's, or absent: never the request's own.
+    for (name, values) in &handshake.pinned {
+        headers.remove(name);
+        for value in values {
+            headers.append(name.clone(), value.clone());
+        }
     }
     if let Some(cookie) = &handshake.cookie {
         headers.insert(header::COOKIE, cookie.clone());
@@ -368,6 +387,35 @@ mod tests {
         let built =
             build_request(Method::GET, request, &Handshake::default(), None).expect("at the cap");
         assert_eq!(built.headers().len(), MAX_REQUEST_HEADERS);
+    }
+
+    /// Issue 23, point 9: a pinned header is the handshake's or absent, never the request's.
+    #[test]
+    fn pinned_headers_come_from_the_handshake_only() {
+        let name = HeaderName::from_static("x-user");
+        let (with, ()) = http::Request::builder()
+            .header("x-user", "ann")
+            .body(())
+            .expect("request")
+            .into_parts();
+        let (without, ()) = http::Request::builder()
+            .body(())
+            .expect("request")
+            .into_parts();
+        let none = crate::client_ip::TrustProxy::none();
+        for (parts, expected) in [(with, Some("ann")), (without, None)] {
+            let handshake = Handshake::from_parts(&parts, &none, std::slice::from_ref(&name));
+            let mut request = raw("/x", None);
+            request.headers = Some(serde_json::json!({ "X-User": "mallory" }));
+            let built =
+                build_request(Method::GET, request, &handshake, None).expect("built");
+            let values: Vec<_> = built.headers().get_all(&name).iter().collect();
+            assert_eq!(values.len(), usize::from(expected.is_some()));
+            assert_eq!(
+                built.headers().get(&name).and_then(|v| v.to_str().ok()),
+                expected
+            );
+        }
     }
 
     #[test]

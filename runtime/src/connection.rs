@@ -85,6 +85,8 @@ pub(crate) struct Shared {
     pub(crate) max_in_flight: usize,
     pub(crate) on_disconnect: Option<OnDisconnect>,
     pub(crate) trust_proxy: crate::client_ip::TrustProxy,
+    /// Headers every virtual request takes from its socket's handshake.
+    pub(crate) handshake_headers: Vec<http::HeaderName>,
     pub(crate) lifecycle: Arc<Lifecycle>,
     #[cfg(feature = "sessions")]
     pub(crate) sessions: Option<crate::sessions::SessionsConfig>,
@@ -103,7 +105,11 @@ pub(crate) fn on_connect<A: Adapter>(shared: Arc<Shared>, socket: SocketRef<A>) 
     // works wherever a room does — on every node.
     socket.join(socket.id);
     let state = Arc::new(SocketState {
-        defaults: Defaults::from_parts(socket.req_parts(), &shared.trust_proxy),
+        defaults: Defaults::from_parts(
+            socket.req_parts(),
+            &shared.trust_proxy,
+            &shared.handshake_headers,
+        ),
         in_flight: AtomicUsize::new(0),
         #[cfg(feature = "sessions")]
         session: shared

@@ -74,6 +74,7 @@ pub struct ServerBuilder {
     serve_client: bool,
     max_payload: Option<u64>,
     trust_proxy: TrustProxy,
+    handshake_headers: Vec<http::HeaderName>,
     shutdown_timeout: Duration,
     #[cfg(feature = "sessions")]
     sessions: Option<crate::sessions::SessionsConfig>,
@@ -315,6 +316,37 @@ impl ServerBuilder {
         self
     }
 
+    /// Headers that every virtual request takes from its socket's handshake, whatever the
+    /// request itself says: the handshake's values replace the request's, and a request whose
+    /// handshake had none carries none. For headers that a proxy in front writes on HTTP
+    /// requests and that the app's middleware trusts (an auth proxy's `x-authenticated-user`,
+    /// `x-request-id`): a virtual request's own headers are the client's to write, so such a
+    /// middleware can otherwise be fooled over a socket. `Cookie`, `Origin` and the client's
+    /// address are pinned already. A name that is not a valid header name makes
+    /// [`build`](Self::build) fail.
+    ///
+    /// ```
+    /// # fn builder(app: axum::Router) -> sailroute::ServerBuilder {
+    /// sailroute::Server::builder(app).handshake_headers(["x-authenticated-user"])
+    /// # }
+    /// ```
+    pub fn handshake_headers<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        for name in names {
+            let name = name.as_ref();
+            match http::HeaderName::from_bytes(name.as_bytes()) {
+                Ok(name) => self.handshake_headers.push(name),
+                Err(_) => self.config_errors.push(format!(
+                    "handshake_headers: {name:?} is not a header name; write it as HTTP spells it, such as \"x-authenticated-user\""
+                )),
+            }
+        }
+        self
+    }
+
     /// The largest request body accepted, on both transports; larger ones get a 413.
     /// Default [`DEFAULT_MAX_BODY`].
     pub fn max_body(mut self, bytes: usize) -> Self {
@@ -496,6 +528,7 @@ impl ServerBuilder {
             max_in_flight: self.max_in_flight,
             on_disconnect: self.on_disconnect,
             trust_proxy: self.trust_proxy.clone(),
+            handshake_headers: self.handshake_headers,
             #[cfg(feature = "sessions")]
             sessions: self.sessions,
         });
@@ -660,6 +693,7 @@ impl Server {
             serve_client: false,
             max_payload: None,
             trust_proxy: TrustProxy::none(),
+            handshake_headers: Vec::new(),
             shutdown_timeout: Duration::from_secs(10),
             #[cfg(feature = "sessions")]
             sessions: None,

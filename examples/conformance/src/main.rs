@@ -2,7 +2,7 @@
 //! requests by one router.
 //!
 //! ```text
-//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy | --trust-proxy-hops N | --trust-proxy-subnet CIDR...] [--forwarded-header] [--max-payload BYTES] [--max-body BYTES] [--ws-read-buffer BYTES] [--redis URL] [--sessions] [--workers N]
+//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy | --trust-proxy-hops N | --trust-proxy-subnet CIDR...] [--forwarded-header] [--handshake-header NAME]... [--max-payload BYTES] [--max-body BYTES] [--ws-read-buffer BYTES] [--redis URL] [--sessions] [--workers N]
 //! ```
 
 #[cfg(feature = "mimalloc")]
@@ -24,6 +24,7 @@ struct Options {
     serve_client: bool,
     max_payload: Option<u64>,
     trust_proxy: sailroute::TrustProxy,
+    handshake_headers: Vec<String>,
     sessions: bool,
     ws_read_buffer: Option<usize>,
 }
@@ -41,6 +42,7 @@ fn parse_args() -> Result<Options, String> {
         serve_client: false,
         max_payload: None,
         trust_proxy: sailroute::TrustProxy::none(),
+        handshake_headers: Vec::new(),
         max_body: sailroute::DEFAULT_MAX_BODY,
     };
     let mut subnets: Vec<String> = Vec::new();
@@ -73,6 +75,9 @@ fn parse_args() -> Result<Options, String> {
                     .map_err(|e| format!("--trust-proxy-subnet: {e}"))?;
             }
             "--forwarded-header" => forwarded_header = true,
+            "--handshake-header" => options
+                .handshake_headers
+                .push(value("--handshake-header")?),
             "--max-payload" => {
                 options.max_payload = Some(
                     value("--max-payload")?
@@ -101,7 +106,7 @@ fn parse_args() -> Result<Options, String> {
             }
             "-h" | "--help" => {
                 return Err(
-                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy | --trust-proxy-hops N | --trust-proxy-subnet CIDR...] [--forwarded-header] [--max-payload BYTES] [--max-body BYTES] [--ws-read-buffer BYTES] [--redis URL] [--sessions] [--workers N]"
+                    "usage: conformance [--port PORT] [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy | --trust-proxy-hops N | --trust-proxy-subnet CIDR...] [--forwarded-header] [--handshake-header NAME]... [--max-payload BYTES] [--max-body BYTES] [--ws-read-buffer BYTES] [--redis URL] [--sessions] [--workers N]"
                         .into(),
                 );
             }
@@ -163,7 +168,8 @@ async fn run(options: Options) -> Result<(), sailroute::Error> {
     }
     builder = builder
         .serve_client(options.serve_client)
-        .trust_proxy(options.trust_proxy);
+        .trust_proxy(options.trust_proxy)
+        .handshake_headers(&options.handshake_headers);
     if options.sessions {
         // Sessions in Redis when the rooms are (so that two nodes share them), else in memory;
         // a plain-http test server, so the cookie is not `Secure`.

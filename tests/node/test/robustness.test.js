@@ -234,6 +234,23 @@ test('the handshake origin is pinned; a request cannot forge one', async () => {
   }
 });
 
+test('headers pinned to the handshake (--handshake-header): the handshake\'s value or none, never the request\'s', async () => {
+  const pinned = await startServer('conformance', ['--handshake-header', 'x-authenticated-user']);
+  const withUser = await makeClient('sails.io.js', pinned.url, { initialConnectionHeaders: { 'x-authenticated-user': 'ann' } });
+  const without = await makeClient('sails.io.js', pinned.url);
+  try {
+    const forged = { 'x-authenticated-user': 'admin' };
+    assert.equal((await withUser.request('get', '/inspect', {}, forged)).body.headers['x-authenticated-user'], 'ann');
+    assert.equal((await without.request('get', '/inspect', {}, forged)).body.headers['x-authenticated-user'], undefined);
+    // Other headers are still the request's own.
+    assert.equal((await without.request('get', '/inspect', {}, { 'x-other': 'mine' })).body.headers['x-other'], 'mine');
+  } finally {
+    withUser.close();
+    without.close();
+    await pinned.stop();
+  }
+});
+
 test.describe('default origin policy: same-origin pages and non-browser clients only', () => {
   const cases = [
     ['another site', 'http://evil.example', false],
