@@ -407,8 +407,7 @@ mod tests {
             let handshake = Handshake::from_parts(&parts, &none, std::slice::from_ref(&name));
             let mut request = raw("/x", None);
             request.headers = Some(serde_json::json!({ "X-User": "mallory" }));
-            let built =
-                build_request(Method::GET, request, &handshake, None).expect("built");
+            let built = build_request(Method::GET, request, &handshake, None).expect("built");
             let values: Vec<_> = built.headers().get_all(&name).iter().collect();
             assert_eq!(values.len(), usize::from(expected.is_some()));
             assert_eq!(

@@ -124,8 +124,11 @@ pub(crate) struct Policy {
     /// Where the stock Socket.IO browser client is served, if it is (`<socket path>socket.io.js`).
     pub(crate) client_path: Option<String>,
     pub(crate) before_connect: Option<BeforeConnect>,
-    /// The proxies believed about the page's scheme, for the same-origin check.
+    /// The proxies believed about the page's scheme and the client's address.
     pub(crate) trust_proxy: TrustProxy,
+    /// The sockets of this node, to bind a request that names a session to the client that
+    /// opened it (set when the server is built).
+    pub(crate) sockets: Option<crate::Sockets>,
     /// What browsers get besides Socket.IO: the clients and `/__getcookie`.
     pub(crate) assets: Assets,
 }
@@ -138,8 +141,38 @@ impl Default for Policy {
             client_path: None,
             before_connect: None,
             trust_proxy: TrustProxy::none(),
+            sockets: None,
             assets: Assets::default(),
         }
+    }
+}
+
+impl Policy {
+    /// Whether a request that names an Engine.IO session comes from the client address that
+    /// opened the session's socket (issue 23, point 2).
+    ///
+    /// Under socketioxide a socket's id *is* its Engine.IO session id, and the API hands socket
+    /// ids around as addresses (a room per id, `socket_ids`). Whoever learned one could poll
+    /// as that socket, or upgrade it to a WebSocket of their own, while it is on long-polling.
+    /// A session is bound to its client's address ([`ClientIp`](crate::ClientIp)'s rule, so
+    /// set `trust_proxy` behind a proxy): a request from another address is answered as if the
+    /// session did not exist. A session whose socket has not connected yet has no id anyone
+    /// could have learned, and passes.
+    fn same_client(&self, request: &Request, peer: Option<SocketAddr>) -> bool {
+        let Some(sockets) = &self.sockets else {
+            return true;
+        };
+        let Some(sid) = engine_query::session_id(request.uri().query().unwrap_or("")) else {
+            return true;
+        };
+        let Some(opened_by) = sockets.local_handshake(sid) else {
+            return true;
+        };
+        let owner = self
+            .trust_proxy
+            .client_ip(opened_by.headers(), opened_by.remote_addr());
+        let caller = self.trust_proxy.client_ip(request.headers(), peer);
+        owner == caller
     }
 }
 
@@ -238,6 +271,13 @@ where
             // (engine_query.rs), and a handshake goes on without any `sid` look-alike, so no
             // request reaches a new session without passing the hook.
             let is_handshake = engine_query::opens_session(request.uri());
+            if !is_handshake && !policy.same_client(&request, peer) {
+                tracing::debug!(
+                    ?peer,
+                    "socket request refused: its session was opened by another client"
+                );
+                return Ok(transport.refuse_session());
+            }
             if is_handshake {
                 if let Some(uri) = engine_query::without_session_lookalikes(request.uri()) {
                     *request.uri_mut() = uri;
@@ -366,6 +406,15 @@ impl Transport {
                 r#"{"code":3,"message":"Bad request"}"#.to_owned(),
             ),
         }
+    }
+
+    /// A session bound to another client: answered as engine.io answers an unknown session.
+    fn refuse_session(&self) -> Response {
+        text_response(
+            StatusCode::BAD_REQUEST,
+            "application/json",
+            r#"{"code":1,"message":"Session ID unknown"}"#.to_owned(),
+        )
     }
 
     fn refuse_hook(&self, refusal: &Refusal) -> Response {

@@ -565,6 +565,7 @@ impl ServerBuilder {
         let init = io.ns("/", (async |_: SocketRef<A>| {}).with(register));
 
         self.policy.trust_proxy = self.trust_proxy.clone();
+        self.policy.sockets = Some(sockets.clone());
         let policy = Arc::new(self.policy);
         let service = PolicyService::new(layer.layer(router), policy);
         Ok((service, sockets, init, lifecycle))

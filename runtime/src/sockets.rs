@@ -388,6 +388,11 @@ impl Sockets {
         Ok(ids)
     }
 
+    /// The handshake of a socket connected to this node, by its engine session id.
+    pub(crate) fn local_handshake(&self, sid: &str) -> Option<crate::policy::Handshake> {
+        self.backend.handshake(Sid::from_str(sid).ok()?)
+    }
+
     /// The rooms of a socket connected to this node (its own id room included), or `None`
     /// when no such socket is connected here.
     pub fn local_rooms(&self, socket_id: &str) -> Option<Vec<String>> {

@@ -75,9 +75,7 @@ fn parse_args() -> Result<Options, String> {
                     .map_err(|e| format!("--trust-proxy-subnet: {e}"))?;
             }
             "--forwarded-header" => forwarded_header = true,
-            "--handshake-header" => options
-                .handshake_headers
-                .push(value("--handshake-header")?),
+            "--handshake-header" => options.handshake_headers.push(value("--handshake-header")?),
             "--max-payload" => {
                 options.max_payload = Some(
                     value("--max-payload")?

@@ -137,3 +137,91 @@ async fn no_sid_lookalike_skips_before_connect() {
         assert!(accepted.contains("\"sid\""), "{accepted}");
     }
 }
+
+/// A raw HTTP/1.1 request from a chosen loopback address; what the server sent before it
+/// closed the connection (an upgrade it accepted would keep it open: the test fails then).
+async fn raw_from(from: &str, addr: &str, head: &str, extra: &str, body: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
+    let mut stream = socket.connect(addr.parse().unwrap()).await.unwrap();
+    let request = format!(
+        "{head} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: {}\r\n{extra}\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    let read = stream.read_to_end(&mut response);
+    tokio::time::timeout(std::time::Duration::from_secs(10), read)
+        .await
+        .unwrap_or_else(|_| {
+            panic!(
+                "{head}: the connection stayed open: {}",
+                String::from_utf8_lossy(&response)
+            )
+        })
+        .unwrap();
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+/// Issue 23, point 2: a socket's id is its Engine.IO session id, and socket ids are handed
+/// around; a request naming that session from another client address is refused as an unknown
+/// session (polling and the upgrade alike), while its own client goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_is_bound_to_the_client_that_opened_it() {
+    const CLOSE: &str = "Connection: close\r\n";
+    const UPGRADE: &str = "Connection: Upgrade, close\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let server = Server::builder(conformance::app()).build().unwrap();
+    tokio::spawn(server.serve(listener));
+
+    let base = "/socket.io/?EIO=4&transport=polling";
+    let open = raw_from("127.0.0.1", &addr, &format!("GET {base}"), CLOSE, "").await;
+    let sid = open
+        .split("\"sid\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let session = format!("{base}&sid={sid}");
+    // The victim's socket connects on the default namespace: now its id is out there.
+    let connect = raw_from("127.0.0.1", &addr, &format!("POST {session}"), CLOSE, "40").await;
+    assert!(connect.starts_with("HTTP/1.1 200"), "{connect}");
+    let connected = raw_from("127.0.0.1", &addr, &format!("GET {session}"), CLOSE, "").await;
+    assert!(connected.contains("40{\"sid\""), "{connected}");
+
+    // Another client polls, posts or upgrades with that id: unknown session.
+    for head in [format!("GET {session}"), format!("POST {session}")] {
+        let stolen = raw_from(
+            "127.0.0.2",
+            &addr,
+            &head,
+            CLOSE,
+            "42[\"get\",{\"url\":\"/hello\"}]",
+        )
+        .await;
+        assert!(stolen.starts_with("HTTP/1.1 400"), "{head}: {stolen}");
+        assert!(stolen.contains("Session ID unknown"), "{stolen}");
+    }
+    let ws = raw_from(
+        "127.0.0.2",
+        &addr,
+        &format!("GET /socket.io/?EIO=4&transport=websocket&sid={sid}"),
+        UPGRADE,
+        "",
+    )
+    .await;
+    assert!(ws.starts_with("HTTP/1.1 400"), "{ws}");
+
+    // The victim goes on: its own requests are served.
+    let own = raw_from(
+        "127.0.0.1",
+        &addr,
+        &format!("POST {session}"),
+        CLOSE,
+        "42[\"get\",{\"url\":\"/hello\"}]",
+    )
+    .await;
+    assert!(own.starts_with("HTTP/1.1 200"), "{own}");
+}
