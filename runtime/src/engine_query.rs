@@ -116,4 +116,33 @@ mod tests {
         assert_eq!(only.to_string(), "/socket.io/");
         assert!(without_session_lookalikes(&uri("EIO=4&transport=polling")).is_none());
     }
+
+    proptest::proptest! {
+        /// Whatever the query, a handshake that reaches the transport has no segment that any
+        /// reading (literal or decoded) takes for a session id, and keeps every other segment.
+        #[test]
+        fn a_cleaned_handshake_names_no_session(
+            segments in proptest::collection::vec("(sid|SID|%73id|s%69d|sid%3D|s|id|EIO|x|\\+|%|=|[a-z%0-9=+]{0,6}){1,3}", 0..6)
+        ) {
+            let query = segments.join("&");
+            let Ok(uri) = format!("/socket.io/?{query}").parse::<Uri>() else {
+                return Ok(());
+            };
+            if !opens_session(&uri) {
+                return Ok(());
+            }
+            let cleaned = without_session_lookalikes(&uri).unwrap_or_else(|| uri.clone());
+            let cleaned_query = cleaned.query().unwrap_or("");
+            proptest::prop_assert!(session_id(cleaned_query).is_none());
+            proptest::prop_assert!(
+                !form_urlencoded::parse(cleaned_query.as_bytes()).any(|(key, _)| key == "sid"),
+                "{cleaned_query}"
+            );
+            let kept: Vec<&str> = query
+                .split('&')
+                .filter(|segment| decoded_key(segment.split('=').next().unwrap_or(segment)).as_deref() != Some("sid"))
+                .collect();
+            proptest::prop_assert_eq!(kept.join("&"), cleaned_query);
+        }
+    }
 }
