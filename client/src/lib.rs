@@ -456,6 +456,17 @@ impl RawClient {
             .map(|_| ())
     }
 
+    /// This client's call headers as they will be at some later time: the fixed ones, then
+    /// what the provider says then (for re-issuing a subscribing call after a reconnect).
+    fn header_source(&self) -> HeaderProvider {
+        let fixed = self.headers.clone();
+        let provider = self.header_provider.clone();
+        std::sync::Arc::new(move || {
+            let provided = provider.as_ref().map_or_else(Vec::new, |p| p());
+            fixed.iter().cloned().chain(provided).collect()
+        })
+    }
+
     /// Sends the call and returns a success's status, body and the path as sent; non-success
     /// statuses become [`ClientError::Status`], an ack without a status [`ClientError::Decode`].
     async fn exchange<E, Q, B>(
@@ -496,18 +507,15 @@ impl RawClient {
                     .await
                     .map(Ok),
                 Transport::Socket(socket) => {
-                    let headers: serde_json::Map<String, Value> = headers
-                        .iter()
-                        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                        .collect();
-                    let lower = method.to_ascii_lowercase();
-                    let payload = serde_json::json!({
-                        "method": lower,
-                        "url": url,
-                        "data": body.clone().unwrap_or_else(|| Value::Object(Default::default())),
-                        "headers": headers,
-                    });
-                    let jwr = socket.request(&lower, &payload, subscribe).await?;
+                    let request = socket::VirtualRequest {
+                        method: method.to_ascii_lowercase(),
+                        url: url.clone(),
+                        data: body
+                            .clone()
+                            .unwrap_or_else(|| Value::Object(Default::default())),
+                    };
+                    let resubscribe = subscribe.then(|| self.header_source());
+                    let jwr = socket.request(request, &headers, resubscribe).await?;
                     match socket::ack_status(&jwr) {
                         Some(status) => Ok(Ok((
                             status,

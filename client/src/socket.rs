@@ -44,6 +44,43 @@ type Accepted = oneshot::Sender<Result<(), String>>;
 /// reconnect; the client turns it into `ClientError::Incompatible`.
 pub(crate) const REFUSED_MARK: &str = "\u{0}refused contract: ";
 
+/// A virtual request before its headers: what a subscribing call is re-issued from.
+#[derive(Clone, Debug)]
+pub(crate) struct VirtualRequest {
+    /// The lower-case method, which is also the event's name.
+    pub(crate) method: String,
+    pub(crate) url: String,
+    pub(crate) data: Value,
+}
+
+impl VirtualRequest {
+    /// The event's payload, `{method, url, data, headers}`.
+    fn payload(&self, headers: &[(String, String)]) -> Value {
+        let headers: serde_json::Map<String, Value> = headers
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        serde_json::json!({
+            "method": self.method,
+            "url": self.url,
+            "data": self.data,
+            "headers": headers,
+        })
+    }
+
+    /// What identifies a subscription: the call without its headers.
+    fn key(&self) -> String {
+        format!("{} {} {}", self.method, self.url, self.data)
+    }
+}
+
+/// A subscribing call, re-issued after a reconnect with headers computed then: the client's
+/// fixed headers and its providers' current values, never the ones of the first call.
+struct Subscription {
+    request: VirtualRequest,
+    headers: crate::HeaderProvider,
+}
+
 /// Backoff between reconnection attempts.
 const RECONNECT_MIN: Duration = Duration::from_millis(200);
 const RECONNECT_MAX: Duration = Duration::from_secs(5);
@@ -65,8 +102,9 @@ struct Shared {
     pending: Mutex<HashMap<u64, Pending>>,
     next_id: AtomicU64,
     listeners: Mutex<HashMap<String, Vec<Listener>>>,
-    /// Subscribing calls to re-issue after a reconnect, by `method url body`.
-    subscriptions: Mutex<BTreeMap<String, (String, Value)>>,
+    /// Subscribing calls to re-issue after a reconnect, by `method url data` (not by
+    /// headers: a call made again with a newer token is the same subscription).
+    subscriptions: Mutex<BTreeMap<String, Subscription>>,
     /// Told about subscribing calls that could not be re-issued.
     resubscribe_listeners: Mutex<Vec<ResubscribeListener>>,
     state: watch::Sender<ConnectionState>,
@@ -159,16 +197,18 @@ impl SocketTransport {
 
     /// Sends one virtual request and waits for its ack (the JWR). While the connection is
     /// being re-opened the call waits for it. Dropping the future abandons the call.
+    /// `resubscribe`, for a subscribing call, computes its headers again when it is re-issued
+    /// after a reconnect.
     pub(crate) async fn request(
         &self,
-        method: &str,
-        payload: &Value,
-        subscribe: bool,
+        request: VirtualRequest,
+        headers: &[(String, String)],
+        resubscribe: Option<crate::HeaderProvider>,
     ) -> Result<Value, String> {
-        let jwr = send(&self.shared, method, payload).await?;
-        if subscribe && is_success(&jwr) {
-            let key = format!("{method} {payload}");
-            lock(&self.shared.subscriptions).insert(key, (method.to_owned(), payload.clone()));
+        let jwr = send(&self.shared, &request.method, &request.payload(headers)).await?;
+        if let (Some(headers), true) = (resubscribe, is_success(&jwr)) {
+            lock(&self.shared.subscriptions)
+                .insert(request.key(), Subscription { request, headers });
         }
         Ok(jwr)
     }
@@ -363,12 +403,16 @@ fn reconnect(
             match open(&strong).await {
                 Ok(()) => {
                     lock(&strong.refused).take();
-                    let subscriptions: Vec<(String, Value)> =
-                        lock(&strong.subscriptions).values().cloned().collect();
-                    for (method, payload) in subscriptions {
+                    let subscriptions: Vec<(VirtualRequest, crate::HeaderProvider)> =
+                        lock(&strong.subscriptions)
+                            .values()
+                            .map(|s| (s.request.clone(), s.headers.clone()))
+                            .collect();
+                    for (request, headers) in subscriptions {
+                        let payload = request.payload(&headers());
                         let reason = match tokio::time::timeout(
                             REPLAY_TIMEOUT,
-                            send(&strong, &method, &payload),
+                            send(&strong, &request.method, &payload),
                         )
                         .await
                         {
@@ -384,12 +428,8 @@ fn reconnect(
                             Err(_) => format!("no answer within {REPLAY_TIMEOUT:?}"),
                         };
                         let error = ResubscribeError {
-                            method: method.clone(),
-                            url: payload
-                                .get("url")
-                                .and_then(Value::as_str)
-                                .unwrap_or_default()
-                                .to_owned(),
+                            method: request.method.clone(),
+                            url: request.url.clone(),
                             reason,
                         };
                         tracing::warn!(%error, "a subscription was lost");

@@ -468,3 +468,57 @@ async fn https_without_the_rustls_feature_says_what_to_enable() {
         "{error}"
     );
 }
+
+/// Issue 22: a subscribing call is re-issued after a reconnect with the headers of *then*
+/// (the provider asked again), once per route, not once per token it was ever called with.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resubscription_asks_the_header_provider_again_and_runs_once() {
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let record = seen.clone();
+    let app = Router::new().route(
+        "/subscribe",
+        post(move |headers: axum::http::HeaderMap| {
+            let token = headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            record.lock().unwrap().push(token);
+            tx.send(()).ok();
+            async { Json(json!({})) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(Server::builder(app).build().unwrap().serve(listener));
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let client = RawClient::connect(&url)
+        .await
+        .unwrap()
+        .with_header_provider(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            vec![("authorization".to_owned(), format!("Bearer {n}"))]
+        });
+    // The same subscription twice, the token rotating in between.
+    for _ in 0..2 {
+        client
+            .call_empty_subscribing::<Value, (), ()>("POST", "/subscribe".into(), None, None)
+            .await
+            .unwrap();
+    }
+    client.simulate_connection_loss().await;
+    for _ in 0..3 {
+        rx.recv().await.unwrap();
+    }
+    // Re-issued with a token asked for now, where main replayed "Bearer 0" and "Bearer 1".
+    let seen_now = seen.lock().unwrap().clone();
+    assert_eq!(seen_now[..3], ["Bearer 0", "Bearer 1", "Bearer 2"]);
+    // A second reconnect re-issues it once again, with the next token: one subscription.
+    client.simulate_connection_loss().await;
+    rx.recv().await.unwrap();
+    assert_eq!(seen.lock().unwrap()[3], "Bearer 3");
+    assert_eq!(calls.load(Ordering::SeqCst), 4);
+}

@@ -174,6 +174,30 @@ pub fn app() -> Router {
         "{message}"
     );
 
+    // A prefix with a parameter is refused the same whether it is written inline or as a
+    // `const` (issue 22: the const one became two literal segments and both clients called
+    // `/orgs/{org}/a` literally).
+    for (name, nest) in [
+        ("inline", r#"Router::new().nest("/orgs/{org}", routes![a])"#),
+        ("const", "Router::new().nest(ORG, routes![a])"),
+        ("const-ref", "Router::new().nest(&ORG, routes![a])"),
+    ] {
+        let source = format!(
+            "const ORG: &str = \"/orgs/{{org}}\";\n#[get(\"/a\")]\nasync fn a() -> StatusCode {{ unreachable!() }}\npub fn app() -> Router {{\n    {nest}\n}}\n"
+        );
+        let (result, _) = generate(
+            &format!("param-prefix-{name}"),
+            &[("lib.rs", &source)],
+            |b| b,
+        );
+        let message = result.unwrap_err().to_string();
+        assert!(
+            message.contains("lib.rs:5:")
+                && message.contains("a prefix is a literal path without parameters"),
+            "{name}: {message}"
+        );
+    }
+
     let nothing = "#[get(\"/a\")]\nasync fn a() -> StatusCode { unreachable!() }\n";
     let (result, _) = generate("nothing", &[("api.rs", nothing)], |b| b);
     let message = result.unwrap_err().to_string();

@@ -285,7 +285,7 @@ fn mount(
                     name,
                     loc,
                 } => {
-                    let full = format!("{prefix}{inner}");
+                    let full = format!("{prefix}{}", inner.path());
                     let places = placed.entry(name.clone()).or_default();
                     if !places.iter().any(|(p, _)| p == &full) {
                         places.push((full, loc.clone()));
@@ -308,7 +308,7 @@ fn mount(
                         continue;
                     }
                     for t in targets {
-                        stack.push((t, format!("{prefix}{inner}"), depth + 1));
+                        stack.push((t, format!("{prefix}{}", inner.path()), depth + 1));
                     }
                 }
             }

@@ -10,7 +10,7 @@ mod types;
 
 pub use docs::docs_of;
 pub(crate) use mount::resolve_consts;
-pub use mount::{FnMounts, MountEntry};
+pub use mount::{FnMounts, MountEntry, Prefix, PrefixPart};
 pub use path::PathError;
 pub use pubsub::{EventAttr, ResourceAttr, attr_tokens, event_attr, find_attr, resource_attr};
 pub use route::{

@@ -27,13 +27,67 @@ pub struct FnMounts {
     pub entries: Vec<MountEntry>,
 }
 
+/// A nest prefix as written: literal paths and `const` names, outermost first. The consts are
+/// looked up once every file is scanned ([`resolve_consts`]), and checked by the same rule as
+/// a literal ([`check_prefix`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prefix(Vec<PrefixPart>);
+
+/// One part of a [`Prefix`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrefixPart {
+    /// A checked literal path (`/api`, no trailing slash).
+    Literal(String),
+    /// A `const`'s name, where it is used.
+    Const {
+        /// The const's name.
+        name: String,
+        /// Where the prefix names it.
+        loc: SourceLoc,
+    },
+}
+
+impl Prefix {
+    fn literal(path: String) -> Self {
+        Prefix(vec![PrefixPart::Literal(path)])
+    }
+
+    /// `self` then `inner`, as axum's `nest` joins them.
+    fn join(&self, inner: &Prefix) -> Prefix {
+        Prefix(self.0.iter().chain(&inner.0).cloned().collect())
+    }
+
+    /// The prefix as a path. A const not resolved yet (or unknown, already reported)
+    /// contributes nothing.
+    pub fn path(&self) -> String {
+        self.0
+            .iter()
+            .filter_map(|part| match part {
+                PrefixPart::Literal(path) => Some(path.as_str()),
+                PrefixPart::Const { .. } => None,
+            })
+            .collect()
+    }
+}
+
+/// Whether `value` can be a nest prefix the clients can call: a literal path without
+/// parameters. The checked prefix (no trailing slash), or why not.
+pub(crate) fn check_prefix(value: &str) -> Result<String, String> {
+    if !value.starts_with('/') || value.contains(['{', '}', ':', '*']) {
+        return Err(format!(
+            "the client generator cannot follow the nest prefix {value:?}: a prefix is a literal path without parameters, like \"/api\""
+        ));
+    }
+    Ok(value.trim_end_matches('/').to_owned())
+}
+
 /// One thing a function mounts.
 #[derive(Debug, Clone)]
 pub enum MountEntry {
     /// A handler named in `routes![…]`, under `prefix` (empty for none).
     Handler {
         /// The nest prefix around it in this function (`/api`), or empty.
-        prefix: String,
+        prefix: Prefix,
         /// The handler's name (last path segment).
         name: String,
         /// Where it is named.
@@ -42,14 +96,11 @@ pub enum MountEntry {
     /// The router another scanned function returns, under `prefix`.
     Call {
         /// The nest prefix around it in this function.
-        prefix: String,
+        prefix: Prefix,
         /// The called function's path as written (`users::router` → `["users", "router"]`).
         callee: Vec<String>,
     },
 }
-
-/// A nest prefix given as a `const` name, resolved once every file is scanned.
-pub(crate) const CONST_MARK: char = '\u{0}';
 
 /// Reads what `func` mounts. `errors` gets what cannot be followed (a prefix that is neither
 /// a literal nor a `const`).
@@ -76,7 +127,8 @@ pub(crate) fn fn_mounts(
     }
 }
 
-/// Replaces `const` prefixes by their values; an unknown const is an error.
+/// Replaces `const` prefixes by their values, checked as a literal prefix is; an unknown
+/// const, or a value no literal prefix could have, is an error where the prefix names it.
 pub(crate) fn resolve_consts(
     mounts: &mut [FnMounts],
     consts: &BTreeMap<String, String>,
@@ -84,28 +136,23 @@ pub(crate) fn resolve_consts(
     let mut errors = Vec::new();
     for f in mounts {
         for entry in &mut f.entries {
-            let prefix = match entry {
-                MountEntry::Handler { prefix, .. } | MountEntry::Call { prefix, .. } => prefix,
-            };
-            while let Some(start) = prefix.find(CONST_MARK) {
-                let end = prefix[start + 1..]
-                    .find(CONST_MARK)
-                    .map_or(prefix.len(), |e| start + 1 + e);
-                let name = prefix[start + 1..end].to_owned();
-                match consts.get(&name) {
+            let (MountEntry::Handler { prefix, .. } | MountEntry::Call { prefix, .. }) = entry;
+            for part in &mut prefix.0 {
+                let PrefixPart::Const { name, loc } = part else {
+                    continue;
+                };
+                let resolved = match consts.get(name.as_str()) {
                     Some(value) => {
-                        prefix.replace_range(start..(end + 1).min(prefix.len()), value);
+                        check_prefix(value).map_err(|why| format!("`{name}` = {value:?}: {why}"))
                     }
-                    None => {
-                        errors.push(crate::Error::new(
-                            f.loc.clone(),
-                            format!(
-                                "the nest prefix `{name}` in `{}` is not a scanned `const NAME: &str = \"/…\";`: write the prefix as a string literal or scan the file defining the const",
-                                f.name
-                            ),
-                        ));
-                        prefix.replace_range(start..(end + 1).min(prefix.len()), "");
-                    }
+                    None => Err(format!(
+                        "the nest prefix `{name}` in `{}` is not a scanned `const NAME: &str = \"/…\";`: write the prefix as a string literal or scan the file defining the const",
+                        f.name
+                    )),
+                };
+                match resolved {
+                    Ok(path) => *part = PrefixPart::Literal(path),
+                    Err(message) => errors.push(crate::Error::new(loc.clone(), message)),
                 }
             }
         }
@@ -126,7 +173,7 @@ impl Walker<'_> {
         match stmt {
             Stmt::Local(local) => {
                 if let Some(init) = &local.init {
-                    let found = self.expr(&init.expr, "");
+                    let found = self.expr(&init.expr, &Prefix::default());
                     match pat_ident(&local.pat) {
                         // Counted where the variable is used, with the prefix it gets there.
                         Some(name) => {
@@ -141,15 +188,15 @@ impl Walker<'_> {
                 if let Expr::Assign(assign) = expr
                     && let Some(name) = path_ident(&assign.left)
                 {
-                    let found = self.expr(&assign.right, "");
+                    let found = self.expr(&assign.right, &Prefix::default());
                     self.locals.insert(name, found);
                     return;
                 }
-                let found = self.expr(expr, "");
+                let found = self.expr(expr, &Prefix::default());
                 self.entries.extend(found);
             }
             Stmt::Macro(m) => {
-                let found = self.routes_macro(&m.mac, "");
+                let found = self.routes_macro(&m.mac, &Prefix::default());
                 self.entries.extend(found);
             }
             Stmt::Item(_) => {}
@@ -157,7 +204,7 @@ impl Walker<'_> {
     }
 
     /// What `expr` mounts, under `prefix`.
-    fn expr(&mut self, expr: &Expr, prefix: &str) -> Vec<MountEntry> {
+    fn expr(&mut self, expr: &Expr, prefix: &Prefix) -> Vec<MountEntry> {
         match expr {
             Expr::Macro(ExprMacro { mac, .. }) => self.routes_macro(mac, prefix),
             Expr::MethodCall(call) => {
@@ -167,7 +214,7 @@ impl Walker<'_> {
                 match (method.as_str(), args.as_slice()) {
                     ("nest", [at, inner]) => {
                         if let Some(at) = self.prefix(at) {
-                            let nested = join(prefix, &at);
+                            let nested = prefix.join(&at);
                             found.extend(self.expr(inner, &nested));
                         }
                     }
@@ -175,7 +222,7 @@ impl Walker<'_> {
                     // `app.router()`: a scanned method that builds a router. (`.layer(…)`,
                     // `.with_state(…)` name no scanned function and add nothing.)
                     _ => found.push(MountEntry::Call {
-                        prefix: prefix.to_owned(),
+                        prefix: prefix.clone(),
                         callee: vec![method],
                     }),
                 }
@@ -187,7 +234,7 @@ impl Walker<'_> {
                     && !path.path.segments.is_empty()
                 {
                     found.push(MountEntry::Call {
-                        prefix: prefix.to_owned(),
+                        prefix: prefix.clone(),
                         callee: path
                             .path
                             .segments
@@ -241,7 +288,7 @@ impl Walker<'_> {
         }
     }
 
-    fn block(&mut self, stmts: &[Stmt], prefix: &str) -> Vec<MountEntry> {
+    fn block(&mut self, stmts: &[Stmt], prefix: &Prefix) -> Vec<MountEntry> {
         // A block's own locals stay in it; what it mounts counts wherever it is used.
         let outer = self.locals.clone();
         let saved = std::mem::take(&mut self.entries);
@@ -254,7 +301,7 @@ impl Walker<'_> {
     }
 
     /// `routes![a, m::b]`: the handlers it names.
-    fn routes_macro(&mut self, mac: &syn::Macro, prefix: &str) -> Vec<MountEntry> {
+    fn routes_macro(&mut self, mac: &syn::Macro, prefix: &Prefix) -> Vec<MountEntry> {
         if mac.path.segments.last().is_none_or(|s| s.ident != "routes") {
             return Vec::new();
         }
@@ -268,7 +315,7 @@ impl Walker<'_> {
             .iter()
             .filter_map(|p| {
                 p.segments.last().map(|s| MountEntry::Handler {
-                    prefix: prefix.to_owned(),
+                    prefix: prefix.clone(),
                     name: s.ident.to_string(),
                     loc: super::loc(self.file, s.ident.span()),
                 })
@@ -276,26 +323,25 @@ impl Walker<'_> {
             .collect()
     }
 
-    /// A nest prefix: a string literal, or a `const`'s name (resolved later).
-    fn prefix(&mut self, expr: &Expr) -> Option<String> {
+    /// A nest prefix: a string literal, or a `const`'s name (resolved later, by the same rule).
+    fn prefix(&mut self, expr: &Expr) -> Option<Prefix> {
         match expr {
             Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(s),
                 ..
-            }) => {
-                let value = s.value();
-                if !value.starts_with('/') || value.contains(['{', '}', ':', '*']) {
-                    self.errors.push(syn::Error::new(
-                        s.span(),
-                        format!("the client generator cannot follow the nest prefix {value:?}: a prefix is a literal path without parameters, like \"/api\""),
-                    ));
-                    return None;
+            }) => match check_prefix(&s.value()) {
+                Ok(path) => Some(Prefix::literal(path)),
+                Err(why) => {
+                    self.errors.push(syn::Error::new(s.span(), why));
+                    None
                 }
-                Some(value.trim_end_matches('/').to_owned())
-            }
+            },
             Expr::Path(path) if path.path.get_ident().is_some() => {
-                let name = path.path.get_ident().map(ToString::to_string)?;
-                Some(format!("{CONST_MARK}{name}{CONST_MARK}"))
+                let ident = path.path.get_ident()?;
+                Some(Prefix(vec![PrefixPart::Const {
+                    name: ident.to_string(),
+                    loc: super::loc(self.file, ident.span()),
+                }]))
             }
             Expr::Reference(r) => self.prefix(&r.expr),
             other => {
@@ -309,19 +355,14 @@ impl Walker<'_> {
     }
 }
 
-/// `prefix` + `path`, as axum's `nest` joins them.
-pub(crate) fn join(prefix: &str, path: &str) -> String {
-    format!("{prefix}{path}")
-}
-
-fn prefixed(entry: &MountEntry, prefix: &str) -> MountEntry {
+fn prefixed(entry: &MountEntry, prefix: &Prefix) -> MountEntry {
     match entry {
         MountEntry::Handler {
             prefix: inner,
             name,
             loc,
         } => MountEntry::Handler {
-            prefix: join(prefix, inner),
+            prefix: prefix.join(inner),
             name: name.clone(),
             loc: loc.clone(),
         },
@@ -329,7 +370,7 @@ fn prefixed(entry: &MountEntry, prefix: &str) -> MountEntry {
             prefix: inner,
             callee,
         } => MountEntry::Call {
-            prefix: join(prefix, inner),
+            prefix: prefix.join(inner),
             callee: callee.clone(),
         },
     }
