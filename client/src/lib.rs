@@ -68,6 +68,9 @@ pub use uuid;
 use crate::http::HttpTransport;
 use crate::socket::SocketTransport;
 
+/// Where Socket.IO is served unless [`ConnectOptions::socket_path`] says otherwise.
+pub const DEFAULT_SOCKET_PATH: &str = "/socket.io/";
+
 /// The default per-call timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -129,6 +132,9 @@ pub struct ConnectOptions {
     /// every call so that a server given its contract can refuse an incompatible client with
     /// [`ConnectError::Incompatible`] / [`ClientError::Incompatible`]. Generated clients set it.
     pub contract: Option<String>,
+    /// Where the server serves Socket.IO, after the URL's own path: `/socket.io/` by default,
+    /// as the server's `ServerBuilder::socket_path` and Sails' `sockets.path` default.
+    pub socket_path: String,
 }
 
 impl std::fmt::Debug for ConnectOptions {
@@ -142,6 +148,7 @@ impl std::fmt::Debug for ConnectOptions {
             .field("connect_timeout", &self.connect_timeout)
             .field("root_certificates", &self.root_certificates.len())
             .field("contract", &self.contract)
+            .field("socket_path", &self.socket_path)
             .finish()
     }
 }
@@ -154,6 +161,7 @@ impl Default for ConnectOptions {
             connect_timeout: Duration::from_secs(10),
             root_certificates: Vec::new(),
             contract: None,
+            socket_path: DEFAULT_SOCKET_PATH.to_owned(),
         }
     }
 }
@@ -181,6 +189,15 @@ impl ConnectOptions {
         F: Fn() -> Vec<(String, String)> + Send + Sync + 'static,
     {
         self.handshake_header_provider = Some(std::sync::Arc::new(provider));
+        self
+    }
+
+    /// Where the server serves Socket.IO (`ServerBuilder::socket_path`, Sails'
+    /// `sockets.path`), joined to the URL's path as HTTP calls are: with the URL
+    /// `https://example.com/app` and the default, the socket opens at `/app/socket.io/`.
+    #[must_use]
+    pub fn socket_path(mut self, path: impl Into<String>) -> Self {
+        self.socket_path = path.into();
         self
     }
 
@@ -241,6 +258,7 @@ impl RawClient {
             .collect();
         let socket = SocketTransport::connect(
             url,
+            &options.socket_path,
             &query,
             &options.handshake_headers,
             options.handshake_header_provider,
@@ -259,17 +277,18 @@ impl RawClient {
     /// A client that sends every call as plain HTTP to `url` (`http://` or `https://`).
     /// Redirects are not followed, as over a socket: the caller sees the 3xx.
     pub fn http(url: &str) -> Result<Self, ConnectError> {
-        Self::http_with(url, &ConnectOptions::default())
+        Self::http_with(url, ConnectOptions::default())
     }
 
-    /// [`http`](Self::http) with options (of which the root certificates apply).
-    pub fn http_with(url: &str, options: &ConnectOptions) -> Result<Self, ConnectError> {
+    /// [`http`](Self::http) with options, taken as [`connect_with`](Self::connect_with) takes
+    /// them (of which the root certificates and the contract apply).
+    pub fn http_with(url: &str, options: ConnectOptions) -> Result<Self, ConnectError> {
         let tls =
             tls::Tls::new(&options.root_certificates).map_err(ConnectError::InvalidCertificate)?;
         Ok(RawClient {
             transport: Transport::Http(HttpTransport::new(url, &tls)?),
             timeout: DEFAULT_TIMEOUT,
-            headers: contract_header(options),
+            headers: contract_header(&options),
             header_provider: None,
         })
     }

@@ -89,6 +89,8 @@ const REPLAY_TIMEOUT: Duration = Duration::from_secs(10);
 
 struct Shared {
     url: String,
+    /// The path of the Engine.IO endpoint: the URL's path, then the socket path.
+    socket_path: String,
     /// Query parameters of every handshake (the contract hash of a generated client).
     query: Vec<(String, String)>,
     /// Why the server refused this client's contract when it last tried to reconnect: calls
@@ -124,6 +126,7 @@ impl Shared {
         let (state, _) = watch::channel(ConnectionState::Connecting);
         Shared {
             url: url.to_owned(),
+            socket_path: crate::DEFAULT_SOCKET_PATH.to_owned(),
             query: Vec::new(),
             refused: Mutex::new(None),
             headers: headers.to_vec(),
@@ -171,6 +174,7 @@ impl SocketTransport {
     /// connection to be accepted.
     pub(crate) async fn connect(
         url: &str,
+        socket_path: &str,
         query: &[(String, String)],
         headers: &[(String, String)],
         header_provider: Option<crate::HeaderProvider>,
@@ -190,6 +194,7 @@ impl SocketTransport {
         crate::tls::require(url, parsed.scheme(), crate::tls::AVAILABLE)?;
         let mut shared = Shared::new(url, headers, header_provider, timeout, tls);
         shared.query = query.to_vec();
+        shared.socket_path = engine_path(parsed.path(), socket_path);
         let shared = Arc::new(shared);
         open(&shared).await?;
         Ok(SocketTransport { shared })
@@ -279,6 +284,18 @@ fn is_success(jwr: &Value) -> bool {
     ack_status(jwr).is_some_and(|s| (200..300).contains(&s))
 }
 
+/// The Engine.IO endpoint's path: `base` (the URL's path) then `socket_path`, as HTTP calls
+/// join the URL's path and the route's; one slash between, one at the end (engine.io's form).
+fn engine_path(base: &str, socket_path: &str) -> String {
+    let base = base.trim_end_matches('/');
+    let socket_path = socket_path.trim_matches('/');
+    if socket_path.is_empty() {
+        format!("{base}/")
+    } else {
+        format!("{base}/{socket_path}/")
+    }
+}
+
 /// Waits for a connection, then sends and awaits the ack.
 async fn send(shared: &Shared, method: &str, payload: &Value) -> Result<Value, String> {
     let mut state = shared.state.subscribe();
@@ -329,7 +346,7 @@ async fn open(shared: &Arc<Shared>) -> Result<(), ConnectError> {
             url: url.clone(),
             message: "expected http:// or https://".to_owned(),
         })?;
-    engine_url.set_path("/socket.io/");
+    engine_url.set_path(&shared.socket_path);
     engine_url.set_query(None);
     if !shared.query.is_empty() {
         engine_url.query_pairs_mut().extend_pairs(&shared.query);

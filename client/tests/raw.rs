@@ -522,3 +522,37 @@ async fn a_resubscription_asks_the_header_provider_again_and_runs_once() {
     assert_eq!(seen.lock().unwrap()[3], "Bearer 3");
     assert_eq!(calls.load(Ordering::SeqCst), 4);
 }
+
+/// Issue 22: a server with its own Socket.IO path has a Rust client: `ConnectOptions` takes
+/// the path, joined to the URL's own path as HTTP calls are (main always used `/socket.io/`
+/// and dropped the URL's path).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_socket_path_is_an_option_joined_to_the_urls_path() {
+    use sailroute_client::ConnectOptions;
+    for (server_path, client_url_path, option) in [
+        ("/realtime", "", Some("/realtime")),
+        ("/app/socket.io", "/app", None),
+        ("/app/live", "/app/", Some("live/")),
+    ] {
+        let app = Router::new().route("/hello", get(|| async { Json(json!("hi")) }));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}{client_url_path}", listener.local_addr().unwrap());
+        let server = Server::builder(app)
+            .socket_path(server_path)
+            .build()
+            .unwrap();
+        tokio::spawn(server.serve(listener));
+        let mut options = ConnectOptions::default().connect_timeout(Duration::from_secs(5));
+        if let Some(path) = option {
+            options = options.socket_path(path);
+        }
+        let client = RawClient::connect_with(&url, options)
+            .await
+            .unwrap_or_else(|e| panic!("{server_path} from {url}: {e}"));
+        let answer: Value = client
+            .call::<_, Value, (), ()>("GET", "/hello".into(), None, None)
+            .await
+            .unwrap();
+        assert_eq!(answer, json!("hi"));
+    }
+}

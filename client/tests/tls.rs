@@ -100,7 +100,7 @@ async fn a_socket_over_wss_and_calls_over_https() {
         .unwrap();
     assert_eq!(answer, json!({ "hello": "tls" }));
 
-    let http = RawClient::http_with(&url, &trusted()).unwrap();
+    let http = RawClient::http_with(&url, trusted()).unwrap();
     let answer: Value = http
         .call::<_, Value, (), ()>("GET", "/hello".into(), None, None)
         .await

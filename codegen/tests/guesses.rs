@@ -303,3 +303,41 @@ fn handler_names_the_clients_use_themselves_are_refused_and_keywords_renamed() {
     let js = std::fs::read_to_string(dir.join("js/index.js")).unwrap();
     assert!(js.contains("async type(class_, type, options)"), "{js}");
 }
+
+/// Issue 22: axum's most common shape, `Result<Json<T>, StatusCode>`, generates (the status
+/// is the whole error: no typed body), and an error body that is not a struct is kept typed,
+/// never dropped to untyped JSON.
+#[test]
+fn status_code_errors_have_no_body_and_other_error_bodies_stay_typed() {
+    let source = format!(
+        "{TYPES}
+#[get(\"/a\")]
+async fn status_only() -> Result<Json<Todo>, StatusCode> {{ unreachable!() }}
+#[get(\"/b\")]
+async fn status_and_list() -> Result<Json<Todo>, (StatusCode, Json<Vec<String>>)> {{ unreachable!() }}
+#[get(\"/c\")]
+async fn status_and_text() -> Result<StatusCode, (StatusCode, String)> {{ unreachable!() }}
+#[get(\"/d\")]
+async fn status_and_todo() -> Result<Json<Todo>, (StatusCode, Json<Todo>)> {{ unreachable!() }}
+"
+    );
+    let (result, dir) = generate("status-errors", &source, |b| b);
+    result.expect("generated");
+    let client = rust_client(&dir);
+    for (method, ok, err) in [
+        (
+            "status_only",
+            "Todo",
+            "::sailroute_client::serde_json::Value",
+        ),
+        ("status_and_list", "Todo", "Vec<String>"),
+        ("status_and_text", "()", "String"),
+        ("status_and_todo", "Todo", "Todo"),
+    ] {
+        let signature = format!(
+            "pub async fn {method}(&self) -> Result<{ok}, ::sailroute_client::ClientError<{err}>>"
+        );
+        assert!(client.contains(&signature), "{signature}\n{client}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -259,8 +259,10 @@ pub struct Route {
     pub body: Option<TypeRef>,
     /// What a success carries.
     pub response: Response,
-    /// The error body type, when the handler returns `Result<_, E>` and `E` is a scanned
-    /// serde type.
+    /// The error body type, when the handler returns `Result<_, E>` and `E` carries a body:
+    /// a scanned serde type, or any other type a client can describe (`Vec<String>`, text).
+    /// `None` for `StatusCode` (an error without a typed body) and for handlers that do not
+    /// return a `Result`.
     pub error: Option<TypeRef>,
     /// Events and resources this route subscribes the requesting socket to
     /// (`subscribes = T`): type names, each an event or resource type. Clients re-issue
@@ -274,6 +276,17 @@ pub struct Route {
     /// user says how to treat each (`sailroute-codegen`'s `untyped` and `ignore_extractor`).
     #[serde(skip)]
     pub unsupported: Vec<Unsupported>,
+}
+
+impl Route {
+    /// The type of the path parameter `name`. Every parameter of the path has one once the
+    /// model is validated ([`validate`](crate::validate)).
+    pub fn param_type(&self, name: &str) -> Option<&TypeRef> {
+        self.path_params
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| &p.ty)
+    }
 }
 
 /// Something in a handler's signature that the generator cannot type by itself.
@@ -334,8 +347,11 @@ pub enum Response {
 
 /// The well-known types: kept as they are in Rust clients, written as serde writes them
 /// (with its default features) in TypeScript.
+///
+/// Not `#[non_exhaustive]`: the generator is released with this crate, and every emitter
+/// matches every variant, so a new one fails to compile until each client knows how to write
+/// it (it was rendered as untyped JSON behind a catch-all arm).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
 pub enum Known {
     /// `uuid::Uuid`: a hyphenated string.
     Uuid,

@@ -385,9 +385,6 @@ impl Resolver {
             });
             route.error = None;
         }
-        if matches!(route.error, Some(ref e) if !matches!(e, TypeRef::Named { .. })) {
-            route.error = None;
-        }
         let refs: Vec<TypeRef> = route_refs(route).cloned().collect();
         for r in &refs {
             self.use_ref(r, route);

@@ -242,7 +242,11 @@ pub(crate) fn message_alias(record: &str) -> String {
 pub fn render_browser(api: &Api) -> Result<String, Error> {
     let contract = sailroute_ir::compat::contract_hash(api);
     let api = &super::links::rewrite(api, super::links::Lang::TypeScript);
-    let methods: Vec<MethodView> = api.routes.iter().map(|r| method_view(r, api)).collect();
+    let methods: Vec<MethodView> = api
+        .routes
+        .iter()
+        .map(|r| method_view(r, api))
+        .collect::<Result<_, _>>()?;
     let consts: Vec<ConstEnum> = api.types.values().filter_map(const_enum).collect();
     BrowserFile {
         header: GENERATED,
@@ -303,7 +307,11 @@ pub fn render_with(api: &Api, options: &JsOptions) -> Result<(String, String), E
         .collect();
     let alias_refs: Vec<&str> = aliases.iter().map(String::as_str).collect();
     super::check_reserved(api.types.values(), &alias_refs, "a resource's message type")?;
-    let methods: Vec<MethodView> = api.routes.iter().map(|r| method_view(r, api)).collect();
+    let methods: Vec<MethodView> = api
+        .routes
+        .iter()
+        .map(|r| method_view(r, api))
+        .collect::<Result<_, _>>()?;
     let consts: Vec<ConstEnum> = api.types.values().filter_map(const_enum).collect();
     let mut types: Vec<TsType> = api
         .types
@@ -449,7 +457,6 @@ fn known_format(known: Known) -> &'static str {
         Known::SocketAddr => "socket address (host:port)",
         Known::Decimal => "decimal (a number as a string, exact)",
         Known::Bytes => "bytes (each 0 to 255)",
-        _ => "a well-known type",
     }
 }
 
@@ -768,7 +775,7 @@ fn all_optional(ty: &TypeRef, api: &Api) -> bool {
     }
 }
 
-fn method_view(route: &Route, api: &Api) -> MethodView {
+fn method_view(route: &Route, api: &Api) -> Result<MethodView, Error> {
     let mut docs = doc_lines(&route.docs);
     if !docs.is_empty() {
         docs.push(String::new());
@@ -801,14 +808,10 @@ fn method_view(route: &Route, api: &Api) -> MethodView {
                     "${{{helper}(\"{}\", \"{arg}\", {arg})}}",
                     route.method.upper()
                 ));
-                let ty = route
-                    .path_params
-                    .iter()
-                    .find(|p| &p.name == name)
-                    .map_or(TypeRef::String, |p| p.ty.clone());
+                let ty = crate::emit::param_type(route, name)?;
                 params.push(ParamView {
                     name: arg,
-                    ty: ts(&ty),
+                    ty: ts(ty),
                     optional: false,
                 });
             }
@@ -851,7 +854,7 @@ fn method_view(route: &Route, api: &Api) -> MethodView {
         guard.push_str(chars.as_str());
     }
     guard.push_str("Error");
-    MethodView {
+    Ok(MethodView {
         docs: jsdoc(docs),
         name,
         params,
@@ -863,7 +866,7 @@ fn method_view(route: &Route, api: &Api) -> MethodView {
         err,
         guard,
         subscribing: !route.subscribes.is_empty(),
-    }
+    })
 }
 
 #[cfg(test)]

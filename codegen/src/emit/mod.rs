@@ -91,3 +91,20 @@ pub(crate) fn check_method_names(
 pub(crate) fn doc_lines(docs: &Docs) -> Vec<String> {
     docs.lines().to_vec()
 }
+
+/// The type of a route's path parameter. The model is validated, so every parameter has one;
+/// a missing one is a located error, never a guessed `String`.
+pub(crate) fn param_type<'a>(
+    route: &'a sailroute_ir::model::Route,
+    name: &str,
+) -> Result<&'a sailroute_ir::model::TypeRef, crate::Error> {
+    route.param_type(name).ok_or_else(|| {
+        crate::Error::Source(sailroute_ir::Errors(vec![sailroute_ir::Error::new(
+            route.loc.clone(),
+            format!(
+                "the path parameter `:{name}` of `{}` has no type: bind it in the handler's `Path` extractor",
+                route.name
+            ),
+        )]))
+    })
+}

@@ -145,7 +145,11 @@ pub fn render(api: &Api, options: &RustOptions) -> Result<String, Error> {
         &alias_refs,
         "a resource's message type",
     )?;
-    let methods = api.routes.iter().map(|r| method_view(r, options)).collect();
+    let methods = api
+        .routes
+        .iter()
+        .map(|r| method_view(r, options))
+        .collect::<Result<_, _>>()?;
     let events = api
         .events
         .iter()
@@ -366,8 +370,6 @@ fn known_rust(known: Known) -> &'static str {
         Known::SocketAddr => "::std::net::SocketAddr",
         Known::Decimal => "::sailroute_client::rust_decimal::Decimal",
         Known::Bytes => "::sailroute_client::bytes::Bytes",
-        // `Known` may grow; a new variant gets its path here.
-        _ => "::sailroute_client::serde_json::Value",
     }
 }
 
@@ -576,7 +578,7 @@ fn param_ty(ty: &TypeRef, options: &RustOptions) -> String {
     }
 }
 
-fn method_view(route: &Route, options: &RustOptions) -> MethodView {
+fn method_view(route: &Route, options: &RustOptions) -> Result<MethodView, Error> {
     let mut docs = doc_lines(&route.docs);
     if !docs.is_empty() {
         docs.push(String::new());
@@ -599,12 +601,8 @@ fn method_view(route: &Route, options: &RustOptions) -> MethodView {
                     "path_segment"
                 };
                 pieces.push(format!("&::sailroute_client::{helper}(&{arg})?"));
-                let ty = route
-                    .path_params
-                    .iter()
-                    .find(|p| &p.name == name)
-                    .map_or(TypeRef::String, |p| p.ty.clone());
-                params.push((arg, param_ty(&ty, options)));
+                let ty = crate::emit::param_type(route, name)?;
+                params.push((arg, param_ty(ty, options)));
             }
         }
     }
@@ -653,7 +651,7 @@ fn method_view(route: &Route, options: &RustOptions) -> MethodView {
         || "::sailroute_client::serde_json::Value".to_owned(),
         |t| rust_ty(t, options),
     );
-    MethodView {
+    Ok(MethodView {
         docs: doc_attrs(docs),
         name: ident(&route.name),
         params,
@@ -664,5 +662,5 @@ fn method_view(route: &Route, options: &RustOptions) -> MethodView {
         path,
         query,
         body,
-    }
+    })
 }

@@ -449,6 +449,5 @@ fn known_schema(known: Known) -> Value {
             "type": "array",
             "items": { "type": "integer", "minimum": 0, "maximum": 255 },
         }),
-        _ => json!({}),
     }
 }

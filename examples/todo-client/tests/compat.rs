@@ -93,7 +93,7 @@ async fn a_compatible_earlier_contract_is_served_on_both_transports() {
     let url = server(OnIncompatible::Refuse).await;
     let hash = without_stats().hash().to_owned();
     assert_ne!(hash, todo::contract().hash());
-    let http = RawClient::http_with(&url, &options(Some(&hash))).unwrap();
+    let http = RawClient::http_with(&url, options(Some(&hash))).unwrap();
     assert_eq!(list(&http).await.unwrap(), Value::Array(Vec::new()));
     let socket = RawClient::connect_with(&url, options(Some(&hash)))
         .await
@@ -106,7 +106,7 @@ async fn an_incompatible_contract_is_refused_with_the_reason() {
     let url = server(OnIncompatible::Refuse).await;
     let hash = title_was_a_number().hash().to_owned();
 
-    let http = RawClient::http_with(&url, &options(Some(&hash))).unwrap();
+    let http = RawClient::http_with(&url, options(Some(&hash))).unwrap();
     match list(&http).await {
         Err(ClientError::Incompatible {
             method,
@@ -138,7 +138,7 @@ async fn an_incompatible_contract_is_refused_with_the_reason() {
 async fn an_unknown_contract_is_refused_and_no_contract_is_not_checked() {
     let url = server(OnIncompatible::Refuse).await;
     let unknown = "0123456789abcdef";
-    let http = RawClient::http_with(&url, &options(Some(unknown))).unwrap();
+    let http = RawClient::http_with(&url, options(Some(unknown))).unwrap();
     match list(&http).await {
         Err(ClientError::Incompatible {
             message, problems, ..
@@ -162,7 +162,7 @@ async fn an_unknown_contract_is_refused_and_no_contract_is_not_checked() {
 async fn the_app_may_serve_incompatible_clients_and_log_them() {
     let url = server(OnIncompatible::Log).await;
     let hash = title_was_a_number().hash().to_owned();
-    let http = RawClient::http_with(&url, &options(Some(&hash))).unwrap();
+    let http = RawClient::http_with(&url, options(Some(&hash))).unwrap();
     assert!(list(&http).await.is_ok());
     let socket = RawClient::connect_with(&url, options(Some(&hash)))
         .await

@@ -404,23 +404,31 @@ fn response_of(output: &ReturnType) -> syn::Result<(Response, Option<TypeRef>, O
         });
         if let (Some(ok), Some(err)) = (types.next(), types.next()) {
             let (response, untyped) = success(ok)?;
-            return Ok((response, Some(type_ref(error_body(err), &[])?), untyped));
+            let error = match error_body(err) {
+                // `StatusCode` (alone, or as the last element): an error without a typed body.
+                Some(body) => Some(type_ref(body, &[])?),
+                None => None,
+            };
+            return Ok((response, error, untyped));
         }
     }
     let (response, untyped) = success(ty)?;
     Ok((response, None, untyped))
 }
 
-/// The body type inside an error type: `(StatusCode, Json<E>)` and `Json<E>` carry `E`.
-fn error_body(ty: &Type) -> &Type {
+/// The body type inside an error type: `(StatusCode, Json<E>)` and `Json<E>` carry `E`;
+/// `StatusCode` and `()` carry none (the answer's status is the whole error), which is axum's
+/// most common handler shape, `Result<Json<T>, StatusCode>`.
+fn error_body(ty: &Type) -> Option<&Type> {
     match ty {
-        Type::Tuple(tuple) if !tuple.elems.is_empty() => tuple.elems.last().map_or(ty, error_body),
+        Type::Tuple(tuple) => tuple.elems.last().and_then(error_body),
         Type::Paren(p) => error_body(&p.elem),
         _ => match last_segment(ty) {
+            Some(segment) if segment.ident == "StatusCode" => None,
             Some(segment) if segment.ident == "Json" => {
-                single_type_arg(&segment.arguments).unwrap_or(ty)
+                Some(single_type_arg(&segment.arguments).unwrap_or(ty))
             }
-            _ => ty,
+            _ => Some(ty),
         },
     }
 }

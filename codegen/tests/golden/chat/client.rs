@@ -285,7 +285,7 @@ impl Client {
         url: &str,
         options: ::sailroute_client::ConnectOptions,
     ) -> Result<Self, ::sailroute_client::ConnectError> {
-        ::sailroute_client::RawClient::http_with(url, &options.contract(CONTRACT))
+        ::sailroute_client::RawClient::http_with(url, options.contract(CONTRACT))
             .map(Self::from_raw)
     }
 
