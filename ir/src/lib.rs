@@ -33,6 +33,7 @@ pub mod model;
 pub mod parse;
 mod resolve;
 mod validate;
+mod wire_hash;
 
 pub use error::{Error, Errors};
 pub use resolve::{resolve, resolve_with};

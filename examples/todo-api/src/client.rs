@@ -220,7 +220,7 @@ pub struct TodoPatch {
 /// The hash of the contract this client was generated from: sent with the handshake and
 /// every call, so that a server given its contract refuses it with a typed `Incompatible`
 /// error when the API it was generated from is no longer served.
-pub const CONTRACT: &str = "f68ba9cb93745c28";
+pub const CONTRACT: &str = "a24695c4e55b8515";
 
 /// A typed client: one async method per route, sent as a Sails virtual request over a
 /// Socket.IO connection ([`Client::connect`]) or as plain HTTP ([`Client::http`]), with the

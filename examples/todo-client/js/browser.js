@@ -14,7 +14,7 @@
   const { ClientError, createRuntime, rest, routeError, segment } = runtime;
 
 /** The hash of the contract this client was generated from; it travels with every call. */
-const CONTRACT = "f68ba9cb93745c28";
+const CONTRACT = "a24695c4e55b8515";
 
 /**
  * The Socket.IO handshake query that names this client's contract, so that a server given its

@@ -14,7 +14,7 @@
   const { ClientError, createRuntime, rest, routeError, segment } = runtime;
 
 /** The hash of the contract this client was generated from; it travels with every call. */
-const CONTRACT = "6ddee50057932cbd";
+const CONTRACT = "51e137dbd286ee49";
 
 /**
  * The Socket.IO handshake query that names this client's contract, so that a server given its

@@ -248,7 +248,7 @@ pub type MessageChange = ::sailroute_client::ResourceMessage<Message, u64>;
 /// The hash of the contract this client was generated from: sent with the handshake and
 /// every call, so that a server given its contract refuses it with a typed `Incompatible`
 /// error when the API it was generated from is no longer served.
-pub const CONTRACT: &str = "6ddee50057932cbd";
+pub const CONTRACT: &str = "51e137dbd286ee49";
 
 /// A typed client: one async method per route, sent as a Sails virtual request over a
 /// Socket.IO connection ([`Client::connect`]) or as plain HTTP ([`Client::http`]), with the

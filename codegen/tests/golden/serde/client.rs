@@ -414,7 +414,7 @@ pub struct WellKnown {
 /// The hash of the contract this client was generated from: sent with the handshake and
 /// every call, so that a server given its contract refuses it with a typed `Incompatible`
 /// error when the API it was generated from is no longer served.
-pub const CONTRACT: &str = "3ded34e993b4bc6a";
+pub const CONTRACT: &str = "807af4c5f490bfe1";
 
 /// A typed client: one async method per route, sent as a Sails virtual request over a
 /// Socket.IO connection ([`Client::connect`]) or as plain HTTP ([`Client::http`]), with the

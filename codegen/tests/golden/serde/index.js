@@ -8,7 +8,7 @@
 import { ClientError, DEFAULT_TIMEOUT_MS, createRuntime, rest, routeError, segment } from "@sailroute/client";
 
 /** The hash of the contract this client was generated from; it travels with every call. */
-const CONTRACT = "3ded34e993b4bc6a";
+const CONTRACT = "807af4c5f490bfe1";
 
 /**
  * The Socket.IO handshake query that names this client's contract, so that a server given its
