@@ -66,10 +66,10 @@ pub(crate) type Incoming = mpsc::UnboundedReceiver<String>;
 
 impl Engine {
     /// Sends one Engine.IO message (a Socket.IO packet); fails once the connection is gone.
-    pub(crate) fn send(&self, text: String) -> Result<(), String> {
+    pub(crate) fn send(&self, text: String) -> Result<(), crate::error::TransportError> {
         self.out
             .send(text)
-            .map_err(|_| "the socket is not connected".to_owned())
+            .map_err(|_| crate::error::TransportError::NotConnected)
     }
 
     /// Closes the connection (with Engine.IO's close packet when it can still be sent).

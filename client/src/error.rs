@@ -7,9 +7,10 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ClientError<E> {
-    /// The request did not get an answer: connection refused or lost, socket closed.
-    #[error("transport failed: {0}")]
-    Transport(String),
+    /// The request did not get an answer: the client is closed, the connection was lost, an
+    /// HTTP request failed. The [`TransportError`] says which.
+    #[error(transparent)]
+    Transport(TransportError),
     /// No answer within the call's timeout; the request was abandoned.
     #[error("no answer within {0:?}")]
     Timeout(Duration),
@@ -71,6 +72,41 @@ impl<E> ClientError<E> {
             ClientError::Decode { status, .. } => *status,
             ClientError::Incompatible { .. } => Some(409),
             _ => None,
+        }
+    }
+}
+
+/// Why a call got no answer: the cause of [`ClientError::Transport`], so that a caller can
+/// tell a closed client (give up) from a lost connection (the client reconnects by itself;
+/// try again).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransportError {
+    /// The client was closed with [`disconnect`](crate::RawClient::disconnect).
+    #[error("transport failed: the client is closed")]
+    Closed,
+    /// The connection dropped before the answer came; the client is reconnecting.
+    #[error("transport failed: the connection was lost before the answer came")]
+    Lost,
+    /// The Engine.IO connection was not open when the call was written.
+    #[error("transport failed: the socket is not connected")]
+    NotConnected,
+    /// An HTTP request failed: connecting, TLS, or reading the answer.
+    #[error("transport failed: {message}")]
+    Http {
+        /// What failed, with its causes (reqwest keeps them out of its own message).
+        message: String,
+        /// The HTTP client's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl TransportError {
+    pub(crate) fn http(source: reqwest::Error) -> Self {
+        TransportError::Http {
+            message: crate::http::with_causes(&source),
+            source: Box::new(source),
         }
     }
 }

@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::error::TransportError;
+
 use crate::error::ConnectError;
 
 #[derive(Clone)]
@@ -42,19 +44,20 @@ impl HttpTransport {
         url: &str,
         headers: &[(String, String)],
         body: Option<&Value>,
-    ) -> Result<(u16, Value), String> {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
+    ) -> Result<(u16, Value), crate::socket::SendError> {
+        // Generated clients pass one of the seven methods, each a valid token.
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
         let mut request = self.client.request(method, format!("{}{url}", self.base));
         for (name, value) in headers {
             request = request.header(name, value);
         }
         if let Some(body) = body {
-            let bytes = serde_json::to_vec(body).map_err(|e| e.to_string())?;
+            let bytes = serde_json::to_vec(body).map_err(crate::socket::SendError::Encode)?;
             request = request
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(bytes);
         }
-        let response = request.send().await.map_err(|e| with_causes(&e))?;
+        let response = request.send().await.map_err(TransportError::http)?;
         let status = response.status().as_u16();
         let is_json = response
             .headers()
@@ -64,7 +67,7 @@ impl HttpTransport {
                 let essence = ct.split(';').next().unwrap_or("").trim();
                 essence == "application/json" || essence.ends_with("+json")
             });
-        let bytes = response.bytes().await.map_err(|e| with_causes(&e))?;
+        let bytes = response.bytes().await.map_err(TransportError::http)?;
         let value = if bytes.is_empty() {
             Value::Null
         } else if is_json {

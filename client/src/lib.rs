@@ -45,7 +45,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-pub use error::{ClientError, ConnectError, EncodeError, ResubscribeError};
+pub use error::{ClientError, ConnectError, EncodeError, ResubscribeError, TransportError};
 pub use socket::ConnectionState;
 
 /// Watches a socket client's [`ConnectionState`].
@@ -550,14 +550,15 @@ impl RawClient {
         let answer = tokio::time::timeout(self.timeout, exchange)
             .await
             .map_err(|_| ClientError::Timeout(self.timeout))?
-            .map_err(|e| match e.strip_prefix(socket::REFUSED_MARK) {
-                Some(why) => ClientError::Incompatible {
+            .map_err(|e| match e {
+                socket::SendError::Refused(why) => ClientError::Incompatible {
                     method,
                     path: url.clone(),
-                    message: why.to_owned(),
+                    message: why,
                     problems: Vec::new(),
                 },
-                None => ClientError::Transport(e),
+                socket::SendError::Transport(e) => ClientError::Transport(e),
+                socket::SendError::Encode(e) => ClientError::Encode(e.to_string()),
             })?;
         let (status, value) = answer.map_err(|jwr| ClientError::Decode {
             method,

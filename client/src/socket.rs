@@ -19,7 +19,7 @@ use serde_json::Value;
 use tokio::sync::{oneshot, watch};
 
 use crate::engine::{self, Engine, EngineConfig, Incoming};
-use crate::error::{ConnectError, ResubscribeError};
+use crate::error::{ConnectError, ResubscribeError, TransportError};
 
 /// Where a socket connection stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,9 +40,33 @@ pub(crate) type ResubscribeListener = Arc<dyn Fn(ResubscribeError) + Send + Sync
 type Pending = oneshot::Sender<Value>;
 type Accepted = oneshot::Sender<Result<(), String>>;
 
-/// Starts a call's transport error when the server refused this client's contract at its last
-/// reconnect; the client turns it into `ClientError::Incompatible`.
-pub(crate) const REFUSED_MARK: &str = "\u{0}refused contract: ";
+/// Why a call was not answered, inside the client: the transport's reason, or the server's
+/// refusal of this client's contract at its last reconnect (which the client reports as
+/// `ClientError::Incompatible`), or a body that could not be written.
+#[derive(Debug)]
+pub(crate) enum SendError {
+    Transport(TransportError),
+    Refused(String),
+    Encode(serde_json::Error),
+}
+
+impl From<TransportError> for SendError {
+    fn from(error: TransportError) -> Self {
+        SendError::Transport(error)
+    }
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SendError::Transport(e) => e.fmt(f),
+            SendError::Refused(why) => {
+                write!(f, "the server refuses this client's contract: {why}")
+            }
+            SendError::Encode(e) => write!(f, "the request could not be encoded: {e}"),
+        }
+    }
+}
 
 /// A virtual request before its headers: what a subscribing call is re-issued from.
 #[derive(Clone, Debug)]
@@ -209,7 +233,7 @@ impl SocketTransport {
         request: VirtualRequest,
         headers: &[(String, String)],
         resubscribe: Option<crate::HeaderProvider>,
-    ) -> Result<Value, String> {
+    ) -> Result<Value, SendError> {
         let jwr = send(&self.shared, &request.method, &request.payload(headers)).await?;
         if let (Some(headers), true) = (resubscribe, is_success(&jwr)) {
             lock(&self.shared.subscriptions)
@@ -297,7 +321,7 @@ fn engine_path(base: &str, socket_path: &str) -> String {
 }
 
 /// Waits for a connection, then sends and awaits the ack.
-async fn send(shared: &Shared, method: &str, payload: &Value) -> Result<Value, String> {
+async fn send(shared: &Shared, method: &str, payload: &Value) -> Result<Value, SendError> {
     let mut state = shared.state.subscribe();
     let refused = || lock(&shared.refused).clone();
     let ready = state
@@ -307,25 +331,24 @@ async fn send(shared: &Shared, method: &str, payload: &Value) -> Result<Value, S
         .await
         .map(|s| *s);
     if let Some(why) = refused() {
-        return Err(format!("{REFUSED_MARK}{why}"));
+        return Err(SendError::Refused(why));
     }
     if !matches!(ready, Ok(ConnectionState::Connected)) {
-        return Err("the socket is closed".to_owned());
+        return Err(TransportError::Closed.into());
     }
     let engine = lock(&shared.engine)
         .clone()
-        .ok_or_else(|| "the socket is not connected".to_owned())?;
+        .ok_or(TransportError::NotConnected)?;
     let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
     let (tx, rx) = oneshot::channel();
     lock(&shared.pending).insert(id, tx);
     let _guard = PendingGuard { shared, id };
     let text = format!(
         "2{id}{}",
-        serde_json::to_string(&(method, payload)).map_err(|e| e.to_string())?
+        serde_json::to_string(&(method, payload)).map_err(SendError::Encode)?
     );
     engine.send(text)?;
-    rx.await
-        .map_err(|_| "the socket disconnected before the request completed".to_owned())
+    rx.await.map_err(|_| TransportError::Lost.into())
 }
 
 /// Opens (or re-opens) the connection and waits for the server to accept it.
@@ -380,9 +403,9 @@ async fn open(shared: &Arc<Shared>) -> Result<(), ConnectError> {
     // Socket.IO's CONNECT to the default namespace.
     engine
         .send("0".to_owned())
-        .map_err(|message| ConnectError::Engine {
+        .map_err(|e| ConnectError::Engine {
             url: url.clone(),
-            message,
+            message: e.to_string(),
         })?;
     match tokio::time::timeout(timeout, accepted_rx).await {
         Ok(Ok(Ok(()))) => Ok(()),
@@ -441,7 +464,7 @@ fn reconnect(
                                 ),
                                 None => format!("the ack has no valid status: {jwr}"),
                             },
-                            Ok(Err(e)) => e,
+                            Ok(Err(e)) => e.to_string(),
                             Err(_) => format!("no answer within {REPLAY_TIMEOUT:?}"),
                         };
                         let error = ResubscribeError {

@@ -14,8 +14,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use sailroute::{Server, Socket};
 use sailroute_client::{
-    ClientError, ConnectError, ConnectionState, RawClient, ResubscribeError, path_rest,
-    path_segment,
+    ClientError, ConnectError, ConnectionState, RawClient, ResubscribeError, TransportError,
+    path_rest, path_segment,
 };
 use serde_json::{Value, json};
 use socketioxide::extract::SocketRef;
@@ -181,7 +181,11 @@ async fn events_state_and_disconnect() {
     let after: Result<Value, ClientError<Value>> = client
         .call("GET", "/text".into(), None::<&()>, None::<&()>)
         .await;
-    assert!(matches!(after, Err(ClientError::Transport(_))), "{after:?}");
+    // A closed client is told apart from a lost connection (issue 22).
+    assert!(
+        matches!(after, Err(ClientError::Transport(TransportError::Closed))),
+        "{after:?}"
+    );
 }
 
 #[tokio::test]
@@ -324,7 +328,10 @@ async fn a_server_disconnect_fails_calls_in_flight_and_the_client_reconnects() {
     let call: Result<Value, ClientError<Value>> = client
         .call("GET", "/x".into(), None::<&()>, None::<&()>)
         .await;
-    assert!(matches!(call, Err(ClientError::Transport(_))), "{call:?}");
+    assert!(
+        matches!(call, Err(ClientError::Transport(TransportError::Lost))),
+        "{call:?}"
+    );
     state
         .wait_for(|s| *s == ConnectionState::Connected)
         .await

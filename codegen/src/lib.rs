@@ -55,8 +55,11 @@ pub enum Error {
     Render {
         /// Which output.
         what: &'static str,
-        /// The template or formatter error.
+        /// What failed.
         message: String,
+        /// The template engine's, serializer's or parser's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// No output was configured, or no OUT_DIR for a relative one.
     #[error("{0}")]

@@ -34,11 +34,12 @@ impl RedisStore {
     /// Connects to Redis at `url` (`redis://host:port`). Fails when Redis is unreachable now;
     /// later outages fail the requests that need a session (500) until it is back.
     pub async fn connect(url: &str) -> Result<Self, crate::Error> {
-        let client =
-            redis::Client::open(url).map_err(|e| crate::Error::Redis(format!("{url}: {e}")))?;
-        let connection = ConnectionManager::new(client)
-            .await
-            .map_err(|e| crate::Error::Redis(format!("{url}: {e}")))?;
+        let redis_error = |e: redis::RedisError| crate::Error::Redis {
+            url: url.to_owned(),
+            source: Box::new(e),
+        };
+        let client = redis::Client::open(url).map_err(redis_error)?;
+        let connection = ConnectionManager::new(client).await.map_err(redis_error)?;
         Ok(RedisStore {
             connection,
             prefix: Arc::from("sailroute:session:"),

@@ -42,8 +42,14 @@ pub enum Error {
     Io(#[from] std::io::Error),
     /// Redis could not be reached or the adapter could not subscribe.
     #[cfg(feature = "redis")]
-    #[error("cannot use redis: {0}")]
-    Redis(String),
+    #[error("cannot use redis at {url}: {source}")]
+    Redis {
+        /// The Redis URL given.
+        url: String,
+        /// The driver's or adapter's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// A setting of the [`ServerBuilder`] can never work; the message says what to write.
     #[error("invalid server configuration: {}", .0.join("; "))]
     Config(Vec<String>),
@@ -418,13 +424,19 @@ impl ServerBuilder {
         self.check()?;
         let driver = crate::redis::ResilientDriver::connect(url)
             .await
-            .map_err(|e| Error::Redis(e.to_string()))?;
+            .map_err(|e| Error::Redis {
+                url: url.to_owned(),
+                source: Box::new(e),
+            })?;
         // Requests to other nodes (room membership, socket listings) wait at most this long.
         let config = RedisAdapterConfig::new().with_request_timeout(Duration::from_secs(2));
         let adapter = RedisAdapterCtr::new_with_driver(driver, config);
         let (service, sockets, init, lifecycle) = self.build_with::<RedisAdapter>(adapter)?;
         // Subscribed before serving, so the first broadcast from another node arrives.
-        init.await.map_err(|e| Error::Redis(e.to_string()))?;
+        init.await.map_err(|e| Error::Redis {
+            url: url.to_owned(),
+            source: Box::new(e),
+        })?;
         Ok(Server {
             service: AppService(Stack::Redis(service)),
             sockets,

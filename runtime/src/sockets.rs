@@ -35,7 +35,10 @@ pub enum SocketsError {
     /// A socket id that cannot be a Socket.IO id (they are 16 url-safe characters).
     #[error("{0:?} is not a socket id")]
     InvalidSocketId(String),
-    /// The adapter (the local one, or the cross-node one) refused the operation.
+    /// The adapter (the local one, or the cross-node one) refused the operation: Redis is
+    /// away, another node did not answer in time. The adapter's error with its causes, as
+    /// text: socketioxide's adapter errors are not `Sync`, so they cannot be kept as a source
+    /// of an error that `anyhow` and `Box<dyn Error + Send + Sync>` accept.
     #[error("socket adapter error: {0}")]
     Adapter(String),
 }
@@ -154,8 +157,16 @@ tokio::task_local! {
     pub(crate) static PUSHED: std::cell::Cell<bool>;
 }
 
-fn adapter_error(e: impl fmt::Display) -> SocketsError {
-    SocketsError::Adapter(e.to_string())
+fn adapter_error(e: impl std::error::Error) -> SocketsError {
+    // The causes too: the adapter's own message often only says which operation failed.
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    SocketsError::Adapter(text)
 }
 
 impl<A: Adapter> Backend for IoBackend<A> {

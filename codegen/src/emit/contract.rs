@@ -22,6 +22,7 @@ pub fn render(api: &Api, externals: &BTreeMap<String, External>) -> Result<Strin
     let mut text = serde_json::to_string_pretty(&contract).map_err(|e| Error::Render {
         what: "the contract file",
         message: e.to_string(),
+        source: Box::new(e),
     })?;
     text.push('\n');
     Ok(text)

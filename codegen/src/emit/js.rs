@@ -133,6 +133,7 @@ pub fn render_package(name: &str, version: &str) -> Result<String, Error> {
     .map_err(|e| Error::Render {
         what: "package.json",
         message: e.to_string(),
+        source: Box::new(e),
     })?;
     text.push('\n');
     Ok(text)
@@ -258,6 +259,7 @@ pub fn render_browser(api: &Api) -> Result<String, Error> {
     .map_err(|e| Error::Render {
         what: "browser.js",
         message: e.to_string(),
+        source: Box::new(e),
     })
 }
 
@@ -339,6 +341,7 @@ pub fn render_with(api: &Api, options: &JsOptions) -> Result<(String, String), E
         move |e: askama::Error| Error::Render {
             what,
             message: e.to_string(),
+            source: Box::new(e),
         }
     };
     let js = JsFile {

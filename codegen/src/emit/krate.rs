@@ -65,6 +65,7 @@ pub fn render(
         move |e: askama::Error| Error::Render {
             what,
             message: e.to_string(),
+            source: Box::new(e),
         }
     };
     let json = |text: &str| serde_json::to_string(text).unwrap_or_default();

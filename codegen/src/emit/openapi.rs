@@ -67,6 +67,7 @@ pub fn render(api: &Api, info: &Info) -> Result<String, Error> {
     let mut text = serde_json::to_string_pretty(&document).map_err(|e| Error::Render {
         what: "the OpenAPI document",
         message: e.to_string(),
+        source: Box::new(e),
     })?;
     text.push('\n');
     Ok(text)

@@ -200,10 +200,12 @@ pub fn render(api: &Api, options: &RustOptions) -> Result<String, Error> {
     .map_err(|e| Error::Render {
         what: "the Rust client",
         message: e.to_string(),
+        source: Box::new(e),
     })?;
     let file = syn::parse_file(&source).map_err(|e| Error::Render {
         what: "the Rust client",
         message: format!("generated code does not parse ({e}):\n{source}"),
+        source: Box::new(e),
     })?;
     Ok(format!(
         "// {GENERATED}\n\n{}",
