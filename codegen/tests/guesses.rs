@@ -341,3 +341,26 @@ async fn status_and_todo() -> Result<Json<Todo>, (StatusCode, Json<Todo>)> {{ un
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Issue 22: whether a query may be left out is answered once (`Api::reads_absent`): a field
+/// serde may skip when *writing* is still required when the server *reads* it, so the
+/// TypeScript signature needs the query, as the compatibility check says.
+#[test]
+fn a_query_may_be_omitted_only_when_the_server_reads_it_absent() {
+    let source = "
+#[derive(Serialize, Deserialize)]
+pub struct Skippable { #[serde(skip_serializing_if = \"String::is_empty\")] pub name: String }
+#[derive(Serialize, Deserialize)]
+pub struct Defaulted { #[serde(default)] pub name: String }
+#[get(\"/a\")]
+async fn needs(Query(q): Query<Skippable>) -> StatusCode { unreachable!() }
+#[get(\"/b\")]
+async fn optional(Query(q): Query<Defaulted>) -> StatusCode { unreachable!() }
+";
+    let (result, dir) = generate("query-omission", source, |b| b);
+    result.expect("generated");
+    let dts = std::fs::read_to_string(dir.join("js/index.d.ts")).unwrap();
+    assert!(dts.contains("needs(query: Skippable"), "{dts}");
+    assert!(dts.contains("optional(query?: Defaulted"), "{dts}");
+    std::fs::remove_dir_all(&dir).ok();
+}

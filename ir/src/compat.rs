@@ -239,22 +239,9 @@ impl<'a, 'p> Checker<'a, 'p> {
         }
     }
 
-    /// The server reads `ty` from a client that sends nothing: only an all-optional struct
-    /// (or an `Option`, or a map) reads an empty query.
+    /// The server reads `ty` from a client that sends nothing ([`Api::reads_absent`]).
     fn absent_is_read(&mut self, ty: &TypeRef, place: &str) {
-        let ty = self.unwrap(Side::Server, ty);
-        let fine = match &ty {
-            TypeRef::Option(_) | TypeRef::Map(_) | TypeRef::Json => true,
-            TypeRef::Named { .. } => match self.def(Side::Server, &ty) {
-                Some((def, _)) => match &def.shape {
-                    Shape::Struct(fields) => fields.iter().all(|f| f.has_default),
-                    _ => false,
-                },
-                None => false,
-            },
-            _ => false,
-        };
-        if !fine {
+        if !self.api(Side::Server).reads_absent(ty) {
             self.problem(place, "the server now needs one");
         }
     }

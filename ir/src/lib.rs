@@ -37,4 +37,4 @@ mod wire_hash;
 
 pub use error::{Error, Errors};
 pub use resolve::{resolve, resolve_with};
-pub use validate::{route_key, validate};
+pub use validate::{ClientOptions, route_key, validate, validate_client};

@@ -23,6 +23,38 @@ pub struct Api {
     pub unmounted: Vec<Unmounted>,
 }
 
+impl Api {
+    /// Whether the server reads `ty` from a request that sends none of it (an absent query,
+    /// say): an `Option`, a map, any JSON, or a struct whose every field serde fills in when its
+    /// key is missing; boxes and newtypes as their content. The one answer to "may a client
+    /// leave this out?", for the clients' signatures and the compatibility check alike.
+    pub fn reads_absent(&self, ty: &TypeRef) -> bool {
+        let mut ty = ty.clone();
+        // Bounded: a newtype of itself would loop.
+        for _ in 0..64 {
+            ty = match &ty {
+                TypeRef::Option(_) | TypeRef::Map(_) | TypeRef::Json => return true,
+                TypeRef::Boxed(inner) => (**inner).clone(),
+                TypeRef::Named { name, args } => {
+                    let Some(def) = self.types.get(name) else {
+                        return false;
+                    };
+                    match &def.shape {
+                        Shape::Struct(fields) => return fields.iter().all(|f| f.has_default),
+                        Shape::Newtype(inner) => {
+                            let params = def.generics.iter().cloned().zip(args.iter().cloned());
+                            inner.substitute(&params.collect())
+                        }
+                        _ => return false,
+                    }
+                }
+                _ => return false,
+            };
+        }
+        false
+    }
+}
+
 /// An annotated handler that no scanned router mounts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unmounted {

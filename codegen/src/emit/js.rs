@@ -766,18 +766,6 @@ const RESERVED: &[&str] = &[
     "rest",
 ];
 
-/// Whether every field of a query type may be left out, so the argument can be too.
-fn all_optional(ty: &TypeRef, api: &Api) -> bool {
-    match ty {
-        TypeRef::Named { name, .. } => match api.types.get(name).map(|d| &d.shape) {
-            Some(Shape::Struct(fields)) => fields.iter().all(|f| f.has_default || f.may_skip),
-            _ => false,
-        },
-        TypeRef::Option(_) | TypeRef::Map(_) => true,
-        _ => false,
-    }
-}
-
 fn method_view(route: &Route, api: &Api) -> Result<MethodView, Error> {
     let mut docs = doc_lines(&route.docs);
     if !docs.is_empty() {
@@ -828,7 +816,7 @@ fn method_view(route: &Route, api: &Api) -> Result<MethodView, Error> {
             params.push(ParamView {
                 name: "query".to_owned(),
                 ty: ts(ty),
-                optional: all_optional(ty, api),
+                optional: api.reads_absent(ty),
             });
             "query"
         }

@@ -11,6 +11,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprMacro, ItemFn, Stmt};
 
 use crate::model::SourceLoc;
+use crate::validate::check_prefix;
 
 /// What one function contributes to routers: handlers it mounts and functions whose routers
 /// it mounts, each under a prefix.
@@ -68,17 +69,6 @@ impl Prefix {
             })
             .collect()
     }
-}
-
-/// Whether `value` can be a nest prefix the clients can call: a literal path without
-/// parameters. The checked prefix (no trailing slash), or why not.
-pub(crate) fn check_prefix(value: &str) -> Result<String, String> {
-    if !value.starts_with('/') || value.contains(['{', '}', ':', '*']) {
-        return Err(format!(
-            "the client generator cannot follow the nest prefix {value:?}: a prefix is a literal path without parameters, like \"/api\""
-        ));
-    }
-    Ok(value.trim_end_matches('/').to_owned())
 }
 
 /// One thing a function mounts.

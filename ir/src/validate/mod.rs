@@ -1,9 +1,30 @@
-//! Checks across routes: two handlers on one method and path, two handlers with one name.
+//! Every check of what a client may contain, in one place, one module per family: routes and
+//! paths (`routes.rs`), mounts and prefixes (`mounts.rs`), names and clashes (`names.rs`),
+//! types and extractors (`types.rs`). The parser reports what it cannot read at its location;
+//! everything it can read is judged here, so the macros, the generator and the compatibility
+//! check agree on what is allowed. Emitters keep only their language's reserved words.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use crate::error::{Error, Errors};
 use crate::model::{Api, Method, Segment};
+
+mod mounts;
+mod names;
+mod routes;
+mod types;
+
+pub(crate) use mounts::check_prefix;
+
+/// What the user allowed that the checks would otherwise refuse, for [`validate_client`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientOptions {
+    /// Handlers or types whose answers the clients take as untyped JSON
+    /// (`sailroute-codegen --untyped`).
+    pub untyped: BTreeSet<String>,
+    /// Extractors the clients need not send anything for (`--ignore-extractor`).
+    pub ignored_extractors: BTreeSet<String>,
+}
 
 /// The shape axum routes on: parameter names do not tell two paths apart.
 pub fn route_key(method: Method, segments: &[Segment]) -> (Method, Vec<String>) {
@@ -18,56 +39,33 @@ pub fn route_key(method: Method, segments: &[Segment]) -> (Method, Vec<String>) 
     (method, shape)
 }
 
-/// Checks the routes against each other.
+/// Checks the model: routes and paths, names and clashes. What a server may serve.
 pub fn validate(api: &Api) -> Result<(), Errors> {
     let mut errors = Vec::new();
-    let mut by_key = BTreeMap::new();
-    let mut by_name = BTreeMap::new();
-    for route in &api.routes {
-        // Every parameter has a type: a client never guesses one (a parameter that came from
-        // elsewhere, such as a nest prefix, has none and is refused here).
-        for segment in &route.path.segments {
-            if let Segment::Param(name) | Segment::Rest(name) = segment
-                && route.param_type(name).is_none()
-            {
-                errors.push(Error::new(
-                    route.loc.clone(),
-                    format!(
-                        "the path parameter `:{name}` of `{}` ({}) has no type: bind it in the handler's `Path` extractor, like `Path({name}): Path<String>`",
-                        route.name,
-                        route.path.sails()
-                    ),
-                ));
-            }
-        }
-        if let Some(first) = by_key.insert(route_key(route.method, &route.path.segments), route) {
-            errors.push(Error::new(
-                route.loc.clone(),
-                format!(
-                    "`{}` and `{}` ({}) both handle {} {}: change one path or method",
-                    route.name,
-                    first.name,
-                    first.loc,
-                    route.method.upper(),
-                    route.path.sails()
-                ),
-            ));
-        }
-        if let Some(first) = by_name.insert(route.name.as_str(), route) {
-            errors.push(Error::new(
-                route.loc.clone(),
-                format!(
-                    "two handlers are named `{}` (the other is at {}): client methods are named after handlers, so rename one",
-                    route.name, first.loc
-                ),
-            ));
-        }
-    }
+    routes::check(api, &mut errors);
+    names::check(api, &mut errors);
+    finish(errors)
+}
+
+/// [`validate`], and what a generated client needs besides: every type and extractor it
+/// must send or read is one it can describe, unless `options` allow it.
+pub fn validate_client(api: &Api, options: &ClientOptions) -> Result<(), Errors> {
+    let mut errors = Vec::new();
+    routes::check(api, &mut errors);
+    names::check(api, &mut errors);
+    types::supported(api, options, &mut errors);
+    finish(errors)
+}
+
+/// The errors in source order, or none.
+fn finish(mut errors: Vec<Error>) -> Result<(), Errors> {
     if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Errors(errors))
+        return Ok(());
     }
+    errors.sort_by(|a, b| {
+        (&a.loc.file, a.loc.line, a.loc.column).cmp(&(&b.loc.file, b.loc.line, b.loc.column))
+    });
+    Err(Errors(errors))
 }
 
 #[cfg(test)]
