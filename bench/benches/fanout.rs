@@ -47,7 +47,8 @@ fn fanout(c: &mut Criterion) {
         for _ in 0..SUBSCRIBERS {
             let client = RawClient::connect(&url).await.expect("connect");
             client
-                .call::<Value, Value, (), ()>("PUT", "/join".into(), None, None)
+                .request("PUT", "/join".into())
+                .send::<Value, Value>()
                 .await
                 .expect("join");
             let received = received.clone();

@@ -410,7 +410,7 @@ async fn open(shared: &Arc<Shared>) -> Result<(), ConnectError> {
     match tokio::time::timeout(timeout, accepted_rx).await {
         Ok(Ok(Ok(()))) => Ok(()),
         Ok(Ok(Err(refusal))) => Err(
-            if let Some(why) = refusal.strip_prefix(crate::INCOMPATIBLE_HANDSHAKE) {
+            if let Some(why) = refusal.strip_prefix(crate::raw::INCOMPATIBLE_HANDSHAKE) {
                 ConnectError::Incompatible(why.trim_start().to_owned())
             } else {
                 ConnectError::Refused(refusal)

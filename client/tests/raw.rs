@@ -84,34 +84,31 @@ async fn timeouts_and_error_kinds() {
     for client in clients(&url).await {
         let client = client.with_timeout(Duration::from_millis(200));
         let slow: Result<Value, ClientError<Value>> = client
-            .call(
-                "GET",
-                "/slow".into(),
-                Some(&json!({ "ms": 5000 })),
-                None::<&()>,
-            )
+            .request("GET", "/slow".into())
+            .query(&json!({ "ms": 5000 }))
+            .send()
             .await;
         assert!(matches!(slow, Err(ClientError::Timeout(_))), "{slow:?}");
 
         let ok: Value = client
-            .call::<_, Value, _, ()>("GET", "/slow".into(), Some(&json!({ "ms": 1 })), None)
+            .request("GET", "/slow".into())
+            .query(&json!({ "ms": 1 }))
+            .send::<Value, Value>()
             .await
             .unwrap();
         assert_eq!(ok, json!({ "slept": 1 }));
 
         // A body that is not the declared type is a decode error, not a panic.
-        let decode: Result<Vec<u8>, ClientError<Value>> = client
-            .call("GET", "/text".into(), None::<&()>, None::<&()>)
-            .await;
+        let decode: Result<Vec<u8>, ClientError<Value>> =
+            client.request("GET", "/text".into()).send().await;
         assert!(
             matches!(decode, Err(ClientError::Decode { status: Some(200), method: "GET", ref path, .. }) if path == "/text"),
             "{decode:?}"
         );
 
         // An error status with a body that is not the error type keeps the raw body.
-        let status: Result<Value, ClientError<Vec<u8>>> = client
-            .call("GET", "/missing-json".into(), None::<&()>, None::<&()>)
-            .await;
+        let status: Result<Value, ClientError<Vec<u8>>> =
+            client.request("GET", "/missing-json".into()).send().await;
         let error = status.unwrap_err();
         assert_eq!(error.to_string(), "GET /missing-json answered 400");
         match error {
@@ -127,9 +124,8 @@ async fn timeouts_and_error_kinds() {
             }
             other => panic!("{other:?}"),
         }
-        let missing: Result<Value, ClientError<Value>> = client
-            .call("GET", "/nope".into(), None::<&()>, None::<&()>)
-            .await;
+        let missing: Result<Value, ClientError<Value>> =
+            client.request("GET", "/nope".into()).send().await;
         assert_eq!(missing.unwrap_err().status(), Some(404));
     }
 }
@@ -141,7 +137,10 @@ async fn a_dropped_call_is_cancelled_and_the_connection_keeps_working() {
     let client = RawClient::connect(&url).await.unwrap();
     {
         let query = json!({ "ms": 3000 });
-        let call = client.call::<Value, Value, _, ()>("GET", "/slow".into(), Some(&query), None);
+        let call = client
+            .request("GET", "/slow".into())
+            .query(&query)
+            .send::<Value, Value>();
         // Poll it until the server has the request, then drop it.
         tokio::select! {
             _ = call => panic!("the slow call cannot finish first"),
@@ -149,7 +148,9 @@ async fn a_dropped_call_is_cancelled_and_the_connection_keeps_working() {
         }
     }
     let next: Value = client
-        .call::<_, Value, _, ()>("GET", "/slow".into(), Some(&json!({ "ms": 2 })), None)
+        .request("GET", "/slow".into())
+        .query(&json!({ "ms": 2 }))
+        .send::<Value, Value>()
         .await
         .unwrap();
     assert_eq!(next, json!({ "slept": 2 }));
@@ -168,7 +169,9 @@ async fn events_state_and_disconnect() {
         tx.send(value).ok();
     });
     client
-        .call::<Value, Value, (), _>("POST", "/push".into(), None, Some(&json!({ "n": 1 })))
+        .request("POST", "/push".into())
+        .body(&json!({ "n": 1 }))
+        .send::<Value, Value>()
         .await
         .unwrap();
     assert_eq!(rx.recv().await.unwrap(), json!({ "n": 1 }));
@@ -178,9 +181,8 @@ async fn events_state_and_disconnect() {
         .wait_for(|s| *s == ConnectionState::Closed)
         .await
         .unwrap();
-    let after: Result<Value, ClientError<Value>> = client
-        .call("GET", "/text".into(), None::<&()>, None::<&()>)
-        .await;
+    let after: Result<Value, ClientError<Value>> =
+        client.request("GET", "/text".into()).send().await;
     // A closed client is told apart from a lost connection (issue 22).
     assert!(
         matches!(after, Err(ClientError::Transport(TransportError::Closed))),
@@ -261,9 +263,8 @@ async fn an_ack_without_a_status_is_a_decode_error_not_a_success() {
     ] {
         let url = acking(ack.clone()).await;
         let client = RawClient::connect(&url).await.unwrap();
-        let result: Result<Value, ClientError<Value>> = client
-            .call("GET", "/x".into(), None::<&()>, None::<&()>)
-            .await;
+        let result: Result<Value, ClientError<Value>> =
+            client.request("GET", "/x".into()).send().await;
         match result {
             Err(ClientError::Decode {
                 status: None,
@@ -292,7 +293,9 @@ async fn a_failed_resubscription_after_a_reconnect_reaches_the_app() {
         tx.send(()).ok();
     });
     client
-        .call_empty_subscribing::<Value, (), ()>("POST", "/subscribe-once".into(), None, None)
+        .request("POST", "/subscribe-once".into())
+        .subscribing()
+        .send_empty::<Value>()
         .await
         .unwrap();
     client.simulate_connection_loss().await;
@@ -325,9 +328,7 @@ async fn a_server_disconnect_fails_calls_in_flight_and_the_client_reconnects() {
     let client = RawClient::connect(&url).await.unwrap();
     let first_id = client.socket_id().unwrap();
     let mut state = client.state().unwrap();
-    let call: Result<Value, ClientError<Value>> = client
-        .call("GET", "/x".into(), None::<&()>, None::<&()>)
-        .await;
+    let call: Result<Value, ClientError<Value>> = client.request("GET", "/x".into()).send().await;
     assert!(
         matches!(call, Err(ClientError::Transport(TransportError::Lost))),
         "{call:?}"
@@ -368,7 +369,8 @@ async fn a_refused_websocket_falls_back_to_long_polling() {
 
     let client = RawClient::connect(&url).await.unwrap();
     let answer: Value = client
-        .call::<_, Value, (), ()>("GET", "/x".into(), None, None)
+        .request("GET", "/x".into())
+        .send::<Value, Value>()
         .await
         .unwrap();
     assert_eq!(answer, json!({ "via": "polling" }));
@@ -408,7 +410,8 @@ async fn header_providers_run_for_every_call_and_every_reconnect() {
         .with_header_provider(rotating.clone());
     for expected in ["Bearer 0", "Bearer 1"] {
         let token: Value = http
-            .call::<_, Value, (), ()>("GET", "/token".into(), None, None)
+            .request("GET", "/token".into())
+            .send::<Value, Value>()
             .await
             .unwrap();
         assert_eq!(token, json!(expected));
@@ -422,7 +425,8 @@ async fn header_providers_run_for_every_call_and_every_reconnect() {
     });
     let socket = RawClient::connect_with(&url, options).await.unwrap();
     let first: Value = socket
-        .call::<_, Value, (), ()>("GET", "/handshake-token".into(), None, None)
+        .request("GET", "/handshake-token".into())
+        .send::<Value, Value>()
         .await
         .unwrap();
     assert_eq!(first, json!("Handshake 0"));
@@ -436,7 +440,8 @@ async fn header_providers_run_for_every_call_and_every_reconnect() {
         state.changed().await.unwrap();
     }
     let second: Value = socket
-        .call::<_, Value, (), ()>("GET", "/handshake-token".into(), None, None)
+        .request("GET", "/handshake-token".into())
+        .send::<Value, Value>()
         .await
         .unwrap();
     assert_eq!(
@@ -512,7 +517,9 @@ async fn a_resubscription_asks_the_header_provider_again_and_runs_once() {
     // The same subscription twice, the token rotating in between.
     for _ in 0..2 {
         client
-            .call_empty_subscribing::<Value, (), ()>("POST", "/subscribe".into(), None, None)
+            .request("POST", "/subscribe".into())
+            .subscribing()
+            .send_empty::<Value>()
             .await
             .unwrap();
     }
@@ -557,7 +564,8 @@ async fn the_socket_path_is_an_option_joined_to_the_urls_path() {
             .await
             .unwrap_or_else(|e| panic!("{server_path} from {url}: {e}"));
         let answer: Value = client
-            .call::<_, Value, (), ()>("GET", "/hello".into(), None, None)
+            .request("GET", "/hello".into())
+            .send::<Value, Value>()
             .await
             .unwrap();
         assert_eq!(answer, json!("hi"));

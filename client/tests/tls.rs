@@ -95,14 +95,16 @@ async fn a_socket_over_wss_and_calls_over_https() {
     assert!(socket.is_socket());
     assert!(socket.socket_id().is_some());
     let answer: Value = socket
-        .call::<_, Value, (), ()>("GET", "/hello".into(), None, None)
+        .request("GET", "/hello".into())
+        .send::<Value, Value>()
         .await
         .unwrap();
     assert_eq!(answer, json!({ "hello": "tls" }));
 
     let http = RawClient::http_with(&url, trusted()).unwrap();
     let answer: Value = http
-        .call::<_, Value, (), ()>("GET", "/hello".into(), None, None)
+        .request("GET", "/hello".into())
+        .send::<Value, Value>()
         .await
         .unwrap();
     assert_eq!(answer, json!({ "hello": "tls" }));
@@ -128,7 +130,8 @@ async fn long_polling_over_https_when_the_websocket_is_refused() {
     let url = serve_tls(Router::new().layer(layer)).await;
     let client = RawClient::connect_with(&url, trusted()).await.unwrap();
     let answer: Value = client
-        .call::<_, Value, (), ()>("GET", "/x".into(), None, None)
+        .request("GET", "/x".into())
+        .send::<Value, Value>()
         .await
         .unwrap();
     assert_eq!(answer, json!({ "via": "polling over tls" }));
@@ -144,7 +147,8 @@ async fn an_untrusted_certificate_is_refused() {
     );
     let http = RawClient::http(&url).unwrap();
     let error = http
-        .call::<Value, Value, (), ()>("GET", "/hello".into(), None, None)
+        .request("GET", "/hello".into())
+        .send::<Value, Value>()
         .await
         .unwrap_err();
     assert!(error.to_string().contains("certificate"), "{error}");

@@ -90,7 +90,8 @@ fn usage(pid: u32) -> (u64, f64) {
 
 async fn members(http: &RawClient) -> Result<usize, String> {
     let answer: Value = http
-        .call::<Value, Value, (), ()>("GET", "/rooms/storm/members".into(), None, None)
+        .request("GET", "/rooms/storm/members".into())
+        .send::<Value, Value>()
         .await
         .map_err(|e| e.to_string())?;
     answer["count"]
@@ -103,12 +104,9 @@ async fn members(http: &RawClient) -> Result<usize, String> {
 /// returns how many have.
 async fn broadcast(http: &RawClient, received: &[Arc<AtomicUsize>], expected: usize) -> usize {
     let sent = http
-        .call::<Value, Value, (), Value>(
-            "POST",
-            "/broadcast/storm".into(),
-            None,
-            Some(&json!({ "n": expected })),
-        )
+        .request("POST", "/broadcast/storm".into())
+        .body(&json!({ "n": expected }))
+        .send::<Value, Value>()
         .await;
     if let Err(e) = sent {
         eprintln!("storm: the broadcast failed: {e}");
@@ -171,12 +169,9 @@ async fn run() -> Result<(), String> {
                 errors.fetch_add(1, Ordering::SeqCst);
             });
             client
-                .call_empty_subscribing::<Value, (), ()>(
-                    "PUT",
-                    "/subscribe/storm".into(),
-                    None,
-                    None,
-                )
+                .request("PUT", "/subscribe/storm".into())
+                .subscribing()
+                .send_empty::<Value>()
                 .await
                 .map_err(|e| e.to_string())?;
             received.push(count);

@@ -83,11 +83,13 @@ struct MethodView {
     params: Vec<(String, String)>,
     ok: String,
     err: String,
-    call: &'static str,
     method: &'static str,
     path: String,
-    query: String,
-    body: String,
+    /// The call takes a query, a body; it subscribes; its success has no body to decode.
+    query: bool,
+    body: bool,
+    subscribing: bool,
+    empty: bool,
 }
 
 /// Renders the Rust client for `api`.
@@ -616,26 +618,16 @@ fn method_view(route: &Route, options: &RustOptions) -> Result<MethodView, Error
     } else {
         format!("[{}].concat()", pieces.join(", "))
     };
-    let query = match &route.query {
-        Some(ty) => {
-            params.push(("query".to_owned(), param_ty(ty, options)));
-            "Some(query)".to_owned()
-        }
-        None => "None::<&()>".to_owned(),
-    };
-    let body = match &route.body {
-        Some(ty) => {
-            params.push(("body".to_owned(), param_ty(ty, options)));
-            "Some(body)".to_owned()
-        }
-        None => "None::<&()>".to_owned(),
-    };
+    if let Some(ty) = &route.query {
+        params.push(("query".to_owned(), param_ty(ty, options)));
+    }
+    if let Some(ty) = &route.body {
+        params.push(("body".to_owned(), param_ty(ty, options)));
+    }
     let subscribing = !route.subscribes.is_empty();
-    let (ok, call) = match (&route.response, subscribing) {
-        (Response::Json(ty), false) => (rust_ty(ty, options), "call"),
-        (Response::Json(ty), true) => (rust_ty(ty, options), "call_subscribing"),
-        (Response::Empty, false) => ("()".to_owned(), "call_empty"),
-        (Response::Empty, true) => ("()".to_owned(), "call_empty_subscribing"),
+    let (ok, empty) = match &route.response {
+        Response::Json(ty) => (rust_ty(ty, options), false),
+        Response::Empty => ("()".to_owned(), true),
     };
     if subscribing {
         docs.push(String::new());
@@ -659,10 +651,11 @@ fn method_view(route: &Route, options: &RustOptions) -> Result<MethodView, Error
         params,
         ok,
         err,
-        call,
         method: route.method.upper(),
         path,
-        query,
-        body,
+        query: route.query.is_some(),
+        body: route.body.is_some(),
+        subscribing,
+        empty,
     })
 }

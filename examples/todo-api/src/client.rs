@@ -298,7 +298,7 @@ impl Client {
         body: &NewTodo,
     ) -> Result<Todo, ::sailroute_client::ClientError<ApiError>> {
         let path = String::from("/api/todos");
-        self.raw.call("POST", path, None::<&()>, Some(body)).await
+        self.raw.request("POST", path).body(body).send().await
     }
 
     /// Deletes a todo.
@@ -309,7 +309,7 @@ impl Client {
         id: u64,
     ) -> Result<(), ::sailroute_client::ClientError<ApiError>> {
         let path = ["/api/todos/", &::sailroute_client::path_segment(&id)?].concat();
-        self.raw.call_empty("DELETE", path, None::<&()>, None::<&()>).await
+        self.raw.request("DELETE", path).send_empty().await
     }
 
     /// Fetches one todo.
@@ -320,7 +320,7 @@ impl Client {
         id: u64,
     ) -> Result<Todo, ::sailroute_client::ClientError<ApiError>> {
         let path = ["/api/todos/", &::sailroute_client::path_segment(&id)?].concat();
-        self.raw.call("GET", path, None::<&()>, None::<&()>).await
+        self.raw.request("GET", path).send().await
     }
 
     /// Fetches a todo by its public id.
@@ -332,7 +332,7 @@ impl Client {
     ) -> Result<Todo, ::sailroute_client::ClientError<ApiError>> {
         let path = ["/api/todos/by-uid/", &::sailroute_client::path_segment(&uid)?]
             .concat();
-        self.raw.call("GET", path, None::<&()>, None::<&()>).await
+        self.raw.request("GET", path).send().await
     }
 
     /// Lists todos, oldest first, optionally filtered.
@@ -346,7 +346,7 @@ impl Client {
         ::sailroute_client::ClientError<::sailroute_client::serde_json::Value>,
     > {
         let path = String::from("/api/todos");
-        self.raw.call("GET", path, Some(query), None::<&()>).await
+        self.raw.request("GET", path).query(query).send().await
     }
 
     /// Searches todos; answers with the search as decoded, so clients can check their encoding.
@@ -360,7 +360,7 @@ impl Client {
         ::sailroute_client::ClientError<::sailroute_client::serde_json::Value>,
     > {
         let path = String::from("/api/search");
-        self.raw.call("GET", path, Some(query), None::<&()>).await
+        self.raw.request("GET", path).query(query).send().await
     }
 
     /// Counts todos.
@@ -373,7 +373,7 @@ impl Client {
         ::sailroute_client::ClientError<::sailroute_client::serde_json::Value>,
     > {
         let path = String::from("/api/stats");
-        self.raw.call("GET", path, None::<&()>, None::<&()>).await
+        self.raw.request("GET", path).send().await
     }
 
     /// Changes a todo's title or done state.
@@ -385,6 +385,6 @@ impl Client {
         body: &TodoPatch,
     ) -> Result<Todo, ::sailroute_client::ClientError<ApiError>> {
         let path = ["/api/todos/", &::sailroute_client::path_segment(&id)?].concat();
-        self.raw.call("PATCH", path, None::<&()>, Some(body)).await
+        self.raw.request("PATCH", path).body(body).send().await
     }
 }

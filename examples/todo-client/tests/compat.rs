@@ -55,7 +55,8 @@ async fn server(policy: OnIncompatible) -> String {
 /// One call to `GET /api/todos` with a client carrying `contract` (or none).
 async fn list(client: &RawClient) -> Result<Value, ClientError<Value>> {
     client
-        .call::<Value, Value, (), ()>("GET", "/api/todos".to_owned(), None, None)
+        .request("GET", "/api/todos".to_owned())
+        .send::<Value, Value>()
         .await
 }
 

@@ -342,7 +342,7 @@ impl Client {
         &self,
     ) -> Result<Vec<Message>, ::sailroute_client::ClientError<ChatError>> {
         let path = String::from("/messages");
-        self.raw.call_subscribing("GET", path, None::<&()>, None::<&()>).await
+        self.raw.request("GET", path).subscribing().send().await
     }
 
     /// Deletes one of your messages.
@@ -353,7 +353,7 @@ impl Client {
         id: u64,
     ) -> Result<(), ::sailroute_client::ClientError<ChatError>> {
         let path = ["/messages/", &::sailroute_client::path_segment(&id)?].concat();
-        self.raw.call_empty("DELETE", path, None::<&()>, None::<&()>).await
+        self.raw.request("DELETE", path).send_empty().await
     }
 
     /// Edits one of your messages.
@@ -365,7 +365,7 @@ impl Client {
         body: &NewMessage,
     ) -> Result<Message, ::sailroute_client::ClientError<ChatError>> {
         let path = ["/messages/", &::sailroute_client::path_segment(&id)?].concat();
-        self.raw.call("PATCH", path, None::<&()>, Some(body)).await
+        self.raw.request("PATCH", path).body(body).send().await
     }
 
     /// Joins a room under a name: the socket then hears its new messages and who comes and goes,
@@ -381,7 +381,7 @@ impl Client {
     ) -> Result<Joined, ::sailroute_client::ClientError<ChatError>> {
         let path = ["/rooms/", &::sailroute_client::path_segment(&room)?, "/join"]
             .concat();
-        self.raw.call_subscribing("PUT", path, None::<&()>, Some(body)).await
+        self.raw.request("PUT", path).body(body).subscribing().send().await
     }
 
     /// Leaves a room.
@@ -393,7 +393,7 @@ impl Client {
     ) -> Result<(), ::sailroute_client::ClientError<ChatError>> {
         let path = ["/rooms/", &::sailroute_client::path_segment(&room)?, "/leave"]
             .concat();
-        self.raw.call_empty("POST", path, None::<&()>, None::<&()>).await
+        self.raw.request("POST", path).send_empty().await
     }
 
     /// Lists the rooms that have people or messages.
@@ -406,7 +406,7 @@ impl Client {
         ::sailroute_client::ClientError<::sailroute_client::serde_json::Value>,
     > {
         let path = String::from("/rooms");
-        self.raw.call("GET", path, None::<&()>, None::<&()>).await
+        self.raw.request("GET", path).send().await
     }
 
     /// The requesting socket: its id, rooms and name.
@@ -414,7 +414,7 @@ impl Client {
     /// `GET /me`
     pub async fn me(&self) -> Result<Me, ::sailroute_client::ClientError<ChatError>> {
         let path = String::from("/me");
-        self.raw.call("GET", path, None::<&()>, None::<&()>).await
+        self.raw.request("GET", path).send().await
     }
 
     /// Posts a message to a room the socket joined.
@@ -427,7 +427,7 @@ impl Client {
     ) -> Result<Message, ::sailroute_client::ClientError<ChatError>> {
         let path = ["/rooms/", &::sailroute_client::path_segment(&room)?, "/messages"]
             .concat();
-        self.raw.call("POST", path, None::<&()>, Some(body)).await
+        self.raw.request("POST", path).body(body).send().await
     }
 
     /// The name this browser's session keeps.
@@ -437,7 +437,7 @@ impl Client {
         &self,
     ) -> Result<Profile, ::sailroute_client::ClientError<ChatError>> {
         let path = String::from("/profile");
-        self.raw.call("GET", path, None::<&()>, None::<&()>).await
+        self.raw.request("GET", path).send().await
     }
 
     /// Reacts to a message in a room you joined.
@@ -450,7 +450,7 @@ impl Client {
     ) -> Result<Reaction, ::sailroute_client::ClientError<ChatError>> {
         let path = ["/messages/", &::sailroute_client::path_segment(&id)?, "/reactions"]
             .concat();
-        self.raw.call("POST", path, None::<&()>, Some(body)).await
+        self.raw.request("POST", path).body(body).send().await
     }
 
     /// A room's recent messages; over a socket, also follows their changes.
@@ -464,7 +464,7 @@ impl Client {
     ) -> Result<Vec<Message>, ::sailroute_client::ClientError<ChatError>> {
         let path = ["/rooms/", &::sailroute_client::path_segment(&room)?, "/messages"]
             .concat();
-        self.raw.call_subscribing("GET", path, None::<&()>, None::<&()>).await
+        self.raw.request("GET", path).subscribing().send().await
     }
 
     /// Keeps a name in this browser's session (over HTTP or the socket).
@@ -475,7 +475,7 @@ impl Client {
         body: &NewProfile,
     ) -> Result<Profile, ::sailroute_client::ClientError<ChatError>> {
         let path = String::from("/profile");
-        self.raw.call("PUT", path, None::<&()>, Some(body)).await
+        self.raw.request("PUT", path).body(body).send().await
     }
 
     /// Takes back one of your reactions.
@@ -493,6 +493,6 @@ impl Client {
             &::sailroute_client::path_segment(&reaction)?,
         ]
             .concat();
-        self.raw.call_empty("DELETE", path, None::<&()>, None::<&()>).await
+        self.raw.request("DELETE", path).send_empty().await
     }
 }

@@ -492,7 +492,7 @@ impl Client {
         body: &Profile,
     ) -> Result<Profile, ::sailroute_client::ClientError<FixtureError>> {
         let path = String::from("/profiles");
-        self.raw.call("POST", path, None::<&()>, Some(body)).await
+        self.raw.request("POST", path).body(body).send().await
     }
 
     /// Returns everything.
@@ -505,7 +505,7 @@ impl Client {
         ::sailroute_client::ClientError<::sailroute_client::serde_json::Value>,
     > {
         let path = String::from("/everything");
-        self.raw.call("GET", path, None::<&()>, None::<&()>).await
+        self.raw.request("GET", path).send().await
     }
 
     /// A catch-all path.
@@ -519,7 +519,7 @@ impl Client {
         ::sailroute_client::ClientError<::sailroute_client::serde_json::Value>,
     > {
         let path = ["/files/", &::sailroute_client::path_rest(&path)?].concat();
-        self.raw.call("GET", path, None::<&()>, None::<&()>).await
+        self.raw.request("GET", path).send().await
     }
 
     /// A profile by id, with a typed error.
@@ -530,7 +530,7 @@ impl Client {
         user_id: u64,
     ) -> Result<Profile, ::sailroute_client::ClientError<FixtureError>> {
         let path = ["/profiles/", &::sailroute_client::path_segment(&user_id)?].concat();
-        self.raw.call("GET", path, None::<&()>, None::<&()>).await
+        self.raw.request("GET", path).send().await
     }
 
     /// Pages of points, filtered.
@@ -544,7 +544,7 @@ impl Client {
         ::sailroute_client::ClientError<::sailroute_client::serde_json::Value>,
     > {
         let path = String::from("/points");
-        self.raw.call("GET", path, Some(query), None::<&()>).await
+        self.raw.request("GET", path).query(query).send().await
     }
 
     /// Path parameters bound by a struct.
@@ -566,7 +566,7 @@ impl Client {
             &::sailroute_client::path_segment(&y)?,
         ]
             .concat();
-        self.raw.call("PATCH", path, None::<&()>, Some(body)).await
+        self.raw.request("PATCH", path).body(body).send().await
     }
 
     /// No body either way.
@@ -579,7 +579,7 @@ impl Client {
         ::sailroute_client::ClientError<::sailroute_client::serde_json::Value>,
     > {
         let path = String::from("/everything");
-        self.raw.call_empty("DELETE", path, None::<&()>, None::<&()>).await
+        self.raw.request("DELETE", path).send_empty().await
     }
 
     /// Two path parameters as a tuple, a body, no response body.
@@ -601,6 +601,6 @@ impl Client {
             &::sailroute_client::path_segment(&cell)?,
         ]
             .concat();
-        self.raw.call_empty("PUT", path, None::<&()>, Some(body)).await
+        self.raw.request("PUT", path).body(body).send_empty().await
     }
 }
