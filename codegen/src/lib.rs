@@ -20,7 +20,7 @@
 //! client sees exactly the routes the server serves. Output is deterministic, written only
 //! when its bytes change, and `cargo:rerun-if-changed` is printed for exactly the files read.
 
-pub mod emit;
+mod emit;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -10,8 +10,6 @@ use support::{mounted, tempdir};
 
 use std::path::{Path, PathBuf};
 
-use sailroute_codegen::emit;
-
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
 }
@@ -34,39 +32,34 @@ fn generate(case: &str) -> [(String, String); 7] {
     generate_from(root().join("fixtures").join(case).join("src"), case)
 }
 
-/// The outputs for `source`, the JS package named `<case>-client`.
+/// The outputs for `source`, the JS package named `<case>-client`, through the public builder
+/// (the emitters are internal).
 fn generate_from(source: PathBuf, case: &str) -> [(String, String); 7] {
-    let (api, _) = sailroute_codegen::load(&[source]).unwrap();
-    let rust = emit::rust::render(&api, &Default::default()).unwrap();
-    let (js, dts) = emit::js::render(&api).unwrap();
-    [
-        ("client.rs".to_owned(), rust),
-        ("index.js".to_owned(), js),
-        ("index.d.ts".to_owned(), dts),
-        (
-            "browser.js".to_owned(),
-            emit::js::render_browser(&api).unwrap(),
-        ),
-        (
-            "package.json".to_owned(),
-            emit::js::render_package(&format!("{case}-client"), "0.1.0").unwrap(),
-        ),
-        (
-            "openapi.json".to_owned(),
-            emit::openapi::render(&api, &info(case)).unwrap(),
-        ),
-        (
-            "asyncapi.yaml".to_owned(),
-            emit::asyncapi::render(&api, &info(case)).unwrap(),
-        ),
-    ]
-}
-
-fn info(case: &str) -> emit::openapi::Info {
-    emit::openapi::Info {
-        title: case.to_owned(),
-        version: "0.1.0".to_owned(),
-    }
+    let out = tempdir(&format!("golden-{case}"));
+    sailroute_codegen::configure()
+        .scan(source)
+        .rust_client("client.rs")
+        .js_client("js")
+        .js_package(format!("{case}-client"), "0.1.0")
+        .openapi("openapi.json")
+        .asyncapi("asyncapi.yaml")
+        .api_info(case, "0.1.0")
+        .out_dir(&out)
+        .emit_rerun_if_changed(false)
+        .compile()
+        .unwrap();
+    let read = |file: &str| std::fs::read_to_string(out.join(file)).unwrap();
+    let outputs = [
+        ("client.rs".to_owned(), read("client.rs")),
+        ("index.js".to_owned(), read("js/index.js")),
+        ("index.d.ts".to_owned(), read("js/index.d.ts")),
+        ("browser.js".to_owned(), read("js/browser.js")),
+        ("package.json".to_owned(), read("js/package.json")),
+        ("openapi.json".to_owned(), read("openapi.json")),
+        ("asyncapi.yaml".to_owned(), read("asyncapi.yaml")),
+    ];
+    std::fs::remove_dir_all(&out).ok();
+    outputs
 }
 
 #[test]
@@ -225,18 +218,27 @@ fn reserved_names_are_refused() {
     let dir = tempdir("reserved");
     let file = dir.join("api.rs");
     std::fs::write(&file, mounted("#[derive(Serialize)]\nstruct Client { a: u8 }\n#[get(\"/a\")]\nasync fn a() -> Json<Client> { unreachable!() }\n")).unwrap();
-    let (api, _) = sailroute_codegen::load(&[file]).unwrap();
-    let err = emit::rust::render(&api, &Default::default())
+    let build = |configure: fn(sailroute_codegen::Builder) -> sailroute_codegen::Builder| {
+        configure(
+            sailroute_codegen::configure()
+                .scan(&file)
+                .out_dir(&dir)
+                .emit_rerun_if_changed(false),
+        )
+        .compile()
+    };
+    let err = build(|b| b.rust_client("client.rs"))
         .unwrap_err()
         .to_string();
     assert!(err.contains("`Client` is taken"), "{err}");
-    assert!(emit::js::render(&api).is_err());
+    assert!(build(|b| b.js_client("js")).is_err());
     // Mapping the type to an existing one resolves it for Rust.
-    let mut options = sailroute_codegen::RustOptions::default();
-    options
-        .type_map
-        .insert("Client".to_owned(), "other::Client".to_owned());
-    let rust = emit::rust::render(&api, &options).unwrap();
+    build(|b| {
+        b.rust_client("client.rs")
+            .map_type("Client", "other::Client")
+    })
+    .unwrap();
+    let rust = std::fs::read_to_string(dir.join("client.rs")).unwrap();
     assert!(
         rust.contains("other::Client,") && !rust.contains("pub struct Client {\n    pub a"),
         "{rust}"

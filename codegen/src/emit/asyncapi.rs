@@ -24,7 +24,7 @@ use crate::Error;
 const CHANNEL: &str = "socket";
 
 /// The AsyncAPI 3.0 document for `api`, as YAML.
-pub fn render(api: &Api, info: &Info) -> Result<String, Error> {
+pub(crate) fn render(api: &Api, info: &Info) -> Result<String, Error> {
     let mut schemas = Schemas::new(api, Dialect::Draft07);
     let mut messages: BTreeMap<String, Value> = BTreeMap::new();
     let mut operations: BTreeMap<String, Value> = BTreeMap::new();

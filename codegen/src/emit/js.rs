@@ -112,16 +112,13 @@ struct PackageFile {
     runtime: String,
 }
 
-/// The npm package that generated clients run on (`client-js/` in the sailroute repository).
-pub const RUNTIME_PACKAGE: &str = "@sailroute/client";
-
 /// The runtime version generated clients need: the generator's own, as a caret range.
-pub const RUNTIME_RANGE: &str = concat!("^", env!("CARGO_PKG_VERSION"));
+pub(crate) const RUNTIME_RANGE: &str = concat!("^", env!("CARGO_PKG_VERSION"));
 
 /// The `package.json` written beside `index.js`: a publishable ES module package named
 /// `name` at `version`, its types first, with the runtime and socket.io-client 4 as peer
 /// dependencies (one runtime per app, so one `ClientError`).
-pub fn render_package(name: &str, version: &str) -> Result<String, Error> {
+pub(crate) fn render_package(name: &str, version: &str) -> Result<String, Error> {
     check_package_name(name)?;
     check_package_version(version)?;
     let mut text = PackageFile {
@@ -188,7 +185,7 @@ pub(crate) fn check_package_version(version: &str) -> Result<(), Error> {
 /// The package name a client generated into `dir` gets when none is given: the directory's
 /// name, or its parent's when the directory has a generic name (`js`, `src`, …), lower-cased
 /// and made URL-safe.
-pub fn default_package_name(dir: &std::path::Path) -> String {
+pub(crate) fn default_package_name(dir: &std::path::Path) -> String {
     const GENERIC: &[&str] = &[
         "js",
         "src",
@@ -240,7 +237,7 @@ pub(crate) fn message_alias(record: &str) -> String {
 }
 
 /// Renders the classic-script flavour (`browser.js`) for `api`.
-pub fn render_browser(api: &Api) -> Result<String, Error> {
+pub(crate) fn render_browser(api: &Api) -> Result<String, Error> {
     let contract = sailroute_ir::compat::contract_hash(api);
     let api = &super::links::rewrite(api, super::links::Lang::TypeScript);
     let methods: Vec<MethodView> = api
@@ -263,11 +260,6 @@ pub fn render_browser(api: &Api) -> Result<String, Error> {
     })
 }
 
-/// Renders `index.js` and `index.d.ts` for `api`.
-pub fn render(api: &Api) -> Result<(String, String), Error> {
-    render_with(api, &JsOptions::default())
-}
-
 /// Options for the JavaScript client.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JsOptions {
@@ -282,7 +274,7 @@ pub struct JsOptions {
 }
 
 /// [`render`] with options.
-pub fn render_with(api: &Api, options: &JsOptions) -> Result<(String, String), Error> {
+pub(crate) fn render_with(api: &Api, options: &JsOptions) -> Result<(String, String), Error> {
     let contract = sailroute_ir::compat::contract_hash(api);
     let api = &super::links::rewrite(api, super::links::Lang::TypeScript);
     super::check_reserved(api.types.values(), RESERVED, "the JavaScript client")?;

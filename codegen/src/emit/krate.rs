@@ -31,7 +31,7 @@ struct Readme<'a> {
 }
 
 /// The `sailroute-client` version generated crates depend on: the generator's own.
-pub const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
+pub(crate) const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The `sailroute-client` features a client's code needs, from the paths it names.
 fn features(client: &str) -> Vec<&'static str> {
@@ -44,7 +44,7 @@ fn features(client: &str) -> Vec<&'static str> {
 /// The crate's files, by path relative to its directory, for the rendered `client` code.
 /// `mapped` lists Rust paths the client names outside itself (`map_type`): a standalone
 /// crate cannot depend on their crates by itself, so they are refused.
-pub fn render(
+pub(crate) fn render(
     client: &str,
     name: &str,
     version: &str,

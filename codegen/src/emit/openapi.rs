@@ -18,7 +18,7 @@ use crate::Error;
 
 /// The document's `info`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Info {
+pub(crate) struct Info {
     /// The API's title.
     pub title: String,
     /// The API's version (the document's, not OpenAPI's).
@@ -41,7 +41,7 @@ struct Components {
 }
 
 /// The OpenAPI 3.1 document for `api`, as pretty JSON with a final newline.
-pub fn render(api: &Api, info: &Info) -> Result<String, Error> {
+pub(crate) fn render(api: &Api, info: &Info) -> Result<String, Error> {
     let mut schemas = Schemas::new(api, Dialect::Draft2020);
     let mut paths: BTreeMap<String, BTreeMap<&'static str, Value>> = BTreeMap::new();
     for route in &api.routes {

@@ -93,7 +93,7 @@ struct MethodView {
 }
 
 /// Renders the Rust client for `api`.
-pub fn render(api: &Api, options: &RustOptions) -> Result<String, Error> {
+pub(crate) fn render(api: &Api, options: &RustOptions) -> Result<String, Error> {
     let contract = sailroute_ir::compat::contract_hash(api);
     let api = &super::links::rewrite(api, super::links::Lang::Rust);
     if let Some(name) = api
