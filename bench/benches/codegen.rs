@@ -68,9 +68,8 @@ fn generate(files: &[(String, String)]) -> (usize, usize) {
         .collect();
     let api = sailroute_ir::resolve(scanned).expect("synthetic types resolve");
     sailroute_ir::validate(&api).expect("synthetic routes are valid");
-    let rust =
-        sailroute_codegen::emit::rust::render(&api, &Default::default()).expect("rust renders");
-    let (js, dts) = sailroute_codegen::emit::js::render(&api).expect("js renders");
+    let rust = sailroute_codegen::__bench::render_rust(&api).expect("rust renders");
+    let (js, dts) = sailroute_codegen::__bench::render_js(&api).expect("js renders");
     (
         api.routes.len() + api.types.len(),
         rust.len() + js.len() + dts.len(),

@@ -668,3 +668,20 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
     }
     Ok(())
 }
+
+/// The renderers alone, for `bench/benches/codegen.rs` (which times them apart from reading
+/// files). Not part of the API: the builder is.
+#[doc(hidden)]
+pub mod __bench {
+    use sailroute_ir::model::Api;
+
+    /// The Rust client's text for `api`.
+    pub fn render_rust(api: &Api) -> Result<String, crate::Error> {
+        crate::emit::rust::render(api, &Default::default())
+    }
+
+    /// `index.js` and `index.d.ts` for `api`.
+    pub fn render_js(api: &Api) -> Result<(String, String), crate::Error> {
+        crate::emit::js::render_with(api, &Default::default())
+    }
+}
