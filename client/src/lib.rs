@@ -38,6 +38,7 @@ mod engine;
 mod error;
 mod http;
 mod options;
+mod packet;
 mod paths;
 mod raw;
 mod resource;
@@ -97,11 +98,11 @@ pub mod __fuzz {
             let _ = open.silence();
         }
         if let crate::engine::Packet::Message(message) = crate::engine::packet(text) {
-            let _ = crate::socket::parse_packet(message);
+            let _ = crate::packet::parse_packet(message);
         }
-        let packet = crate::socket::parse_packet(text);
-        if let crate::socket::SioPacket::Ack { jwr, .. } = &packet {
-            let _ = crate::socket::ack_status(jwr);
+        let packet = crate::packet::parse_packet(text);
+        if let crate::packet::SioPacket::Ack { jwr, .. } = &packet {
+            let _ = crate::packet::ack_status(jwr);
         }
     }
 }
