@@ -9,7 +9,7 @@ use crate::error::ConnectError;
 /// call for a request — for tokens that rotate.
 pub type HeaderProvider = std::sync::Arc<dyn Fn() -> Vec<(String, String)> + Send + Sync>;
 
-/// Options for [`RawClient::connect_with`].
+/// Options for [`RawClient::connect_with`](crate::RawClient::connect_with).
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ConnectOptions {
@@ -24,7 +24,7 @@ pub struct ConnectOptions {
     pub root_certificates: Vec<Vec<u8>>,
     /// The hash of the contract the client was generated from, sent with the handshake and
     /// every call so that a server given its contract can refuse an incompatible client with
-    /// [`ConnectError::Incompatible`] / [`ClientError::Incompatible`]. Generated clients set it.
+    /// [`ConnectError::Incompatible`](crate::ConnectError::Incompatible) / [`ClientError::Incompatible`](crate::ClientError::Incompatible). Generated clients set it.
     pub contract: Option<String>,
     /// Where the server serves Socket.IO, after the URL's own path: `/socket.io/` by default,
     /// as the server's `ServerBuilder::socket_path` and Sails' `sockets.path` default.

@@ -267,7 +267,7 @@ pub struct JsOptions {
     /// for a type no scanned file declares).
     pub type_map: BTreeMap<String, String>,
     /// The generated package's npm name; by default the output directory's
-    /// ([`default_package_name`]), or the crate's in a build script.
+    /// (its name, lower-cased and made URL-safe), or the crate's in a build script.
     pub package_name: Option<String>,
     /// The generated package's version; by default the crate's in a build script, else `0.1.0`.
     pub package_version: Option<String>,

@@ -244,7 +244,7 @@ fn check_nesting(file: &str, source: &str) -> Result<(), Errors> {
     }
 }
 
-/// [`file`] for a server built with the features `cfg` declares.
+/// [`file()`] for a server built with the features `cfg` declares.
 pub fn file_with(file: &str, source: &str, cfg: &Cfg) -> Result<Scanned, Errors> {
     check_nesting(file, source)?;
     let ast = syn::parse_file(source).map_err(|e| Errors(located(file, e)))?;

@@ -29,8 +29,8 @@ pub struct FnMounts {
 }
 
 /// A nest prefix as written: literal paths and `const` names, outermost first. The consts are
-/// looked up once every file is scanned ([`resolve_consts`]), and checked by the same rule as
-/// a literal ([`check_prefix`]).
+/// looked up once every file is scanned, and their values checked by the same rule as a
+/// literal's (`validate/mounts.rs`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Prefix(Vec<PrefixPart>);
 

@@ -1,68 +1,32 @@
-//! The server builder: one axum `Router`, served on one port over HTTP and over Socket.IO.
+//! [`ServerBuilder`]: the settings, checked when the server is built, and the assembly of the
+//! stack (policy, Socket.IO, the guarded router) on the local or the Redis adapter.
 
-use std::convert::Infallible;
-use std::future::{Future, IntoFuture};
-use std::net::SocketAddr;
+use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll};
+use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::response::Response;
-use axum::serve::IncomingStream;
 use socketioxide::SocketIo;
 use socketioxide::adapter::{Adapter, LocalAdapter};
 use socketioxide::extract::SocketRef;
 use socketioxide::handler::ConnectHandler;
 use socketioxide::service::SocketIoService;
 use socketioxide_core::adapter::DefinedAdapter;
-use tokio::net::TcpListener;
-use tower::{Layer, Service};
+use tower::Layer;
 
 use crate::client_ip::TrustProxy;
 use crate::connection::{Disconnected, OnDisconnect, Shared, on_connect};
 use crate::guard::Guarded;
 use crate::origin::OriginPolicy;
-use crate::policy::{BeforeConnect, Handshake, Policy, PolicyFuture, PolicyService, Refusal};
+use crate::policy::{BeforeConnect, Handshake, Policy, PolicyService, Refusal};
 use crate::sockets::{IoBackend, Sockets};
 
-/// Default cap on one socket's requests in flight.
-pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
-/// Default request body limit (1 MiB), on both transports.
-pub const DEFAULT_MAX_BODY: usize = 1024 * 1024;
-
-/// Errors from building or running a [`Server`].
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// Accepting or serving connections failed.
-    #[error("serving failed: {0}")]
-    Io(#[from] std::io::Error),
-    /// Redis could not be reached or the adapter could not subscribe.
-    #[cfg(feature = "redis")]
-    #[error("cannot use redis at {url}: {source}")]
-    Redis {
-        /// The Redis URL given.
-        url: String,
-        /// The driver's or adapter's error.
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
-    /// A setting of the [`ServerBuilder`] can never work; the message says what to write.
-    #[error("invalid server configuration: {}", .0.join("; "))]
-    Config(Vec<String>),
-}
-
-#[cfg(feature = "contract")]
-impl From<crate::contract::ContractError> for Error {
-    /// A contract file that cannot be read is a configuration error, so that
-    /// `Contract::from_json(..)?` works in a `main` returning this error.
-    fn from(error: crate::contract::ContractError) -> Self {
-        Error::Config(vec![error.to_string()])
-    }
-}
+use super::shutdown::flush;
+#[cfg(feature = "redis")]
+use super::stack::RedisAdapter;
+use super::stack::Stack;
+use super::{AppService, DEFAULT_MAX_BODY, DEFAULT_MAX_IN_FLIGHT, Error, Lifecycle, Server};
 
 /// Configures a [`Server`]. Start with [`Server::builder`].
 #[must_use]
@@ -594,102 +558,6 @@ impl std::fmt::Display for ConnectRefused {
     }
 }
 
-/// One router served over HTTP and as Sails virtual requests over Socket.IO.
-///
-/// ```no_run
-/// use axum::{Json, Router, routing::get};
-///
-/// # async fn run() -> Result<(), sailroute::Error> {
-/// let app = Router::new().route("/hello", get(|| async { Json(serde_json::json!({"hello": "world"})) }));
-/// let listener = tokio::net::TcpListener::bind("127.0.0.1:1337").await?;
-/// sailroute::Server::builder(app).build()?.serve(listener).await
-/// # }
-/// ```
-#[derive(Clone)]
-pub struct Server {
-    service: AppService,
-    sockets: Sockets,
-    lifecycle: Arc<Lifecycle>,
-}
-
-/// The Redis adapter type the runtime uses.
-#[cfg(feature = "redis")]
-type RedisAdapter = socketioxide_redis::CustomRedisAdapter<
-    socketioxide::adapter::Emitter,
-    crate::redis::ResilientDriver,
->;
-
-/// The whole stack — connection policy, Socket.IO, the router — as one tower service, for
-/// either adapter. An enum rather than a boxed service: a plain HTTP request then costs no
-/// allocation or dynamic call for the wrapping.
-#[derive(Clone)]
-pub struct AppService(Stack);
-
-#[derive(Clone)]
-enum Stack {
-    Local(PolicyService<SocketIoService<Guarded, LocalAdapter>>),
-    #[cfg(feature = "redis")]
-    Redis(PolicyService<SocketIoService<Guarded, RedisAdapter>>),
-}
-
-impl std::fmt::Debug for AppService {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppService").finish_non_exhaustive()
-    }
-}
-
-#[cfg(feature = "redis")]
-type StackFuture = futures_util::future::Either<
-    PolicyFuture<SocketIoService<Guarded, LocalAdapter>>,
-    PolicyFuture<SocketIoService<Guarded, RedisAdapter>>,
->;
-#[cfg(not(feature = "redis"))]
-type StackFuture = PolicyFuture<SocketIoService<Guarded, LocalAdapter>>;
-
-/// The future of an [`AppService`] call.
-pub struct AppFuture(StackFuture);
-
-impl Future for AppFuture {
-    type Output = Result<Response, Infallible>;
-
-    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        std::pin::Pin::new(&mut self.0).poll(cx)
-    }
-}
-
-impl std::fmt::Debug for AppFuture {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppFuture").finish_non_exhaustive()
-    }
-}
-
-impl Service<Request> for AppService {
-    type Response = Response;
-    type Error = Infallible;
-    type Future = AppFuture;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, request: Request) -> Self::Future {
-        AppFuture(match &mut self.0 {
-            #[cfg(feature = "redis")]
-            Stack::Local(service) => futures_util::future::Either::Left(service.call(request)),
-            #[cfg(not(feature = "redis"))]
-            Stack::Local(service) => service.call(request),
-            #[cfg(feature = "redis")]
-            Stack::Redis(service) => futures_util::future::Either::Right(service.call(request)),
-        })
-    }
-}
-
-impl std::fmt::Debug for Server {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Server").finish_non_exhaustive()
-    }
-}
-
 impl Server {
     /// Starts configuring a server for `router` (state applied, layers added).
     pub fn builder(router: Router) -> ServerBuilder {
@@ -718,164 +586,6 @@ impl Server {
             on_incompatible: crate::contract::OnIncompatible::default(),
         }
     }
-
-    /// The `sails.sockets` handle, for pushing to rooms from outside a request.
-    pub fn sockets(&self) -> Sockets {
-        self.sockets.clone()
-    }
-
-    /// The whole server as a tower service, for embedding in another HTTP stack. Insert
-    /// `ConnectInfo<SocketAddr>` into request extensions to let handlers see peer addresses,
-    /// and set `TCP_NODELAY` on the connections (as [`serve`](Self::serve) does): otherwise a
-    /// push written right after another can wait for the client's delayed ACK, up to 40 ms.
-    /// Graceful shutdown is [`serve_with_shutdown`](Self::serve_with_shutdown)'s.
-    pub fn into_service(self) -> AppService {
-        self.service
-    }
-
-    /// Serves on `listener` until the process ends.
-    pub async fn serve(self, listener: TcpListener) -> Result<(), Error> {
-        self.serve_with_shutdown(listener, std::future::pending())
-            .await
-    }
-
-    /// Serves on `listener` until `signal` completes, then shuts down gracefully: stops
-    /// accepting connections, lets the requests in flight on both transports finish (within
-    /// [`shutdown_timeout`](ServerBuilder::shutdown_timeout); new socket requests meanwhile are
-    /// answered 503), then closes every socket with a Socket.IO disconnect — clients see a
-    /// server-initiated disconnect, not a transport error — running the disconnect hooks, and
-    /// returns once the last HTTP connection has ended (or the deadline has passed).
-    pub async fn serve_with_shutdown(
-        self,
-        listener: TcpListener,
-        signal: impl Future<Output = ()> + Send + 'static,
-    ) -> Result<(), Error> {
-        let (fired_tx, fired_rx) = tokio::sync::watch::channel(false);
-        let lifecycle = self.lifecycle.clone();
-        let stop_accepting = {
-            let mut fired = fired_rx.clone();
-            async move {
-                fired.wait_for(|f| *f).await.ok();
-            }
-        };
-        let serving = axum::serve(
-            listener,
-            MakeService {
-                service: self.service,
-            },
-        )
-        .with_graceful_shutdown(stop_accepting)
-        .into_future();
-        tokio::pin!(serving);
-        // Serve until the signal.
-        tokio::select! {
-            result = &mut serving => return result.map_err(Error::from),
-            () = signal => {}
-        }
-        tracing::info!("shutting down: no new connections, finishing requests in flight");
-        fired_tx.send_replace(true);
-        lifecycle.closing.store(true, Ordering::Release);
-        let deadline = tokio::time::Instant::now() + lifecycle.timeout;
-        let close = async {
-            lifecycle.drained(deadline).await;
-            (lifecycle.close)().await;
-        };
-        // Closing the sockets also ends their long-polling requests, so the HTTP side can end.
-        let (result, ()) = tokio::join!(
-            async {
-                match tokio::time::timeout_at(deadline + Duration::from_secs(1), &mut serving).await
-                {
-                    Ok(result) => result.map_err(Error::from),
-                    Err(_) => {
-                        tracing::warn!("shutdown: HTTP connections still open at the deadline");
-                        Ok(())
-                    }
-                }
-            },
-            close
-        );
-        result
-    }
-}
-
-/// Resolves when the process is asked to stop: Ctrl-C (SIGINT), or SIGTERM on Unix (what
-/// service managers and containers send). For [`Server::serve_with_shutdown`].
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
-    }
-}
-
-/// Hands each connection the service, with the peer address in every request.
-#[derive(Clone)]
-struct MakeService {
-    service: AppService,
-}
-
-impl<'a> Service<IncomingStream<'a, TcpListener>> for MakeService {
-    type Response = WithPeer;
-    type Error = Infallible;
-    type Future = std::future::Ready<Result<WithPeer, Infallible>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, stream: IncomingStream<'a, TcpListener>) -> Self::Future {
-        // Pushes and acks are small writes: with Nagle's algorithm on, one waits until the
-        // previous is acknowledged, which a client's delayed ACK holds back up to 40 ms.
-        if let Err(e) = stream.io().set_nodelay(true) {
-            tracing::debug!(error = %e, "cannot set TCP_NODELAY on a connection");
-        }
-        std::future::ready(Ok(WithPeer {
-            service: self.service.clone(),
-            peer: *stream.remote_addr(),
-        }))
-    }
-}
-
-#[derive(Clone)]
-struct WithPeer {
-    service: AppService,
-    peer: SocketAddr,
-}
-
-impl Service<Request> for WithPeer {
-    type Response = Response;
-    type Error = Infallible;
-    type Future = <AppService as Service<Request>>::Future;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.service.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut request: Request) -> Self::Future {
-        request
-            .extensions_mut()
-            .insert(axum::extract::ConnectInfo(self.peer));
-        self.service.call(request)
-    }
 }
 
 /// What `build_with` makes: the service, the `Sockets` handle, the adapter's initialization
@@ -886,49 +596,3 @@ type Built<A> = (
     <A as socketioxide_core::adapter::CoreAdapter<socketioxide::adapter::Emitter>>::InitRes,
     Arc<Lifecycle>,
 );
-
-/// What shutting down needs: the socket requests in flight on the whole server, and how to
-/// close every socket with a proper Socket.IO disconnect.
-pub(crate) struct Lifecycle {
-    pub(crate) in_flight: AtomicUsize,
-    /// Notified when `in_flight` drops to zero.
-    pub(crate) idle: tokio::sync::Notify,
-    /// Set once shutdown starts: new socket requests are answered 503.
-    pub(crate) closing: std::sync::atomic::AtomicBool,
-    /// Disconnects every socket (socketioxide's `close`), running the disconnect hooks.
-    close: Box<dyn Fn() -> futures_util::future::BoxFuture<'static, ()> + Send + Sync>,
-    /// How long in-flight requests get to finish.
-    timeout: Duration,
-}
-
-impl Lifecycle {
-    /// Waits until no socket request is in flight, or `deadline`.
-    async fn drained(&self, deadline: tokio::time::Instant) {
-        loop {
-            let notified = self.idle.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            if self.in_flight.load(Ordering::Acquire) == 0 {
-                return;
-            }
-            if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                tracing::warn!(
-                    in_flight = self.in_flight.load(Ordering::Acquire),
-                    "shutdown: socket requests still in flight at the deadline"
-                );
-                return;
-            }
-        }
-    }
-}
-
-/// Lets the sockets' writer tasks write what was queued for them before the connections (and
-/// perhaps the process) end. socketioxide tells nothing when a packet is on the wire, so this
-/// yields (enough on a current-thread runtime, where the writers were woken first) and then
-/// gives writers on other worker threads a short grace period.
-async fn flush() {
-    for _ in 0..16 {
-        tokio::task::yield_now().await;
-    }
-    tokio::time::sleep(Duration::from_millis(100)).await;
-}
