@@ -1,0 +1,97 @@
+//! One route's client method: its parameters, path, query, body and docs.
+
+use super::*;
+
+pub(super) fn method_view(route: &Route, api: &Api) -> Result<MethodView, Error> {
+    let mut docs = doc_lines(&route.docs);
+    if !docs.is_empty() {
+        docs.push(String::new());
+    }
+    docs.push(format!("`{} {}`", route.method.upper(), route.path.sails()));
+    let err = route
+        .error
+        .as_ref()
+        .map_or_else(|| "unknown".to_owned(), ts);
+    docs.push(format!("@throws {{ClientError<{err}>}} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded"));
+    let mut params = Vec::new();
+    let mut path = String::new();
+    for segment in &route.path.segments {
+        path.push('/');
+        match segment {
+            Segment::Literal(text) => path.push_str(
+                &text
+                    .replace('\\', "\\\\")
+                    .replace('`', "\\`")
+                    .replace("${", "\\${"),
+            ),
+            Segment::Param(name) | Segment::Rest(name) => {
+                let arg = js_param(name);
+                let helper = if matches!(segment, Segment::Rest(_)) {
+                    "rest"
+                } else {
+                    "segment"
+                };
+                path.push_str(&format!(
+                    "${{{helper}(\"{}\", \"{arg}\", {arg})}}",
+                    route.method.upper()
+                ));
+                let ty = crate::emit::param_type(route, name)?;
+                params.push(ParamView {
+                    name: arg,
+                    ty: ts(ty),
+                    optional: false,
+                });
+            }
+        }
+    }
+    if path.is_empty() {
+        path.push('/');
+    }
+    let query = match &route.query {
+        Some(ty) => {
+            params.push(ParamView {
+                name: "query".to_owned(),
+                ty: ts(ty),
+                optional: api.reads_absent(ty),
+            });
+            "query"
+        }
+        None => "undefined",
+    };
+    let body = match &route.body {
+        Some(ty) => {
+            params.push(ParamView {
+                name: "body".to_owned(),
+                ty: ts(ty),
+                optional: false,
+            });
+            "body"
+        }
+        None => "undefined",
+    };
+    let ok = match &route.response {
+        Response::Json(ty) => ts(ty),
+        Response::Empty => "void".to_owned(),
+    };
+    let name = camel(&route.name);
+    let mut guard = String::from("is");
+    let mut chars = name.chars();
+    if let Some(first) = chars.next() {
+        guard.extend(first.to_uppercase());
+        guard.push_str(chars.as_str());
+    }
+    guard.push_str("Error");
+    Ok(MethodView {
+        docs: jsdoc(docs),
+        name,
+        params,
+        method: route.method.upper(),
+        path,
+        query,
+        body,
+        ok,
+        err,
+        guard,
+        subscribing: !route.subscribes.is_empty(),
+    })
+}
