@@ -52,8 +52,6 @@ mod connection;
 pub mod contract;
 mod engine_query;
 mod guard;
-#[cfg(feature = "sessions")]
-mod memory_store;
 mod origin;
 mod policy;
 mod pubsub;
