@@ -1,5 +1,9 @@
 //! Scanned files -> [`Api`]: every type a route uses is looked up among the scanned serde
 //! types (transitively); what cannot be found is an error naming where it was used.
+//!
+//! Mounting (which routes a router serves, at which paths) is `mount.rs`; type aliases of
+//! return types are seen through in `aliases.rs`; walking the type references of routes and
+//! types is `refs.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,6 +14,16 @@ use crate::model::{
 };
 use crate::model::{Segment, Unmounted};
 use crate::parse::{Alias, FnMounts, MountEntry, Scanned};
+
+mod aliases;
+mod mount;
+mod refs;
+
+use aliases::*;
+use mount::*;
+pub(crate) use refs::shape_refs;
+pub use refs::shape_types;
+use refs::*;
 
 /// Builds the model from everything scanned.
 pub fn resolve(scanned: Vec<Scanned>) -> Result<Api, Errors> {
@@ -217,141 +231,6 @@ pub fn resolve_with(scanned: Vec<Scanned>, external: &BTreeSet<String>) -> Resul
     })
 }
 
-/// Keeps the routes that a scanned router mounts, each at its full path (nest prefixes
-/// included), and returns the others as unmounted.
-fn mount(
-    routes: Vec<Route>,
-    mut mounts: Vec<FnMounts>,
-    consts: &BTreeMap<String, String>,
-    errors: &mut Vec<Error>,
-) -> (Vec<Route>, Vec<Unmounted>) {
-    if routes.is_empty() {
-        return (routes, Vec::new());
-    }
-    errors.extend(crate::parse::resolve_consts(&mut mounts, consts));
-    let mounts_any = mounts
-        .iter()
-        .flat_map(|f| &f.entries)
-        .any(|e| matches!(e, MountEntry::Handler { .. }));
-    if !mounts_any {
-        errors.push(Error::new(
-            routes[0].loc.clone(),
-            "no scanned `routes![…]` mounts the annotated handlers, so the generator cannot know their paths: scan the file that builds the router (the one calling `routes![…]` and `.nest(…)`) too",
-        ));
-        return (Vec::new(), Vec::new());
-    }
-    // Which function a call names: by its last segment, then by its module when several
-    // scanned functions have that name.
-    let find = |callee: &[String]| -> Vec<usize> {
-        let Some(name) = callee.last() else {
-            return Vec::new();
-        };
-        let candidates: Vec<usize> = (0..mounts.len())
-            .filter(|&i| &mounts[i].name == name)
-            .collect();
-        if candidates.len() <= 1 || callee.len() < 2 {
-            return candidates;
-        }
-        let module = &callee[callee.len() - 2];
-        candidates
-            .into_iter()
-            .filter(|&i| mounts[i].module.last() == Some(module))
-            .collect()
-    };
-    let mut called = vec![false; mounts.len()];
-    for f in &mounts {
-        for entry in &f.entries {
-            if let MountEntry::Call { callee, .. } = entry {
-                for i in find(callee) {
-                    called[i] = true;
-                }
-            }
-        }
-    }
-    // Every handler reachable from a function nobody calls, with its prefix.
-    let mut placed: BTreeMap<String, Vec<(String, SourceLoc)>> = BTreeMap::new();
-    let mut stack: Vec<(usize, String, usize)> = (0..mounts.len())
-        .filter(|&i| !called[i])
-        .map(|i| (i, String::new(), 0))
-        .collect();
-    while let Some((i, prefix, depth)) = stack.pop() {
-        if depth > 32 {
-            continue; // a cycle of calls: each function was already expanded once on it
-        }
-        for entry in &mounts[i].entries {
-            match entry {
-                MountEntry::Handler {
-                    prefix: inner,
-                    name,
-                    loc,
-                } => {
-                    let full = format!("{prefix}{}", inner.path());
-                    let places = placed.entry(name.clone()).or_default();
-                    if !places.iter().any(|(p, _)| p == &full) {
-                        places.push((full, loc.clone()));
-                    }
-                }
-                MountEntry::Call {
-                    prefix: inner,
-                    callee,
-                } => {
-                    let targets = find(callee);
-                    if targets.len() > 1 {
-                        errors.push(Error::new(
-                            mounts[i].loc.clone(),
-                            format!(
-                                "`{}` calls `{}`, and several scanned functions have that name: give them different names or module paths the generator can tell apart",
-                                mounts[i].name,
-                                callee.join("::")
-                            ),
-                        ));
-                        continue;
-                    }
-                    for t in targets {
-                        stack.push((t, format!("{prefix}{}", inner.path()), depth + 1));
-                    }
-                }
-            }
-        }
-    }
-    let mut mounted = Vec::new();
-    let mut unmounted = Vec::new();
-    for mut route in routes {
-        match placed.get(&route.name).map(Vec::as_slice) {
-            None | Some([]) => unmounted.push(Unmounted {
-                name: route.name.clone(),
-                loc: route.loc.clone(),
-            }),
-            Some([(prefix, _)]) => {
-                let mut segments: Vec<Segment> = prefix
-                    .split('/')
-                    .filter(|s| !s.is_empty())
-                    .map(|s| Segment::Literal(s.to_owned()))
-                    .collect();
-                segments.append(&mut route.path.segments);
-                route.path.segments = segments;
-                mounted.push(route);
-            }
-            Some(places) => {
-                let paths: Vec<String> = places
-                    .iter()
-                    .map(|(p, loc)| format!("`{p}{}` ({loc})", route.path.sails()))
-                    .collect();
-                errors.push(Error::new(
-                    route.loc.clone(),
-                    format!(
-                        "the handler `{}` is mounted at {} paths: {}; a client method has one path, so mount it once",
-                        route.name,
-                        places.len(),
-                        paths.join(", ")
-                    ),
-                ));
-            }
-        }
-    }
-    (mounted, unmounted)
-}
-
 struct Resolver {
     defs: BTreeMap<String, Vec<TypeDef>>,
     /// Names used by routes: where first, and by whom.
@@ -440,102 +319,6 @@ impl Resolver {
     }
 }
 
-fn route_refs(route: &Route) -> impl Iterator<Item = &TypeRef> {
-    route
-        .path_params
-        .iter()
-        .map(|p| &p.ty)
-        .chain(route.query.iter())
-        .chain(route.body.iter())
-        .chain(match &route.response {
-            Response::Json(t) => Some(t),
-            Response::Empty => None,
-        })
-        .chain(route.error.iter())
-}
-
-fn bare_value_is_json(r: &mut TypeRef) {
-    match r {
-        TypeRef::Named { name, args } if name == "Value" && args.is_empty() => *r = TypeRef::Json,
-        TypeRef::Named { args, .. } => args.iter_mut().for_each(bare_value_is_json),
-        TypeRef::Option(inner)
-        | TypeRef::Boxed(inner)
-        | TypeRef::List(inner)
-        | TypeRef::Map(inner) => {
-            bare_value_is_json(inner);
-        }
-        TypeRef::Tuple(items) => items.iter_mut().for_each(bare_value_is_json),
-        _ => {}
-    }
-}
-
-fn route_refs_mut(route: &mut Route) -> impl Iterator<Item = &mut TypeRef> {
-    let response = match &mut route.response {
-        Response::Json(t) => Some(t),
-        Response::Empty => None,
-    };
-    let extractor: Vec<&mut TypeRef> = match &mut route.path_extractor {
-        PathExtractor::Single(t) => vec![t],
-        PathExtractor::Tuple(items) => items.iter_mut().collect(),
-        _ => Vec::new(),
-    };
-    route
-        .path_params
-        .iter_mut()
-        .map(|p| &mut p.ty)
-        .chain(extractor)
-        .chain(route.query.iter_mut())
-        .chain(route.body.iter_mut())
-        .chain(response)
-        .chain(route.error.iter_mut())
-}
-
-fn shape_refs_mut(shape: &mut Shape, visit: &mut impl FnMut(&mut TypeRef)) {
-    match shape {
-        Shape::Struct(fields) => fields.iter_mut().for_each(|f| visit(&mut f.ty)),
-        Shape::Tuple(items) => items.iter_mut().for_each(&mut *visit),
-        Shape::Newtype(t) => visit(t),
-        Shape::Unit => {}
-        Shape::Enum { variants, .. } => {
-            for v in variants {
-                match &mut v.shape {
-                    VariantShape::Unit => {}
-                    VariantShape::Newtype(t) => visit(t),
-                    VariantShape::Tuple(items) => items.iter_mut().for_each(&mut *visit),
-                    VariantShape::Struct(fields) => {
-                        fields.iter_mut().for_each(|f| visit(&mut f.ty))
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Calls `visit` with every type reference in a shape.
-/// Calls `visit` with every type a shape holds (fields, items, variants' contents).
-pub fn shape_types(shape: &Shape, visit: &mut impl FnMut(&TypeRef)) {
-    shape_refs(shape, visit);
-}
-
-pub(crate) fn shape_refs(shape: &Shape, visit: &mut impl FnMut(&TypeRef)) {
-    match shape {
-        Shape::Struct(fields) => fields.iter().for_each(|f| visit(&f.ty)),
-        Shape::Tuple(items) => items.iter().for_each(&mut *visit),
-        Shape::Newtype(t) => visit(t),
-        Shape::Unit => {}
-        Shape::Enum { variants, .. } => {
-            for v in variants {
-                match &v.shape {
-                    VariantShape::Unit => {}
-                    VariantShape::Newtype(t) => visit(t),
-                    VariantShape::Tuple(items) => items.iter().for_each(&mut *visit),
-                    VariantShape::Struct(fields) => fields.iter().for_each(|f| visit(&f.ty)),
-                }
-            }
-        }
-    }
-}
-
 fn check_arity(
     r: &TypeRef,
     types: &BTreeMap<String, TypeDef>,
@@ -579,93 +362,6 @@ fn sorted_pairs<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<(&T, &T)> {
         }
     }
     pairs
-}
-
-/// Replaces a return type that is a scanned type alias (`ApiResult<Todo>` for
-/// `type ApiResult<T> = Result<Json<T>, ApiError>`) with what it stands for.
-fn see_through_aliases(
-    route: &mut Route,
-    aliases: &BTreeMap<String, Alias>,
-    errors: &mut Vec<Error>,
-) {
-    // Aliases of aliases resolve in a few steps; the bound stops a cycle.
-    for _ in 0..8 {
-        let Some(index) = route
-            .unsupported
-            .iter()
-            .position(|u| u.kind == UnsupportedKind::Response && aliases.contains_key(&u.name))
-        else {
-            return;
-        };
-        let written = route.unsupported.remove(index);
-        let Ok(ty) = syn::parse_str::<syn::Type>(&written.ty) else {
-            return;
-        };
-        let alias = &aliases[&written.name];
-        let args: Vec<syn::Type> = match &ty {
-            syn::Type::Path(p) => p
-                .path
-                .segments
-                .last()
-                .and_then(|s| match &s.arguments {
-                    syn::PathArguments::AngleBracketed(a) => Some(
-                        a.args
-                            .iter()
-                            .filter_map(|g| match g {
-                                syn::GenericArgument::Type(t) => Some(t.clone()),
-                                _ => None,
-                            })
-                            .collect(),
-                    ),
-                    _ => None,
-                })
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        let mut target = alias.target.clone();
-        let mut substitute = Substitute {
-            params: &alias.params,
-            args: &args,
-        };
-        syn::visit_mut::VisitMut::visit_type_mut(&mut substitute, &mut target);
-        match crate::parse::response_of_type(&target) {
-            Ok((response, error, untyped)) => {
-                route.response = response;
-                if error.is_some() {
-                    route.error = error;
-                }
-                if untyped {
-                    route.unsupported.push(Unsupported {
-                        name: crate::parse::route_type_name(&target),
-                        ty: crate::parse::route_type_text(&target),
-                        ..written
-                    });
-                }
-            }
-            Err(e) => errors.push(Error::new(written.loc, e.to_string())),
-        }
-    }
-}
-
-/// Puts an alias' type arguments in place of its parameters.
-struct Substitute<'a> {
-    params: &'a [String],
-    args: &'a [syn::Type],
-}
-
-impl syn::visit_mut::VisitMut for Substitute<'_> {
-    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
-        if let syn::Type::Path(p) = ty
-            && p.qself.is_none()
-            && let Some(ident) = p.path.get_ident()
-            && let Some(i) = self.params.iter().position(|param| ident == param)
-            && let Some(arg) = self.args.get(i)
-        {
-            *ty = arg.clone();
-            return;
-        }
-        syn::visit_mut::visit_type_mut(self, ty);
-    }
 }
 
 impl Api {
