@@ -52,6 +52,7 @@ mod connection;
 pub mod contract;
 mod engine_query;
 mod guard;
+mod handshake;
 mod origin;
 mod policy;
 mod pubsub;
@@ -59,6 +60,7 @@ mod pubsub;
 mod redis;
 #[cfg(all(feature = "redis", feature = "sessions"))]
 mod redis_session;
+mod refusal;
 mod server;
 #[cfg(feature = "sessions")]
 pub mod sessions;

@@ -21,100 +21,18 @@ use tower::{Service, ServiceExt};
 use crate::browser::{Assets, Served};
 use crate::client_ip::TrustProxy;
 use crate::engine_query;
+pub(crate) use crate::handshake::BeforeConnect;
+pub use crate::handshake::{Handshake, Refusal};
 use crate::origin::OriginPolicy;
 use crate::origin::Own;
+use crate::refusal::Transport;
+pub(crate) use crate::refusal::text_response;
 
 /// Where socketioxide listens by default (Socket.IO's and Sails' default path).
 pub(crate) const DEFAULT_SOCKET_PATH: &str = "/socket.io/";
 /// Where engine.io-client 4+ goes when sails.io.js' hidden options are lost (see
 /// `docs/protocol.md`).
 const ENGINE_IO_PATH: &str = "/engine.io/";
-
-/// The request that opened a socket: what the before-connect hook decides on, what
-/// [`Socket::handshake`](crate::Socket::handshake) gives handlers, and what the disconnect hook
-/// receives.
-#[derive(Debug, Clone)]
-pub struct Handshake {
-    headers: HeaderMap,
-    uri: Uri,
-    remote_addr: Option<SocketAddr>,
-}
-
-impl Handshake {
-    /// Reads a handshake request's parts (the peer address from `ConnectInfo`).
-    pub(crate) fn from_parts(parts: &http::request::Parts) -> Self {
-        Handshake {
-            headers: parts.headers.clone(),
-            uri: parts.uri.clone(),
-            remote_addr: parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0),
-        }
-    }
-
-    /// The handshake's HTTP headers (names lower-case).
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    /// One header as text, if present and valid UTF-8.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    /// The raw query string (sails.io.js puts `__sails_io_sdk_*` and the user's `query` here).
-    pub fn query_string(&self) -> &str {
-        self.uri.query().unwrap_or("")
-    }
-
-    /// The first value of one query parameter, decoded.
-    pub fn query(&self, name: &str) -> Option<String> {
-        form_urlencoded::parse(self.query_string().as_bytes())
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.into_owned())
-    }
-
-    /// The peer address, when the server knows it.
-    pub fn remote_addr(&self) -> Option<SocketAddr> {
-        self.remote_addr
-    }
-}
-
-/// A before-connect hook's "no", with the message the client receives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    message: String,
-}
-
-impl Refusal {
-    /// Refuses with `message` as the response body.
-    pub fn new(message: impl Into<String>) -> Self {
-        Refusal {
-            message: message.into(),
-        }
-    }
-
-    /// Refuses with the body `Forbidden`, as Sails does when its hook gives no reason.
-    pub fn forbidden() -> Self {
-        Refusal::new("Forbidden")
-    }
-
-    /// The message sent to the client.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
-
-impl<T: Into<String>> From<T> for Refusal {
-    fn from(message: T) -> Self {
-        Refusal::new(message)
-    }
-}
-
-pub(crate) type BeforeConnect = Arc<
-    dyn Fn(Handshake) -> Pin<Box<dyn Future<Output = Result<(), Refusal>> + Send>> + Send + Sync,
->;
 
 /// The connection policy, fixed when the server is built.
 pub(crate) struct Policy {
@@ -285,14 +203,7 @@ where
                 detach_head(&mut request);
             }
             if let (Some(hook), true) = (&policy.before_connect, is_handshake) {
-                let handshake = Handshake {
-                    headers: request.headers().clone(),
-                    uri: request.uri().clone(),
-                    remote_addr: request
-                        .extensions()
-                        .get::<ConnectInfo<SocketAddr>>()
-                        .map(|c| c.0),
-                };
+                let handshake = Handshake::of_request(&request);
                 if let Err(refusal) = hook(handshake).await {
                     tracing::debug!(
                         message = refusal.message(),
@@ -371,78 +282,4 @@ fn with_path(uri: &Uri, path: &str) -> Option<Uri> {
         None => path.to_owned(),
     };
     Uri::try_from(path_and_query).ok()
-}
-
-/// How a refused client expects to be told, matching engine.io's own refusals.
-enum Transport {
-    WebSocket,
-    Polling,
-}
-
-impl Transport {
-    fn of(request: &Request) -> Self {
-        let upgrade = request
-            .headers()
-            .get(header::UPGRADE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
-        if upgrade {
-            Transport::WebSocket
-        } else {
-            Transport::Polling
-        }
-    }
-
-    fn refuse_origin(&self) -> Response {
-        match self {
-            Transport::WebSocket => text_response(
-                StatusCode::BAD_REQUEST,
-                "text/html",
-                "Bad request".to_owned(),
-            ),
-            Transport::Polling => text_response(
-                StatusCode::BAD_REQUEST,
-                "application/json",
-                r#"{"code":3,"message":"Bad request"}"#.to_owned(),
-            ),
-        }
-    }
-
-    /// A session bound to another client: answered as engine.io answers an unknown session.
-    fn refuse_session(&self) -> Response {
-        text_response(
-            StatusCode::BAD_REQUEST,
-            "application/json",
-            r#"{"code":1,"message":"Session ID unknown"}"#.to_owned(),
-        )
-    }
-
-    fn refuse_hook(&self, refusal: &Refusal) -> Response {
-        match self {
-            Transport::WebSocket => text_response(
-                StatusCode::BAD_REQUEST,
-                "text/html",
-                refusal.message().to_owned(),
-            ),
-            Transport::Polling => text_response(
-                StatusCode::FORBIDDEN,
-                "application/json",
-                serde_json::json!({ "code": 4, "message": refusal.message() }).to_string(),
-            ),
-        }
-    }
-}
-
-/// A response with a fixed body and content type (refusals, the browser client, errors).
-pub(crate) fn text_response(
-    status: StatusCode,
-    content_type: &'static str,
-    body: String,
-) -> Response {
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response
 }
