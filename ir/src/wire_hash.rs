@@ -15,8 +15,8 @@
 use sha2::{Digest, Sha256};
 
 use crate::model::{
-    Api, EnumRepr, EventDef, Field, IntKind, Known, PathParam, PathTemplate, ResourceDef, Response,
-    Route, Segment, Shape, TypeDef, TypeRef, Variant, VariantShape,
+    Api, EnumRepr, EventDef, Field, Known, PathParam, PathTemplate, ResourceDef, Response, Route,
+    Segment, Shape, TypeDef, TypeRef, Variant, VariantShape,
 };
 
 /// The first 16 hex digits of the SHA-256 of the API's wire view.
@@ -262,7 +262,7 @@ impl Canon {
     fn ty(&mut self, ty: &TypeRef) {
         match ty {
             TypeRef::Bool => self.0.push_str("bool"),
-            TypeRef::Int(kind) => self.0.push_str(int_name(*kind)),
+            TypeRef::Int(kind) => self.0.push_str(kind.rust()),
             TypeRef::Float => self.0.push_str("float"),
             TypeRef::Char => self.0.push_str("char"),
             TypeRef::String => self.0.push_str("string"),
@@ -315,24 +315,8 @@ fn path_shape(path: &PathTemplate) -> String {
 }
 
 /// Names written here, not taken from `Debug` or serde, so renaming a variant in the model
-/// changes nothing on the wire.
-fn int_name(kind: IntKind) -> &'static str {
-    match kind {
-        IntKind::U8 => "u8",
-        IntKind::U16 => "u16",
-        IntKind::U32 => "u32",
-        IntKind::U64 => "u64",
-        IntKind::U128 => "u128",
-        IntKind::Usize => "usize",
-        IntKind::I8 => "i8",
-        IntKind::I16 => "i16",
-        IntKind::I32 => "i32",
-        IntKind::I64 => "i64",
-        IntKind::I128 => "i128",
-        IntKind::Isize => "isize",
-    }
-}
-
+/// changes nothing on the wire. (Integers travel as their Rust spelling, `IntKind::rust`,
+/// which cannot change: it is the primitive's name.)
 fn known_name(known: Known) -> &'static str {
     match known {
         Known::Uuid => "uuid",
