@@ -108,7 +108,7 @@ fn builder_writes_only_changed_files_and_reports_inputs() {
     let first = build();
     assert_eq!(first.written.len(), 5);
     assert_eq!(first.inputs.len(), 2);
-    assert_eq!((first.routes, first.types), (8, 18));
+    assert_eq!((first.routes, first.types), (9, 18));
     let modified = std::fs::metadata(out.join("client.rs"))
         .unwrap()
         .modified()

@@ -69,6 +69,17 @@ pub(super) fn method_view(route: &Route, api: &Api) -> Result<MethodView, Error>
         }
         None => "undefined",
     };
+    // A required parameter may not follow an optional one (TypeScript refuses it, TS1016, and
+    // with it the whole declaration file): an omittable query before a body is written
+    // `query: Q | undefined`, which a caller fills with `undefined`.
+    let mut later_required = false;
+    for param in params.iter_mut().rev() {
+        if param.optional && later_required {
+            param.optional = false;
+            param.ty = format!("{} | undefined", param.ty);
+        }
+        later_required |= !param.optional;
+    }
     let ok = match &route.response {
         Response::Json(ty) => ts(ty),
         Response::Empty => "void".to_owned(),

@@ -14,7 +14,7 @@
   const { ClientError, createRuntime, rest, routeError, segment } = runtime;
 
 /** The hash of the contract this client was generated from; it travels with every call. */
-const CONTRACT = "807af4c5f490bfe1";
+const CONTRACT = "0360e6960f5e9008";
 
 /**
  * The Socket.IO handshake query that names this client's contract, so that a server given its
@@ -75,6 +75,16 @@ function createClient(options = {}) {
       return call("listPoints", "GET", () => `/points`, query, undefined, options);
     },
     /**
+     * A path parameter, a query that may be left out, then a body (issue 21: the query cannot be
+     * an optional parameter before the required body in TypeScript).
+     *
+     * `POST /points/:id/moves`
+     * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
+     */
+    async movePoint(id, query, body, options) {
+      return call("movePoint", "POST", () => `/points/${segment("POST", "id", id)}/moves`, query, body, options);
+    },
+    /**
      * Path parameters bound by a struct.
      *
      * `PATCH /grid/:x/:y`
@@ -128,6 +138,9 @@ const isGetProfileError = routeError("getProfile");
 
 /** Whether `error` is a failed `listPoints` call (not one refused for its contract; then its `body` is the route's error type). */
 const isListPointsError = routeError("listPoints");
+
+/** Whether `error` is a failed `movePoint` call (not one refused for its contract; then its `body` is the route's error type). */
+const isMovePointError = routeError("movePoint");
 
 /** Whether `error` is a failed `moveTo` call (not one refused for its contract; then its `body` is the route's error type). */
 const isMoveToError = routeError("moveTo");
@@ -189,6 +202,7 @@ const isSetCellError = routeError("setCell");
   sailroute.isFileError = isFileError;
   sailroute.isGetProfileError = isGetProfileError;
   sailroute.isListPointsError = isListPointsError;
+  sailroute.isMovePointError = isMovePointError;
   sailroute.isMoveToError = isMoveToError;
   sailroute.isResetError = isResetError;
   sailroute.isSetCellError = isSetCellError;

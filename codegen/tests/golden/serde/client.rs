@@ -414,7 +414,7 @@ pub struct WellKnown {
 /// The hash of the contract this client was generated from: sent with the handshake and
 /// every call, so that a server given its contract refuses it with a typed `Incompatible`
 /// error when the API it was generated from is no longer served.
-pub const CONTRACT: &str = "807af4c5f490bfe1";
+pub const CONTRACT: &str = "0360e6960f5e9008";
 
 /// A typed client: one async method per route, sent as a Sails virtual request over a
 /// Socket.IO connection ([`Client::connect`]) or as plain HTTP ([`Client::http`]), with the
@@ -545,6 +545,24 @@ impl Client {
     > {
         let path = String::from("/points");
         self.raw.request("GET", path).query(query).send().await
+    }
+
+    /// A path parameter, a query that may be left out, then a body (issue 21: the query cannot be
+    /// an optional parameter before the required body in TypeScript).
+    ///
+    /// `POST /points/:id/moves`
+    pub async fn move_point(
+        &self,
+        id: u64,
+        query: &PointFilter,
+        body: &Point,
+    ) -> Result<
+        (),
+        ::sailroute_client::ClientError<::sailroute_client::serde_json::Value>,
+    > {
+        let path = ["/points/", &::sailroute_client::path_segment(&id)?, "/moves"]
+            .concat();
+        self.raw.request("POST", path).query(query).body(body).send_empty().await
     }
 
     /// Path parameters bound by a struct.

@@ -447,6 +447,14 @@ export interface Client {
    */
   listPoints(query?: PointFilter, options?: CallOptions): Promise<Page<Point>>;
   /**
+   * A path parameter, a query that may be left out, then a body (issue 21: the query cannot be
+   * an optional parameter before the required body in TypeScript).
+   *
+   * `POST /points/:id/moves`
+   * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
+   */
+  movePoint(id: number, query: PointFilter | undefined, body: Point, options?: CallOptions): Promise<void>;
+  /**
    * Path parameters bound by a struct.
    *
    * `PATCH /grid/:x/:y`
@@ -486,6 +494,9 @@ export declare function isGetProfileError(error: unknown): error is ClientError<
 
 /** Whether `error` is a failed `listPoints` call (not one refused for its contract): then `error.body` is `unknown` (or `undefined` when there was no answer). */
 export declare function isListPointsError(error: unknown): error is ClientError<unknown>;
+
+/** Whether `error` is a failed `movePoint` call (not one refused for its contract): then `error.body` is `unknown` (or `undefined` when there was no answer). */
+export declare function isMovePointError(error: unknown): error is ClientError<unknown>;
 
 /** Whether `error` is a failed `moveTo` call (not one refused for its contract): then `error.body` is `unknown` (or `undefined` when there was no answer). */
 export declare function isMoveToError(error: unknown): error is ClientError<unknown>;

@@ -8,7 +8,7 @@
 import { ClientError, DEFAULT_TIMEOUT_MS, createRuntime, rest, routeError, segment } from "@sailroute/client";
 
 /** The hash of the contract this client was generated from; it travels with every call. */
-const CONTRACT = "807af4c5f490bfe1";
+const CONTRACT = "0360e6960f5e9008";
 
 /**
  * The Socket.IO handshake query that names this client's contract, so that a server given its
@@ -69,6 +69,16 @@ function createClient(options = {}) {
       return call("listPoints", "GET", () => `/points`, query, undefined, options);
     },
     /**
+     * A path parameter, a query that may be left out, then a body (issue 21: the query cannot be
+     * an optional parameter before the required body in TypeScript).
+     *
+     * `POST /points/:id/moves`
+     * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
+     */
+    async movePoint(id, query, body, options) {
+      return call("movePoint", "POST", () => `/points/${segment("POST", "id", id)}/moves`, query, body, options);
+    },
+    /**
      * Path parameters bound by a struct.
      *
      * `PATCH /grid/:x/:y`
@@ -123,6 +133,9 @@ const isGetProfileError = routeError("getProfile");
 /** Whether `error` is a failed `listPoints` call (not one refused for its contract; then its `body` is the route's error type). */
 const isListPointsError = routeError("listPoints");
 
+/** Whether `error` is a failed `movePoint` call (not one refused for its contract; then its `body` is the route's error type). */
+const isMovePointError = routeError("movePoint");
+
 /** Whether `error` is a failed `moveTo` call (not one refused for its contract; then its `body` is the route's error type). */
 const isMoveToError = routeError("moveTo");
 
@@ -132,4 +145,4 @@ const isResetError = routeError("reset");
 /** Whether `error` is a failed `setCell` call (not one refused for its contract; then its `body` is the route's error type). */
 const isSetCellError = routeError("setCell");
 
-export { CONTRACT, CONTRACT_QUERY, DEFAULT_TIMEOUT_MS, ClientError, createClient, Role, isCreateProfileError, isEverythingError, isFileError, isGetProfileError, isListPointsError, isMoveToError, isResetError, isSetCellError };
+export { CONTRACT, CONTRACT_QUERY, DEFAULT_TIMEOUT_MS, ClientError, createClient, Role, isCreateProfileError, isEverythingError, isFileError, isGetProfileError, isListPointsError, isMovePointError, isMoveToError, isResetError, isSetCellError };
