@@ -78,6 +78,15 @@ fn chat_example_matches_goldens() {
     }
 }
 
+/// Every parameter shape (path, omittable or required query, body): each `index.d.ts`
+/// signature is valid TypeScript, checked by `tsc --strict` in `tests/node` (issue 21).
+#[test]
+fn parameter_shapes_match_goldens() {
+    for (name, contents) in generate("shapes") {
+        compare(&root().join("golden/shapes").join(name), &contents);
+    }
+}
+
 #[test]
 fn generation_is_deterministic() {
     assert_eq!(generate("serde"), generate("serde"));
