@@ -40,13 +40,11 @@ impl HttpTransport {
     /// string, no body is `null`).
     pub(crate) async fn send(
         &self,
-        method: &str,
+        method: reqwest::Method,
         url: &str,
         headers: &[(String, String)],
         body: Option<&Value>,
     ) -> Result<(u16, Value), crate::socket::SendError> {
-        // Generated clients pass one of the seven methods, each a valid token.
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
         let mut request = self.client.request(method, format!("{}{url}", self.base));
         for (name, value) in headers {
             request = request.header(name, value);

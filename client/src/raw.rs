@@ -243,12 +243,23 @@ impl RawClient {
         body: Option<Value>,
         subscribe: bool,
     ) -> Result<(u16, Value, String), ClientError<E>> {
+        // A method a virtual request cannot carry would be sent as nothing the server routes
+        // (over a socket, an event it ignores): refused here, before anything is sent.
+        let Some((method, http_method)) = METHODS
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(method))
+            .cloned()
+        else {
+            return Err(ClientError::Encode(format!(
+                "{method:?} is not a method a Sails virtual request can carry: use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS"
+            )));
+        };
         let provided = self.header_provider.as_ref().map_or_else(Vec::new, |p| p());
         let headers: Vec<(String, String)> = self.headers.iter().cloned().chain(provided).collect();
         let exchange = async {
             match &self.transport {
                 Transport::Http(http) => http
-                    .send(method, &url, &headers, body.as_ref())
+                    .send(http_method, &url, &headers, body.as_ref())
                     .await
                     .map(Ok),
                 Transport::Socket(socket) => {
@@ -328,6 +339,18 @@ impl RawClient {
         }
     }
 }
+
+/// The methods of Sails' virtual requests (each the event's name, lower-cased), with their HTTP
+/// tokens.
+const METHODS: [(&str, reqwest::Method); 7] = [
+    ("GET", reqwest::Method::GET),
+    ("POST", reqwest::Method::POST),
+    ("PUT", reqwest::Method::PUT),
+    ("PATCH", reqwest::Method::PATCH),
+    ("DELETE", reqwest::Method::DELETE),
+    ("HEAD", reqwest::Method::HEAD),
+    ("OPTIONS", reqwest::Method::OPTIONS),
+];
 
 /// The header carrying a generated client's contract hash (`sailroute::contract`).
 pub const CONTRACT_HEADER: &str = "x-sailroute-contract";

@@ -571,3 +571,27 @@ async fn the_socket_path_is_an_option_joined_to_the_urls_path() {
         assert_eq!(answer, json!("hi"));
     }
 }
+
+/// A method no virtual request can carry is refused before anything is sent, on both
+/// transports (it was sent as GET over HTTP, and as an event the server ignores over a socket).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_method_is_an_encode_error() {
+    let url = start(Arc::default()).await;
+    for client in clients(&url).await {
+        let result: Result<Value, ClientError<Value>> =
+            client.request("FETCH", "/text".into()).send().await;
+        match result {
+            Err(ClientError::Encode(message)) => {
+                assert!(message.contains("\"FETCH\" is not a method"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Any letter case of a known method is that method.
+        let text: String = client
+            .request("get", "/text".into())
+            .send::<String, Value>()
+            .await
+            .unwrap();
+        assert_eq!(text, "plain");
+    }
+}
