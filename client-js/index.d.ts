@@ -20,6 +20,22 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** The `fetch` to use (default `globalThis.fetch`). */
   fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+  /**
+   * Whether calls check their body and query against the validation rules the server
+   * declares before sending (default `true`). With `false`, the server's 422 comes back as
+   * the same `"invalid"` error.
+   */
+  localChecks?: boolean;
+}
+
+/** One validation rule one field broke. */
+export interface FieldError {
+  /** Where the value is: field names joined by dots, list indexes in brackets (`tags[0]`). */
+  path: string;
+  /** The rule: `"length"`, `"range"`, `"pattern"`, `"email"`, `"url"`, `"custom"`, … */
+  rule: string;
+  /** What is wrong, in English. */
+  message: string;
 }
 
 /** Per-call options. */
@@ -46,7 +62,8 @@ export type ClientErrorKind =
   | "disconnected"
   | "transport"
   | "decode"
-  | "encode";
+  | "encode"
+  | "invalid";
 
 /**
  * A failed call. `kind` tells what failed: `"status"` (the server answered with an error
@@ -54,7 +71,9 @@ export type ClientErrorKind =
  * contract: a route it calls is gone or a value no longer fits; `body` is the server's
  * `{message, problems}`), `"timeout"`, `"disconnected"` (the socket closed before the
  * answer), `"transport"` (the request could not be sent), `"decode"` (the answer is not a
- * response), `"encode"` (the call could not be written; nothing was sent).
+ * response), `"encode"` (the call could not be written; nothing was sent), `"invalid"` (the
+ * input breaks its type's validation rules; `fields` says which: `status` is 422 when the
+ * server found it, 0 when the client checked before sending and sent nothing).
  */
 export declare class ClientError<E = unknown> extends Error {
   readonly kind: ClientErrorKind;
@@ -68,7 +87,21 @@ export declare class ClientError<E = unknown> extends Error {
   readonly status: number;
   /** The error body, as the route declares it (for `"decode"`, the ack as received). */
   readonly body: E | undefined;
+  /** For `"invalid"`: every rule the input breaks. */
+  readonly fields: FieldError[] | undefined;
 }
+
+/** The checks generated clients run before sending (used by generated code). */
+export declare const rules: {
+  key(path: string, key: string): string;
+  index(path: string, i: number): string;
+  chars(text: string): number;
+  length(count: number, min: number | undefined, max: number | undefined, path: string, errors: FieldError[]): void;
+  range(value: number, min: number | undefined, max: number | undefined, path: string, errors: FieldError[]): void;
+  pattern(value: string, source: string, path: string, errors: FieldError[]): void;
+  email(value: string, path: string, errors: FieldError[]): void;
+  url(value: string, path: string, errors: FieldError[]): void;
+};
 
 /** Where a client's connection stands; `"http"` for a client without a socket. */
 export type ConnectionState = "connecting" | "connected" | "disconnected" | "http";
@@ -105,6 +138,7 @@ export type Call = (
   body: unknown,
   options?: CallOptions,
   subscribing?: boolean,
+  check?: (errors: FieldError[]) => void,
 ) => Promise<any>;
 
 /** The runtime of one generated client (used by generated code). */

@@ -21,10 +21,12 @@ const INCOMPATIBLE_HANDSHAKE = "incompatible contract:";
  * contract: a route it calls is gone or a value no longer fits; `body` is the server's
  * `{message, problems}`), `"timeout"`, `"disconnected"` (the socket closed before the
  * answer), `"transport"` (the request could not be sent), `"decode"` (the answer is not a
- * response), `"encode"` (the call could not be written; nothing was sent).
+ * response), `"encode"` (the call could not be written; nothing was sent), `"invalid"` (the
+ * input breaks its type's validation rules; `fields` says which: `status` is 422 when the
+ * server found it, 0 when the client checked before sending and sent nothing).
  */
 export class ClientError extends Error {
-  constructor(kind, method, path, status, body, message, route) {
+  constructor(kind, method, path, status, body, message, route, fields) {
     super(message);
     this.name = "ClientError";
     this.kind = kind;
@@ -33,8 +35,71 @@ export class ClientError extends Error {
     this.path = path;
     this.status = status;
     this.body = body;
+    this.fields = fields;
   }
 }
+
+/** `fields` of an `"invalid"` error in one sentence. */
+function describeFields(fields) {
+  return fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join("; ");
+}
+
+const compiledPatterns = new Map();
+
+/**
+ * The checks of the validation rules the server declares (`#[garde(...)]`), which generated
+ * clients call before sending a body or query: each adds `{path, rule, message}` to `errors`
+ * when `value` breaks it, with garde's own messages. Lengths of strings count code points, as
+ * garde's `chars` mode and JSON Schema do. A pattern JavaScript cannot compile, and `email`
+ * beyond an `@` between two parts, are left to the server.
+ */
+export const rules = Object.freeze({
+  key(path, key) {
+    return path ? `${path}.${key}` : key;
+  },
+  index(path, i) {
+    return `${path}[${i}]`;
+  },
+  chars(text) {
+    let n = 0;
+    for (const _ of text) n++;
+    return n;
+  },
+  length(count, min, max, path, errors) {
+    if (min !== undefined && count < min) errors.push({ path, rule: "length", message: `length is lower than ${min}` });
+    else if (max !== undefined && count > max) errors.push({ path, rule: "length", message: `length is greater than ${max}` });
+  },
+  range(value, min, max, path, errors) {
+    if (min !== undefined && value < min) errors.push({ path, rule: "range", message: `lower than ${min}` });
+    else if (max !== undefined && value > max) errors.push({ path, rule: "range", message: `greater than ${max}` });
+  },
+  pattern(value, source, path, errors) {
+    if (!compiledPatterns.has(source)) {
+      let re = null;
+      try {
+        re = new RegExp(source, "u");
+      } catch {
+        // Not JavaScript syntax: the server checks it.
+      }
+      compiledPatterns.set(source, re);
+    }
+    const re = compiledPatterns.get(source);
+    if (re && !re.test(value)) errors.push({ path, rule: "pattern", message: `does not match pattern /${source}/` });
+  },
+  email(value, path, errors) {
+    const at = value.indexOf("@");
+    if (at <= 0 || at === value.length - 1 || /\s/u.test(value)) errors.push({ path, rule: "email", message: "not a valid email" });
+  },
+  url(value, path, errors) {
+    let ok = true;
+    try {
+      new URL(value);
+    } catch {
+      ok = false;
+    }
+    if (!ok) errors.push({ path, rule: "url", message: "not a valid url" });
+  },
+});
 
 /** The text of one path parameter; `null`, `undefined`, `""` and objects have no place in a path. */
 function pathText(method, name, value) {
@@ -90,8 +155,12 @@ async function readBody(response) {
  * of the contract the client was generated from: it travels with every call, and a server
  * given its contract answers an incompatible client with an `"incompatible"` `ClientError`.
  *
- * Returns `{ call, client }`: `call(route, method, path, query, body, callOptions, subscribing)`
- * performs one route's call (`path` is a function writing the path), and `client` holds the
+ * `options.localChecks: false` sends input that breaks its type's rules to the server (which
+ * answers 422) instead of failing the call before sending.
+ *
+ * Returns `{ call, client }`: `call(route, method, path, query, body, callOptions,
+ * subscribing, check)` performs one route's call (`path` is a function writing the path;
+ * `check`, when given, adds the input's broken rules to an array), and `client` holds the
  * methods every generated client has (`on`, `connectionState`, …), to which the generated
  * code adds one method per route.
  */
@@ -102,6 +171,7 @@ export function createRuntime(options = {}, meta = {}) {
   if (meta.contract) headers[CONTRACT_HEADER] = meta.contract;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const fetchImpl = options.fetch || globalThis.fetch;
+  const localChecks = options.localChecks !== false;
 
   // Subscribing calls that succeeded, re-issued after every reconnect (a reconnected socket
   // has a new id and no rooms).
@@ -153,6 +223,9 @@ export function createRuntime(options = {}, meta = {}) {
   }
 
   function answered(method, url, status, body) {
+    if (status === 422 && body !== null && typeof body === "object" && body.error === "validation" && Array.isArray(body.fields)) {
+      return new ClientError("invalid", method, url, status, body, `${method} ${url}: invalid input: ${describeFields(body.fields)}`, undefined, body.fields);
+    }
     if (status === 409 && body !== null && typeof body === "object" && body.error === "incompatible_contract") {
       return new ClientError("incompatible", method, url, status, body, `${method} ${url}: the server refused this client's contract: ${body.message}`);
     }
@@ -223,8 +296,15 @@ export function createRuntime(options = {}, meta = {}) {
     }
   }
 
-  async function call(route, method, path, query, body, callOptions = {}, subscribing = false) {
+  async function call(route, method, path, query, body, callOptions = {}, subscribing = false, check = undefined) {
     try {
+      if (check && localChecks) {
+        const fields = [];
+        check(fields);
+        if (fields.length > 0) {
+          throw new ClientError("invalid", method, undefined, 0, undefined, `${method}: invalid input: ${describeFields(fields)}`, undefined, fields);
+        }
+      }
       return await send(method, path, query, body, callOptions || {}, subscribing);
     } catch (error) {
       // Every error of this call names its route, for the generated `is<Route>Error` guards.

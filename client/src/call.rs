@@ -20,6 +20,8 @@ pub struct Call<'a> {
     subscribe: bool,
     /// The first encoding error, reported when the call is sent.
     invalid: Option<String>,
+    /// The rules the input breaks, reported when the call is sent.
+    broken: Vec<crate::FieldError>,
 }
 
 impl std::fmt::Debug for Call<'_> {
@@ -41,6 +43,7 @@ impl<'a> Call<'a> {
             body: None,
             subscribe: false,
             invalid: None,
+            broken: Vec::new(),
         }
     }
 
@@ -74,6 +77,16 @@ impl<'a> Call<'a> {
         self
     }
 
+    /// Checks `input` (the body or query) against its type's validation rules, unless the
+    /// client's local checks are off: a call whose input breaks one fails with
+    /// [`ClientError::Invalid`] when sent, and nothing is sent.
+    pub fn check<V: crate::Validate + ?Sized>(mut self, input: &V) -> Self {
+        if self.client.local_checks() {
+            input.validate_into("", &mut self.broken);
+        }
+        self
+    }
+
     /// Marks a call that subscribes the socket to events: after a reconnect it is re-issued
     /// (with the headers of then), so the new socket is subscribed again.
     pub fn subscribing(mut self) -> Self {
@@ -96,6 +109,14 @@ impl<'a> Call<'a> {
     async fn exchange<E: DeserializeOwned>(self) -> Result<(u16, Value, String), ClientError<E>> {
         if let Some(message) = self.invalid {
             return Err(ClientError::Encode(message));
+        }
+        if !self.broken.is_empty() {
+            return Err(ClientError::Invalid {
+                method: self.method,
+                path: self.url,
+                sent: false,
+                fields: self.broken,
+            });
         }
         self.client
             .exchange(self.method, self.url, self.body, self.subscribe)

@@ -43,6 +43,20 @@ pub enum ClientError<E> {
         /// The body as received.
         raw: serde_json::Value,
     },
+    /// The call's input breaks its type's validation rules: found by this client before
+    /// sending (`sent: false`, nothing was sent) or by the server (`sent: true`, status 422
+    /// with the runtime's `{"error": "validation", …}` body).
+    #[error("{method} {path}: invalid input: {}", describe(fields))]
+    Invalid {
+        /// The call's method (`GET`, …).
+        method: &'static str,
+        /// The call's path and query, as they were (or would have been) sent.
+        path: String,
+        /// Whether the server answered (422), or the client checked it before sending.
+        sent: bool,
+        /// Every rule broken, with where.
+        fields: Vec<crate::FieldError>,
+    },
     /// The call could not be encoded (a query that is not a flat object, a path parameter
     /// that is not a string or number, say); nothing was sent.
     #[error("cannot encode the request: {0}")]
@@ -71,9 +85,22 @@ impl<E> ClientError<E> {
             ClientError::Status { status, .. } => Some(*status),
             ClientError::Decode { status, .. } => *status,
             ClientError::Incompatible { .. } => Some(409),
+            ClientError::Invalid { sent: true, .. } => Some(422),
             _ => None,
         }
     }
+}
+
+/// The fields of [`ClientError::Invalid`] in one sentence.
+fn describe(fields: &[crate::FieldError]) -> String {
+    fields
+        .iter()
+        .map(|f| match f.path.as_str() {
+            "" => f.message.clone(),
+            path => format!("{path}: {}", f.message),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Why a call got no answer: the cause of [`ClientError::Transport`], so that a caller can

@@ -36,6 +36,7 @@
 mod call;
 mod engine;
 mod error;
+mod features;
 mod http;
 mod options;
 mod packet;
@@ -44,6 +45,7 @@ mod raw;
 mod resource;
 mod socket;
 mod tls;
+pub mod valid;
 
 use std::time::Duration;
 
@@ -54,6 +56,7 @@ pub use paths::{path_rest, path_segment};
 pub use raw::{CONTRACT_HEADER, CONTRACT_QUERY, RawClient};
 pub use resource::ResourceMessage;
 pub use socket::ConnectionState;
+pub use valid::{FieldError, Validate};
 
 /// Watches a socket client's [`ConnectionState`].
 pub type StateWatch = tokio::sync::watch::Receiver<ConnectionState>;
@@ -67,6 +70,12 @@ pub use {bytes, url};
 
 #[cfg(feature = "chrono")]
 pub use chrono;
+#[cfg(not(feature = "chrono"))]
+pub use features::chrono;
+#[cfg(not(feature = "rust_decimal"))]
+pub use features::rust_decimal;
+#[cfg(not(feature = "uuid"))]
+pub use features::uuid;
 #[cfg(feature = "rust_decimal")]
 pub use rust_decimal;
 #[cfg(feature = "uuid")]

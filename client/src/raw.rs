@@ -27,6 +27,8 @@ pub struct RawClient {
     timeout: Duration,
     headers: Vec<(String, String)>,
     header_provider: Option<HeaderProvider>,
+    /// Whether calls check their input's validation rules before sending.
+    local_checks: bool,
 }
 
 impl std::fmt::Debug for RawClient {
@@ -74,6 +76,7 @@ impl RawClient {
             timeout: DEFAULT_TIMEOUT,
             headers,
             header_provider: None,
+            local_checks: true,
         })
     }
 
@@ -93,6 +96,7 @@ impl RawClient {
             timeout: DEFAULT_TIMEOUT,
             headers: contract_header(&options),
             header_provider: None,
+            local_checks: true,
         })
     }
 
@@ -101,6 +105,20 @@ impl RawClient {
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
+    }
+
+    /// Whether calls check their body and query against the validation rules the server
+    /// declares before sending them (on by default). Off, an invalid call is sent and the
+    /// server's 422 comes back as [`ClientError::Invalid`] with `sent: true`.
+    #[must_use]
+    pub fn with_local_checks(mut self, on: bool) -> Self {
+        self.local_checks = on;
+        self
+    }
+
+    /// Whether calls check their input before sending ([`with_local_checks`](Self::with_local_checks)).
+    pub fn local_checks(&self) -> bool {
+        self.local_checks
     }
 
     /// Adds a header to every call (over a socket, a virtual-request header).
@@ -325,6 +343,17 @@ impl RawClient {
                             .collect()
                     })
                     .unwrap_or_default(),
+            })
+        } else if let Some(invalid) = (status == 422)
+            .then(|| serde_json::from_value::<crate::valid::Invalid>(value.clone()).ok())
+            .flatten()
+            .filter(|i| i.error == "validation")
+        {
+            Err(ClientError::Invalid {
+                method,
+                path: url,
+                sent: true,
+                fields: invalid.fields,
             })
         } else {
             Err(ClientError::Status {

@@ -87,6 +87,14 @@ fn parameter_shapes_match_goldens() {
     }
 }
 
+/// Every validation rule, as JSON Schema keywords, doc lines and client checks (issue 21).
+#[test]
+fn validation_rules_match_goldens() {
+    for (name, contents) in generate("rules") {
+        compare(&root().join("golden/rules").join(name), &contents);
+    }
+}
+
 #[test]
 fn generation_is_deterministic() {
     assert_eq!(generate("serde"), generate("serde"));

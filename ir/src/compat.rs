@@ -15,7 +15,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Api, Field, IntKind, Response, Segment, Shape, TypeDef, TypeRef, VariantShape};
+use crate::model::{
+    Api, Check, Field, IntKind, Response, Segment, Shape, TypeDef, TypeRef, VariantShape,
+};
 
 /// The hash of an API as it travels on the wire: the first 16 hex digits of the SHA-256 of its
 /// wire view (`wire_hash.rs`), without what does not travel — doc comments, handler names,
@@ -384,7 +386,51 @@ impl<'a, 'p> Checker<'a, 'p> {
                 Some(w) => {
                     let (rt, wt) = (r.ty.substitute(r_params), w.ty.substitute(w_params));
                     self.reads(side, &rt, &wt, &field_place);
+                    self.rules(&r.rules.checks, &w.rules.checks, &field_place);
+                    self.rules(
+                        &r.rules.inner,
+                        &w.rules.inner,
+                        &format!("{field_place}'s item"),
+                    );
                 }
+            }
+        }
+    }
+
+    /// Records a problem unless every value the writer's rules allow passes the reader's:
+    /// a rule tightened where the server reads (a request), or loosened where the client
+    /// reads (an answer). `custom` rules are the server's own and are not compared.
+    fn rules(&mut self, reader: &[Check], writer: &[Check], place: &str) {
+        for check in reader {
+            let kept = match check {
+                Check::Length { min, max } => {
+                    let (w_min, w_max) = length_bounds(writer);
+                    min.is_none_or(|m| w_min >= m)
+                        && max.is_none_or(|m| w_max.is_some_and(|w| w <= m))
+                }
+                Check::Range { min, max } => {
+                    let (w_min, w_max) = range_bounds(writer);
+                    let at_least = |bound: &Option<String>, writer: Option<f64>, above: bool| {
+                        bound
+                            .as_deref()
+                            .and_then(|b| b.parse::<f64>().ok())
+                            .is_none_or(|b| {
+                                writer.is_some_and(|w| if above { w >= b } else { w <= b })
+                            })
+                    };
+                    at_least(min, w_min, true) && at_least(max, w_max, false)
+                }
+                Check::Pattern(_) | Check::Email | Check::Url => writer.contains(check),
+                Check::Custom => true,
+            };
+            if !kept {
+                self.problem(
+                    place,
+                    &format!(
+                        "is now checked for {} where the writer does not ensure it",
+                        check.describe("characters or items")
+                    ),
+                );
             }
         }
     }
@@ -392,6 +438,38 @@ impl<'a, 'p> Checker<'a, 'p> {
     fn problem(&mut self, place: &str, what: &str) {
         self.problems.push(format!("{place} {what}"));
     }
+}
+
+/// The tightest length bounds among `checks`.
+fn length_bounds(checks: &[Check]) -> (u64, Option<u64>) {
+    let mut low = 0;
+    let mut high: Option<u64> = None;
+    for check in checks {
+        if let Check::Length { min, max } = check {
+            low = low.max(min.unwrap_or(0));
+            if let Some(max) = max {
+                high = Some(high.map_or(*max, |h| h.min(*max)));
+            }
+        }
+    }
+    (low, high)
+}
+
+/// The tightest range bounds among `checks`.
+fn range_bounds(checks: &[Check]) -> (Option<f64>, Option<f64>) {
+    let mut low: Option<f64> = None;
+    let mut high: Option<f64> = None;
+    for check in checks {
+        if let Check::Range { min, max } = check {
+            if let Some(m) = min.as_deref().and_then(|b| b.parse::<f64>().ok()) {
+                low = Some(low.map_or(m, |l| l.max(m)));
+            }
+            if let Some(m) = max.as_deref().and_then(|b| b.parse::<f64>().ok()) {
+                high = Some(high.map_or(m, |h| h.min(m)));
+            }
+        }
+    }
+    (low, high)
 }
 
 fn opposite(side: Side) -> Side {
@@ -496,6 +574,43 @@ mod tests {
         assert_eq!(
             incompatibilities(&api(|s| s), &renamed),
             Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn tightened_request_rules_and_loosened_answer_rules_are_not() {
+        let with_rules = |s: String| {
+            s.replace(
+                "pub struct NewTodo { pub title: String }",
+                "#[derive(Validate)] pub struct NewTodo { #[garde(length(chars, min = 1, max = 100))] pub title: String }",
+            )
+            .replace(
+                "pub struct Todo { pub id: u32, pub title: String,",
+                "#[derive(Validate)] pub struct Todo { #[garde(range(max = 1000))] pub id: u32, #[garde(length(chars, max = 100))] pub title: String,",
+            )
+        };
+        let client = api(with_rules);
+        // Loosening a request rule and tightening an answer's keep old clients working.
+        let server = api(|s| {
+            with_rules(s)
+                .replace("min = 1, max = 100", "max = 200")
+                .replace("range(max = 1000)", "range(max = 10)")
+        });
+        assert_eq!(incompatibilities(&client, &server), Vec::<String>::new());
+        // The other way round, each is a problem.
+        let problems = incompatibilities(&server, &client);
+        assert_eq!(problems.len(), 4, "one body, three answers: {problems:?}");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("`title`") && p.contains("at least 1")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("`id`") && p.contains("at most 10")),
+            "{problems:?}"
         );
     }
 

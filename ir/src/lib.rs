@@ -32,6 +32,7 @@ pub mod error;
 pub mod model;
 pub mod parse;
 mod resolve;
+pub mod rules;
 mod validate;
 mod wire_hash;
 

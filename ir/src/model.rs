@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::rules::{Check, Rules};
+
 /// Everything a client needs to know about a server.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Api {
@@ -52,6 +54,26 @@ impl Api {
             };
         }
         false
+    }
+
+    /// Whether a type's values are checked by the server: a scanned type that derives
+    /// `garde::Validate`.
+    pub fn validates(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named { name, .. } => self.types.get(name).is_some_and(|def| def.validates),
+            _ => false,
+        }
+    }
+
+    /// Whether the server may answer a route with the runtime's 422 `Invalid` body: its body,
+    /// query or path struct has validation rules.
+    pub fn checks_input(&self, route: &Route) -> bool {
+        let path = match &route.path_extractor {
+            PathExtractor::Struct(name) => self.types.get(name).is_some_and(|def| def.validates),
+            _ => false,
+        };
+        path || route.body.as_ref().is_some_and(|t| self.validates(t))
+            || route.query.as_ref().is_some_and(|t| self.validates(t))
     }
 }
 
@@ -643,6 +665,10 @@ pub struct TypeDef {
     /// The standard traits the server derives beyond serde's that a client type can derive
     /// too: `Default`, `Eq`, `Hash`, `PartialOrd`, `Ord`, `Copy` (in the server's order).
     pub derives: Vec<String>,
+    /// It derives `garde::Validate`: the server checks its fields' [`Rules`] on every request
+    /// that carries it as a body, query or path, and answers 422 when one fails.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub validates: bool,
     /// Where it is defined.
     #[serde(skip)]
     pub loc: SourceLoc,
@@ -681,6 +707,10 @@ pub struct Field {
     pub docs: Docs,
     /// `#[serde(flatten)]`: the value's own keys are merged into the parent object.
     pub flatten: bool,
+    /// Its validation rules (`#[garde(...)]`), enforced by the server when the type derives
+    /// `garde::Validate`.
+    #[serde(default, skip_serializing_if = "Rules::is_empty")]
+    pub rules: Rules,
     /// Serde may leave the key out when writing (`skip_serializing_if`, `skip_serializing`).
     pub may_skip: bool,
     /// The `skip_serializing_if` predicate as written (`Option::is_none`, `Vec::is_empty`).

@@ -170,6 +170,8 @@ impl Canon {
             docs: _,
             shape,
             derives: _,
+            // Rules are not wire shape: the compatibility check compares them.
+            validates: _,
             loc: _,
         } = def;
         self.open("type");
@@ -219,6 +221,7 @@ impl Canon {
             ty,
             docs: _,
             flatten,
+            rules: _,
             may_skip,
             skip_if: _,
             has_default,

@@ -11,6 +11,12 @@ pub(crate) fn meta_ident(name: &syn::Ident) -> syn::Ident {
     format_ident!("__sailroute_route_{}", name)
 }
 
+/// The handler `routes!` mounts for the handler named `name`: it checks the arguments that
+/// have validation rules, then calls the handler as written.
+pub(crate) fn checked_ident(name: &syn::Ident) -> syn::Ident {
+    format_ident!("__sailroute_checked_{}", name)
+}
+
 pub(crate) fn expand(method: Method, attr: TokenStream, item: TokenStream) -> TokenStream {
     let func: syn::ItemFn = match syn::parse2(item.clone()) {
         Ok(func) => func,
@@ -46,9 +52,14 @@ pub(crate) fn expand(method: Method, attr: TokenStream, item: TokenStream) -> To
             // so a `routes![…]` naming this handler adds no error of its own.
             let shape = format!("{} (invalid route of {})", method.upper(), func.sig.ident);
             let meta = metadata(&func, method, "/", &shape);
+            let checked = checked_ident(&func.sig.ident);
+            let vis = &func.vis;
             return quote! {
                 #func
                 #meta
+                #[doc(hidden)]
+                #[allow(non_snake_case, missing_docs, unreachable_pub, dead_code)]
+                #vis async fn #checked() {}
                 #(#errors)*
             };
         }
@@ -80,6 +91,7 @@ pub(crate) fn expand(method: Method, attr: TokenStream, item: TokenStream) -> To
     let key = sailroute_ir::route_key(method, &attr.path.segments);
     let shape = format!("{} /{}", method.upper(), key.1.join("/"));
     let meta = metadata(&func, method, &attr.path.axum(), &shape);
+    let checked = checked_handler(&func);
     // `subscribes = T` must name an event or resource type: checked where the type is.
     let subscribes = attr.subscribes.iter().map(|path| {
         quote::quote_spanned! {syn::spanned::Spanned::span(path)=>
@@ -89,6 +101,7 @@ pub(crate) fn expand(method: Method, attr: TokenStream, item: TokenStream) -> To
     quote! {
         #func
         #meta
+        #checked
         #(#subscribes)*
         #path_fields
         #(#errors)*
@@ -122,20 +135,81 @@ fn metadata(func: &syn::ItemFn, method: Method, axum_path: &str, shape: &str) ->
     }
 }
 
+/// The wrapper `routes!` mounts: same arguments, each checked against its type's validation
+/// rules (`sailroute::__private::Probe` picks the check, or none, per argument type), then
+/// the handler itself. A failure answers 422 before the handler runs, on both transports.
+fn checked_handler(func: &syn::ItemFn) -> TokenStream {
+    let name = &func.sig.ident;
+    let vis = &func.vis;
+    let checked = checked_ident(name);
+    let generics = &func.sig.generics;
+    let where_clause = &generics.where_clause;
+    let mut params = Vec::new();
+    let mut bindings = Vec::new();
+    let mut args = Vec::new();
+    for (i, input) in func.sig.inputs.iter().enumerate() {
+        if let syn::FnArg::Typed(arg) = input {
+            let ident = format_ident!("__sailroute_arg{}", i);
+            let ty = &arg.ty;
+            match json_body_type(ty) {
+                // Read as axum reads it, except that a struct refuses a JSON array.
+                Some(inner) => {
+                    params.push(quote! { #ident: ::sailroute::__private::StrictJson<#inner> });
+                    bindings.push(quote! {
+                        let #ident: #ty = <#ty as ::core::convert::From<#inner>>::from(#ident.0);
+                    });
+                }
+                None => params.push(quote! { #ident: #ty }),
+            }
+            args.push(ident);
+        }
+    }
+    let doc =
+        format!("[`{name}`] behind the validation of its arguments, for `sailroute::routes!`.");
+    quote! {
+        #[doc = #doc]
+        #[doc(hidden)]
+        #[allow(non_snake_case, missing_docs, unreachable_pub, clippy::too_many_arguments, clippy::needless_borrow)]
+        #vis async fn #checked #generics (#(#params),*) -> ::sailroute::__private::Response #where_clause {
+            #[allow(unused_imports)]
+            use ::sailroute::__private::{ProbeAny as _, ProbeChecked as _};
+            #(#bindings)*
+            let mut invalid = ::sailroute::Invalid::default();
+            #( (&::sailroute::__private::Probe(&#args)).__sailroute_check(&mut invalid); )*
+            if !invalid.is_empty() {
+                return ::sailroute::__private::IntoResponse::into_response(invalid);
+            }
+            ::sailroute::__private::IntoResponse::into_response(#name(#(#args),*).await)
+        }
+    }
+}
+
+/// `T` of an argument typed `Json<T>` (also `axum::Json<T>`).
+fn json_body_type(ty: &syn::Type) -> Option<&syn::Type> {
+    single_type_arg(ty, "Json")
+}
+
 /// `S` of an argument typed `Path<S>` (also `axum::extract::Path<S>`).
 fn path_struct_type(ty: &syn::Type) -> Option<&syn::Type> {
+    single_type_arg(ty, "Path")
+}
+
+/// `T` of a type written `…::Name<T>`.
+fn single_type_arg<'t>(ty: &'t syn::Type, name: &str) -> Option<&'t syn::Type> {
     let syn::Type::Path(path) = ty else {
         return None;
     };
     let last = path.path.segments.last()?;
-    if last.ident != "Path" {
+    if last.ident != name {
         return None;
     }
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
         return None;
     };
-    args.args.iter().find_map(|a| match a {
+    let mut types = args.args.iter().filter_map(|a| match a {
         syn::GenericArgument::Type(ty) => Some(ty),
         _ => None,
-    })
+    });
+    let first = types.next()?;
+    types.next().is_none().then_some(first)
 }

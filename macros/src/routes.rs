@@ -7,7 +7,7 @@ use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 
-use crate::route::meta_ident;
+use crate::route::{checked_ident, meta_ident};
 
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
     let paths = match Punctuated::<syn::Path, syn::Token![,]>::parse_terminated.parse2(input) {
@@ -40,8 +40,12 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         }
     });
     let adds = paths.iter().zip(&metas).map(|(path, meta)| {
+        let mut checked = path.clone();
+        if let Some(last) = checked.segments.last_mut() {
+            last.ident = checked_ident(&last.ident);
+        }
         quote_spanned! {path.span()=>
-            let router = ::sailroute::__private::route(router, #meta::METHOD, #meta::PATH, #path);
+            let router = ::sailroute::__private::route(router, #meta::METHOD, #meta::PATH, #checked);
         }
     });
     quote! {{

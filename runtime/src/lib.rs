@@ -65,6 +65,8 @@ mod server;
 #[cfg(feature = "sessions")]
 pub mod sessions;
 mod sockets;
+mod strict_json;
+mod valid;
 mod wire;
 
 pub use browser::SOCKET_IO_CLIENT;
@@ -80,6 +82,7 @@ pub use server::{
 pub use sockets::{
     LeaveAllOptions, MissingSockets, NotASocketRequest, Rooms, Socket, Sockets, SocketsError,
 };
+pub use valid::{Checked, FieldError, Invalid};
 pub use wire::{MAX_REQUEST_HEADERS, RequestError};
 
 /// Entry points for the fuzz targets in `fuzz/` (built only by cargo-fuzz, which sets
@@ -209,7 +212,10 @@ pub use sailroute_macros::routes;
 /// Support for the macros' expansions; not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::strict_json::StrictJson;
+    pub use crate::valid::{Probe, ProbeAny, ProbeChecked};
     pub use axum::Router;
+    pub use axum::response::{IntoResponse, Response};
     pub use axum::routing::MethodFilter;
     pub use serde::Serialize;
 

@@ -34,7 +34,7 @@ struct Readme<'a> {
 pub(crate) const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The `sailroute-client` features a client's code needs, from the paths it names.
-fn features(client: &str) -> Vec<&'static str> {
+pub(crate) fn features(client: &str) -> Vec<&'static str> {
     ["chrono", "rust_decimal", "uuid"]
         .into_iter()
         .filter(|feature| client.contains(&format!("::sailroute_client::{feature}::")))

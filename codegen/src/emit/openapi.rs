@@ -184,9 +184,21 @@ fn operation(route: &Route, schemas: &mut Schemas<'_>) -> Value {
             },
         }),
     };
-    op.insert(
-        "responses".to_owned(),
-        json!({ "2XX": success, "default": failure }),
-    );
+    let mut responses = json!({ "2XX": success, "default": failure });
+    if schemas.api().checks_input(route) {
+        let invalid = super::schema::invalid();
+        let schema = match &route.error {
+            Some(error) => json!({ "anyOf": [invalid, schemas.of(error)] }),
+            None => invalid,
+        };
+        responses["422"] = json!({
+            "description": "The input breaks its type's validation rules: every failing field with its rule (or the route's own error); axum's rejection of JSON of the wrong shape is text.",
+            "content": {
+                "application/json": { "schema": schema },
+                "text/plain": { "schema": { "type": "string" } },
+            },
+        });
+    }
+    op.insert("responses".to_owned(), responses);
     Value::Object(op)
 }

@@ -13,7 +13,8 @@
 use std::collections::BTreeMap;
 
 use sailroute_ir::model::{
-    Api, EnumRepr, Field, IntKind, Known, Shape, TypeDef, TypeRef, Variant, VariantShape,
+    Api, Check, EnumRepr, Field, IntKind, Known, Rules, Shape, TypeDef, TypeRef, Variant,
+    VariantShape,
 };
 use serde_json::{Map, Value, json};
 
@@ -59,6 +60,11 @@ impl<'a> Schemas<'a> {
         }
     }
 
+    /// The model the schemas are of.
+    pub(crate) fn api(&self) -> &'a Api {
+        self.api
+    }
+
     /// The component schemas referenced so far, by component name.
     pub(crate) fn into_components(self) -> BTreeMap<String, Value> {
         self.components
@@ -92,10 +98,12 @@ impl<'a> Schemas<'a> {
                         TypeRef::Option(inner) => inner.as_ref(),
                         ty => ty,
                     };
+                    let mut schema = self.of_in(ty, &params);
+                    constrain(&mut schema, &f.rules, ty);
                     QueryField {
                         name: f.json_name.clone(),
                         required: required(f),
-                        schema: self.of_in(ty, &params),
+                        schema,
                         description: description(&f.docs.0),
                     }
                 })
@@ -203,6 +211,7 @@ impl<'a> Schemas<'a> {
                 continue;
             }
             let mut schema = self.of_in(&field.ty, params);
+            constrain(&mut schema, &field.rules, &field.ty);
             if let (Some(text), Value::Object(map)) = (description(&field.docs.0), &mut schema) {
                 map.insert("description".to_owned(), Value::String(text));
             }
@@ -335,6 +344,109 @@ pub(crate) fn runtime_error() -> Value {
         "properties": { "error": { "type": "string" } },
         "required": ["error"],
     })
+}
+
+/// The body of the runtime's 422 answer to input that breaks its type's rules
+/// (`sailroute::Invalid`).
+pub(crate) fn invalid() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "error": { "const": "validation" },
+            "message": { "type": "string" },
+            "fields": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "path": { "type": "string" },
+                        "rule": { "type": "string" },
+                        "message": { "type": "string" },
+                    },
+                    "required": ["path", "rule", "message"],
+                },
+            },
+        },
+        "required": ["error", "message", "fields"],
+    })
+}
+
+/// Adds a field's validation rules to its schema as JSON Schema keywords: on the value
+/// inside an `Option` (garde checks a present value; `null` passes), and `inner` rules on the
+/// list's `items`.
+pub(crate) fn constrain(schema: &mut Value, rules: &Rules, ty: &TypeRef) {
+    let (target, ty) = unwrap_option(schema, ty);
+    add_checks(target, &rules.checks, ty);
+    if let (Some(items), TypeRef::List(item)) = (target.get_mut("items"), ty) {
+        add_checks(items, &rules.inner, item);
+    }
+}
+
+/// The schema and type inside an `Option` (the first branch of its `anyOf`) or a box.
+fn unwrap_option<'s, 't>(schema: &'s mut Value, ty: &'t TypeRef) -> (&'s mut Value, &'t TypeRef) {
+    match ty {
+        TypeRef::Boxed(inner) => unwrap_option(schema, inner),
+        TypeRef::Option(inner) => {
+            // `of_in` writes an `Option` as `{"anyOf": [inner, {"type": "null"}]}`.
+            if schema.get("anyOf").and_then(|a| a.get(0)).is_some() {
+                return unwrap_option(&mut schema["anyOf"][0], inner);
+            }
+            (schema, inner)
+        }
+        _ => (schema, ty),
+    }
+}
+
+fn add_checks(schema: &mut Value, checks: &[Check], ty: &TypeRef) {
+    let Value::Object(map) = schema else {
+        return;
+    };
+    let mut patterns = Vec::new();
+    for check in checks {
+        match check {
+            Check::Length { min, max } => {
+                let (low, high) = match ty {
+                    TypeRef::List(_) => ("minItems", "maxItems"),
+                    TypeRef::Map(_) => ("minProperties", "maxProperties"),
+                    _ => ("minLength", "maxLength"),
+                };
+                if let Some(min) = min {
+                    map.insert(low.to_owned(), json!(min));
+                }
+                if let Some(max) = max {
+                    map.insert(high.to_owned(), json!(max));
+                }
+            }
+            Check::Range { min, max } => {
+                for (key, bound) in [("minimum", min), ("maximum", max)] {
+                    // The parser kept only number literals, which are JSON numbers.
+                    if let Some(number) = bound
+                        .as_deref()
+                        .and_then(|b| serde_json::from_str::<Value>(b).ok())
+                    {
+                        map.insert(key.to_owned(), number);
+                    }
+                }
+            }
+            Check::Pattern(re) => patterns.push(re.clone()),
+            Check::Email => {
+                map.insert("format".to_owned(), json!("email"));
+            }
+            Check::Url => {
+                map.insert("format".to_owned(), json!("uri"));
+            }
+            Check::Custom => {}
+        }
+    }
+    // One `pattern` per schema: more are an `allOf`, every one must match.
+    let mut patterns = patterns.into_iter();
+    if let Some(first) = patterns.next() {
+        map.insert("pattern".to_owned(), json!(first));
+    }
+    let rest: Vec<Value> = patterns.map(|p| json!({ "pattern": p })).collect();
+    if !rest.is_empty() {
+        map.insert("allOf".to_owned(), Value::Array(rest));
+    }
 }
 
 /// Whether serde always writes the field and always needs it.

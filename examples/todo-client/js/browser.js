@@ -11,7 +11,7 @@
   if (!runtime) {
     throw new Error("the typed API needs the sailroute runtime: load the server's /sailroute.js first (ServerBuilder::browser_api serves both)");
   }
-  const { ClientError, createRuntime, rest, routeError, segment } = runtime;
+  const { ClientError, createRuntime, rest, routeError, rules, segment } = runtime;
 
 /** The hash of the contract this client was generated from; it travels with every call. */
 const CONTRACT = "a24695c4e55b8515";
@@ -33,10 +33,11 @@ function createClient(options = {}) {
      * Creates a todo.
      *
      * `POST /api/todos`
+     * Input that breaks its type's rules fails with an `"invalid"` `ClientError`: checked before sending (unless `localChecks: false`), and by the server (422).
      * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async createTodo(body, options) {
-      return call("createTodo", "POST", () => `/api/todos`, undefined, body, options);
+      return call("createTodo", "POST", () => `/api/todos`, undefined, body, options, false, (errors) => { checkNewTodo(body, "", errors); });
     },
     /**
      * Deletes a todo.
@@ -96,12 +97,27 @@ function createClient(options = {}) {
      * Changes a todo's title or done state.
      *
      * `PATCH /api/todos/:id`
+     * Input that breaks its type's rules fails with an `"invalid"` `ClientError`: checked before sending (unless `localChecks: false`), and by the server (422).
      * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async updateTodo(id, body, options) {
-      return call("updateTodo", "PATCH", () => `/api/todos/${segment("PATCH", "id", id)}`, undefined, body, options);
+      return call("updateTodo", "PATCH", () => `/api/todos/${segment("PATCH", "id", id)}`, undefined, body, options, false, (errors) => { checkTodoPatch(body, "", errors); });
     },
   });
+}
+
+/** Adds every validation rule a `NewTodo` breaks to `errors` (`path`: where it is). */
+function checkNewTodo(value, path, errors) {
+  if (value === null || typeof value !== "object") return;
+  { const p = rules.key(path, "title"); const v = value["title"]; if (typeof v === "string") { rules.length(rules.chars(v), 1, 200, p, errors); rules.pattern(v, "[^\\s\\u0085\\uFEFF]", p, errors); } }
+  { const p = rules.key(path, "tags"); const v = value["tags"]; if (Array.isArray(v)) { rules.length(v.length, undefined, 20, p, errors); v.forEach((item, i) => { const q = rules.index(p, i); if (typeof item === "string") { rules.length(rules.chars(item), 1, 40, q, errors); } }); } }
+  { const p = rules.key(path, "note"); const v = value["note"]; if (typeof v === "string") { rules.length(rules.chars(v), undefined, 2000, p, errors); } }
+}
+
+/** Adds every validation rule a `TodoPatch` breaks to `errors` (`path`: where it is). */
+function checkTodoPatch(value, path, errors) {
+  if (value === null || typeof value !== "object") return;
+  { const p = rules.key(path, "title"); const v = value["title"]; if (typeof v === "string") { rules.length(rules.chars(v), 1, 200, p, errors); rules.pattern(v, "[^\\s\\u0085\\uFEFF]", p, errors); } }
 }
 
 /**

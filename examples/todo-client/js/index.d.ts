@@ -35,11 +35,13 @@ export interface ListQuery {
 }
 
 /**
- * A todo to create.
+ * A todo to create. Its rules are declared once, here: the server checks them on both
+ * transports (422 otherwise), the OpenAPI document and the clients know them.
  */
 export interface NewTodo {
   /**
    * What to do; must not be blank.
+   * Checked: at least 1 and at most 200 characters; matches `[^\s\u0085\uFEFF]`.
    */
   title: string;
   /**
@@ -48,10 +50,12 @@ export interface NewTodo {
   priority?: Priority;
   /**
    * Labels.
+   * Checked: at most 20 items; each item at least 1 and at most 40 characters.
    */
   tags?: Array<string>;
   /**
    * A longer note.
+   * Checked: at most 2000 characters.
    */
   note?: string | null;
   /**
@@ -203,7 +207,8 @@ export interface Todo {
  */
 export interface TodoPatch {
   /**
-   * A new title.
+   * A new title; must not be blank.
+   * Checked: at least 1 and at most 200 characters; matches `[^\s\u0085\uFEFF]`.
    */
   title?: string | null;
   /**
@@ -249,6 +254,7 @@ export interface Client {
    * Creates a todo.
    *
    * `POST /api/todos`
+   * Input that breaks its type's rules fails with an `"invalid"` `ClientError`: checked before sending (unless `localChecks: false`), and by the server (422).
    * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   createTodo(body: NewTodo, options?: CallOptions): Promise<Todo>;
@@ -298,6 +304,7 @@ export interface Client {
    * Changes a todo's title or done state.
    *
    * `PATCH /api/todos/:id`
+   * Input that breaks its type's rules fails with an `"invalid"` `ClientError`: checked before sending (unless `localChecks: false`), and by the server (422).
    * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   updateTodo(id: number, body: TodoPatch, options?: CallOptions): Promise<Todo>;

@@ -5,7 +5,7 @@
 // `fetch`; either way each method resolves to the route's result or rejects with a
 // `ClientError` (the runtime's one class, shared by every generated client).
 
-import { ClientError, DEFAULT_TIMEOUT_MS, createRuntime, rest, routeError, segment } from "@sailroute/client";
+import { ClientError, DEFAULT_TIMEOUT_MS, createRuntime, rest, routeError, rules, segment } from "@sailroute/client";
 
 /** The hash of the contract this client was generated from; it travels with every call. */
 const CONTRACT = "a24695c4e55b8515";
@@ -27,10 +27,11 @@ function createClient(options = {}) {
      * Creates a todo.
      *
      * `POST /api/todos`
+     * Input that breaks its type's rules fails with an `"invalid"` `ClientError`: checked before sending (unless `localChecks: false`), and by the server (422).
      * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async createTodo(body, options) {
-      return call("createTodo", "POST", () => `/api/todos`, undefined, body, options);
+      return call("createTodo", "POST", () => `/api/todos`, undefined, body, options, false, (errors) => { checkNewTodo(body, "", errors); });
     },
     /**
      * Deletes a todo.
@@ -90,12 +91,27 @@ function createClient(options = {}) {
      * Changes a todo's title or done state.
      *
      * `PATCH /api/todos/:id`
+     * Input that breaks its type's rules fails with an `"invalid"` `ClientError`: checked before sending (unless `localChecks: false`), and by the server (422).
      * @throws {ClientError<ApiError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async updateTodo(id, body, options) {
-      return call("updateTodo", "PATCH", () => `/api/todos/${segment("PATCH", "id", id)}`, undefined, body, options);
+      return call("updateTodo", "PATCH", () => `/api/todos/${segment("PATCH", "id", id)}`, undefined, body, options, false, (errors) => { checkTodoPatch(body, "", errors); });
     },
   });
+}
+
+/** Adds every validation rule a `NewTodo` breaks to `errors` (`path`: where it is). */
+function checkNewTodo(value, path, errors) {
+  if (value === null || typeof value !== "object") return;
+  { const p = rules.key(path, "title"); const v = value["title"]; if (typeof v === "string") { rules.length(rules.chars(v), 1, 200, p, errors); rules.pattern(v, "[^\\s\\u0085\\uFEFF]", p, errors); } }
+  { const p = rules.key(path, "tags"); const v = value["tags"]; if (Array.isArray(v)) { rules.length(v.length, undefined, 20, p, errors); v.forEach((item, i) => { const q = rules.index(p, i); if (typeof item === "string") { rules.length(rules.chars(item), 1, 40, q, errors); } }); } }
+  { const p = rules.key(path, "note"); const v = value["note"]; if (typeof v === "string") { rules.length(rules.chars(v), undefined, 2000, p, errors); } }
+}
+
+/** Adds every validation rule a `TodoPatch` breaks to `errors` (`path`: where it is). */
+function checkTodoPatch(value, path, errors) {
+  if (value === null || typeof value !== "object") return;
+  { const p = rules.key(path, "title"); const v = value["title"]; if (typeof v === "string") { rules.length(rules.chars(v), 1, 200, p, errors); rules.pattern(v, "[^\\s\\u0085\\uFEFF]", p, errors); } }
 }
 
 /**

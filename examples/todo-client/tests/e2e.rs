@@ -60,15 +60,61 @@ async fn exercise(client: &Client) -> serde_json::Value {
     assert_eq!(client.get_todo_by_uid(uid).await.unwrap(), second);
     seen.push(json!([first.id, second.id]));
 
-    match client.create_todo(&new_todo("   ", &[])).await {
-        Err(sailroute_client::ClientError::Status {
-            status: 422,
-            body: Some(ApiError::Invalid { message }),
+    // The title's rules (`#[garde(...)]` on the server's type) fail the call here, before
+    // anything is sent, with what the server would say...
+    let blank = new_todo("   ", &["", "ok"]);
+    let local = match client.create_todo(&blank).await {
+        Err(sailroute_client::ClientError::Invalid {
+            sent: false,
+            fields,
             ..
-        }) => {
-            assert!(message.contains("blank"));
+        }) => fields,
+        other => panic!("expected a local validation failure, got {other:?}"),
+    };
+    let rules: BTreeSet<(String, String)> = local
+        .iter()
+        .map(|f| (f.path.clone(), f.rule.clone()))
+        .collect();
+    assert_eq!(
+        rules,
+        BTreeSet::from([
+            ("title".to_owned(), "pattern".to_owned()),
+            ("tags[0]".to_owned(), "length".to_owned())
+        ])
+    );
+    // ... and the server, asked anyway, answers 422 with the same fields.
+    let unchecked = Client::from_raw(client.raw().clone().with_local_checks(false));
+    match unchecked.create_todo(&blank).await {
+        Err(e @ sailroute_client::ClientError::Invalid { sent: true, .. }) => {
+            assert_eq!(e.status(), Some(422));
+            let sailroute_client::ClientError::Invalid { fields, .. } = e else {
+                unreachable!()
+            };
+            let mut server = fields.clone();
+            let mut here = local.clone();
+            server.sort_by(|a, b| a.path.cmp(&b.path));
+            here.sort_by(|a, b| a.path.cmp(&b.path));
+            assert_eq!(server, here);
         }
-        other => panic!("expected a typed 422, got {other:?}"),
+        other => panic!("expected the server's 422, got {other:?}"),
+    }
+    match unchecked
+        .update_todo(
+            first.id,
+            &TodoPatch {
+                title: Some(String::new()),
+                done: None,
+            },
+        )
+        .await
+    {
+        Err(sailroute_client::ClientError::Invalid {
+            sent: true, fields, ..
+        }) => {
+            assert_eq!(fields[0].path, "title");
+            assert_eq!(fields[0].message, "length is lower than 1");
+        }
+        other => panic!("expected the server's 422, got {other:?}"),
     }
 
     assert_eq!(client.get_todo(first.id).await.unwrap(), first);

@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use garde::Validate;
 use sailroute::{delete, get, patch, post};
 use serde::{Deserialize, Serialize};
 
@@ -49,32 +50,40 @@ pub enum Priority {
     High,
 }
 
-/// A todo to create.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A todo to create. Its rules are declared once, here: the server checks them on both
+/// transports (422 otherwise), the OpenAPI document and the clients know them.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[serde(rename_all = "camelCase")]
 pub struct NewTodo {
     /// What to do; must not be blank.
+    #[garde(length(chars, min = 1, max = 200), pattern(r"[^\s\u0085\uFEFF]"))]
     pub title: String,
     /// Defaults to `normal`.
     #[serde(default)]
+    #[garde(skip)]
     pub priority: Priority,
     /// Labels.
     #[serde(default)]
+    #[garde(length(max = 20), inner(length(chars, min = 1, max = 40)))]
     pub tags: Vec<String>,
     /// A longer note.
     #[serde(default)]
+    #[garde(length(chars, max = 2000))]
     pub note: Option<String>,
     /// Who it belongs to.
     #[serde(default)]
+    #[garde(skip)]
     pub owner: Option<todo_shared::Owner>,
 }
 
 /// Changes to a todo; absent fields are left alone.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Validate)]
 pub struct TodoPatch {
-    /// A new title.
+    /// A new title; must not be blank.
+    #[garde(length(chars, min = 1, max = 200), pattern(r"[^\s\u0085\uFEFF]"))]
     pub title: Option<String>,
     /// Marks it done or not done.
+    #[garde(skip)]
     pub done: Option<bool>,
 }
 
@@ -218,11 +227,6 @@ pub async fn create_todo(
     State(state): State<AppState>,
     Json(new): Json<NewTodo>,
 ) -> Result<Json<Todo>, ApiError> {
-    if new.title.trim().is_empty() {
-        return Err(ApiError::Invalid {
-            message: "the title must not be blank".to_owned(),
-        });
-    }
     let todo = state.with(|store| {
         store.next_id += 1;
         let id = store.next_id;
@@ -290,11 +294,6 @@ pub async fn update_todo(
     Path(id): Path<u64>,
     Json(patch): Json<TodoPatch>,
 ) -> Result<Json<Todo>, ApiError> {
-    if patch.title.as_ref().is_some_and(|t| t.trim().is_empty()) {
-        return Err(ApiError::Invalid {
-            message: "the title must not be blank".to_owned(),
-        });
-    }
     state.with(|store| {
         let todo = store.todos.get_mut(&id).ok_or(ApiError::NotFound { id })?;
         if let Some(title) = patch.title {

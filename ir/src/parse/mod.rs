@@ -7,6 +7,7 @@ mod mount;
 mod path;
 mod pubsub;
 mod route;
+mod rules;
 mod types;
 
 pub use cfg::Cfg;
@@ -19,6 +20,7 @@ pub use pubsub::{EventAttr, ResourceAttr, attr_tokens, event_attr, find_attr, re
 pub use route::{
     CLIENT_FREE_EXTRACTORS, RouteAttr, find_route_attr, handler, response_of_type, route_attr,
 };
+pub use rules::derives_validate;
 pub use types::{derives_serde, type_def, type_ref};
 
 use std::collections::BTreeMap;

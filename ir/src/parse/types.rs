@@ -9,6 +9,7 @@ use syn::spanned::Spanned;
 use syn::{GenericArgument, PathArguments, Type};
 
 use super::docs::docs_of;
+use super::rules::{derives_validate, field_rules};
 use crate::model::{
     EnumRepr, Field, IntKind, Known, Shape, SourceLoc, TypeDef, TypeRef, Variant, VariantShape,
 };
@@ -189,21 +190,27 @@ fn client_derives(attrs: &[syn::Attribute]) -> Vec<String> {
     out
 }
 
+/// The paths an item's `#[derive(...)]` attributes name.
+pub(crate) fn derived(attrs: &[syn::Attribute]) -> Vec<syn::Path> {
+    attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("derive"))
+        .filter_map(|attr| {
+            attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+            .ok()
+        })
+        .flatten()
+        .collect()
+}
+
 /// Whether an item derives `Serialize` or `Deserialize` (by last path segment).
 pub fn derives_serde(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|attr| {
-        attr.path().is_ident("derive")
-            && attr
-                .parse_args_with(
-                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-                )
-                .is_ok_and(|paths| {
-                    paths.iter().any(|p| {
-                        p.segments
-                            .last()
-                            .is_some_and(|s| s.ident == "Serialize" || s.ident == "Deserialize")
-                    })
-                })
+    derived(attrs).iter().any(|p| {
+        p.segments
+            .last()
+            .is_some_and(|s| s.ident == "Serialize" || s.ident == "Deserialize")
     })
 }
 
@@ -231,6 +238,7 @@ pub fn type_def(item: &syn::DeriveInput, loc: SourceLoc) -> syn::Result<TypeDef>
     };
     Ok(TypeDef {
         derives: client_derives(&item.attrs),
+        validates: derives_validate(&item.attrs),
         name: item.ident.to_string(),
         generics,
         docs: docs_of(&item.attrs),
@@ -343,6 +351,7 @@ fn named_fields(
             continue;
         }
         let ty = type_ref(field.ty, generics)?;
+        let rules = field_rules(&field.original.attrs, &ty)?;
         let rust_name = match &field.member {
             syn::Member::Named(ident) => ident.to_string(),
             syn::Member::Unnamed(index) => index.index.to_string(),
@@ -363,6 +372,7 @@ fn named_fields(
                     .join("::")
             }),
             flatten: field.attrs.flatten(),
+            rules,
             docs: docs_of(&field.original.attrs),
             loc: {
                 let start = field.original.span().start();

@@ -28,13 +28,14 @@ sailroute.runtime = (() => {
     createRuntime: () => createRuntime,
     rest: () => rest,
     routeError: () => routeError,
+    rules: () => rules,
     segment: () => segment
   });
   var DEFAULT_TIMEOUT_MS = 3e4;
   var CONTRACT_HEADER = "x-sailroute-contract";
   var INCOMPATIBLE_HANDSHAKE = "incompatible contract:";
   var ClientError = class extends Error {
-    constructor(kind, method, path, status, body, message, route) {
+    constructor(kind, method, path, status, body, message, route, fields) {
       super(message);
       this.name = "ClientError";
       this.kind = kind;
@@ -43,8 +44,59 @@ sailroute.runtime = (() => {
       this.path = path;
       this.status = status;
       this.body = body;
+      this.fields = fields;
     }
   };
+  function describeFields(fields) {
+    return fields.map((f) => f.path ? `${f.path}: ${f.message}` : f.message).join("; ");
+  }
+  var compiledPatterns = /* @__PURE__ */ new Map();
+  var rules = Object.freeze({
+    key(path, key) {
+      return path ? `${path}.${key}` : key;
+    },
+    index(path, i) {
+      return `${path}[${i}]`;
+    },
+    chars(text) {
+      let n = 0;
+      for (const _ of text) n++;
+      return n;
+    },
+    length(count, min, max, path, errors) {
+      if (min !== void 0 && count < min) errors.push({ path, rule: "length", message: `length is lower than ${min}` });
+      else if (max !== void 0 && count > max) errors.push({ path, rule: "length", message: `length is greater than ${max}` });
+    },
+    range(value, min, max, path, errors) {
+      if (min !== void 0 && value < min) errors.push({ path, rule: "range", message: `lower than ${min}` });
+      else if (max !== void 0 && value > max) errors.push({ path, rule: "range", message: `greater than ${max}` });
+    },
+    pattern(value, source, path, errors) {
+      if (!compiledPatterns.has(source)) {
+        let re2 = null;
+        try {
+          re2 = new RegExp(source, "u");
+        } catch {
+        }
+        compiledPatterns.set(source, re2);
+      }
+      const re = compiledPatterns.get(source);
+      if (re && !re.test(value)) errors.push({ path, rule: "pattern", message: `does not match pattern /${source}/` });
+    },
+    email(value, path, errors) {
+      const at = value.indexOf("@");
+      if (at <= 0 || at === value.length - 1 || /\s/u.test(value)) errors.push({ path, rule: "email", message: "not a valid email" });
+    },
+    url(value, path, errors) {
+      let ok = true;
+      try {
+        new URL(value);
+      } catch {
+        ok = false;
+      }
+      if (!ok) errors.push({ path, rule: "url", message: "not a valid url" });
+    }
+  });
   function pathText(method, name, value) {
     const type = typeof value;
     if (type === "string" && value !== "" || type === "number" || type === "boolean" || type === "bigint") {
@@ -91,6 +143,7 @@ sailroute.runtime = (() => {
     if (meta.contract) headers[CONTRACT_HEADER] = meta.contract;
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const fetchImpl = options.fetch || globalThis.fetch;
+    const localChecks = options.localChecks !== false;
     const subscriptions = /* @__PURE__ */ new Map();
     const stateListeners = /* @__PURE__ */ new Set();
     const resubscribeListeners = /* @__PURE__ */ new Set();
@@ -131,6 +184,9 @@ sailroute.runtime = (() => {
       });
     }
     function answered(method, url, status, body) {
+      if (status === 422 && body !== null && typeof body === "object" && body.error === "validation" && Array.isArray(body.fields)) {
+        return new ClientError("invalid", method, url, status, body, `${method} ${url}: invalid input: ${describeFields(body.fields)}`, void 0, body.fields);
+      }
       if (status === 409 && body !== null && typeof body === "object" && body.error === "incompatible_contract") {
         return new ClientError("incompatible", method, url, status, body, `${method} ${url}: the server refused this client's contract: ${body.message}`);
       }
@@ -195,8 +251,15 @@ sailroute.runtime = (() => {
         if (signal) signal.removeEventListener("abort", abort);
       }
     }
-    async function call(route, method, path, query, body, callOptions = {}, subscribing = false) {
+    async function call(route, method, path, query, body, callOptions = {}, subscribing = false, check = void 0) {
       try {
+        if (check && localChecks) {
+          const fields = [];
+          check(fields);
+          if (fields.length > 0) {
+            throw new ClientError("invalid", method, void 0, 0, void 0, `${method}: invalid input: ${describeFields(fields)}`, void 0, fields);
+          }
+        }
         return await send(method, path, query, body, callOptions || {}, subscribing);
       } catch (error) {
         if (error instanceof ClientError) error.route = route;

@@ -9,3 +9,9 @@ include!("../../../codegen/tests/golden/serde/client.rs");
 pub mod chat {
     include!("../../../codegen/tests/golden/chat/client.rs");
 }
+
+/// The client generated from `codegen/tests/fixtures/rules`: every validation rule as a local
+/// check, compiled and run by `tests/rules.rs`.
+pub mod rules {
+    include!("../../../codegen/tests/golden/rules/client.rs");
+}

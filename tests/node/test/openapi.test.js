@@ -19,6 +19,8 @@ const run = promisify(execFile);
 const DOCUMENTS = [
   path.join(ROOT, 'codegen', 'tests', 'golden', 'serde'),
   path.join(ROOT, 'codegen', 'tests', 'golden', 'chat'),
+  // Every validation rule as JSON Schema keywords.
+  path.join(ROOT, 'codegen', 'tests', 'golden', 'rules'),
   path.join(ROOT, 'examples', 'todo'),
 ];
 

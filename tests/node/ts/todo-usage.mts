@@ -31,8 +31,11 @@ export async function correctUse(): Promise<void> {
   } catch (e) {
     if (e instanceof ClientError) {
       const status: number = e.status;
-      const kind: "status" | "incompatible" | "timeout" | "disconnected" | "transport" | "decode" | "encode" = e.kind;
+      const kind: "status" | "incompatible" | "timeout" | "disconnected" | "transport" | "decode" | "encode" | "invalid" = e.kind;
       const where: string | undefined = e.path;
+      // An "invalid" error lists the broken rules.
+      const broken: { path: string; rule: string; message: string }[] | undefined = e.fields;
+      void broken;
       void where;
       void status;
       void kind;

@@ -12,6 +12,9 @@ pub(super) fn method_view(route: &Route, api: &Api) -> Result<MethodView, Error>
         .error
         .as_ref()
         .map_or_else(|| "unknown".to_owned(), ts);
+    if api.checks_input(route) {
+        docs.push("Input that breaks its type's rules fails with an `\"invalid\"` `ClientError`: checked before sending (unless `localChecks: false`), and by the server (422).".to_owned());
+    }
     docs.push(format!("@throws {{ClientError<{err}>}} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded"));
     let mut params = Vec::new();
     let mut path = String::new();
@@ -92,7 +95,24 @@ pub(super) fn method_view(route: &Route, api: &Api) -> Result<MethodView, Error>
         guard.push_str(chars.as_str());
     }
     guard.push_str("Error");
+    let mut checked = Vec::new();
+    for (arg, ty) in [("query", &route.query), ("body", &route.body)] {
+        if let Some(TypeRef::Named { name, .. }) =
+            ty.as_ref().filter(|t| super::checks::checks(t, api))
+        {
+            checked.push(format!(
+                "{}({arg}, \"\", errors);",
+                super::checks::check_fn(name)
+            ));
+        }
+    }
+    let check = if checked.is_empty() {
+        String::new()
+    } else {
+        format!("(errors) => {{ {} }}", checked.join(" "))
+    };
     Ok(MethodView {
+        check,
         docs: jsdoc(docs),
         name,
         params,

@@ -16,6 +16,7 @@ use sailroute_ir::model::{
 use super::{GENERATED, camel, doc_lines};
 use crate::Error;
 
+mod checks;
 mod methods;
 mod names;
 mod package;
@@ -34,6 +35,7 @@ pub(super) struct JsFile<'a> {
     contract: String,
     methods: &'a [MethodView],
     consts: &'a [ConstEnum],
+    validators: &'a [checks::JsValidator],
 }
 
 #[derive(Template)]
@@ -44,6 +46,7 @@ pub(super) struct BrowserFile<'a> {
     contract: String,
     methods: &'a [MethodView],
     consts: &'a [ConstEnum],
+    validators: &'a [checks::JsValidator],
 }
 
 pub(super) struct EventView {
@@ -86,6 +89,8 @@ pub(super) struct MethodView {
     /// The name of the route's error type guard (`isCreateTodoError`).
     pub(super) guard: String,
     pub(super) subscribing: bool,
+    /// The local check of the body and query (`(errors) => { … }`), or empty.
+    pub(super) check: String,
 }
 
 pub(super) struct ParamView {
@@ -133,11 +138,17 @@ pub(crate) fn render_browser(api: &Api) -> Result<String, Error> {
         .map(|r| method_view(r, api))
         .collect::<Result<_, _>>()?;
     let consts: Vec<ConstEnum> = api.types.values().filter_map(const_enum).collect();
+    let validators: Vec<checks::JsValidator> = api
+        .types
+        .values()
+        .filter_map(|def| checks::validator(def, api))
+        .collect();
     BrowserFile {
         header: GENERATED,
         contract,
         methods: &methods,
         consts: &consts,
+        validators: &validators,
     }
     .render()
     .map_err(|e| Error::Render {
@@ -223,11 +234,17 @@ pub(crate) fn render_with(api: &Api, options: &JsOptions) -> Result<(String, Str
             source: Box::new(e),
         }
     };
+    let validators: Vec<checks::JsValidator> = api
+        .types
+        .values()
+        .filter_map(|def| checks::validator(def, api))
+        .collect();
     let js = JsFile {
         header: GENERATED,
         contract,
         methods: &methods,
         consts: &consts,
+        validators: &validators,
     }
     .render()
     .map_err(render_error("index.js"))?;

@@ -119,6 +119,9 @@ pub(super) fn field_docs(field: &Field) -> Vec<String> {
     if let Some(format) = known.map(known_format) {
         docs.push(format!("@format {format}"));
     }
+    if let Some(summary) = field.rules.summary(&field.ty) {
+        docs.push(summary);
+    }
     if mentions_wide_int(&field.ty) {
         docs.push(INT_NOTE.to_owned());
     }

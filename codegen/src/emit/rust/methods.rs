@@ -17,7 +17,11 @@ pub(super) fn param_ty(ty: &TypeRef, options: &RustOptions) -> String {
     }
 }
 
-pub(super) fn method_view(route: &Route, options: &RustOptions) -> Result<MethodView, Error> {
+pub(super) fn method_view(
+    route: &Route,
+    api: &Api,
+    options: &RustOptions,
+) -> Result<MethodView, Error> {
     let mut docs = doc_lines(&route.docs);
     if !docs.is_empty() {
         docs.push(String::new());
@@ -64,6 +68,12 @@ pub(super) fn method_view(route: &Route, options: &RustOptions) -> Result<Method
         Response::Json(ty) => (rust_ty(ty, options), false),
         Response::Empty => ("()".to_owned(), true),
     };
+    if api.checks_input(route) {
+        docs.push(String::new());
+        docs.push(
+            "Input that breaks its type's rules fails with `ClientError::Invalid`: checked here before sending (unless `with_local_checks(false)`), and by the server (422).".to_owned(),
+        );
+    }
     if subscribing {
         docs.push(String::new());
         docs.push(format!(
@@ -90,6 +100,11 @@ pub(super) fn method_view(route: &Route, options: &RustOptions) -> Result<Method
         path,
         query: route.query.is_some(),
         body: route.body.is_some(),
+        check_query: route
+            .query
+            .as_ref()
+            .is_some_and(|t| checks(t, api, options)),
+        check_body: route.body.as_ref().is_some_and(|t| checks(t, api, options)),
         subscribing,
         empty,
     })

@@ -12,10 +12,12 @@ use sailroute_ir::model::{
 use super::{GENERATED, doc_lines};
 use crate::Error;
 
+mod checks;
 mod methods;
 mod names;
 mod types;
 
+use checks::*;
 use methods::*;
 use names::*;
 use types::*;
@@ -38,6 +40,7 @@ pub(super) struct ClientFile {
     /// The API's hash on the wire (`sailroute_ir::compat::contract_hash`).
     pub(super) contract: String,
     pub(super) types: Vec<TypeView>,
+    pub(super) validators: Vec<ValidatorView>,
     pub(super) methods: Vec<MethodView>,
     pub(super) events: Vec<ListenerView>,
     pub(super) resources: Vec<ListenerView>,
@@ -96,6 +99,8 @@ pub(super) struct MethodView {
     /// The call takes a query, a body; it subscribes; its success has no body to decode.
     pub(super) query: bool,
     pub(super) body: bool,
+    pub(super) check_query: bool,
+    pub(super) check_body: bool,
     pub(super) subscribing: bool,
     pub(super) empty: bool,
 }
@@ -158,7 +163,7 @@ pub(crate) fn render(api: &Api, options: &RustOptions) -> Result<String, Error> 
     let methods = api
         .routes
         .iter()
-        .map(|r| method_view(r, options))
+        .map(|r| method_view(r, api, options))
         .collect::<Result<_, _>>()?;
     let events = api
         .events
@@ -199,9 +204,14 @@ pub(crate) fn render(api: &Api, options: &RustOptions) -> Result<String, Error> 
             }
         })
         .collect();
+    let validators = declared
+        .iter()
+        .filter_map(|def| validator_view(def, api, options))
+        .collect();
     let source = ClientFile {
         contract,
         types,
+        validators,
         methods,
         events,
         resources,
@@ -212,6 +222,18 @@ pub(crate) fn render(api: &Api, options: &RustOptions) -> Result<String, Error> 
         message: e.to_string(),
         source: Box::new(e),
     })?;
+    // A feature of sailroute-client that is off fails the build with one error that says
+    // which line to add to Cargo.toml, instead of unresolved paths.
+    let needs: String = super::krate::features(&source)
+        .iter()
+        .map(|f| {
+            format!(
+                "::sailroute_client::__needs_feature!({f:?});
+"
+            )
+        })
+        .collect();
+    let source = format!("{needs}{source}");
     let file = syn::parse_file(&source).map_err(|e| Error::Render {
         what: "the Rust client",
         message: format!("generated code does not parse ({e}):\n{source}"),

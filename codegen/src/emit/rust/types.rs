@@ -129,7 +129,16 @@ pub(super) fn field_view(field: &Field, options: &RustOptions) -> FieldView {
         }
     }
     FieldView {
-        docs: doc_attrs(doc_lines(&field.docs)),
+        docs: doc_attrs({
+            let mut lines = doc_lines(&field.docs);
+            if let Some(summary) = field.rules.summary(&field.ty) {
+                if !lines.is_empty() {
+                    lines.push(String::new());
+                }
+                lines.push(summary);
+            }
+            lines
+        }),
         attrs,
         name,
         ty,

@@ -11,7 +11,7 @@
   if (!runtime) {
     throw new Error("the typed API needs the sailroute runtime: load the server's /sailroute.js first (ServerBuilder::browser_api serves both)");
   }
-  const { ClientError, createRuntime, rest, routeError, segment } = runtime;
+  const { ClientError, createRuntime, rest, routeError, rules, segment } = runtime;
 
 /** The hash of the contract this client was generated from; it travels with every call. */
 const CONTRACT = "51e137dbd286ee49";

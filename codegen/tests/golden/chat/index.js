@@ -5,7 +5,7 @@
 // `fetch`; either way each method resolves to the route's result or rejects with a
 // `ClientError` (the runtime's one class, shared by every generated client).
 
-import { ClientError, DEFAULT_TIMEOUT_MS, createRuntime, rest, routeError, segment } from "@sailroute/client";
+import { ClientError, DEFAULT_TIMEOUT_MS, createRuntime, rest, routeError, rules, segment } from "@sailroute/client";
 
 /** The hash of the contract this client was generated from; it travels with every call. */
 const CONTRACT = "51e137dbd286ee49";
