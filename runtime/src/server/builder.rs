@@ -483,15 +483,14 @@ impl ServerBuilder {
             close: Box::new(move || {
                 let io = closer.clone();
                 Box::pin(async move {
-                    // A DISCONNECT packet first, so clients see a server-initiated disconnect
-                    // ("io server disconnect"), then the connections themselves.
-                    for socket in io.sockets() {
-                        socket.disconnect().ok();
-                    }
-                    // Each socket's writer task has its DISCONNECT packet to write; let them run
-                    // before the connections close (and before the process may exit).
-                    flush().await;
+                    // The transports are closed, with no Socket.IO DISCONNECT first: the stock
+                    // clients read a DISCONNECT as "io server disconnect" and never reconnect,
+                    // and a closed transport as "transport close", after which they reconnect
+                    // (to the next instance of a rolling restart). socketioxide's close ends
+                    // every engine.io session and runs the disconnect hooks.
                     io.close().await;
+                    // Let each connection's writer task write its close before the process
+                    // may exit.
                     flush().await;
                 })
             }),

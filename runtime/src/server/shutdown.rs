@@ -19,9 +19,11 @@ impl Server {
     /// Serves on `listener` until `signal` completes, then shuts down gracefully: stops
     /// accepting connections, lets the requests in flight on both transports finish (within
     /// [`shutdown_timeout`](crate::ServerBuilder::shutdown_timeout); new socket requests meanwhile are
-    /// answered 503), then closes every socket with a Socket.IO disconnect — clients see a
-    /// server-initiated disconnect, not a transport error — running the disconnect hooks, and
-    /// returns once the last HTTP connection has ended (or the deadline has passed).
+    /// answered 503), then closes every socket's transport — without a Socket.IO DISCONNECT,
+    /// which the stock clients would read as "io server disconnect" and answer by never
+    /// reconnecting; a closed transport ("transport close") makes them reconnect, to this
+    /// server's successor in a rolling restart — running the disconnect hooks, and returns once
+    /// the last HTTP connection has ended (or the deadline has passed).
     pub async fn serve_with_shutdown(
         self,
         listener: TcpListener,
@@ -105,7 +107,7 @@ pub async fn shutdown_signal() {
 }
 
 /// What shutting down needs: the socket requests in flight on the whole server, and how to
-/// close every socket with a proper Socket.IO disconnect.
+/// close every socket's transport.
 pub(crate) struct Lifecycle {
     pub(crate) in_flight: AtomicUsize,
     /// Notified when `in_flight` drops to zero.

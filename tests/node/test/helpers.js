@@ -26,10 +26,11 @@ function freePort() {
 
 /**
  * Starts an example binary (built by the test command) and resolves once it prints its
- * "listening on" line. `stop()` kills it and waits for it to exit.
+ * "listening on" line. `stop()` kills it and waits for it to exit. `port` reuses a port (a
+ * restarted server); a free one is picked otherwise.
  */
-async function startServer(binary = 'conformance', args = [], env = {}) {
-  const port = await freePort();
+async function startServer(binary = 'conformance', args = [], env = {}, port = undefined) {
+  port = port || await freePort();
   const exe = path.join(TARGET, process.env.SAILROUTE_PROFILE || 'release', binary);
   const child = spawn(exe, ['--port', String(port), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
