@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGETS=(bridge jwr client_packet codegen_scan)
+TARGETS=(bridge jwr client_packet codegen_scan criteria)
 smoke=false
 runs=10000000
 only=""

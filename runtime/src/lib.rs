@@ -43,6 +43,7 @@
 //! response into the ack, shapes from `wire`), the same guard and router, and back as its ack.
 //! `sockets` and `pubsub` push to rooms; `sessions` and `redis` are features.
 
+pub mod blueprints;
 mod bridge;
 mod browser;
 mod check;
@@ -107,6 +108,31 @@ pub mod __fuzz {
             assert_eq!(request.method(), method);
             assert!(request.uri().path().starts_with('/'));
             assert!(request.headers().get(http::header::ORIGIN).is_none());
+        }
+    }
+
+    /// A blueprint `find`'s query string (any bytes, read as `application/x-www-form-urlencoded`)
+    /// through the criteria parser, against Sails' classic `User`: read or refused, never a
+    /// panic, and what is read respects the limits.
+    pub fn criteria(query: &[u8]) {
+        use crate::blueprints::{AttrType, Attribute, Criteria, Limits, ModelSchema};
+        let attr = |name: &str, ty| Attribute {
+            name: name.to_owned(),
+            ty,
+        };
+        let model = ModelSchema {
+            identity: "user".to_owned(),
+            attributes: vec![
+                attr("id", AttrType::Number),
+                attr("name", AttrType::String),
+                attr("admin", AttrType::Boolean),
+                attr("meta", AttrType::Json),
+            ],
+            associations: vec!["pets".to_owned()],
+        };
+        let limits = Limits::default();
+        if let Ok(criteria) = Criteria::from_query(form_urlencoded::parse(query), &model, limits) {
+            assert!(criteria.limit <= limits.max_limit);
         }
     }
 
