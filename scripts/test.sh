@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: installs what is missing (Node.js and npm
-# packages; schemathesis from PyPI into target/py; Chromium and redis-server via apt-get), then runs formatting and lint gates, the Rust
+# packages; schemathesis from PyPI into target/py; Chromium, redis-server and postgresql via apt-get), then runs formatting and lint gates, the Rust
 # tests and the end-to-end suites against the examples. Run it from anywhere:
 #   bash scripts/test.sh
 set -euo pipefail
@@ -23,6 +23,9 @@ command -v node >/dev/null && command -v npm >/dev/null || { log "installing Nod
 [ -x /usr/bin/chromium ] || { log "installing chromium"; apt_install chromium; }
 # A real redis-server for the multi-node tests (they start and stop their own).
 command -v redis-server >/dev/null || { log "installing redis-server"; apt_install redis-server; }
+# A real PostgreSQL for the blueprint SQL tests (they start their own server in a scratch
+# directory with Debian's initdb and pg_ctl, which are not on PATH).
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || { log "installing postgresql"; apt_install postgresql; }
 # schemathesis (PyPI) runs the todo example's OpenAPI document against the live server
 # (tests/node/test/schemathesis.test.js); it lives in its own virtualenv under target/.
 SCHEMATHESIS_VERSION=4.32.5

@@ -122,6 +122,7 @@ pub mod __fuzz {
         };
         let model = ModelSchema {
             identity: "user".to_owned(),
+            primary_key: "id".to_owned(),
             attributes: vec![
                 attr("id", AttrType::Number),
                 attr("name", AttrType::String),

@@ -41,6 +41,8 @@ pub struct Attribute {
 pub struct ModelSchema {
     /// The model's identity (`user`), for error messages.
     pub identity: String,
+    /// The primary key's attribute (`id`): always selected, and the default order.
+    pub primary_key: String,
     /// Its attributes, the primary key and timestamps included.
     pub attributes: Vec<Attribute>,
     /// Its associations, singular and plural, by name (`pets`, `owner`).

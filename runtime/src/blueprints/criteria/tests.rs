@@ -12,6 +12,7 @@ fn user() -> ModelSchema {
     };
     ModelSchema {
         identity: "user".to_owned(),
+        primary_key: "id".to_owned(),
         attributes: vec![
             attr("id", AttrType::Number),
             attr("createdAt", AttrType::Number),
