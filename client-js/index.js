@@ -50,8 +50,9 @@ const compiledPatterns = new Map();
  * The checks of the validation rules the server declares (`#[garde(...)]`), which generated
  * clients call before sending a body or query: each adds `{path, rule, message}` to `errors`
  * when `value` breaks it, with garde's own messages. Lengths of strings count code points, as
- * garde's `chars` mode and JSON Schema do. A pattern JavaScript cannot compile, and `email`
- * beyond an `@` between two parts, are left to the server.
+ * garde's `chars` mode and JSON Schema do. A pattern JavaScript cannot compile or reads
+ * differently (`\w`, `\d`, `\b` are ASCII-only here), and `email` beyond an `@` between two
+ * parts, are left to the server.
  */
 export const rules = Object.freeze({
   key(path, key) {
@@ -76,10 +77,14 @@ export const rules = Object.freeze({
   pattern(value, source, path, errors) {
     if (!compiledPatterns.has(source)) {
       let re = null;
-      try {
-        re = new RegExp(source, "u");
-      } catch {
-        // Not JavaScript syntax: the server checks it.
+      // `\w`, `\d` and `\b` are Unicode-aware in the server's regex and ASCII-only in
+      // JavaScript's: such a pattern is left to the server rather than refuse valid input.
+      if (!/\\[wWdDbB]/.test(source)) {
+        try {
+          re = new RegExp(source, "u");
+        } catch {
+          // Not JavaScript syntax: the server checks it.
+        }
       }
       compiledPatterns.set(source, re);
     }

@@ -89,48 +89,60 @@ macro_rules! stand_in {
     ($(#[$meta:meta])* $name:ident $(<$param:ident>)?) => {
         $(#[$meta])*
         #[doc(hidden)]
+        #[deprecated(note = "a stand-in: this type needs a feature of sailroute-client that is off")]
         pub struct $name$(<$param>)?(::core::marker::PhantomData<($($param,)?)>);
 
+        #[allow(deprecated)]
         impl$(<$param>)? ::core::fmt::Debug for $name$(<$param>)? {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(stringify!($name))
             }
         }
+        #[allow(deprecated)]
         impl$(<$param>)? ::core::clone::Clone for $name$(<$param>)? {
             fn clone(&self) -> Self {
                 *self
             }
         }
+        #[allow(deprecated)]
         impl$(<$param>)? ::core::marker::Copy for $name$(<$param>)? {}
+        #[allow(deprecated)]
         impl$(<$param>)? ::core::cmp::PartialEq for $name$(<$param>)? {
             fn eq(&self, _: &Self) -> bool {
                 true
             }
         }
+        #[allow(deprecated)]
         impl$(<$param>)? ::core::cmp::Eq for $name$(<$param>)? {}
+        #[allow(deprecated)]
         impl$(<$param>)? ::core::cmp::PartialOrd for $name$(<$param>)? {
             fn partial_cmp(&self, other: &Self) -> Option<::core::cmp::Ordering> {
                 Some(self.cmp(other))
             }
         }
+        #[allow(deprecated)]
         impl$(<$param>)? ::core::cmp::Ord for $name$(<$param>)? {
             fn cmp(&self, _: &Self) -> ::core::cmp::Ordering {
                 ::core::cmp::Ordering::Equal
             }
         }
+        #[allow(deprecated)]
         impl$(<$param>)? ::core::hash::Hash for $name$(<$param>)? {
             fn hash<H: ::core::hash::Hasher>(&self, _: &mut H) {}
         }
+        #[allow(deprecated)]
         impl$(<$param>)? ::core::default::Default for $name$(<$param>)? {
             fn default() -> Self {
                 Self(::core::marker::PhantomData)
             }
         }
+        #[allow(deprecated)]
         impl$(<$param>)? serde::Serialize for $name$(<$param>)? {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_unit()
             }
         }
+        #[allow(deprecated)]
         impl<'de $(, $param)?> serde::Deserialize<'de> for $name$(<$param>)? {
             fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
                 Err(serde::de::Error::custom(concat!(stringify!($name), " needs a feature of sailroute-client")))
@@ -142,6 +154,7 @@ macro_rules! stand_in {
 /// Stand-ins for `uuid`'s types when the `uuid` feature is off.
 #[cfg(not(feature = "uuid"))]
 #[doc(hidden)]
+#[allow(deprecated)]
 pub mod uuid {
     stand_in!(Uuid);
 }
@@ -149,6 +162,7 @@ pub mod uuid {
 /// Stand-ins for chrono's types when the `chrono` feature is off.
 #[cfg(not(feature = "chrono"))]
 #[doc(hidden)]
+#[allow(deprecated)]
 pub mod chrono {
     stand_in!(DateTime<Tz>);
     stand_in!(Utc);
@@ -162,6 +176,7 @@ pub mod chrono {
 /// Stand-ins for `rust_decimal`'s types when the `rust_decimal` feature is off.
 #[cfg(not(feature = "rust_decimal"))]
 #[doc(hidden)]
+#[allow(deprecated)]
 pub mod rust_decimal {
     stand_in!(Decimal);
 }

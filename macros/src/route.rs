@@ -166,7 +166,13 @@ fn checked_handler(func: &syn::ItemFn) -> TokenStream {
     }
     let doc =
         format!("[`{name}`] behind the validation of its arguments, for `sailroute::routes!`.");
+    // The wrapper exists exactly when the handler does.
+    let cfgs = func
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg") || a.path().is_ident("cfg_attr"));
     quote! {
+        #(#cfgs)*
         #[doc = #doc]
         #[doc(hidden)]
         #[allow(non_snake_case, missing_docs, unreachable_pub, clippy::too_many_arguments, clippy::needless_borrow)]
@@ -184,8 +190,30 @@ fn checked_handler(func: &syn::ItemFn) -> TokenStream {
     }
 }
 
-/// `T` of an argument typed `Json<T>` (also `axum::Json<T>`).
+/// `T` of an argument typed `Json<T>`, `axum::Json<T>` or `axum::extract::Json<T>`: axum's
+/// `Json`, which the wrapper reads through `StrictJson`. (An extractor of the app's own must
+/// have another name than `Json`, or it would be taken for axum's.)
 fn json_body_type(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let names: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    let axums = matches!(
+        names
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
+        ["Json"] | ["axum", "Json"] | ["axum", "extract", "Json"]
+    );
+    if !axums || path.qself.is_some() {
+        return None;
+    }
     single_type_arg(ty, "Json")
 }
 

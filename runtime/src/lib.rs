@@ -124,7 +124,7 @@ pub mod __fuzz {
             identity: "user".to_owned(),
             primary_key: "id".to_owned(),
             attributes: vec![
-                attr("id", AttrType::Number),
+                attr("id", AttrType::Integer),
                 attr("name", AttrType::String),
                 attr("admin", AttrType::Boolean),
                 attr("meta", AttrType::Json),

@@ -5,7 +5,8 @@
 //! object), the TypeScript types and every client say it is not.
 //!
 //! Whether `T` is a struct is asked of serde itself: [`Probe`] is a deserializer that records
-//! which `deserialize_*` method `T::deserialize` calls first and stops there.
+//! which `deserialize_*` method `T::deserialize` calls first and stops there. Only the body's
+//! top level is checked: a struct nested in a field still reads an array, as serde does.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -26,7 +27,8 @@ where
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        if !reads_struct::<T>() {
+        // Not a struct, or not JSON at all (axum's own 415 then, before any body is read).
+        if !reads_struct::<T>() || !json_content_type(req.headers()) {
             return Json::<T>::from_request(req, state)
                 .await
                 .map(|Json(value)| StrictJson(value))
@@ -54,6 +56,27 @@ where
         }
         Ok(StrictJson(json.0))
     }
+}
+
+/// Whether the request says its body is JSON, as axum's `Json` decides it:
+/// `application/json` or `application/<anything>+json`.
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let Some(subtype) = essence.strip_prefix("application/") else {
+        return false;
+    };
+    subtype == "json" || subtype.ends_with("+json")
 }
 
 /// Whether serde's `T` is a struct (its `Deserialize` asks for `deserialize_struct`).

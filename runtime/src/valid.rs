@@ -36,8 +36,8 @@ pub struct Invalid {
 /// One rule one field broke.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
-    /// Where the value is, in JSON keys and list indexes joined by dots (`items.0.name`);
-    /// empty for the value itself.
+    /// Where the value is, as garde writes it: field names joined by dots, list indexes in
+    /// brackets (`items[0].name`); empty for the value itself.
     pub path: String,
     /// The rule: `length`, `range`, `pattern`, `email`, `url`, or `custom` (and garde's
     /// other rule names where a type uses them).
@@ -200,6 +200,24 @@ checked!(
     axum_extra::extract::Query<T>,
 );
 
+/// An optional extractor (`Option<Json<T>>`) is checked when present.
+impl<E: Checked> Checked for Option<E> {
+    fn check(&self, invalid: &mut Invalid) {
+        if let Some(extracted) = self {
+            extracted.check(invalid);
+        }
+    }
+}
+
+/// A fallible extractor (`Result<Json<T>, JsonRejection>`) is checked when it succeeded.
+impl<E: Checked, R> Checked for Result<E, R> {
+    fn check(&self, invalid: &mut Invalid) {
+        if let Ok(extracted) = self {
+            extracted.check(invalid);
+        }
+    }
+}
+
 /// A handler argument the route wrapper asks to check itself. Method resolution picks
 /// [`ProbeChecked`] when the argument is [`Checked`] and [`ProbeAny`] (which does nothing)
 /// otherwise: the wrapper is written once for every argument type.
@@ -297,6 +315,21 @@ mod tests {
                 ("note", "custom", "never valid"),
                 ("title", "pattern", "does not match pattern /[^ ]/"),
             ]
+        );
+        // Behind `Option` and `Result` extractors, when they hold a value.
+        let bad = || NewTodo {
+            title: String::new(),
+            level: 1,
+            note: String::new(),
+        };
+        let mut wrapped = Invalid::default();
+        (&Probe(&Some(Json(bad())))).__sailroute_check(&mut wrapped);
+        (&Probe(&Ok::<_, ()>(Json(bad())))).__sailroute_check(&mut wrapped);
+        (&Probe(&None::<Json<NewTodo>>)).__sailroute_check(&mut wrapped);
+        assert_eq!(
+            wrapped.fields.iter().filter(|f| f.path == "title").count(),
+            4,
+            "length and pattern, twice: {wrapped:?}"
         );
         // Anything else is not checked.
         let mut none = Invalid::default();

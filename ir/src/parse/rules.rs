@@ -30,11 +30,13 @@ fn kind_of(ty: &TypeRef) -> Kind {
     }
 }
 
-/// The items of a list field, for `inner(...)`.
+/// The items of a list field, for `inner(...)`. garde applies `inner` on an `Option` to the
+/// value inside (the list itself, not its items), so only a plain list qualifies; items that
+/// are `Option`s have no rule form the clients share.
 fn item_of(ty: &TypeRef) -> Option<&TypeRef> {
     match ty {
-        TypeRef::Option(inner) | TypeRef::Boxed(inner) => item_of(inner),
-        TypeRef::List(item) => Some(item),
+        TypeRef::Boxed(inner) => item_of(inner),
+        TypeRef::List(item) if !matches!(**item, TypeRef::Option(_)) => Some(item),
         _ => None,
     }
 }
@@ -66,7 +68,7 @@ pub(crate) fn field_rules(attrs: &[syn::Attribute], ty: &TypeRef) -> syn::Result
                 "inner" => {
                     let Some(item) = item_of(ty) else {
                         return Err(meta.error(
-                            "the client generator reads `inner(...)` on a list field only (`Vec<T>`, `Option<Vec<T>>`): put the rule on the item type instead",
+                            "the client generator reads `inner(...)` on a plain list field only (`Vec<T>`, with items that are not `Option`s): garde applies `inner` on an `Option<Vec<T>>` to the list itself, so write that rule without `inner`, or put the rule on the item type",
                         ));
                     };
                     meta.parse_nested_meta(|inner| {

@@ -140,7 +140,9 @@ impl Op {
     fn allowed_on(self, ty: AttrType) -> bool {
         match self {
             Op::Eq | Op::Ne | Op::In | Op::Nin => true,
-            Op::Lt | Op::Le | Op::Gt | Op::Ge => matches!(ty, AttrType::Number | AttrType::String),
+            Op::Lt | Op::Le | Op::Gt | Op::Ge => {
+                matches!(ty, AttrType::Integer | AttrType::Number | AttrType::String)
+            }
             Op::Contains | Op::StartsWith | Op::EndsWith | Op::Like => ty == AttrType::String,
         }
     }
@@ -256,8 +258,8 @@ pub enum CriteriaError {
     /// `or` / `and` nested too deep.
     #[error("conditions nest deeper than {MAX_DEPTH} levels")]
     TooDeep,
-    /// `limit` or `skip` is not a whole number.
-    #[error("`{param}` must be a whole number, not {value:?}")]
+    /// `limit` or `skip` is not a whole number (from 0 to 2^63 − 1).
+    #[error("`{param}` must be a whole number from 0 to 9223372036854775807, not {value:?}")]
     NotACount {
         /// The parameter.
         param: &'static str,
@@ -279,6 +281,20 @@ pub enum CriteriaError {
     BadSort {
         /// What is wrong.
         reason: String,
+    },
+    /// `omit` names the primary key, which every record keeps.
+    #[error("`omit` cannot leave out `{key}`, the primary key")]
+    OmitPrimaryKey {
+        /// The primary key.
+        key: String,
+    },
+    /// A `like` pattern that ends with its escape character.
+    #[error(
+        "the `like` pattern on `{attr}` ends with `\\`, which escapes nothing (write `\\\\` for a backslash)"
+    )]
+    DanglingEscape {
+        /// The attribute.
+        attr: String,
     },
     /// `select` and `omit` in one query.
     #[error("`select` and `omit` cannot be used together")]
@@ -349,6 +365,11 @@ impl Criteria {
         if select.is_some() && !omit.is_empty() {
             return Err(CriteriaError::SelectAndOmit);
         }
+        if omit.contains(&model.primary_key) {
+            return Err(CriteriaError::OmitPrimaryKey {
+                key: model.primary_key.clone(),
+            });
+        }
         Ok(Criteria {
             filter,
             sort: sort
@@ -374,11 +395,16 @@ fn json(param: &str, text: &str) -> Result<Value, CriteriaError> {
     })
 }
 
+/// A count: what a database's `LIMIT`/`OFFSET` takes (a signed 64-bit integer).
 fn count(param: &'static str, text: &str) -> Result<u64, CriteriaError> {
-    text.trim().parse().map_err(|_| CriteriaError::NotACount {
-        param,
-        value: text.to_owned(),
-    })
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| i64::try_from(*n).is_ok())
+        .ok_or_else(|| CriteriaError::NotACount {
+            param,
+            value: text.to_owned(),
+        })
 }
 
 /// A JSON value's kind, for errors.
@@ -503,6 +529,19 @@ impl Checker<'_> {
                 )
             }
             Op::Eq | Op::Ne => typed(attr, ty, value, true)?,
+            Op::Like => {
+                let pattern = typed(attr, ty, value, false)?;
+                // `\` escapes the next character; a last one escapes nothing (PostgreSQL
+                // refuses such a pattern).
+                let text = pattern.as_str().unwrap_or_default();
+                let trailing = text.chars().rev().take_while(|c| *c == '\\').count();
+                if trailing % 2 == 1 {
+                    return Err(CriteriaError::DanglingEscape {
+                        attr: attr.to_owned(),
+                    });
+                }
+                pattern
+            }
             _ => typed(attr, ty, value, false)?,
         };
         Ok(Where::Cmp {
@@ -618,6 +657,11 @@ impl Checker<'_> {
 /// otherwise the text, which the type check then refuses.
 fn text_value(ty: AttrType, text: &str) -> Value {
     match ty {
+        AttrType::Integer => text
+            .trim()
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::String(text.to_owned())),
         AttrType::Number => text
             .trim()
             .parse::<f64>()
@@ -658,6 +702,8 @@ fn typed(attr: &str, ty: AttrType, value: &Value, nullable: bool) -> Result<Valu
         (AttrType::Number, Value::Number(_))
         | (AttrType::String, Value::String(_))
         | (AttrType::Boolean, Value::Bool(_)) => return Ok(value.clone()),
+        (AttrType::Integer, Value::Number(n)) => n.as_i64().map(Value::from),
+        (AttrType::Integer, Value::String(s)) => s.trim().parse::<i64>().ok().map(Value::from),
         (AttrType::Number, Value::String(s)) => s.trim().parse::<f64>().ok().and_then(number),
         _ => None,
     };

@@ -4,7 +4,10 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AttrType {
-    /// A number (integers and floats; `id`, `createdAt`, `updatedAt` are numbers).
+    /// A whole number: an auto-increment `id`, an association's key, `createdAt`/`updatedAt`
+    /// in milliseconds. Stored and bound as a 64-bit integer.
+    Integer,
+    /// A number (Sails' `number`): stored and bound as a double.
     Number,
     /// A string.
     String,
@@ -18,6 +21,7 @@ impl AttrType {
     /// How the type is named in errors.
     pub(crate) fn name(self) -> &'static str {
         match self {
+            AttrType::Integer => "whole number",
             AttrType::Number => "number",
             AttrType::String => "string",
             AttrType::Boolean => "boolean",

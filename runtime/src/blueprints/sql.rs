@@ -7,7 +7,7 @@
 //! `contains`, `startsWith` and `endsWith` match their text literally (`%` and `_` are
 //! escaped) and, like SQLite's `LIKE`, ignore ASCII case (`ILIKE` on PostgreSQL); records
 //! come in primary-key order unless `sort` says otherwise, and null sorts as the smallest
-//! value.
+//! value. String order is the database's (SQLite compares bytes, PostgreSQL its collation).
 
 use sea_query::extension::postgres::PgExpr;
 use sea_query::{
@@ -148,15 +148,17 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// A checked value as the database compares the attribute's type: JSON as its text, and
-/// every number as a double, as Sails' numbers are. One Rust type per attribute type also keeps
-/// a statement's parameter types the same from one call to the next: sqlx caches a prepared
-/// statement by its text, and a PostgreSQL statement prepared for an `int8` parameter read a
-/// later `25.75` as garbage (seen in the tests below).
+/// A checked value as the database stores the attribute's type: a whole number as a 64-bit
+/// integer (so a primary key's index serves it), any other number as a double, JSON as its
+/// text. One Rust type per attribute type also keeps a statement's parameter types the same
+/// from one call to the next: sqlx caches a prepared statement by its text, and a PostgreSQL
+/// statement prepared for an `int8` parameter read a later `25.75` as garbage (seen in the
+/// tests below, when the type followed the value).
 fn bind(ty: AttrType, value: &Value) -> sea_query::Value {
     match (ty, value) {
         (AttrType::Json, v) => v.to_string().into(),
         (_, Value::Bool(b)) => (*b).into(),
+        (AttrType::Integer, Value::Number(n)) => n.as_i64().unwrap_or_default().into(),
         (_, Value::Number(n)) => n.as_f64().unwrap_or_default().into(),
         (_, Value::String(s)) => s.clone().into(),
         (_, other) => other.to_string().into(),

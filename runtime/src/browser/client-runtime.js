@@ -74,9 +74,11 @@ sailroute.runtime = (() => {
     pattern(value, source, path, errors) {
       if (!compiledPatterns.has(source)) {
         let re2 = null;
-        try {
-          re2 = new RegExp(source, "u");
-        } catch {
+        if (!/\\[wWdDbB]/.test(source)) {
+          try {
+            re2 = new RegExp(source, "u");
+          } catch {
+          }
         }
         compiledPatterns.set(source, re2);
       }

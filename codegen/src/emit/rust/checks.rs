@@ -11,11 +11,18 @@ pub(crate) struct ValidatorView {
     pub(crate) lines: Vec<String>,
 }
 
-/// Whether the client checks values of `ty` (declared here, validated by the server).
+/// Whether the client checks values of `ty`: a validated, non-generic struct declared here
+/// (the ones [`validator_view`] writes an `impl Validate` for).
 pub(super) fn checks(ty: &TypeRef, api: &Api, options: &RustOptions) -> bool {
     match ty {
         TypeRef::Named { name, args } => {
-            args.is_empty() && !options.type_map.contains_key(name) && api.validates(ty)
+            args.is_empty()
+                && !options.type_map.contains_key(name)
+                && api.types.get(name).is_some_and(|def| {
+                    def.validates
+                        && def.generics.is_empty()
+                        && matches!(def.shape, Shape::Struct(_))
+                })
         }
         _ => false,
     }

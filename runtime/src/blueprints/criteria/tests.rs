@@ -14,9 +14,9 @@ fn user() -> ModelSchema {
         identity: "user".to_owned(),
         primary_key: "id".to_owned(),
         attributes: vec![
-            attr("id", AttrType::Number),
-            attr("createdAt", AttrType::Number),
-            attr("updatedAt", AttrType::Number),
+            attr("id", AttrType::Integer),
+            attr("createdAt", AttrType::Integer),
+            attr("updatedAt", AttrType::Integer),
             attr("name", AttrType::String),
             attr("age", AttrType::Number),
             attr("admin", AttrType::Boolean),

@@ -20,7 +20,7 @@ fn user() -> ModelSchema {
         identity: "user".to_owned(),
         primary_key: "id".to_owned(),
         attributes: vec![
-            attr("id", AttrType::Number),
+            attr("id", AttrType::Integer),
             attr("name", AttrType::String),
             attr("age", AttrType::Number),
             attr("admin", AttrType::Boolean),
@@ -74,6 +74,7 @@ const CASES: &[Case] = &[
     ),
     (&[("where", r#"{"name": {"endsWith": "ty"}}"#)], &[2]),
     (&[("where", r#"{"name": {"like": "s%t"}}"#)], &[1]),
+    (&[("where", r#"{"name": {"like": "50\\%\\_%"}}"#)], &[3]),
     (
         &[("where", r#"{"or": [{"name": "irl"}, {"age": {"<": 10}}]}"#)],
         &[4, 6],
