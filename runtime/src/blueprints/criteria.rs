@@ -693,6 +693,16 @@ fn number(f: f64) -> Option<Value> {
     serde_json::Number::from_f64(f).map(Value::Number)
 }
 
+/// A record's value for an attribute of type `ty`, checked as a condition's is (`null` is
+/// allowed: every attribute but the primary key may be empty).
+pub(crate) fn checked_value(
+    attr: &str,
+    ty: AttrType,
+    value: &Value,
+) -> Result<Value, CriteriaError> {
+    typed(attr, ty, value, true)
+}
+
 /// `value` checked (and numeric strings read) for an attribute of type `ty`; `null` is
 /// allowed where `nullable`.
 fn typed(attr: &str, ty: AttrType, value: &Value, nullable: bool) -> Result<Value, CriteriaError> {

@@ -20,6 +20,10 @@ use serde_json::Value;
 use super::criteria::{Criteria, Direction, Op, Where};
 use super::schema::{AttrType, ModelSchema};
 
+mod write;
+
+pub use write::{create_table, delete, insert, update};
+
 /// Which SQL to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -154,8 +158,10 @@ fn escape(text: &str) -> String {
 /// from one call to the next: sqlx caches a prepared statement by its text, and a PostgreSQL
 /// statement prepared for an `int8` parameter read a later `25.75` as garbage (seen in the
 /// tests below, when the type followed the value).
-fn bind(ty: AttrType, value: &Value) -> sea_query::Value {
+pub(super) fn bind(ty: AttrType, value: &Value) -> sea_query::Value {
     match (ty, value) {
+        // SQL's null, not the JSON text `null`.
+        (_, Value::Null) => sea_query::Value::String(None),
         (AttrType::Json, v) => v.to_string().into(),
         (_, Value::Bool(b)) => (*b).into(),
         (AttrType::Integer, Value::Number(n)) => n.as_i64().unwrap_or_default().into(),

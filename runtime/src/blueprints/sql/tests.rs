@@ -10,6 +10,7 @@ use sqlx::{Column, Row};
 
 use super::*;
 use crate::blueprints::{Attribute, Criteria, Limits};
+use serde_json::Map;
 
 fn user() -> ModelSchema {
     let attr = |name: &str, ty| Attribute {
@@ -207,7 +208,10 @@ impl Postgres {
         } else {
             Vec::new()
         };
-        let dir = std::env::temp_dir().join(format!("sailroute-pg-{}", std::process::id()));
+        // One directory per server: the tests of one process start several.
+        static SERVERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = SERVERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("sailroute-pg-{}-{n}", std::process::id()));
         std::fs::remove_dir_all(&dir).ok();
         std::fs::create_dir_all(&dir).unwrap();
         if root {
@@ -335,5 +339,92 @@ async fn every_operator_and_option_on_postgres() {
             .collect();
         assert_eq!(found, *expected, "{query:?}: {sql}");
     }
+    db.close().await;
+}
+
+/// The model's table, created, written and read back through the statements of
+/// [`write`](super::write), on one database: `$db` a pool, `$backend` its [`Backend`].
+macro_rules! round_trip {
+    ($db:expr, $backend:expr) => {{
+        let db = $db;
+        let backend = $backend;
+        sqlx::query(&create_table("user", &user(), backend))
+            .execute(&db)
+            .await
+            .unwrap();
+        // Twice: `IF NOT EXISTS`.
+        sqlx::query(&create_table("user", &user(), backend))
+            .execute(&db)
+            .await
+            .unwrap();
+        let record = |v: serde_json::Value| v.as_object().unwrap().clone();
+        let mut ids = Vec::new();
+        for value in [
+            serde_json::json!({"name": "scott", "age": 30, "admin": true, "meta": {"a": 1}}),
+            serde_json::json!({"name": "irl", "age": "41.5", "meta": null}),
+            serde_json::json!({}),
+        ] {
+            let (sql, values) = insert("user", &user(), &record(value), backend).unwrap();
+            let row = sqlx::query_with(&sql, values)
+                .fetch_one(&db)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            ids.push(row.get::<i64, _>("id"));
+        }
+        assert_eq!(ids, [1, 2, 3]);
+        let (sql, values) =
+            update("user", &user(), 2, &record(serde_json::json!({"admin": false, "name": null})), backend)
+                .unwrap()
+                .unwrap();
+        let done = sqlx::query_with(&sql, values).execute(&db).await.unwrap();
+        assert_eq!(done.rows_affected(), 1);
+        assert!(update("user", &user(), 2, &Map::new(), backend).unwrap().is_none());
+        let (sql, values) = delete("user", &user(), 3, backend);
+        assert_eq!(sqlx::query_with(&sql, values).execute(&db).await.unwrap().rows_affected(), 1);
+
+        let find = |query: &'static [(&'static str, &'static str)]| criteria(query);
+        let (sql, values) = select("user", &user(), &find(&[("admin", "false")]), backend);
+        let rows = sqlx::query_with(&sql, values).fetch_all(&db).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].get::<i64, _>("id"), 2);
+        assert_eq!(rows[0].get::<Option<String>, _>("name"), None);
+        assert_eq!(rows[0].get::<Option<f64>, _>("age"), Some(41.5));
+        let (sql, values) = select("user", &user(), &find(&[("where", r#"{"meta": {"!=": null}}"#)]), backend);
+        let rows = sqlx::query_with(&sql, values).fetch_all(&db).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].get::<String, _>("meta"), r#"{"a":1}"#);
+
+        // Refused before any SQL: an unknown attribute, a wrong type, the primary key.
+        for (bad, says) in [
+            (serde_json::json!({"nmae": "x"}), "`nmae` in `the record` is not an attribute"),
+            (serde_json::json!({"age": "old"}), "`age` takes a number"),
+            (serde_json::json!({"id": 9}), "`id` in `the record`"),
+        ] {
+            let e = insert("user", &user(), &record(bad), backend).unwrap_err();
+            assert!(e.to_string().contains(says), "{e}");
+        }
+    }};
+}
+
+#[tokio::test]
+async fn records_are_created_updated_and_destroyed_on_sqlite() {
+    let db = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect("sqlite::memory:")
+        .await
+        .unwrap();
+    round_trip!(db, Backend::Sqlite);
+}
+
+#[tokio::test]
+async fn records_are_created_updated_and_destroyed_on_postgres() {
+    let server = Postgres::start();
+    let url = format!("postgres://postgres@127.0.0.1:{}/postgres", server.port);
+    let db = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .unwrap();
+    round_trip!(db.clone(), Backend::Postgres);
     db.close().await;
 }
