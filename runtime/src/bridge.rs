@@ -325,8 +325,9 @@ pub(crate) async fn into_jwr(response: Response<Body>) -> Jwr {
     }
 }
 
-/// `application/json` and the `+json` family (`application/problem+json`, …).
-fn is_json(headers: &HeaderMap) -> bool {
+/// `application/json` and the `+json` family (`application/problem+json`, …): how responses
+/// become ack bodies, and which request bodies `StrictJson` reads as JSON.
+pub(crate) fn is_json(headers: &HeaderMap) -> bool {
     let Some(content_type) = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

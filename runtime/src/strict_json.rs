@@ -28,7 +28,7 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         // Not a struct, or not JSON at all (axum's own 415 then, before any body is read).
-        if !reads_struct::<T>() || !json_content_type(req.headers()) {
+        if !reads_struct::<T>() || !crate::bridge::is_json(req.headers()) {
             return Json::<T>::from_request(req, state)
                 .await
                 .map(|Json(value)| StrictJson(value))
@@ -56,27 +56,6 @@ where
         }
         Ok(StrictJson(json.0))
     }
-}
-
-/// Whether the request says its body is JSON, as axum's `Json` decides it:
-/// `application/json` or `application/<anything>+json`.
-fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
-    let Some(value) = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    let Some(subtype) = essence.strip_prefix("application/") else {
-        return false;
-    };
-    subtype == "json" || subtype.ends_with("+json")
 }
 
 /// Whether serde's `T` is a struct (its `Deserialize` asks for `deserialize_struct`).

@@ -194,6 +194,18 @@ fn pg_bin(name: &str) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(name))
 }
 
+/// `program`, run through `prefix` (`runuser -u postgres --` as root).
+fn as_server_user(prefix: &[String], program: &std::path::Path) -> Command {
+    match prefix.split_first() {
+        Some((first, rest)) => {
+            let mut command = Command::new(first);
+            command.args(rest).arg(program);
+            command
+        }
+        None => Command::new(program),
+    }
+}
+
 impl Postgres {
     fn start() -> Postgres {
         let root = Command::new("id")
@@ -228,14 +240,7 @@ impl Postgres {
             .unwrap()
             .port();
         let run = |program: PathBuf, args: Vec<String>| {
-            let mut command = match prefix.split_first() {
-                Some((first, rest)) => {
-                    let mut c = Command::new(first);
-                    c.args(rest).arg(&program);
-                    c
-                }
-                None => Command::new(&program),
-            };
+            let mut command = as_server_user(&prefix, &program);
             let output = command
                 .args(&args)
                 .output()
@@ -284,14 +289,7 @@ impl Postgres {
 impl Drop for Postgres {
     fn drop(&mut self) {
         let data = self.dir.join("data");
-        let mut command = match self.prefix.split_first() {
-            Some((first, rest)) => {
-                let mut c = Command::new(first);
-                c.args(rest).arg(pg_bin("pg_ctl"));
-                c
-            }
-            None => Command::new(pg_bin("pg_ctl")),
-        };
+        let mut command = as_server_user(&self.prefix, &pg_bin("pg_ctl"));
         command
             .arg("-D")
             .arg(&data)
