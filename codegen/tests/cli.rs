@@ -94,6 +94,22 @@ fn expect(rx: &mpsc::Receiver<String>, needle: &str) -> String {
     }
 }
 
+/// The first line containing each needle, in whatever order they arrive.
+fn expect_each<const N: usize>(rx: &mpsc::Receiver<String>, needles: [&str; N]) -> [String; N] {
+    let mut found: [Option<String>; N] = std::array::from_fn(|_| None);
+    while found.iter().any(Option::is_none) {
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("no line for each of {needles:?}; found {found:?}"));
+        for (slot, needle) in found.iter_mut().zip(needles) {
+            if slot.is_none() && line.contains(needle) {
+                *slot = Some(line.clone());
+            }
+        }
+    }
+    found.map(|line| line.unwrap_or_default())
+}
+
 #[test]
 fn watch_regenerates_on_change_and_survives_errors() {
     let dir = tempdir("watch");
@@ -113,9 +129,10 @@ fn watch_regenerates_on_change_and_survives_errors() {
         .spawn()
         .unwrap();
     let rx = lines(&mut child);
-    let first = expect(&rx, "routes");
+    // The summary goes to stdout and "watching" to stderr: two pipes read by two threads, so
+    // either may arrive first.
+    let [first, _] = expect_each(&rx, ["routes", "watching"]);
     assert!(first.contains("written"), "{first}");
-    expect(&rx, "watching");
     let dts = || std::fs::read_to_string(dir.join("web/index.d.ts")).unwrap();
     assert!(dts().contains("a: number"));
 
