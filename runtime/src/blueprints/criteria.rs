@@ -196,7 +196,7 @@ pub enum CriteriaError {
         place: String,
     },
     /// A name that is not an attribute of the model.
-    #[error("`{name}` in `{place}` is not an attribute of `{model}`")]
+    #[error("`{name}` in {} is not an attribute of `{model}`", quoted(.place))]
     UnknownAttribute {
         /// The model's identity.
         model: String,
@@ -408,6 +408,15 @@ fn count(param: &'static str, text: &str) -> Result<u64, CriteriaError> {
 }
 
 /// A JSON value's kind, for errors.
+/// A parameter's name in backticks; a description ("the query") as it is.
+fn quoted(place: &str) -> String {
+    if place.starts_with("the ") {
+        place.to_owned()
+    } else {
+        format!("`{place}`")
+    }
+}
+
 fn kind(value: &Value) -> String {
     match value {
         Value::Null => "null".to_owned(),

@@ -9,10 +9,30 @@
 //! later. Data flows one way: query pairs → `criteria` (parse and check) → `sql` (one
 //! `SELECT` for SQLite or PostgreSQL, with the `blueprints` feature) → the database.
 
+#[cfg(feature = "blueprints")]
+mod api;
 mod criteria;
+#[cfg(feature = "blueprints")]
+mod error;
+mod model;
+#[cfg(feature = "blueprints")]
+mod publish;
+#[cfg(feature = "blueprints")]
+mod routes;
 mod schema;
 #[cfg(feature = "blueprints")]
 pub mod sql;
+#[cfg(feature = "blueprints")]
+mod store;
 
+#[cfg(feature = "blueprints")]
+pub use api::{ModelRef, Record};
 pub use criteria::{Criteria, CriteriaError, Direction, Limits, Op, Populate, Sort, Where};
+#[cfg(feature = "blueprints")]
+pub use error::ModelError;
+pub use model::{Action, Association, AssociationKind, CREATED_AT, Model, UPDATED_AT};
+#[cfg(feature = "blueprints")]
+pub use publish::Publish;
 pub use schema::{AttrType, Attribute, ModelSchema};
+#[cfg(feature = "blueprints")]
+pub use store::Models;

@@ -22,7 +22,7 @@ use super::schema::{AttrType, ModelSchema};
 
 mod write;
 
-pub use write::{create_table, delete, insert, update};
+pub use write::{column, create_table, delete, insert, update};
 
 /// Which SQL to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,7 +160,11 @@ fn escape(text: &str) -> String {
 /// tests below, when the type followed the value).
 pub(super) fn bind(ty: AttrType, value: &Value) -> sea_query::Value {
     match (ty, value) {
-        // SQL's null, not the JSON text `null`.
+        // SQL's null, not the JSON text `null`, typed as the column is: PostgreSQL refuses a
+        // text null written into a `BIGINT` column.
+        (AttrType::Integer, Value::Null) => sea_query::Value::BigInt(None),
+        (AttrType::Number, Value::Null) => sea_query::Value::Double(None),
+        (AttrType::Boolean, Value::Null) => sea_query::Value::Bool(None),
         (_, Value::Null) => sea_query::Value::String(None),
         (AttrType::Json, v) => v.to_string().into(),
         (_, Value::Bool(b)) => (*b).into(),

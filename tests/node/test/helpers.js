@@ -278,7 +278,65 @@ function installPackages() {
   return dir;
 }
 
+/** A redis-server child on a free port, without persistence. */
+async function startRedis() {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  for (;;) {
+    const up = await new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
+      s.on('error', () => resolve(false));
+    });
+    if (up) break;
+    if (child.exitCode !== null) throw new Error('redis-server exited');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    /** How many keys Redis holds (the sessions: the adapter only publishes). */
+    dbsize: () => new Promise((resolve, reject) => {
+      const s = net.connect(port, '127.0.0.1', () => s.write('DBSIZE\r\n'));
+      s.once('data', (d) => { s.destroy(); resolve(Number(String(d).slice(1).trim())); });
+      s.on('error', reject);
+    }),
+    async stop() { child.kill('SIGKILL'); await exited; },
+  };
+}
+
+/**
+ * A real PostgreSQL server in a scratch directory, with Debian's `initdb` and `pg_ctl` (not on
+ * PATH; the test command installs `postgresql`), run as `postgres` when the tests run as root.
+ * Resolves to `{ url, stop() }`.
+ */
+async function startPostgres() {
+  const versions = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort() : [];
+  const bin = (name) => {
+    const found = versions.map((v) => path.join('/usr/lib/postgresql', v, 'bin', name)).filter((p) => fs.existsSync(p));
+    return found.length > 0 ? found[found.length - 1] : name;
+  };
+  const root = process.getuid && process.getuid() === 0;
+  const run = (program, args) => {
+    const [cmd, cmdArgs] = root ? ['runuser', ['-u', 'postgres', '--', program, ...args]] : [program, args];
+    execFileSync(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+  };
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'sailroute-pg-'));
+  if (root) execFileSync('chown', ['postgres:postgres', dir]);
+  const port = await freePort();
+  const data = path.join(dir, 'data');
+  run(bin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
+  run(bin('pg_ctl'), ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o',
+    `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir}`, 'start']);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop() {
+      try { run(bin('pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']); } catch { /* already gone */ }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 module.exports = {
   ROOT, TARGET, installPackages, freePort, startServer, sailsIo, sailsConnect, sailsRequest, makeClient, httpRequest,
-  waitFor, nextEvent, collectUntilQuiet, launchChromium,
+  waitFor, nextEvent, collectUntilQuiet, launchChromium, startPostgres, startRedis,
 };

@@ -6,9 +6,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const net = require('node:net');
-const { spawn } = require('node:child_process');
-const { startServer, makeClient, freePort } = require('./helpers');
+const { startServer, makeClient, startRedis } = require('./helpers');
 
 const SIO = {
   'sails.io.js on socket.io-client 2': {},
@@ -205,32 +203,6 @@ test('sessions over HTTP and sockets', async (t) => {
     }
   });
 });
-
-/** A redis-server child on a free port, without persistence. */
-async function startRedis() {
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  for (;;) {
-    const up = await new Promise((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
-      s.on('error', () => resolve(false));
-    });
-    if (up) break;
-    if (child.exitCode !== null) throw new Error('redis-server exited');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    /** How many keys Redis holds (the sessions: the adapter only publishes). */
-    dbsize: () => new Promise((resolve, reject) => {
-      const s = net.connect(port, '127.0.0.1', () => s.write('DBSIZE\r\n'));
-      s.once('data', (d) => { s.destroy(); resolve(Number(String(d).slice(1).trim())); });
-      s.on('error', reject);
-    }),
-    async stop() { child.kill('SIGKILL'); await exited; },
-  };
-}
 
 test('two nodes share sessions through Redis', async (t) => {
   const redis = await startRedis();

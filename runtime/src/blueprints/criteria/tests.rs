@@ -178,10 +178,7 @@ fn each_bad_query_is_refused_with_a_sentence_that_names_the_problem() {
         &[("where", r#"{"nmae": "x"}"#)],
         "`nmae` in `where` is not an attribute of `user`",
     );
-    refused(
-        &[("nmae", "x")],
-        "`nmae` in `the query` is not an attribute",
-    );
+    refused(&[("nmae", "x")], "`nmae` in the query is not an attribute");
     refused(
         &[("where", r#"{"name": {"~": "x"}}"#)],
         "`~` on `name` is not an operator",

@@ -394,9 +394,9 @@ macro_rules! round_trip {
 
         // Refused before any SQL: an unknown attribute, a wrong type, the primary key.
         for (bad, says) in [
-            (serde_json::json!({"nmae": "x"}), "`nmae` in `the record` is not an attribute"),
+            (serde_json::json!({"nmae": "x"}), "`nmae` in the record is not an attribute"),
             (serde_json::json!({"age": "old"}), "`age` takes a number"),
-            (serde_json::json!({"id": 9}), "`id` in `the record`"),
+            (serde_json::json!({"id": 9}), "`id` in the record"),
         ] {
             let e = insert("user", &user(), &record(bad), backend).unwrap_err();
             assert!(e.to_string().contains(says), "{e}");

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::{Backend, bind};
 use crate::blueprints::criteria::{CriteriaError, checked_value};
-use crate::blueprints::schema::{AttrType, ModelSchema};
+use crate::blueprints::schema::{AttrType, Attribute, ModelSchema};
 
 /// `CREATE TABLE IF NOT EXISTS` for the model: an auto-increment integer primary key, and a
 /// nullable column per other attribute (JSON as text, as [`select`](super::select) compares
@@ -20,20 +20,9 @@ pub fn create_table(table: &str, model: &ModelSchema, backend: Backend) -> Strin
     let mut statement = Table::create();
     statement.table(Alias::new(table)).if_not_exists();
     for attr in &model.attributes {
-        let mut column = ColumnDef::new(Alias::new(&attr.name));
+        let mut column = column(attr, backend);
         if attr.name == model.primary_key {
-            column
-                .big_integer()
-                .not_null()
-                .auto_increment()
-                .primary_key();
-        } else {
-            match attr.ty {
-                AttrType::Integer => column.big_integer(),
-                AttrType::Number => column.double(),
-                AttrType::Boolean => column.boolean(),
-                AttrType::String | AttrType::Json => column.text(),
-            };
+            column.not_null().auto_increment().primary_key();
         }
         statement.col(&mut column);
     }
@@ -41,6 +30,19 @@ pub fn create_table(table: &str, model: &ModelSchema, backend: Backend) -> Strin
         Backend::Sqlite => statement.to_string(SqliteQueryBuilder),
         Backend::Postgres => statement.to_string(PostgresQueryBuilder),
     }
+}
+
+/// The column of an attribute (nullable). A boolean is an integer on SQLite: sqlx's `Any`
+/// driver, which the model API runs on, reads no SQLite `BOOLEAN` column.
+pub fn column(attr: &Attribute, backend: Backend) -> ColumnDef {
+    let mut column = ColumnDef::new(Alias::new(&attr.name));
+    match (attr.ty, backend) {
+        (AttrType::Integer, _) | (AttrType::Boolean, Backend::Sqlite) => column.big_integer(),
+        (AttrType::Number, _) => column.double(),
+        (AttrType::Boolean, _) => column.boolean(),
+        (AttrType::String | AttrType::Json, _) => column.text(),
+    };
+    column
 }
 
 /// The record's values, checked and bound, in the model's attribute order. The primary key is

@@ -1,0 +1,491 @@
+//! [`Models`]: the declared models on one database: connecting, creating and migrating their
+//! tables, and reading records (with their associations populated) as JSON objects.
+//!
+//! One sqlx `AnyPool` serves SQLite and PostgreSQL alike, so a transaction is written once for
+//! both; the statements themselves come from [`sql`](super::sql), per backend.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use sea_query::{Alias, Index, PostgresQueryBuilder, SqliteQueryBuilder, Table};
+use serde_json::{Map, Value};
+use sqlx::AnyConnection;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Column, Row};
+
+use super::criteria::{Criteria, Op, Populate, Where};
+use super::error::ModelError;
+use super::model::{AssociationKind, CREATED_AT, Model, UPDATED_AT};
+use super::schema::{AttrType, ModelSchema};
+use super::sql::{self, Backend};
+
+/// The declared models, on one database. Cheap to clone; serve its blueprint routes with
+/// [`Models::routes`], and reach one model's API with [`Models::model`].
+#[derive(Clone, Debug)]
+pub struct Models {
+    pub(crate) inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) pool: AnyPool,
+    pub(crate) backend: Backend,
+    pub(crate) entries: Vec<Entry>,
+}
+
+/// A model with what is derived from it once.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub(crate) def: Model,
+    pub(crate) schema: ModelSchema,
+}
+
+impl Models {
+    /// Connects to `url` and makes the tables fit the models: a missing table is created, a
+    /// missing column added (nothing is ever dropped).
+    ///
+    /// `sqlite:app.db` (created when missing), `sqlite::memory:` (one connection, gone when
+    /// the `Models` are), or `postgres://user@host/db`.
+    pub async fn connect(
+        url: &str,
+        models: impl IntoIterator<Item = Model>,
+    ) -> Result<Models, ModelError> {
+        let entries: Vec<Entry> = models
+            .into_iter()
+            .map(|def| Entry {
+                schema: def.schema(),
+                def,
+            })
+            .collect();
+        check_declarations(&entries)?;
+        sqlx::any::install_default_drivers();
+        let (backend, pool) = if url.starts_with("sqlite:") {
+            let memory = url.contains(":memory:") || url.contains("mode=memory");
+            let url = if memory || url.contains("mode=") {
+                url.to_owned()
+            } else if url.contains('?') {
+                format!("{url}&mode=rwc")
+            } else {
+                format!("{url}?mode=rwc")
+            };
+            // An in-memory database lives as long as its one connection.
+            let options = if memory {
+                AnyPoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+            } else {
+                AnyPoolOptions::new().max_connections(8)
+            };
+            let pool = options.connect(&url).await?;
+            if !memory {
+                // Readers do not wait for a writer (and several connections share the file).
+                sqlx::query("PRAGMA journal_mode = WAL")
+                    .execute(&pool)
+                    .await?;
+            }
+            (Backend::Sqlite, pool)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            (
+                Backend::Postgres,
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .connect(url)
+                    .await?,
+            )
+        } else {
+            return Err(ModelError::Declaration {
+                model: String::new(),
+                problem: format!(
+                    "`{url}` is not a database URL sailroute speaks: write `sqlite:app.db`, `sqlite::memory:` or `postgres://user@host/db`"
+                ),
+            });
+        };
+        let models = Models {
+            inner: Arc::new(Inner {
+                pool,
+                backend,
+                entries,
+            }),
+        };
+        models.migrate().await?;
+        Ok(models)
+    }
+
+    /// Which database the models are on.
+    pub fn backend(&self) -> Backend {
+        self.inner.backend
+    }
+
+    /// The connection pool, for queries of the app's own.
+    pub fn pool(&self) -> &AnyPool {
+        &self.inner.pool
+    }
+
+    /// Creates missing tables, columns and indexes.
+    async fn migrate(&self) -> Result<(), ModelError> {
+        let backend = self.inner.backend;
+        let pool = &self.inner.pool;
+        for entry in &self.inner.entries {
+            let table = &entry.def.table;
+            sqlx::query(&sql::create_table(table, &entry.schema, backend))
+                .execute(pool)
+                .await?;
+            let present: Vec<String> = match backend {
+                Backend::Sqlite => {
+                    sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
+                        .bind(table)
+                        .fetch_all(pool)
+                        .await?
+                }
+                Backend::Postgres => {
+                    sqlx::query_scalar(
+                        "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1",
+                    )
+                    .bind(table)
+                    .fetch_all(pool)
+                    .await?
+                }
+            };
+            for attr in &entry.schema.attributes {
+                if !present.contains(&attr.name) {
+                    let mut column = sql::column(attr, backend);
+                    let mut alter = Table::alter();
+                    alter.table(Alias::new(table)).add_column(&mut column);
+                    let statement = match backend {
+                        Backend::Sqlite => alter.to_string(SqliteQueryBuilder),
+                        Backend::Postgres => alter.to_string(PostgresQueryBuilder),
+                    };
+                    sqlx::query(&statement).execute(pool).await?;
+                }
+            }
+            let keys = entry.def.associations.iter().filter_map(|a| match a.kind {
+                AssociationKind::One { .. } => Some((a.name.as_str(), false)),
+                AssociationKind::Many { .. } => None,
+            });
+            let unique = entry.def.unique.iter().map(|u| (u.as_str(), true));
+            for (column, unique) in keys.chain(unique) {
+                let mut index = Index::create();
+                index
+                    .if_not_exists()
+                    .name(index_name(table, column, unique))
+                    .table(Alias::new(table))
+                    .col(Alias::new(column));
+                if unique {
+                    index.unique();
+                }
+                let statement = match backend {
+                    Backend::Sqlite => index.to_string(SqliteQueryBuilder),
+                    Backend::Postgres => index.to_string(PostgresQueryBuilder),
+                };
+                sqlx::query(&statement).execute(pool).await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn index_of(&self, identity: &str) -> Option<usize> {
+        self.inner
+            .entries
+            .iter()
+            .position(|e| e.def.identity == identity)
+    }
+
+    pub(crate) fn entry(&self, index: usize) -> &Entry {
+        &self.inner.entries[index]
+    }
+
+    /// The records `criteria` finds, with the associations it asks for populated (a plural
+    /// one with at most `collection_limit` records per parent).
+    pub(crate) async fn find_in(
+        &self,
+        conn: &mut AnyConnection,
+        model: usize,
+        criteria: &Criteria,
+        collection_limit: u64,
+    ) -> Result<Vec<Map<String, Value>>, ModelError> {
+        let entry = self.entry(model);
+        let mut records = self.select(conn, model, criteria).await?;
+        for association in &entry.def.associations {
+            let wanted = match &criteria.populate {
+                Populate::All => true,
+                Populate::None => false,
+                Populate::Only(names) => names.contains(&association.name),
+            };
+            let selected = match &criteria.select {
+                Some(selected) => selected.contains(&association.name),
+                None => !criteria.omit.contains(&association.name),
+            };
+            if !wanted || !selected {
+                continue;
+            }
+            match &association.kind {
+                AssociationKind::One { model: target } => {
+                    let target = self.index_of(target).unwrap_or(model);
+                    let ids: Vec<i64> = records
+                        .iter()
+                        .filter_map(|r| r.get(&association.name).and_then(Value::as_i64))
+                        .collect();
+                    let found = self.by_ids(conn, target, &ids, None).await?;
+                    for record in &mut records {
+                        if let Some(id) = record.get(&association.name).and_then(Value::as_i64) {
+                            let populated = found
+                                .iter()
+                                .find(|f| f.get("id").and_then(Value::as_i64) == Some(id))
+                                .cloned()
+                                .map_or(Value::Null, Value::Object);
+                            record.insert(association.name.clone(), populated);
+                        }
+                    }
+                }
+                AssociationKind::Many { model: target, via } => {
+                    let target = self.index_of(target).unwrap_or(model);
+                    let ids: Vec<i64> = records.iter().filter_map(record_id).collect();
+                    let children = self.by_ids(conn, target, &ids, Some(via)).await?;
+                    for record in &mut records {
+                        let id = record_id(record);
+                        let mine: Vec<Value> = children
+                            .iter()
+                            .filter(|c| c.get(via).and_then(Value::as_i64) == id)
+                            .take(usize::try_from(collection_limit).unwrap_or(usize::MAX))
+                            .cloned()
+                            .map(Value::Object)
+                            .collect();
+                        record.insert(association.name.clone(), Value::Array(mine));
+                    }
+                }
+            }
+        }
+        Ok(records)
+    }
+
+    /// The records `criteria` finds, unpopulated.
+    async fn select(
+        &self,
+        conn: &mut AnyConnection,
+        model: usize,
+        criteria: &Criteria,
+    ) -> Result<Vec<Map<String, Value>>, ModelError> {
+        let entry = self.entry(model);
+        let (statement, values) = sql::select(
+            &entry.def.table,
+            &entry.schema,
+            criteria,
+            self.inner.backend,
+        );
+        let rows = sqlx::query_with(&statement, values)
+            .fetch_all(&mut *conn)
+            .await?;
+        Ok(rows.iter().map(|row| record(&entry.schema, row)).collect())
+    }
+
+    /// The records of `model` whose `attr` (default: the primary key) is one of `ids`,
+    /// unpopulated, in primary-key order.
+    pub(crate) async fn by_ids(
+        &self,
+        conn: &mut AnyConnection,
+        model: usize,
+        ids: &[i64],
+        attr: Option<&str>,
+    ) -> Result<Vec<Map<String, Value>>, ModelError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let criteria = Criteria {
+            filter: vec![Where::Cmp {
+                attr: attr.unwrap_or("id").to_owned(),
+                op: Op::In,
+                value: Value::from(ids.to_vec()),
+            }],
+            limit: i64::MAX as u64,
+            ..unfiltered()
+        };
+        self.select(conn, model, &criteria).await
+    }
+
+    /// One record by id, populated, or `NotFound`.
+    pub(crate) async fn one(
+        &self,
+        conn: &mut AnyConnection,
+        model: usize,
+        id: i64,
+    ) -> Result<Map<String, Value>, ModelError> {
+        let entry = self.entry(model);
+        let criteria = Criteria {
+            filter: vec![by_id(id)],
+            limit: 1,
+            populate: Populate::All,
+            ..unfiltered()
+        };
+        self.find_in(conn, model, &criteria, entry.def.limits.default_limit)
+            .await?
+            .pop()
+            .ok_or_else(|| ModelError::NotFound {
+                model: entry.def.identity.clone(),
+                id,
+            })
+    }
+}
+
+/// Criteria that find every record, unpopulated, with no limit to speak of.
+pub(crate) fn unfiltered() -> Criteria {
+    Criteria {
+        filter: Vec::new(),
+        sort: Vec::new(),
+        skip: 0,
+        limit: i64::MAX as u64,
+        select: None,
+        omit: Vec::new(),
+        populate: Populate::None,
+    }
+}
+
+/// `id = …`
+pub(crate) fn by_id(id: i64) -> Where {
+    Where::Cmp {
+        attr: "id".to_owned(),
+        op: Op::Eq,
+        value: Value::from(id),
+    }
+}
+
+pub(crate) fn record_id(record: &Map<String, Value>) -> Option<i64> {
+    record.get("id").and_then(Value::as_i64)
+}
+
+/// Now, as Sails' timestamps are: milliseconds since the epoch.
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+fn index_name(table: &str, column: &str, unique: bool) -> String {
+    format!("{table}_{column}_{}", if unique { "unique" } else { "idx" })
+}
+
+/// A row as a JSON object, its columns read by their attribute's type.
+fn record(schema: &ModelSchema, row: &AnyRow) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (index, column) in row.columns().iter().enumerate() {
+        let name = column.name();
+        let ty = schema.attribute(name).map_or(AttrType::Json, |a| a.ty);
+        out.insert(name.to_owned(), read(row, index, ty));
+    }
+    out
+}
+
+/// One column's value. SQLite keeps booleans as integers, and a whole double may come back
+/// as an integer: each type accepts the forms its backends hand back.
+fn read(row: &AnyRow, index: usize, ty: AttrType) -> Value {
+    let int = || row.try_get::<Option<i64>, _>(index).ok().flatten();
+    let float = || row.try_get::<Option<f64>, _>(index).ok().flatten();
+    let text = || row.try_get::<Option<String>, _>(index).ok().flatten();
+    match ty {
+        AttrType::Integer => int().map_or(Value::Null, Value::from),
+        AttrType::Number => float()
+            .or_else(|| int().map(|i| i as f64))
+            .map_or(Value::Null, number),
+        AttrType::Boolean => row
+            .try_get::<Option<bool>, _>(index)
+            .ok()
+            .flatten()
+            .or_else(|| int().map(|i| i != 0))
+            .map_or(Value::Null, Value::Bool),
+        AttrType::String => text().map_or(Value::Null, Value::String),
+        AttrType::Json => text()
+            .map(|t| serde_json::from_str(&t).unwrap_or(Value::String(t)))
+            .unwrap_or(Value::Null),
+    }
+}
+
+/// A double as JSON: a whole one as an integer (`30`, not `30.0`), as JavaScript writes it.
+fn number(f: f64) -> Value {
+    if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+        Value::from(f as i64)
+    } else {
+        serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+    }
+}
+
+/// The declarations hold together: unique identities and names, associations that point at
+/// declared models and back.
+fn check_declarations(entries: &[Entry]) -> Result<(), ModelError> {
+    let problem = |model: &str, problem: String| ModelError::Declaration {
+        model: model.to_owned(),
+        problem,
+    };
+    for (i, entry) in entries.iter().enumerate() {
+        let def = &entry.def;
+        let me = def.identity.as_str();
+        if entries[..i].iter().any(|e| e.def.identity == me) {
+            return Err(problem(me, "is declared twice".to_owned()));
+        }
+        let mut names: Vec<&str> = vec!["id", CREATED_AT, UPDATED_AT];
+        let declared = def
+            .attributes
+            .iter()
+            .map(|a| a.name.as_str())
+            .chain(def.associations.iter().map(|a| a.name.as_str()));
+        for name in declared {
+            if names.contains(&name) {
+                return Err(problem(
+                    me,
+                    format!(
+                        "`{name}` is declared twice (or is one of `id`, `createdAt`, `updatedAt`, which every model has): rename one"
+                    ),
+                ));
+            }
+            names.push(name);
+        }
+        for unique in &def.unique {
+            if !def.attributes.iter().any(|a| a.name == *unique) {
+                return Err(problem(
+                    me,
+                    format!(
+                        "`unique(\"{unique}\")` names no attribute: declare it with `.attribute(\"{unique}\", …)` first"
+                    ),
+                ));
+            }
+        }
+        for association in &def.associations {
+            let target_name = match &association.kind {
+                AssociationKind::One { model } | AssociationKind::Many { model, .. } => model,
+            };
+            let Some(target) = entries.iter().find(|e| e.def.identity == *target_name) else {
+                return Err(problem(
+                    me,
+                    format!(
+                        "`{}` refers to the model `{target_name}`, which is not declared: pass it to `Models::connect` too",
+                        association.name
+                    ),
+                ));
+            };
+            if let AssociationKind::Many { via, .. } = &association.kind {
+                match target.def.association(via).map(|a| &a.kind) {
+                    Some(AssociationKind::One { model }) if model == me => {}
+                    Some(AssociationKind::Many { .. }) => {
+                        return Err(problem(
+                            me,
+                            format!(
+                                "`{}` is many-to-many (via `{target_name}.{via}`, a collection), which is not supported yet: declare a join model with two `.model(…)` associations",
+                                association.name
+                            ),
+                        ));
+                    }
+                    _ => {
+                        return Err(problem(
+                            me,
+                            format!(
+                                "`{}` is a collection via `{target_name}.{via}`, so `{target_name}` needs `.model(\"{via}\", \"{me}\")`",
+                                association.name
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
