@@ -6,7 +6,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, makeClient, startPostgres } = require('./helpers');
+const { startServer, makeClient, startPostgres, startRedis } = require('./helpers');
 
 /**
  * Every `user` and `pet` message a client hears, in order. `take(n)` resolves with the next
@@ -296,3 +296,31 @@ for (const backend of ['sqlite', 'postgres']) {
     });
   });
 }
+
+test('several nodes: a change on one reaches a watcher on another, through Redis and one PostgreSQL', async () => {
+  const pg = await startPostgres();
+  const redis = await startRedis();
+  const nodes = [];
+  const clients = [];
+  try {
+    for (let i = 0; i < 2; i += 1) nodes.push(await startServer('pets', ['--db', pg.url, '--redis', redis.url]));
+    const [one, two] = [await makeClient('sails.io.js', nodes[0].url), await makeClient('sails.io.js', nodes[1].url)];
+    clients.push(one, two);
+    const heard = recorder(two);
+    assert.deepEqual((await two.request('get', '/user', {})).body, []);
+    const scott = await one.request('post', '/user', { name: 'scott' });
+    assert.deepEqual(await heard.take(1), [{ event: 'user', verb: 'created', id: scott.body.id, data: scott.body }]);
+    // The watcher on the other node was subscribed to the new record there too.
+    const renamed = await one.request('patch', `/user/${scott.body.id}`, { name: 'scotty' });
+    const [updated] = await heard.take(1);
+    assert.deepEqual([updated.verb, updated.data.name, updated.previous.name], ['updated', 'scotty', 'scott']);
+    assert.equal(updated.data.updatedAt, renamed.body.updatedAt);
+    // Both nodes read the one database.
+    assert.deepEqual((await two.request('get', `/user/${scott.body.id}`, {})).body, renamed.body);
+  } finally {
+    for (const c of clients) c.close();
+    for (const n of nodes) await n.stop();
+    await redis.stop();
+    pg.stop();
+  }
+});
