@@ -2,7 +2,7 @@
 //! room; the message history is a Sails resource, so edits, deletions and reactions reach
 //! every socket that has the message on screen.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -10,9 +10,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use sailroute::blueprints::{
+    AttrType, Criteria, Direction, Limits, Model, ModelError, ModelRef, Models, Op, Publish,
+    Record, Sort, Where,
+};
 use sailroute::sessions::{Session, session};
 use sailroute::{Socket, Sockets, delete, get, patch, post, put};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// How many messages a room keeps.
 const HISTORY: usize = 200;
@@ -185,6 +190,14 @@ impl From<sailroute::SocketsError> for ChatError {
     }
 }
 
+impl From<ModelError> for ChatError {
+    fn from(e: ModelError) -> Self {
+        ChatError::Unavailable {
+            message: e.to_string(),
+        }
+    }
+}
+
 impl From<session::Error> for ChatError {
     fn from(e: session::Error) -> Self {
         ChatError::Unavailable {
@@ -196,18 +209,44 @@ impl From<session::Error> for ChatError {
 /// The session key of the browser's name.
 const USER: &str = "user";
 
-/// The chat's state, in memory.
-#[derive(Clone, Default)]
-pub struct Chat {
-    inner: Arc<Mutex<Store>>,
+/// The chat's models: rooms, the people who have joined, and the message history with its
+/// reactions, kept in SQLite (or PostgreSQL) so that they survive a restart. Who is online
+/// is the sockets' business and lives in memory: a restart disconnects them all.
+pub fn models() -> [Model; 4] {
+    [
+        Model::new("room")
+            .attribute("name", AttrType::String)
+            .unique("name"),
+        Model::new("person")
+            .attribute("name", AttrType::String)
+            .attribute("lastSeen", AttrType::Integer)
+            .unique("name"),
+        Model::new("message")
+            .attribute("room", AttrType::String)
+            .attribute("user", AttrType::String)
+            .attribute("text", AttrType::String)
+            .attribute("at", AttrType::Integer)
+            .attribute("edited", AttrType::Boolean)
+            .collection("reactions", "reaction", "message")
+            // A message carries every reaction it has (a populated collection holds at most
+            // the default limit).
+            .limits(Limits {
+                default_limit: 1000,
+                max_limit: 1000,
+            }),
+        Model::new("reaction")
+            .attribute("user", AttrType::String)
+            .attribute("emoji", AttrType::String)
+            .model("message", "message"),
+    ]
 }
 
-#[derive(Default)]
-struct Store {
-    next_id: u64,
-    messages: BTreeMap<u64, Message>,
+/// The chat's state: its models on a database, and who is online.
+#[derive(Clone)]
+pub struct Chat {
+    models: Models,
     /// Socket id -> name and rooms.
-    people: HashMap<String, Person>,
+    people: Arc<Mutex<HashMap<String, Person>>>,
 }
 
 struct Person {
@@ -215,15 +254,55 @@ struct Person {
     rooms: BTreeSet<String>,
 }
 
-impl Store {
-    fn id(&mut self) -> u64 {
-        self.next_id += 1;
-        self.next_id
+/// `attr` equals `value`, built directly: a user's text is never read as query syntax.
+fn eq(attr: &str, value: impl Into<Value>) -> Where {
+    Where::Cmp {
+        attr: attr.to_owned(),
+        op: Op::Eq,
+        value: value.into(),
+    }
+}
+
+/// Every record matching `filter`, populated, in `direction` of id, at most `limit`.
+fn query(filter: Vec<Where>, direction: Direction, skip: u64, limit: u64) -> Criteria {
+    Criteria {
+        filter,
+        sort: vec![Sort {
+            attr: "id".to_owned(),
+            direction,
+        }],
+        skip,
+        limit,
+        ..ModelRef::all()
+    }
+}
+
+fn record_into<T: serde::de::DeserializeOwned>(record: Record) -> Result<T, ChatError> {
+    serde_json::from_value(Value::Object(record)).map_err(|e| ChatError::Unavailable {
+        message: format!("a stored record does not read back: {e}"),
+    })
+}
+
+impl Chat {
+    /// The chat on the database at `url` (`sqlite:chat.db`, `sqlite::memory:`,
+    /// `postgres://…`): its tables are created or migrated now.
+    pub async fn open(url: &str) -> Result<Chat, ModelError> {
+        Ok(Chat {
+            models: Models::connect(url, models()).await?,
+            people: Arc::default(),
+        })
     }
 
-    fn users(&self, room: &str) -> Vec<String> {
-        let names: BTreeSet<String> = self
-            .people
+    fn model(&self, identity: &str) -> Result<ModelRef, ChatError> {
+        Ok(self.models.model(identity)?)
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut HashMap<String, Person>) -> R) -> R {
+        f(&mut self.people.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn users(people: &HashMap<String, Person>, room: &str) -> Vec<String> {
+        let names: BTreeSet<String> = people
             .values()
             .filter(|p| p.rooms.contains(room))
             .map(|p| p.user.clone())
@@ -231,32 +310,112 @@ impl Store {
         names.into_iter().collect()
     }
 
-    fn history(&self, room: &str) -> Vec<Message> {
-        self.messages
-            .values()
-            .filter(|m| m.room == room)
-            .cloned()
-            .collect()
+    /// The name a socket joined with.
+    fn user(&self, socket: &str) -> Option<String> {
+        self.with(|people| people.get(socket).map(|p| p.user.clone()))
     }
 
     fn user_of(&self, socket: &str, room: &str) -> Option<String> {
-        self.people
-            .get(socket)
-            .filter(|p| p.rooms.contains(room))
-            .map(|p| p.user.clone())
+        self.with(|people| {
+            people
+                .get(socket)
+                .filter(|p| p.rooms.contains(room))
+                .map(|p| p.user.clone())
+        })
     }
-}
 
-impl Chat {
-    fn with<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
-        f(&mut self.inner.lock().unwrap_or_else(PoisonError::into_inner))
+    /// A room's recent messages, oldest first.
+    async fn history(&self, room: &str) -> Result<Vec<Message>, ChatError> {
+        let criteria = query(vec![eq("room", room)], Direction::Desc, 0, HISTORY as u64);
+        let mut records = self
+            .model("message")?
+            .find(&criteria, &Publish::nobody())
+            .await?;
+        records.reverse();
+        records.into_iter().map(record_into).collect()
+    }
+
+    /// The message `id`.
+    async fn message(&self, id: u64) -> Result<Message, ChatError> {
+        let key = i64::try_from(id).map_err(|_| ChatError::NotFound { id })?;
+        match self
+            .model("message")?
+            .find_one(key, &ModelRef::all(), &Publish::nobody())
+            .await
+        {
+            Ok(record) => record_into(record),
+            Err(ModelError::NotFound { .. }) => Err(ChatError::NotFound { id }),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Destroys a message and its reactions.
+    async fn forget(&self, id: u64) -> Result<(), ChatError> {
+        let key = i64::try_from(id).map_err(|_| ChatError::NotFound { id })?;
+        let reactions = self.model("reaction")?;
+        let criteria = query(vec![eq("message", key)], Direction::Asc, 0, u64::MAX >> 1);
+        for reaction in reactions.find(&criteria, &Publish::nobody()).await? {
+            if let Some(reaction) = reaction.get("id").and_then(Value::as_i64) {
+                reactions.destroy(reaction, &Publish::nobody()).await?;
+            }
+        }
+        self.model("message")?
+            .destroy(key, &Publish::nobody())
+            .await?;
+        Ok(())
+    }
+
+    /// Records the room and the person, if new.
+    async fn remember(&self, room: &str, user: &str) -> Result<(), ChatError> {
+        let nobody = Publish::nobody();
+        let rooms = self.model("room")?;
+        let found = rooms
+            .find(
+                &query(vec![eq("name", room)], Direction::Asc, 0, 1),
+                &nobody,
+            )
+            .await?;
+        if found.is_empty() {
+            let mut record = Record::new();
+            record.insert("name".to_owned(), room.into());
+            match rooms.create(record, &nobody).await {
+                // Someone else created it meanwhile.
+                Ok(_) | Err(ModelError::Taken { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let people = self.model("person")?;
+        let found = people
+            .find(
+                &query(vec![eq("name", user)], Direction::Asc, 0, 1),
+                &nobody,
+            )
+            .await?;
+        let mut seen = Record::new();
+        seen.insert("lastSeen".to_owned(), now_ms().into());
+        match found
+            .first()
+            .and_then(|p| p.get("id"))
+            .and_then(Value::as_i64)
+        {
+            Some(id) => {
+                people.update(id, seen, &nobody).await?;
+            }
+            None => {
+                seen.insert("name".to_owned(), user.into());
+                match people.create(seen, &nobody).await {
+                    Ok(_) | Err(ModelError::Taken { .. }) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Forgets a socket that went away, and tells its rooms.
     pub async fn disconnected(&self, sockets: &Sockets, socket_id: &str) {
-        let (rooms, presences) = self.with(|state| {
-            let rooms = state
-                .people
+        let (rooms, presences) = self.with(|people| {
+            let rooms = people
                 .remove(socket_id)
                 .map(|p| p.rooms)
                 .unwrap_or_default();
@@ -264,7 +423,7 @@ impl Chat {
                 .iter()
                 .map(|room| Presence {
                     room: room.clone(),
-                    users: state.users(room),
+                    users: Chat::users(people, room),
                 })
                 .collect();
             (rooms, presences)
@@ -302,23 +461,33 @@ fn clean(text: &str, what: &str, max: usize) -> Result<String, ChatError> {
     Ok(text.to_owned())
 }
 
-/// Lists the rooms that have people or messages.
+/// Lists the rooms anyone has joined, with how many people are in each now.
 #[get("/rooms")]
-pub async fn list_rooms(State(chat): State<Chat>) -> Json<Vec<RoomSummary>> {
-    Json(chat.with(|state| {
-        let mut names: BTreeSet<String> = state.messages.values().map(|m| m.room.clone()).collect();
-        for person in state.people.values() {
-            names.extend(person.rooms.iter().cloned());
-        }
-        names
-            .into_iter()
-            .map(|name| RoomSummary {
-                online: state.users(&name).len(),
-                messages: state.messages.values().filter(|m| m.room == name).count(),
-                name,
-            })
-            .collect()
-    }))
+pub async fn list_rooms(State(chat): State<Chat>) -> Result<Json<Vec<RoomSummary>>, ChatError> {
+    let rooms = chat
+        .model("room")?
+        .find(
+            &query(Vec::new(), Direction::Asc, 0, 1000),
+            &Publish::nobody(),
+        )
+        .await?;
+    let messages = chat.model("message")?;
+    let mut out = Vec::new();
+    for room in rooms {
+        let Some(name) = room.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        let count = messages
+            .count(&query(vec![eq("room", name)], Direction::Asc, 0, 1))
+            .await?;
+        out.push(RoomSummary {
+            online: chat.with(|people| Chat::users(people, name).len()),
+            messages: usize::try_from(count).unwrap_or(usize::MAX),
+            name: name.to_owned(),
+        });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Json(out))
 }
 
 /// Joins a room under a name: the socket then hears its new messages and who comes and goes,
@@ -337,15 +506,17 @@ pub async fn join_room(
     let user = clean(&request.user, "name", 30)?;
     session.insert(USER, &user).await?;
     let id = socket.id();
-    let (users, history) = chat.with(|state| {
-        let person = state.people.entry(id.clone()).or_insert_with(|| Person {
+    chat.remember(&room, &user).await?;
+    let users = chat.with(|people| {
+        let person = people.entry(id.clone()).or_insert_with(|| Person {
             user: user.clone(),
             rooms: BTreeSet::new(),
         });
         person.user = user.clone();
         person.rooms.insert(room.clone());
-        (state.users(&room), state.history(&room))
+        Chat::users(people, &room)
     });
+    let history = chat.history(&room).await?;
     socket.join(room_of(&room)).await?;
     let messages = sockets.resource_of::<Message>();
     messages
@@ -373,12 +544,13 @@ pub async fn leave_room(
 ) -> Result<StatusCode, ChatError> {
     let socket = socket.ok_or(ChatError::SocketRequired)?;
     let id = socket.id();
-    let (users, history) = chat.with(|state| {
-        if let Some(person) = state.people.get_mut(&id) {
+    let users = chat.with(|people| {
+        if let Some(person) = people.get_mut(&id) {
             person.rooms.remove(&room);
         }
-        (state.users(&room), state.history(&room))
+        Chat::users(people, &room)
     });
+    let history = chat.history(&room).await?;
     socket.leave(room_of(&room)).await?;
     sockets
         .resource_of::<Message>()
@@ -398,7 +570,7 @@ pub async fn room_messages(
     socket: Option<Socket>,
     Path(room): Path<String>,
 ) -> Result<Json<Vec<Message>>, ChatError> {
-    let history = chat.with(|state| state.history(&room));
+    let history = chat.history(&room).await?;
     if let Some(socket) = socket {
         sockets
             .resource_of::<Message>()
@@ -415,7 +587,13 @@ pub async fn all_messages(
     sockets: Sockets,
     socket: Option<Socket>,
 ) -> Result<Json<Vec<Message>>, ChatError> {
-    let all: Vec<Message> = chat.with(|state| state.messages.values().cloned().collect());
+    let all = chat
+        .model("message")?
+        .find(&ModelRef::all(), &Publish::nobody())
+        .await?
+        .into_iter()
+        .map(record_into)
+        .collect::<Result<Vec<Message>, _>>()?;
     if let Some(socket) = socket {
         let messages = sockets.resource_of::<Message>();
         messages.watch(&socket).await?;
@@ -438,31 +616,36 @@ pub async fn post_message(
     let socket = socket.ok_or(ChatError::SocketRequired)?;
     let text = clean(&new.text, "message", 2000)?;
     let id = socket.id();
-    let message = chat.with(|state| {
-        let user = state
-            .user_of(&id, &room)
-            .ok_or_else(|| ChatError::NotJoined { room: room.clone() })?;
-        let message = Message {
-            id: state.id(),
-            room: room.clone(),
-            user,
-            text,
-            at: now_ms(),
-            edited: false,
-            reactions: Vec::new(),
-        };
-        state.messages.insert(message.id, message.clone());
-        let old: Vec<u64> = state
-            .messages
-            .values()
-            .filter(|m| m.room == room)
-            .map(|m| m.id)
-            .collect();
-        for id in old.iter().take(old.len().saturating_sub(HISTORY)) {
-            state.messages.remove(id);
+    let user = chat
+        .user_of(&id, &room)
+        .ok_or_else(|| ChatError::NotJoined { room: room.clone() })?;
+    let mut record = Record::new();
+    record.insert("room".to_owned(), room.clone().into());
+    record.insert("user".to_owned(), user.into());
+    record.insert("text".to_owned(), text.into());
+    record.insert("at".to_owned(), now_ms().into());
+    record.insert("edited".to_owned(), false.into());
+    let message: Message = record_into(
+        chat.model("message")?
+            .create(record, &Publish::nobody())
+            .await?,
+    )?;
+    // A room keeps its last HISTORY messages.
+    let older = query(
+        vec![eq("room", room.as_str())],
+        Direction::Desc,
+        HISTORY as u64,
+        1000,
+    );
+    for old in chat
+        .model("message")?
+        .find(&older, &Publish::nobody())
+        .await?
+    {
+        if let Some(old) = old.get("id").and_then(Value::as_u64) {
+            chat.forget(old).await?;
         }
-        Ok::<_, ChatError>(message)
-    })?;
+    }
     let messages = sockets.resource_of::<Message>();
     // Everyone in the room follows the new message's changes, the author included.
     sockets
@@ -493,20 +676,19 @@ pub async fn edit_message(
     let socket = socket.ok_or(ChatError::SocketRequired)?;
     let text = clean(&edit.text, "message", 2000)?;
     let sid = socket.id();
-    let (previous, message) = chat.with(|state| {
-        let user = state.people.get(&sid).map(|p| p.user.clone());
-        let message = state
-            .messages
-            .get_mut(&id)
-            .ok_or(ChatError::NotFound { id })?;
-        if user.as_deref() != Some(message.user.as_str()) {
-            return Err(ChatError::NotYours);
-        }
-        let previous = message.clone();
-        message.text = text;
-        message.edited = true;
-        Ok((previous, message.clone()))
-    })?;
+    let previous = chat.message(id).await?;
+    if chat.user(&sid).as_deref() != Some(previous.user.as_str()) {
+        return Err(ChatError::NotYours);
+    }
+    let mut changes = Record::new();
+    changes.insert("text".to_owned(), text.into());
+    changes.insert("edited".to_owned(), true.into());
+    let key = i64::try_from(id).map_err(|_| ChatError::NotFound { id })?;
+    let message: Message = record_into(
+        chat.model("message")?
+            .update(key, changes, &Publish::nobody())
+            .await?,
+    )?;
     let changes = serde_json::json!({ "text": message.text, "edited": true });
     sockets
         .resource_of::<Message>()
@@ -525,14 +707,11 @@ pub async fn delete_message(
 ) -> Result<StatusCode, ChatError> {
     let socket = socket.ok_or(ChatError::SocketRequired)?;
     let sid = socket.id();
-    let previous = chat.with(|state| {
-        let user = state.people.get(&sid).map(|p| p.user.clone());
-        let message = state.messages.get(&id).ok_or(ChatError::NotFound { id })?;
-        if user.as_deref() != Some(message.user.as_str()) {
-            return Err(ChatError::NotYours);
-        }
-        state.messages.remove(&id).ok_or(ChatError::NotFound { id })
-    })?;
+    let previous = chat.message(id).await?;
+    if chat.user(&sid).as_deref() != Some(previous.user.as_str()) {
+        return Err(ChatError::NotYours);
+    }
+    chat.forget(id).await?;
     sockets
         .resource_of::<Message>()
         .destroyed(&id, Some(&previous), Some(&sid))
@@ -552,25 +731,19 @@ pub async fn react(
     let socket = socket.ok_or(ChatError::SocketRequired)?;
     let emoji = clean(&new.emoji, "reaction", 16)?;
     let sid = socket.id();
-    let reaction = chat.with(|state| {
-        let room = state
-            .messages
-            .get(&id)
-            .map(|m| m.room.clone())
-            .ok_or(ChatError::NotFound { id })?;
-        let user = state
-            .user_of(&sid, &room)
-            .ok_or(ChatError::NotJoined { room })?;
-        let reaction = Reaction {
-            id: state.id(),
-            user,
-            emoji,
-        };
-        if let Some(message) = state.messages.get_mut(&id) {
-            message.reactions.push(reaction.clone());
-        }
-        Ok::<_, ChatError>(reaction)
-    })?;
+    let room = chat.message(id).await?.room;
+    let user = chat
+        .user_of(&sid, &room)
+        .ok_or(ChatError::NotJoined { room })?;
+    let mut record = Record::new();
+    record.insert("user".to_owned(), user.into());
+    record.insert("emoji".to_owned(), emoji.into());
+    record.insert("message".to_owned(), id.into());
+    let reaction: Reaction = record_into(
+        chat.model("reaction")?
+            .create(record, &Publish::nobody())
+            .await?,
+    )?;
     sockets
         .resource_of::<Message>()
         .added_to(&id, "reactions", reaction.id, Some(&reaction), Some(&sid))
@@ -588,23 +761,19 @@ pub async fn unreact(
 ) -> Result<StatusCode, ChatError> {
     let socket = socket.ok_or(ChatError::SocketRequired)?;
     let sid = socket.id();
-    chat.with(|state| {
-        let user = state.people.get(&sid).map(|p| p.user.clone());
-        let message = state
-            .messages
-            .get_mut(&id)
-            .ok_or(ChatError::NotFound { id })?;
-        let index = message
-            .reactions
-            .iter()
-            .position(|r| r.id == reaction)
-            .ok_or(ChatError::NotFound { id: reaction })?;
-        if user.as_deref() != Some(message.reactions[index].user.as_str()) {
-            return Err(ChatError::NotYours);
-        }
-        message.reactions.remove(index);
-        Ok(())
-    })?;
+    let message = chat.message(id).await?;
+    let found = message
+        .reactions
+        .iter()
+        .find(|r| r.id == reaction)
+        .ok_or(ChatError::NotFound { id: reaction })?;
+    if chat.user(&sid).as_deref() != Some(found.user.as_str()) {
+        return Err(ChatError::NotYours);
+    }
+    let key = i64::try_from(reaction).map_err(|_| ChatError::NotFound { id: reaction })?;
+    chat.model("reaction")?
+        .destroy(key, &Publish::nobody())
+        .await?;
     sockets
         .resource_of::<Message>()
         .removed_from(&id, "reactions", reaction, Some(&sid))
@@ -617,7 +786,7 @@ pub async fn unreact(
 pub async fn me(State(chat): State<Chat>, socket: Option<Socket>) -> Result<Json<Me>, ChatError> {
     let socket = socket.ok_or(ChatError::SocketRequired)?;
     let id = socket.id();
-    let user = chat.with(|state| state.people.get(&id).map(|p| p.user.clone()));
+    let user = chat.user(&id);
     Ok(Json(Me {
         rooms: socket.rooms(),
         id,

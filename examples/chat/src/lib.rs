@@ -10,6 +10,7 @@ use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
+use sailroute::blueprints::ModelError;
 use sailroute::sessions::{MemoryStore, Session, SessionStore, Sessions};
 use sailroute::{Server, ServerBuilder, routes};
 
@@ -71,21 +72,25 @@ pub fn app(chat: Chat) -> Router {
     .route("/style.css", get(move || async move { style.clone() }))
 }
 
-/// The server: the app, the browser client with the chat's typed API, sessions in memory, and
-/// presence clean-up when a socket goes away.
-pub fn server() -> ServerBuilder {
-    server_with(MemoryStore::default())
+/// The server on the database at `db` (`sqlite:chat.db`, `sqlite::memory:`, `postgres://…`):
+/// the app, the browser client with the chat's typed API, sessions in memory, and presence
+/// clean-up when a socket goes away.
+pub async fn server(db: &str) -> Result<ServerBuilder, ModelError> {
+    server_with(MemoryStore::default(), db).await
 }
 
 /// [`server`] with sessions in `store` (a `RedisStore` when several nodes serve the chat).
-pub fn server_with<S: SessionStore + Clone>(store: S) -> ServerBuilder {
-    let chat = Chat::default();
+pub async fn server_with<S: SessionStore + Clone>(
+    store: S,
+    db: &str,
+) -> Result<ServerBuilder, ModelError> {
+    let chat = Chat::open(db).await?;
     let on_disconnect = chat.clone();
     // Served over plain http here; behind TLS, keep tower-sessions' default (`Secure`).
     let sessions = Sessions::new(store)
         .cookie_name("chat.sid")
         .configure(|layer| layer.with_secure(false));
-    Server::builder(app(chat))
+    Ok(Server::builder(app(chat))
         .sessions(sessions)
         // The page loads socket.io-client from `/socket.io/socket.io.js`, as Sails serves it.
         .serve_client(true)
@@ -93,5 +98,5 @@ pub fn server_with<S: SessionStore + Clone>(store: S) -> ServerBuilder {
         .on_disconnect(move |socket, sockets| {
             let chat = on_disconnect.clone();
             async move { chat.disconnected(&sockets, socket.id()).await }
-        })
+        }))
 }

@@ -71,6 +71,21 @@ impl ModelRef {
         Ok(records)
     }
 
+    /// How many records `criteria`'s filter finds (Sails' `count`).
+    pub async fn count(&self, criteria: &Criteria) -> Result<u64, ModelError> {
+        let entry = self.entry();
+        let (statement, bound) = sql::count(
+            &entry.def.table,
+            &entry.schema,
+            criteria,
+            self.models.backend(),
+        );
+        let count: i64 = sqlx::query_scalar_with(&statement, bound)
+            .fetch_one(&self.models.inner.pool)
+            .await?;
+        Ok(u64::try_from(count).unwrap_or_default())
+    }
+
     /// The record `id` (Sails' `findOne`), with `criteria`'s `select`, `omit` and
     /// `populate`; the requesting socket is subscribed to it.
     pub async fn find_one(
@@ -131,7 +146,7 @@ impl ModelRef {
         plain.insert(UPDATED_AT.to_owned(), now.into());
         let backend = self.models.backend();
         let entry = self.entry();
-        let mut tx = self.models.inner.pool.begin().await?;
+        let mut tx = self.models.begin_write().await?;
         self.check_targets(&mut tx, &plain).await?;
         let (statement, bound) = sql::insert(&entry.def.table, &entry.schema, &plain, backend)?;
         let id: i64 = sqlx::query_scalar_with(&statement, bound)
@@ -170,7 +185,7 @@ impl ModelRef {
         plain.insert(UPDATED_AT.to_owned(), now.into());
         let backend = self.models.backend();
         let entry = self.entry();
-        let mut tx = self.models.inner.pool.begin().await?;
+        let mut tx = self.models.begin_write().await?;
         let previous = self.models.one(&mut tx, self.index, id).await?;
         self.check_targets(&mut tx, &plain).await?;
         if let Some((statement, bound)) =
@@ -207,7 +222,7 @@ impl ModelRef {
         let backend = self.models.backend();
         let entry = self.entry();
         let now = now_ms();
-        let mut tx = self.models.inner.pool.begin().await?;
+        let mut tx = self.models.begin_write().await?;
         let previous = self.models.one(&mut tx, self.index, id).await?;
         let mut notes = Vec::new();
         // Every singular association of every model that points here lets go.
@@ -321,7 +336,7 @@ impl ModelRef {
             .index_of(model)
             .ok_or_else(|| ModelError::UnknownModel(model.clone()))?;
         let now = now_ms();
-        let mut tx = self.models.inner.pool.begin().await?;
+        let mut tx = self.models.begin_write().await?;
         self.models.one(&mut tx, self.index, id).await?;
         if let Some(child) = must_exist {
             self.models.one(&mut tx, child_model, child).await?;

@@ -11,8 +11,8 @@
 
 use sea_query::extension::postgres::PgExpr;
 use sea_query::{
-    Alias, Condition, Expr, LikeExpr, NullOrdering, Order, PostgresQueryBuilder, Query, SimpleExpr,
-    SqliteQueryBuilder,
+    Alias, Asterisk, Condition, Expr, LikeExpr, NullOrdering, Order, PostgresQueryBuilder, Query,
+    SimpleExpr, SqliteQueryBuilder,
 };
 use sea_query_binder::{SqlxBinder, SqlxValues};
 use serde_json::Value;
@@ -45,11 +45,7 @@ pub fn select(
     for column in columns(model, criteria) {
         query.column(Alias::new(column));
     }
-    let mut all = Condition::all();
-    for condition in &criteria.filter {
-        all = all.add(expr(model, condition, backend));
-    }
-    query.cond_where(all);
+    query.cond_where(filter(model, criteria, backend));
     for sort in &criteria.sort {
         // Null is the smallest value on every backend (PostgreSQL's default is the largest).
         let (order, nulls) = match sort.direction {
@@ -67,6 +63,33 @@ pub fn select(
         Backend::Sqlite => query.build_sqlx(SqliteQueryBuilder),
         Backend::Postgres => query.build_sqlx(PostgresQueryBuilder),
     }
+}
+
+/// `SELECT COUNT(*)` of the records `criteria`'s filter finds (its sort, paging and
+/// projection do not count).
+pub fn count(
+    table: &str,
+    model: &ModelSchema,
+    criteria: &Criteria,
+    backend: Backend,
+) -> (String, SqlxValues) {
+    let mut query = Query::select();
+    query
+        .from(Alias::new(table))
+        .expr(Expr::col(Asterisk).count())
+        .cond_where(filter(model, criteria, backend));
+    match backend {
+        Backend::Sqlite => query.build_sqlx(SqliteQueryBuilder),
+        Backend::Postgres => query.build_sqlx(PostgresQueryBuilder),
+    }
+}
+
+/// Every condition of `criteria`, all of which must hold.
+fn filter(model: &ModelSchema, criteria: &Criteria, backend: Backend) -> Condition {
+    criteria
+        .filter
+        .iter()
+        .fold(Condition::all(), |all, w| all.add(expr(model, w, backend)))
 }
 
 /// The attributes to read: `select` (with the primary key), every one but `omit`, or all.

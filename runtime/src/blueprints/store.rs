@@ -185,6 +185,18 @@ impl Models {
         Ok(())
     }
 
+    /// A transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so it waits for another writer instead of failing with `SQLITE_BUSY` when
+    /// its first read would turn into a write after someone else's.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, ModelError> {
+        Ok(match self.inner.backend {
+            Backend::Sqlite => self.inner.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.inner.pool.begin().await?,
+        })
+    }
+
     pub(crate) fn index_of(&self, identity: &str) -> Option<usize> {
         self.inner
             .entries

@@ -15,7 +15,8 @@ use tokio::sync::mpsc;
 async fn server() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(chat::server().build().unwrap().serve(listener));
+    let server = chat::server("sqlite::memory:").await.unwrap();
+    tokio::spawn(server.build().unwrap().serve(listener));
     url
 }
 

@@ -15,7 +15,7 @@ const WAIT = { timeout: 15000 };
 let server;
 let browser;
 test.before(async () => {
-  server = await startServer('chat');
+  server = await startServer('chat', ['--db', 'sqlite::memory:']);
   browser = await launchChromium();
 });
 test.after(async () => {

@@ -10,7 +10,7 @@ const { startServer, makeClient, nextEvent, collectUntilQuiet } = require('./hel
 let server;
 let ann; let bob; let carol; let watcher;
 test.before(async () => {
-  server = await startServer('chat');
+  server = await startServer('chat', ['--db', 'sqlite::memory:']);
   ann = await makeClient('sails.io.js', server.url);
   bob = await makeClient('sails.io.js', server.url);
   carol = await makeClient('sails.io.js', server.url);

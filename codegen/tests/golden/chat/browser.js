@@ -14,7 +14,7 @@
   const { ClientError, createRuntime, rest, routeError, rules, segment } = runtime;
 
 /** The hash of the contract this client was generated from; it travels with every call. */
-const CONTRACT = "51e137dbd286ee49";
+const CONTRACT = "25a2ed6866e0fba1";
 
 /**
  * The Socket.IO handshake query that names this client's contract, so that a server given its
@@ -76,10 +76,10 @@ function createClient(options = {}) {
       return call("leaveRoom", "POST", () => `/rooms/${segment("POST", "room", room)}/leave`, undefined, undefined, options);
     },
     /**
-     * Lists the rooms that have people or messages.
+     * Lists the rooms anyone has joined, with how many people are in each now.
      *
      * `GET /rooms`
-     * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
+     * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
      */
     async listRooms(options) {
       return call("listRooms", "GET", () => `/rooms`, undefined, undefined, options);

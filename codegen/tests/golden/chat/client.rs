@@ -248,7 +248,7 @@ pub type MessageChange = ::sailroute_client::ResourceMessage<Message, u64>;
 /// The hash of the contract this client was generated from: sent with the handshake and
 /// every call, so that a server given its contract refuses it with a typed `Incompatible`
 /// error when the API it was generated from is no longer served.
-pub const CONTRACT: &str = "51e137dbd286ee49";
+pub const CONTRACT: &str = "25a2ed6866e0fba1";
 
 /// A typed client: one async method per route, sent as a Sails virtual request over a
 /// Socket.IO connection ([`Client::connect`]) or as plain HTTP ([`Client::http`]), with the
@@ -396,15 +396,12 @@ impl Client {
         self.raw.request("POST", path).send_empty().await
     }
 
-    /// Lists the rooms that have people or messages.
+    /// Lists the rooms anyone has joined, with how many people are in each now.
     ///
     /// `GET /rooms`
     pub async fn list_rooms(
         &self,
-    ) -> Result<
-        Vec<RoomSummary>,
-        ::sailroute_client::ClientError<::sailroute_client::serde_json::Value>,
-    > {
+    ) -> Result<Vec<RoomSummary>, ::sailroute_client::ClientError<ChatError>> {
         let path = String::from("/rooms");
         self.raw.request("GET", path).send().await
     }

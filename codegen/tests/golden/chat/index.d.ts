@@ -287,10 +287,10 @@ export interface Client {
    */
   leaveRoom(room: string, options?: CallOptions): Promise<void>;
   /**
-   * Lists the rooms that have people or messages.
+   * Lists the rooms anyone has joined, with how many people are in each now.
    *
    * `GET /rooms`
-   * @throws {ClientError<unknown>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
+   * @throws {ClientError<ChatError>} when the server answers with an error status, on timeout, disconnection or transport failure, or when the call cannot be encoded
    */
   listRooms(options?: CallOptions): Promise<Array<RoomSummary>>;
   /**
@@ -362,8 +362,8 @@ export declare function isJoinRoomError(error: unknown): error is ClientError<Ch
 /** Whether `error` is a failed `leaveRoom` call (not one refused for its contract): then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isLeaveRoomError(error: unknown): error is ClientError<ChatError>;
 
-/** Whether `error` is a failed `listRooms` call (not one refused for its contract): then `error.body` is `unknown` (or `undefined` when there was no answer). */
-export declare function isListRoomsError(error: unknown): error is ClientError<unknown>;
+/** Whether `error` is a failed `listRooms` call (not one refused for its contract): then `error.body` is `ChatError` (or `undefined` when there was no answer). */
+export declare function isListRoomsError(error: unknown): error is ClientError<ChatError>;
 
 /** Whether `error` is a failed `me` call (not one refused for its contract): then `error.body` is `ChatError` (or `undefined` when there was no answer). */
 export declare function isMeError(error: unknown): error is ClientError<ChatError>;
