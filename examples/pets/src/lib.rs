@@ -1,9 +1,14 @@
 //! Sails' classic pair, as a new Sails app declares it: `User { name, pets: collection 'pet'
 //! via 'owner' }` and `Pet { name, owner: model 'user' }`, with Sails' defaults (numeric
 //! auto-increment `id`, `createdAt`/`updatedAt` in milliseconds, no route prefix, `find`
-//! limited to 30, autoWatch on). Every route is a blueprint: there is no handler here.
+//! limited to 30, autoWatch on). Every route is a blueprint but one, `POST /user/{id}/adopt`,
+//! which shows a handler of the app's own calling the same model API.
 
-use sailroute::blueprints::{AttrType, Model, ModelError, Models};
+use axum::extract::{Path, State};
+use axum::routing::post;
+use axum::{Json, Router};
+use sailroute::blueprints::{AttrType, Model, ModelError, Models, Publish, Record};
+use serde::Deserialize;
 
 /// The two models.
 pub fn models() -> [Model; 2] {
@@ -17,10 +22,35 @@ pub fn models() -> [Model; 2] {
     ]
 }
 
+/// The body of `adopt`.
+#[derive(Debug, Deserialize)]
+pub struct Adoption {
+    /// The new pet's name.
+    pub name: String,
+}
+
+/// `POST /user/{id}/adopt` `{"name": "rex"}`: a new pet for the user, created through the
+/// model API. `Publish` makes it a blueprint-like change: watchers hear `created` and the
+/// owner's `addedTo`, and the requesting socket does not.
+pub async fn adopt(
+    State(models): State<Models>,
+    by: Publish,
+    Path(id): Path<i64>,
+    Json(adoption): Json<Adoption>,
+) -> Result<Json<Record>, ModelError> {
+    let mut pet = Record::new();
+    pet.insert("name".to_owned(), adoption.name.into());
+    pet.insert("owner".to_owned(), id.into());
+    Ok(Json(models.model("pet")?.create(pet, &by).await?))
+}
+
 /// The models on the database at `url` (`sqlite::memory:`, `sqlite:pets.db`,
 /// `postgres://…`), and the app serving their blueprints.
-pub async fn app(url: &str) -> Result<(Models, axum::Router), ModelError> {
+pub async fn app(url: &str) -> Result<(Models, Router), ModelError> {
     let models = Models::connect(url, models()).await?;
-    let router = models.routes();
+    let own = Router::new()
+        .route("/user/{id}/adopt", post(adopt))
+        .with_state(models.clone());
+    let router = models.routes().merge(own);
     Ok((models, router))
 }

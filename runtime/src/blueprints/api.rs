@@ -87,13 +87,16 @@ impl ModelRef {
     }
 
     /// The record `id` (Sails' `findOne`), with `criteria`'s `select`, `omit` and
-    /// `populate`; the requesting socket is subscribed to it.
+    /// `populate`, and at most `criteria.limit` records per populated collection; the
+    /// requesting socket is subscribed to it.
     pub async fn find_one(
         &self,
         id: i64,
         criteria: &Criteria,
         by: &Publish,
     ) -> Result<Record, ModelError> {
+        // `criteria`'s limit bounds each populated collection (Sails: 30 unless asked).
+        let limit = criteria.limit;
         let criteria = Criteria {
             filter: vec![by_id(id)],
             sort: Vec::new(),
@@ -102,7 +105,6 @@ impl ModelRef {
             ..criteria.clone()
         };
         let mut conn = self.models.inner.pool.acquire().await?;
-        let limit = self.entry().def.limits.default_limit;
         let record = self
             .models
             .find_in(&mut conn, self.index, &criteria, limit)

@@ -43,7 +43,10 @@ pub fn select(
     let mut query = Query::select();
     query.from(Alias::new(table));
     for column in columns(model, criteria) {
-        query.column(Alias::new(column));
+        // Named explicitly: SQLite names a result column after the text of its expression
+        // when it pleases (a column added by `ALTER TABLE` came back as `"age"`, quotes and
+        // all).
+        query.expr_as(Expr::col(Alias::new(column)), Alias::new(column));
     }
     query.cond_where(filter(model, criteria, backend));
     for sort in &criteria.sort {

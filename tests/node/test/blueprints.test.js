@@ -213,6 +213,20 @@ for (const backend of ['sqlite', 'postgres']) {
       }
     });
 
+    test('a handler of the app\'s own publishes through the same model API', async () => {
+      const heard = recorder(watcher);
+      const mine = recorder(alice);
+      const adopted = await alice.request('post', '/user/1/adopt', { name: 'stray' });
+      assert.equal(adopted.statusCode, 200, JSON.stringify(adopted.body));
+      assert.equal(adopted.body.owner.id, 1);
+      assert.deepEqual(await heard.take(2), [
+        { event: 'pet', verb: 'created', id: adopted.body.id, data: adopted.body },
+        { event: 'user', verb: 'addedTo', id: 1, attribute: 'pets', addedId: adopted.body.id },
+      ]);
+      assert.deepEqual(await mine.rest(quiet), []);
+      assert.equal((await http.request('post', '/user/999/adopt', { name: 'x' })).statusCode, 409);
+    });
+
     test('the query language, the same over HTTP and over a socket', async () => {
       // A fresh set of users whose names and ids the queries pick from.
       const names = ['amy', 'bob', 'Bobby', '50%_off', 'zed'];
