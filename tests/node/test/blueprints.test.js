@@ -141,6 +141,7 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.equal((await http.request('get', '/pet/1/owner', {})).body.name, 'scott');
       const unowned = await alice.request('get', `/pet/${fido.body.id}/owner`, {});
       assert.equal(unowned.statusCode, 404);
+      assert.equal(unowned.body.message, `the \`pet\` ${fido.body.id} has no \`owner\``);
 
       // remove
       const remove = await alice.request('delete', '/user/1/pets/1', {});
@@ -289,6 +290,9 @@ for (const backend of ['sqlite', 'postgres']) {
         ['delete', '/user/999', {}, 404, /no `user` has the id 999/],
         ['get', '/user/1/friends', {}, 404, /`friends` is not an association of `user`/],
         ['put', '/user/1/pets/999', {}, 404, /no `pet` has the id 999/],
+        ['put', '/user/999/pets', [1], 404, /no `user` has the id 999/],
+        ['patch', '/user/1', { createdAt: 5 }, 400, /`createdAt` of `user` is set by the model/],
+        ['patch', '/user/1', { id: 2 }, 400, /`id` of `user` is the database's to assign/],
         ['post', '/pet', { name: 'x', owner: 999 }, 409, /`owner` of `pet` names the `user` 999, which does not exist/],
       ];
       for (const [method, url, data, status, message] of cases) {

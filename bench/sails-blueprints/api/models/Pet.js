@@ -1,0 +1,6 @@
+module.exports = {
+  attributes: {
+    name: { type: 'string' },
+    owner: { model: 'user' },
+  },
+};
