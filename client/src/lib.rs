@@ -38,6 +38,7 @@ mod engine;
 mod error;
 mod features;
 mod http;
+mod json_text;
 mod options;
 mod packet;
 mod paths;
@@ -51,6 +52,7 @@ use std::time::Duration;
 
 pub use call::Call;
 pub use error::{ClientError, ConnectError, EncodeError, ResubscribeError, TransportError};
+pub use json_text::JsonText;
 pub use options::{ConnectOptions, HeaderProvider};
 pub use paths::{path_rest, path_segment};
 pub use raw::{CONTRACT_HEADER, CONTRACT_QUERY, RawClient};

@@ -62,6 +62,15 @@ fn generate_from(source: PathBuf, case: &str) -> [(String, String); 7] {
     outputs
 }
 
+/// The pets example's blueprint models: their routes, typed queries and records.
+#[test]
+fn pets_example_matches_goldens() {
+    let source = root().join("../../examples/pets/src");
+    for (name, contents) in generate_from(source, "pets") {
+        compare(&root().join("golden/pets").join(name), &contents);
+    }
+}
+
 #[test]
 fn serde_fixture_matches_goldens() {
     for (name, contents) in generate("serde") {

@@ -26,6 +26,7 @@
 //! assert!(api.types.contains_key("User"));
 //! ```
 
+mod blueprint;
 pub mod compat;
 pub mod contract;
 pub mod error;

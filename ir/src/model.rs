@@ -19,6 +19,10 @@ pub struct Api {
     pub events: Vec<EventDef>,
     /// Resourceful pub-sub records (`#[resource("identity")]`), sorted by identity.
     pub resources: Vec<ResourceDef>,
+    /// Blueprint models (`#[model("identity")]`), sorted by identity. Their routes, types and
+    /// resources are in `routes`, `types` and `resources` too, as the generator derives them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<BlueprintDef>,
     /// Annotated handlers that no scanned `routes![…]` mounts: left out of the clients, and
     /// reported (a `cargo:warning` from build scripts).
     #[serde(skip)]
@@ -75,6 +79,83 @@ impl Api {
         path || route.body.as_ref().is_some_and(|t| self.validates(t))
             || route.query.as_ref().is_some_and(|t| self.validates(t))
     }
+}
+
+/// A blueprint model (`#[sailroute::model("user")]` on a struct): its attributes and
+/// associations, and where its routes are served.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlueprintDef {
+    /// The identity: the event name, the middle of the room names, the default route name.
+    pub identity: String,
+    /// The struct's name: the record type of the clients.
+    pub record: String,
+    /// The path its routes start with: `/user`, `/api/users`.
+    pub base: String,
+    /// The blueprint actions it serves, by Sails' names (`find`, `findOne`, `create`,
+    /// `update`, `destroy`, `populate`, `add`, `remove`, `replace`).
+    pub actions: Vec<String>,
+    /// Its doc comment.
+    pub docs: Docs,
+    /// Its attributes, in declaration order (`id`, `createdAt` and `updatedAt` are implied).
+    pub attributes: Vec<BlueprintAttr>,
+    /// Its associations, in declaration order.
+    pub associations: Vec<BlueprintAssoc>,
+    /// Where it is declared.
+    #[serde(skip)]
+    pub loc: SourceLoc,
+}
+
+/// The types an attribute can have, as the runtime stores and compares them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AttrKind {
+    /// A whole number (stored as a 64-bit integer).
+    Integer,
+    /// A number (a double).
+    Number,
+    /// A string.
+    String,
+    /// `true` or `false`.
+    Boolean,
+    /// Any JSON.
+    Json,
+}
+
+impl AttrKind {
+    /// The Rust type a record holds it as.
+    pub fn type_ref(self) -> TypeRef {
+        match self {
+            AttrKind::Integer => TypeRef::Int(IntKind::I64),
+            AttrKind::Number => TypeRef::Float,
+            AttrKind::String => TypeRef::String,
+            AttrKind::Boolean => TypeRef::Bool,
+            AttrKind::Json => TypeRef::Json,
+        }
+    }
+}
+
+/// One attribute of a [`BlueprintDef`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlueprintAttr {
+    /// Its name on the wire (the field's name).
+    pub name: String,
+    /// Its type.
+    pub kind: AttrKind,
+    /// Its doc comment.
+    pub docs: Docs,
+}
+
+/// One association of a [`BlueprintDef`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlueprintAssoc {
+    /// Its name (`owner`, `pets`).
+    pub name: String,
+    /// The associated model's struct name.
+    pub target: String,
+    /// `None` for a singular association (Sails' `model`); the associated model's singular
+    /// association that points back, for a collection (Sails' `collection … via`).
+    pub via: Option<String>,
+    /// Its doc comment.
+    pub docs: Docs,
 }
 
 /// An annotated handler that no scanned router mounts.
@@ -526,6 +607,9 @@ pub enum TypeRef {
     },
     /// A generic parameter of the enclosing type.
     Param(String),
+    /// The JSON text of a value, carried as one string: how a blueprint query sends `where`
+    /// and `sort` in a query string (`?where={"name":"scott"}`), as Sails reads them.
+    JsonText(Box<TypeRef>),
 }
 
 impl TypeRef {
@@ -539,6 +623,7 @@ impl TypeRef {
             TypeRef::Boxed(inner) => TypeRef::Boxed(sub(inner)),
             TypeRef::List(inner) => TypeRef::List(sub(inner)),
             TypeRef::Map(inner) => TypeRef::Map(sub(inner)),
+            TypeRef::JsonText(inner) => TypeRef::JsonText(sub(inner)),
             TypeRef::Tuple(items) => {
                 TypeRef::Tuple(items.iter().map(|t| t.substitute(params)).collect())
             }
@@ -556,7 +641,8 @@ impl TypeRef {
             TypeRef::Option(inner)
             | TypeRef::Boxed(inner)
             | TypeRef::List(inner)
-            | TypeRef::Map(inner) => {
+            | TypeRef::Map(inner)
+            | TypeRef::JsonText(inner) => {
                 inner.named(visit);
             }
             TypeRef::Tuple(items) => items.iter().for_each(|t| t.named(visit)),

@@ -71,6 +71,8 @@ impl Canon {
             types,
             events,
             resources,
+            // A model's wire is its routes, types and resources, which are hashed above.
+            models: _,
             unmounted: _,
         } = api;
         // Routes in wire order: by method and path shape (handler names do not travel).
@@ -276,6 +278,7 @@ impl Canon {
             TypeRef::Boxed(inner) => self.wrap("boxed", inner),
             TypeRef::List(inner) => self.wrap("list", inner),
             TypeRef::Map(inner) => self.wrap("map", inner),
+            TypeRef::JsonText(inner) => self.wrap("json_text", inner),
             TypeRef::Tuple(items) => self.list("tuple", items, |out, t| out.ty(t)),
             TypeRef::Named { name, args } => {
                 self.open("named");

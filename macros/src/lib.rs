@@ -7,6 +7,7 @@
 use proc_macro::TokenStream;
 use sailroute_ir::model::Method;
 
+mod model;
 mod pubsub;
 mod route;
 mod routes;
@@ -48,4 +49,10 @@ pub fn event(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn resource(attr: TokenStream, item: TokenStream) -> TokenStream {
     pubsub::expand_resource(attr.into(), item.into()).into()
+}
+
+/// Declares a blueprint model on a struct; see `sailroute::model`.
+#[proc_macro_attribute]
+pub fn model(attr: TokenStream, item: TokenStream) -> TokenStream {
+    model::expand(attr.into(), item.into()).into()
 }

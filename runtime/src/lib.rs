@@ -219,6 +219,13 @@ pub use sailroute_macros::event;
 pub use sailroute_macros::get;
 /// Declares an async handler for `HEAD` requests; see [`get`].
 pub use sailroute_macros::head;
+/// Declares a blueprint model: `#[sailroute::model("user")]` on a struct whose fields are its
+/// attributes (`name: Option<String>`), singular associations (`#[model] owner:
+/// Option<User>`) and collections (`#[collection(via = "owner")] pets: Vec<Pet>`). It
+/// implements [`blueprints::ModelType`]; `prefix = "/api"` and `route_name = "users"` set where
+/// its routes are served. The client generator reads the same declaration. See
+/// `docs/blueprints.md`.
+pub use sailroute_macros::model;
 /// Declares an async handler for `OPTIONS` requests; see [`get`].
 pub use sailroute_macros::options;
 /// Declares an async handler for `PATCH` requests; see [`get`].

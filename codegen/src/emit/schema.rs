@@ -125,6 +125,11 @@ impl<'a> Schemas<'a> {
                 json!({ "anyOf": [self.of_in(inner, params), { "type": "null" }] })
             }
             TypeRef::Boxed(inner) => self.of_in(inner, params),
+            TypeRef::JsonText(inner) => json!({
+                "type": "string",
+                "contentMediaType": "application/json",
+                "contentSchema": self.of_in(inner, params),
+            }),
             TypeRef::List(inner) => json!({ "type": "array", "items": self.of_in(inner, params) }),
             TypeRef::Map(inner) => {
                 json!({ "type": "object", "additionalProperties": self.of_in(inner, params) })
@@ -491,6 +496,7 @@ fn arg_name(ty: &TypeRef) -> String {
         TypeRef::Known(known) => known.name().replace(['<', '>', ':', ' '], ""),
         TypeRef::Option(inner) => format!("Option_{}", arg_name(inner)),
         TypeRef::Boxed(inner) => arg_name(inner),
+        TypeRef::JsonText(inner) => format!("JsonText_{}", arg_name(inner)),
         TypeRef::List(inner) => format!("Vec_{}", arg_name(inner)),
         TypeRef::Map(inner) => format!("Map_{}", arg_name(inner)),
         TypeRef::Tuple(items) => {

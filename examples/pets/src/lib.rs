@@ -7,19 +7,32 @@
 use axum::extract::{Path, State};
 use axum::routing::post;
 use axum::{Json, Router};
-use sailroute::blueprints::{AttrType, Model, ModelError, Models, Publish, Record};
+use sailroute::blueprints::{Model, ModelError, ModelType, Models, Publish, Record};
 use serde::Deserialize;
+
+/// A person who keeps pets.
+#[sailroute::model("user")]
+pub struct User {
+    /// Their name.
+    pub name: Option<String>,
+    /// The pets they own.
+    #[collection(via = "owner")]
+    pub pets: Vec<Pet>,
+}
+
+/// A pet.
+#[sailroute::model("pet")]
+pub struct Pet {
+    /// Its name.
+    pub name: Option<String>,
+    /// Who owns it.
+    #[model]
+    pub owner: Option<User>,
+}
 
 /// The two models.
 pub fn models() -> [Model; 2] {
-    [
-        Model::new("user")
-            .attribute("name", AttrType::String)
-            .collection("pets", "pet", "owner"),
-        Model::new("pet")
-            .attribute("name", AttrType::String)
-            .model("owner", "user"),
-    ]
+    [User::model(), Pet::model()]
 }
 
 /// The body of `adopt`.

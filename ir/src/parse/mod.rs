@@ -1,6 +1,7 @@
 //! syn -> model: the one parser, called by the attribute macros (one handler at a time) and
 //! by the code generator (whole files).
 
+mod blueprint;
 mod cfg;
 mod docs;
 mod mount;
@@ -10,6 +11,7 @@ mod route;
 mod rules;
 mod types;
 
+pub use blueprint::{ACTIONS, ModelAttr, blueprint_def, model_attr};
 pub use cfg::Cfg;
 use cfg::CfgValue;
 pub use docs::docs_of;
@@ -29,7 +31,7 @@ use proc_macro2::Span;
 use syn::Item;
 
 use crate::error::{Error, Errors};
-use crate::model::{EventDef, ResourceDef, Route, SourceLoc, TypeDef, TypeRef};
+use crate::model::{BlueprintDef, EventDef, ResourceDef, Route, SourceLoc, TypeDef, TypeRef};
 
 /// What one source file declares: routes and serde types.
 #[derive(Debug, Clone, Default)]
@@ -42,6 +44,8 @@ pub struct Scanned {
     pub events: Vec<EventDef>,
     /// Types marked `#[resource("identity")]`.
     pub resources: Vec<ResourceDef>,
+    /// Structs marked `#[model("identity")]`.
+    pub blueprints: Vec<BlueprintDef>,
     /// Type aliases (`type ApiResult<T> = Result<Json<T>, ApiError>;`), to see through them
     /// in return types.
     pub aliases: Vec<Alias>,
@@ -238,6 +242,20 @@ impl Scan<'_> {
             };
             match item {
                 Item::Fn(func) => self.func(func, unknown.as_deref()),
+                Item::Struct(s) if find_attr(&s.attrs, "model").is_some() => {
+                    let parsed = find_attr(&s.attrs, "model")
+                        .map(|attr| model_attr(attr_tokens(attr)))
+                        .transpose()
+                        .and_then(|attr| match attr {
+                            Some(attr) => blueprint_def(s, &attr, |span| loc(file, span)).map(Some),
+                            None => Ok(None),
+                        });
+                    match parsed {
+                        Ok(Some(def)) => self.scanned.blueprints.push(def),
+                        Ok(None) => {}
+                        Err(e) => self.errors.extend(located(file, e)),
+                    }
+                }
                 Item::Struct(s) if derives_serde(&s.attrs) => {
                     let input = syn::DeriveInput::from(s.clone());
                     push_type(file, &input, self.scanned, self.errors);

@@ -36,6 +36,7 @@ pub fn resolve_with(scanned: Vec<Scanned>, external: &BTreeSet<String>) -> Resul
     let mut routes = Vec::new();
     let mut events: Vec<EventDef> = Vec::new();
     let mut resources: Vec<ResourceDef> = Vec::new();
+    let mut models = Vec::new();
     let mut defs: BTreeMap<String, Vec<TypeDef>> = BTreeMap::new();
     let mut aliases: BTreeMap<String, Alias> = BTreeMap::new();
     let mut mounts = Vec::new();
@@ -47,6 +48,7 @@ pub fn resolve_with(scanned: Vec<Scanned>, external: &BTreeSet<String>) -> Resul
         aliases.extend(file.aliases.into_iter().map(|a| (a.name.clone(), a)));
         events.extend(file.events);
         resources.extend(file.resources);
+        models.extend(file.blueprints);
         for def in file.types {
             defs.entry(def.name.clone()).or_default().push(def);
         }
@@ -222,13 +224,20 @@ pub fn resolve_with(scanned: Vec<Scanned>, external: &BTreeSet<String>) -> Resul
         return Err(Errors(errors));
     }
     routes.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(Api {
+    let mut api = Api {
         routes,
         types,
         events,
         resources,
+        models: Vec::new(),
         unmounted,
-    })
+    };
+    let mut errors = crate::blueprint::expand(&mut api, models);
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| a.loc.cmp(&b.loc).then_with(|| a.message.cmp(&b.message)));
+        return Err(Errors(errors));
+    }
+    Ok(api)
 }
 
 struct Resolver {

@@ -71,6 +71,8 @@ fn query_value(api: &Api, ty: &TypeRef) -> Result<QueryValue, &'static str> {
         }
         TypeRef::Known(known) if known.is_string() => Ok(QueryValue::Scalar),
         TypeRef::Known(_) => Err("bytes"),
+        // One key whose value is the JSON text of the whole.
+        TypeRef::JsonText(_) => Ok(QueryValue::Scalar),
         TypeRef::Option(inner) | TypeRef::Boxed(inner) => match query_value(api, inner)? {
             QueryValue::Scalar => Ok(QueryValue::Scalar),
             QueryValue::Sequence => Err(

@@ -408,6 +408,23 @@ fn count(param: &'static str, text: &str) -> Result<u64, CriteriaError> {
 }
 
 /// A JSON value's kind, for errors.
+/// The names of a comma list (`name, age`) or of a JSON array of strings (`["name","age"]`).
+fn list(text: &str, place: &str) -> Result<Vec<String>, CriteriaError> {
+    let trimmed = text.trim();
+    if trimmed.starts_with('[') {
+        return serde_json::from_str::<Vec<String>>(trimmed).map_err(|e| CriteriaError::NotJson {
+            param: place.to_owned(),
+            message: format!("{e} (a JSON array of names is expected)"),
+        });
+    }
+    Ok(trimmed
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
 /// A parameter's name in backticks; a description ("the query") as it is.
 fn quoted(place: &str) -> String {
     if place.starts_with("the ") {
@@ -575,32 +592,30 @@ impl Checker<'_> {
         self.cmp(attr, ty, Op::In, &Value::Array(items))
     }
 
-    /// A comma list of attribute names.
+    /// A comma list of attribute names, or a JSON array of them (as the generated clients
+    /// send it).
     fn names(&self, text: &str, place: &str) -> Result<Vec<String>, CriteriaError> {
-        text.split(',')
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(|n| self.attr(n, place).map(|_| n.to_owned()))
+        list(text, place)?
+            .into_iter()
+            .map(|n| self.attr(&n, place).map(|_| n))
             .collect()
     }
 
     fn populate(&self, text: &str) -> Result<Populate, CriteriaError> {
         match text.trim() {
-            "false" => return Ok(Populate::None),
+            "false" | "[]" => return Ok(Populate::None),
             "true" | "" => return Ok(Populate::All),
             _ => {}
         }
-        let names = text
-            .split(',')
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
+        let names = list(text, "populate")?
+            .into_iter()
             .map(|n| {
-                if self.model.associations.iter().any(|a| a == n) {
-                    Ok(n.to_owned())
+                if self.model.associations.contains(&n) {
+                    Ok(n)
                 } else {
                     Err(CriteriaError::UnknownAssociation {
                         model: self.model.identity.clone(),
-                        name: n.to_owned(),
+                        name: n,
                     })
                 }
             })

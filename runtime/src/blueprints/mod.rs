@@ -30,7 +30,7 @@ pub use api::{ModelRef, Record};
 pub use criteria::{Criteria, CriteriaError, Direction, Limits, Op, Populate, Sort, Where};
 #[cfg(feature = "blueprints")]
 pub use error::ModelError;
-pub use model::{Action, Association, AssociationKind, CREATED_AT, Model, UPDATED_AT};
+pub use model::{Action, Association, AssociationKind, CREATED_AT, Model, ModelType, UPDATED_AT};
 #[cfg(feature = "blueprints")]
 pub use publish::Publish;
 pub use schema::{AttrType, Attribute, ModelSchema};

@@ -10,6 +10,20 @@ pub const CREATED_AT: &str = "createdAt";
 /// The attribute Sails sets whenever a record changes, in milliseconds since the epoch.
 pub const UPDATED_AT: &str = "updatedAt";
 
+/// A struct declared with `#[sailroute::model("identity")]`: its identity and its runtime
+/// declaration, for [`Models::connect`](super::Models::connect).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a blueprint model",
+    label = "an association's type must be a model",
+    note = "declare it with `#[sailroute::model(\"identity\")]` on the struct"
+)]
+pub trait ModelType {
+    /// The identity.
+    const IDENTITY: &'static str;
+    /// The model, as declared.
+    fn model() -> Model;
+}
+
 /// One blueprint action (Sails 1.x's names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

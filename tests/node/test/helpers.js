@@ -245,11 +245,12 @@ const PACKAGES = [
   path.join(ROOT, 'client-js'),
   path.join(ROOT, 'examples', 'todo-client', 'js'),
   path.join(ROOT, 'codegen', 'tests', 'golden', 'chat'),
+  path.join(ROOT, 'codegen', 'tests', 'golden', 'pets'),
 ];
 
 /**
  * Installs the packages as a user would: `npm pack` of the @sailroute/client runtime and of
- * the generated client packages (the todo example's and the chat golden's), installed with
+ * the generated client packages (the todo example's, the chat golden's and the pets golden's), installed with
  * socket.io-client 4 into a fresh folder with its own package.json. Returns that folder. The
  * install is kept under target/js-install, keyed by the packed files' contents, so the test
  * files of one run share it.

@@ -21,6 +21,8 @@ const DOCUMENTS = [
   path.join(ROOT, 'codegen', 'tests', 'golden', 'chat'),
   // Every validation rule as JSON Schema keywords.
   path.join(ROOT, 'codegen', 'tests', 'golden', 'rules'),
+  // Blueprint models: their routes, typed queries (JSON text in the query) and messages.
+  path.join(ROOT, 'codegen', 'tests', 'golden', 'pets'),
   path.join(ROOT, 'examples', 'todo'),
 ];
 

@@ -57,9 +57,9 @@ pub(super) fn method_view(route: &Route, api: &Api) -> Result<MethodView, Error>
                 ty: ts(ty),
                 optional: api.reads_absent(ty),
             });
-            "query"
+            json_text_query(ty, api)
         }
-        None => "undefined",
+        None => "undefined".to_owned(),
     };
     let body = match &route.body {
         Some(ty) => {
@@ -71,7 +71,8 @@ pub(super) fn method_view(route: &Route, api: &Api) -> Result<MethodView, Error>
             "body"
         }
         None => "undefined",
-    };
+    }
+    .to_owned();
     // A required parameter may not follow an optional one (TypeScript refuses it, TS1016, and
     // with it the whole declaration file): an omittable query before a body is written
     // `query: Q | undefined`, which a caller fills with `undefined`.
@@ -125,4 +126,30 @@ pub(super) fn method_view(route: &Route, api: &Api) -> Result<MethodView, Error>
         guard,
         subscribing: !route.subscribes.is_empty(),
     })
+}
+
+/// The query argument as the method passes it on: fields that travel as their JSON text
+/// (a blueprint `find`'s `where`, `sort`, …) are written as such, the rest as they are.
+fn json_text_query(ty: &TypeRef, api: &Api) -> String {
+    let TypeRef::Named { name, .. } = ty else {
+        return "query".to_owned();
+    };
+    let Some(Shape::Struct(fields)) = api.types.get(name).map(|d| &d.shape) else {
+        return "query".to_owned();
+    };
+    let texts: Vec<String> = fields
+        .iter()
+        .filter(|f| match &f.ty {
+            TypeRef::Option(inner) => matches!(**inner, TypeRef::JsonText(_)),
+            other => matches!(other, TypeRef::JsonText(_)),
+        })
+        .map(|f| format!("\"{}\"", f.json_name))
+        .collect();
+    if texts.is_empty() {
+        return "query".to_owned();
+    }
+    format!(
+        "query == null ? query : Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v != null && [{}].includes(k) ? JSON.stringify(v) : v]))",
+        texts.join(", ")
+    )
 }

@@ -81,8 +81,8 @@ pub(super) struct MethodView {
     pub(super) params: Vec<ParamView>,
     pub(super) method: &'static str,
     pub(super) path: String,
-    pub(super) query: &'static str,
-    pub(super) body: &'static str,
+    pub(super) query: String,
+    pub(super) body: String,
     pub(super) ok: String,
     /// The route's error body type.
     pub(super) err: String,

@@ -91,7 +91,8 @@ pub(super) fn ts(ty: &TypeRef) -> String {
         TypeRef::Unit => "null".to_owned(),
         TypeRef::Json => "unknown".to_owned(),
         TypeRef::Option(inner) => format!("{} | null", ts(inner)),
-        TypeRef::Boxed(inner) => ts(inner),
+        // The generated method sends the JSON text; the caller writes the value.
+        TypeRef::Boxed(inner) | TypeRef::JsonText(inner) => ts(inner),
         TypeRef::List(inner) => format!("Array<{}>", ts(inner)),
         TypeRef::Map(inner) => format!("Record<string, {}>", ts(inner)),
         TypeRef::Tuple(items) => {

@@ -22,6 +22,9 @@ pub(super) fn rust_ty(ty: &TypeRef, options: &RustOptions) -> String {
         TypeRef::Known(known) => mapped(known.name(), known_rust(*known)),
         TypeRef::Option(inner) => format!("Option<{}>", rust_ty(inner, options)),
         TypeRef::Boxed(inner) => format!("Box<{}>", rust_ty(inner, options)),
+        TypeRef::JsonText(inner) => {
+            format!("::sailroute_client::JsonText<{}>", rust_ty(inner, options))
+        }
         TypeRef::List(inner) => format!("Vec<{}>", rust_ty(inner, options)),
         TypeRef::Map(inner) => format!(
             "::std::collections::BTreeMap<String, {}>",
