@@ -161,6 +161,20 @@ fn select_omit_populate_skip_and_limit() {
     let c = parse(&[("omit", "meta"), ("populate", "false")]).unwrap();
     assert_eq!(c.omit, ["meta"]);
     assert_eq!(c.populate, Populate::None);
+    // As the generated clients send them: JSON arrays of names; `[]` populates nothing.
+    let c = parse(&[("select", r#"["name","age"]"#), ("populate", r#"["pets"]"#)]).unwrap();
+    assert_eq!(c.select, Some(vec!["name".to_owned(), "age".to_owned()]));
+    assert_eq!(c.populate, Populate::Only(vec!["pets".to_owned()]));
+    let c = parse(&[("omit", r#"["meta"]"#), ("populate", "[]")]).unwrap();
+    assert_eq!(c.omit, ["meta"]);
+    assert_eq!(c.populate, Populate::None);
+    assert!(parse(&[("select", r#"["nmae"]"#)]).is_err());
+    assert!(
+        parse(&[("select", r#"["name""#)])
+            .unwrap_err()
+            .to_string()
+            .contains("`select` is not valid JSON")
+    );
 }
 
 #[test]
