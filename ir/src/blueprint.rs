@@ -93,11 +93,23 @@ fn check(models: &[BlueprintDef]) -> Vec<Error> {
             let back = target.associations.iter().find(|a| &a.name == via);
             match back {
                 Some(back) if back.via.is_none() && back.target == model.record => {}
+                Some(_) if target.record == model.record && *via == assoc.name => {
+                    errors.push(Error::new(
+                        model.loc.clone(),
+                        format!(
+                            "`{}.{}` is a collection via itself, which is not supported: declare a join model with two `#[model]` associations",
+                            model.record, assoc.name
+                        ),
+                    ));
+                }
+                // Many-to-many: the other side is a collection via this one.
+                Some(back)
+                    if back.target == model.record && back.via.as_deref() == Some(&assoc.name) => {}
                 Some(back) if back.via.is_some() => errors.push(Error::new(
                     model.loc.clone(),
                     format!(
-                        "`{}.{}` is many-to-many (via `{}.{via}`, a collection), which is not supported yet: declare a join model with two `#[model]` associations",
-                        model.record, assoc.name, target.record
+                        "`{}.{}` is a collection via `{}.{via}`, a collection that is not via `{}` back: write `#[collection(via = \"{}\")]` on `{}.{via}`",
+                        model.record, assoc.name, target.record, assoc.name, assoc.name, target.record
                     ),
                 )),
                 _ => errors.push(Error::new(
@@ -1060,7 +1072,15 @@ mod tests {
         let many = PAIR
             .replace("#[model]", "#[collection(via = \"pets\")]")
             .replace("pub owner: Option<User>,", "pub owner: Vec<User>,");
-        assert!(resolve(&many).unwrap_err().contains("many-to-many"));
+        // Many-to-many is a pair of collections, each via the other.
+        let api = resolve(&many).unwrap();
+        assert!(api.routes.iter().any(|r| r.name == "pet_add_owner"));
+        let itself = r#"#[model("user")] pub struct User { #[collection(via = "friends")] pub friends: Vec<User> }"#;
+        assert!(
+            resolve(itself)
+                .unwrap_err()
+                .contains("a collection via itself")
+        );
         let unknown = r#"#[model("pet")] pub struct Pet { #[model] pub owner: Option<Person> }"#;
         assert!(
             resolve(unknown)

@@ -51,11 +51,19 @@ async fn declarations_that_do_not_hold_together_say_what_to_write() {
         "{message}"
     );
     let message = refused(vec![
-        Model::new("user").collection("groups", "group", "members"),
-        Model::new("group").collection("members", "user", "groups"),
+        Model::new("user").collection("friends", "user", "friends"),
     ])
     .await;
-    assert!(message.contains("many-to-many"), "{message}");
+    assert!(message.contains("a collection via itself"), "{message}");
+    let message = refused(vec![
+        Model::new("user").collection("groups", "group", "members"),
+        Model::new("group").collection("members", "user", "teams"),
+    ])
+    .await;
+    assert!(
+        message.contains("a collection that is not via `groups` back"),
+        "{message}"
+    );
     let message = refused(vec![
         Model::new("user")
             .attribute("name", AttrType::String)

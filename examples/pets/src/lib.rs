@@ -7,7 +7,7 @@
 use axum::extract::{Path, State};
 use axum::routing::post;
 use axum::{Json, Router};
-use sailroute::blueprints::{Model, ModelError, ModelType, Models, Publish, Record};
+use sailroute::blueprints::{AttrType, Model, ModelError, ModelType, Models, Publish, Record};
 use serde::Deserialize;
 
 /// A person who keeps pets.
@@ -35,6 +35,19 @@ pub fn models() -> [Model; 2] {
     [User::model(), Pet::model()]
 }
 
+/// The pair plus Sails' many-to-many: users in groups (`User.groups` via `Group.members`),
+/// served with `--groups`. Declared with the builder, so the generated clients (of the pair)
+/// do not see it.
+pub fn models_with_groups() -> [Model; 3] {
+    [
+        User::model().collection("groups", "group", "members"),
+        Pet::model(),
+        Model::new("group")
+            .attribute("name", AttrType::String)
+            .collection("members", "user", "groups"),
+    ]
+}
+
 /// The body of `adopt`.
 #[derive(Debug, Deserialize)]
 pub struct Adoption {
@@ -60,7 +73,15 @@ pub async fn adopt(
 /// The models on the database at `url` (`sqlite::memory:`, `sqlite:pets.db`,
 /// `postgres://…`), and the app serving their blueprints.
 pub async fn app(url: &str) -> Result<(Models, Router), ModelError> {
-    let models = Models::connect(url, models()).await?;
+    app_with(url, models()).await
+}
+
+/// [`app`] with other models.
+pub async fn app_with(
+    url: &str,
+    models: impl IntoIterator<Item = Model>,
+) -> Result<(Models, Router), ModelError> {
+    let models = Models::connect(url, models).await?;
     let own = Router::new()
         .route("/user/{id}/adopt", post(adopt))
         .with_state(models.clone());

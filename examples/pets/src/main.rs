@@ -1,21 +1,27 @@
 //! The pets server: `cargo run -p pets -- [--port PORT] [--db URL] [--redis URL]` (default
 //! port 1339). It starts on an empty in-memory SQLite database unless `--db` names one to
 //! keep (`--db sqlite:pets.db`, or `--db postgres://user@host/db` for several nodes, which
-//! then share their messages through `--redis`).
+//! then share their messages through `--redis`). `--groups` adds Sails' many-to-many pair
+//! (`User.groups` via `Group.members`).
 
 #[tokio::main]
 async fn main() {
     let mut port: u16 = 1339;
     let mut db = "sqlite::memory:".to_owned();
     let mut redis: Option<String> = None;
+    let mut groups = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
+        if arg == "--groups" {
+            groups = true;
+            continue;
+        }
         match (arg.as_str(), args.next()) {
             ("--port", Some(p)) if p.parse::<u16>().is_ok() => port = p.parse().unwrap_or(port),
             ("--db", Some(url)) => db = url,
             ("--redis", Some(url)) => redis = Some(url),
             _ => {
-                eprintln!("usage: pets [--port PORT] [--db URL] [--redis URL]");
+                eprintln!("usage: pets [--port PORT] [--db URL] [--redis URL] [--groups]");
                 std::process::exit(2);
             }
         }
@@ -24,7 +30,12 @@ async fn main() {
         eprintln!("pets: {what}");
         std::process::exit(1);
     };
-    let (_models, app) = match pets::app(&db).await {
+    let app = if groups {
+        pets::app_with(&db, pets::models_with_groups()).await
+    } else {
+        pets::app(&db).await
+    };
+    let (_models, app) = match app {
         Ok(app) => app,
         Err(e) => fail(&e),
     };

@@ -248,6 +248,24 @@ impl ModelRef {
                 }
             }
         }
+        // Its many-to-many collections let go of their records, which hear `removedFrom`.
+        for association in &entry.def.associations {
+            if self
+                .models
+                .junction_of(self.index, &association.name)
+                .is_some()
+            {
+                self.set_collection(
+                    &mut tx,
+                    id,
+                    &association.name,
+                    &[],
+                    (now, false),
+                    &mut notes,
+                )
+                .await?;
+            }
+        }
         let (statement, bound) = sql::delete(&entry.def.table, &entry.schema, id, backend);
         sqlx::query_with(&statement, bound)
             .execute(&mut *tx)
@@ -367,6 +385,11 @@ impl ModelRef {
         else {
             return Ok(Vec::new());
         };
+        if let Some((junction, mine, _)) = self.models.junction_of(self.index, name) {
+            let mine = mine.to_owned();
+            let pairs = self.models.pairs(conn, junction, &mine, &[id]).await?;
+            return Ok(pairs.into_iter().map(|(_, _, child)| child).collect());
+        }
         let child_model = self
             .models
             .index_of(model)
@@ -378,6 +401,76 @@ impl ModelRef {
             .iter()
             .filter_map(record_id)
             .collect())
+    }
+
+    /// `set_collection` for a many-to-many collection: rows of the join table come and go;
+    /// both sides hear `addedTo`/`removedFrom` (the records themselves do not change).
+    async fn set_junction(
+        &self,
+        conn: &mut AnyConnection,
+        (id, name): (i64, &str),
+        ids: &[i64],
+        (child_model, via, announce): (usize, &str, bool),
+        notes: &mut Vec<Note>,
+    ) -> Result<(), ModelError> {
+        let Some((junction, mine, theirs)) = self.models.junction_of(self.index, name) else {
+            return Ok(());
+        };
+        let (mine, theirs) = (mine.to_owned(), theirs.to_owned());
+        let backend = self.models.backend();
+        let j = &self.models.inner.junctions[junction];
+        let pairs = self.models.pairs(conn, junction, &mine, &[id]).await?;
+        let me = self.identity().to_owned();
+        let other = self.models.entry(child_model).def.identity.clone();
+        for (row, _, child) in pairs.iter().filter(|p| !ids.contains(&p.2)) {
+            let (statement, bound) = sql::delete(&j.table, &j.schema, *row, backend);
+            sqlx::query_with(&statement, bound)
+                .execute(&mut *conn)
+                .await?;
+            notes.push(Note::RemovedFrom {
+                identity: me.clone(),
+                id,
+                attribute: name.to_owned(),
+                removed: *child,
+            });
+            notes.push(Note::RemovedFrom {
+                identity: other.clone(),
+                id: *child,
+                attribute: via.to_owned(),
+                removed: id,
+            });
+        }
+        let mut seen: Vec<i64> = pairs.iter().map(|p| p.2).collect();
+        for child in ids {
+            if seen.contains(child) {
+                continue;
+            }
+            seen.push(*child);
+            // The other record must exist: a missing one changes nothing.
+            self.models.one(conn, child_model, *child).await?;
+            let mut row = Record::new();
+            row.insert(mine.clone(), id.into());
+            row.insert(theirs.clone(), (*child).into());
+            let (statement, bound) = sql::insert(&j.table, &j.schema, &row, backend)?;
+            sqlx::query_with(&statement, bound)
+                .execute(&mut *conn)
+                .await?;
+            if announce {
+                notes.push(Note::AddedTo {
+                    identity: me.clone(),
+                    id,
+                    attribute: name.to_owned(),
+                    added: *child,
+                });
+            }
+            notes.push(Note::AddedTo {
+                identity: other.clone(),
+                id: *child,
+                attribute: via.to_owned(),
+                added: id,
+            });
+        }
+        Ok(())
     }
 
     /// Makes the collection `name` of `id` exactly `ids`, noting the messages: the parent's
@@ -401,6 +494,11 @@ impl ModelRef {
             .models
             .index_of(&model)
             .ok_or_else(|| ModelError::UnknownModel(model.clone()))?;
+        if self.models.junction_of(self.index, name).is_some() {
+            return self
+                .set_junction(conn, (id, name), ids, (child_model, &via, announce), notes)
+                .await;
+        }
         let current = self.current_children(conn, id, name).await?;
         let me = self.identity().to_owned();
         for child in current.iter().filter(|c| !ids.contains(c)) {

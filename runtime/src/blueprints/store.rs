@@ -31,6 +31,18 @@ pub(crate) struct Inner {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
     pub(crate) entries: Vec<Entry>,
+    pub(crate) junctions: Vec<Junction>,
+}
+
+/// The join table of a many-to-many pair of collections (`User.groups` via `Group.members`):
+/// one row per pair of records, a column per side named `<identity>_<collection>` as Sails
+/// names them, holding that side's record id.
+#[derive(Debug)]
+pub(crate) struct Junction {
+    pub(crate) table: String,
+    pub(crate) schema: ModelSchema,
+    /// Each side: its model, its collection, its column.
+    pub(crate) sides: [(usize, String, String); 2],
 }
 
 /// A model with what is derived from it once.
@@ -58,6 +70,7 @@ impl Models {
             })
             .collect();
         check_declarations(&entries)?;
+        let junctions = junctions(&entries);
         sqlx::any::install_default_drivers();
         let (backend, pool) = if url.starts_with("sqlite:") {
             let memory = url.contains(":memory:") || url.contains("mode=memory");
@@ -107,6 +120,7 @@ impl Models {
                 pool,
                 backend,
                 entries,
+                junctions,
             }),
         };
         models.migrate().await?;
@@ -182,7 +196,83 @@ impl Models {
                 sqlx::query(&statement).execute(pool).await?;
             }
         }
+        for junction in &self.inner.junctions {
+            sqlx::query(&sql::create_table(
+                &junction.table,
+                &junction.schema,
+                backend,
+            ))
+            .execute(pool)
+            .await?;
+            let mut index = Index::create();
+            index
+                .if_not_exists()
+                .unique()
+                .name(index_name(&junction.table, "pair", true))
+                .table(Alias::new(&junction.table))
+                .col(Alias::new(&junction.sides[0].2))
+                .col(Alias::new(&junction.sides[1].2));
+            let statement = match backend {
+                Backend::Sqlite => index.to_string(SqliteQueryBuilder),
+                Backend::Postgres => index.to_string(PostgresQueryBuilder),
+            };
+            sqlx::query(&statement).execute(pool).await?;
+        }
         Ok(())
+    }
+
+    /// The join table of `model`'s collection `name`, if it is many-to-many: its index, this
+    /// side's column and the other side's.
+    pub(crate) fn junction_of(&self, model: usize, name: &str) -> Option<(usize, &str, &str)> {
+        self.inner.junctions.iter().enumerate().find_map(|(i, j)| {
+            let mine = j
+                .sides
+                .iter()
+                .position(|(m, c, _)| *m == model && c == name)?;
+            Some((i, j.sides[mine].2.as_str(), j.sides[1 - mine].2.as_str()))
+        })
+    }
+
+    /// The `(this side, other side)` id pairs of a join table whose `column` is one of `ids`.
+    pub(crate) async fn pairs(
+        &self,
+        conn: &mut AnyConnection,
+        junction: usize,
+        column: &str,
+        ids: &[i64],
+    ) -> Result<Vec<(i64, i64, i64)>, ModelError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let j = &self.inner.junctions[junction];
+        let other = if j.sides[0].2 == column {
+            &j.sides[1].2
+        } else {
+            &j.sides[0].2
+        };
+        let criteria = Criteria {
+            filter: vec![Where::Cmp {
+                attr: column.to_owned(),
+                op: Op::In,
+                value: Value::from(ids.to_vec()),
+            }],
+            ..unfiltered()
+        };
+        let (statement, values) = sql::select(&j.table, &j.schema, &criteria, self.inner.backend);
+        let rows = sqlx::query_with(&statement, values)
+            .fetch_all(&mut *conn)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|row| record(&j.schema, row))
+            .filter_map(|r| {
+                Some((
+                    r.get("id")?.as_i64()?,
+                    r.get(column)?.as_i64()?,
+                    r.get(other)?.as_i64()?,
+                ))
+            })
+            .collect())
     }
 
     /// A transaction that will write. On SQLite it takes the write lock at once (`BEGIN
@@ -249,6 +339,35 @@ impl Models {
                                 .map_or(Value::Null, Value::Object);
                             record.insert(association.name.clone(), populated);
                         }
+                    }
+                }
+                AssociationKind::Many { model: target, .. }
+                    if self.junction_of(model, &association.name).is_some() =>
+                {
+                    let target = self.index_of(target).unwrap_or(model);
+                    let (junction, mine, _) = self
+                        .junction_of(model, &association.name)
+                        .expect("checked by the guard");
+                    let mine = mine.to_owned();
+                    let ids: Vec<i64> = records.iter().filter_map(record_id).collect();
+                    let pairs = self.pairs(conn, junction, &mine, &ids).await?;
+                    let mut child_ids: Vec<i64> = pairs.iter().map(|p| p.2).collect();
+                    child_ids.sort_unstable();
+                    child_ids.dedup();
+                    let children = self.by_ids(conn, target, &child_ids, None).await?;
+                    for record in &mut records {
+                        let id = record_id(record);
+                        let mine: Vec<Value> = children
+                            .iter()
+                            .filter(|c| {
+                                let child = record_id(c);
+                                pairs.iter().any(|p| Some(p.1) == id && Some(p.2) == child)
+                            })
+                            .take(usize::try_from(collection_limit).unwrap_or(usize::MAX))
+                            .cloned()
+                            .map(Value::Object)
+                            .collect();
+                        record.insert(association.name.clone(), Value::Array(mine));
                     }
                 }
                 AssociationKind::Many { model: target, via } => {
@@ -477,12 +596,26 @@ fn check_declarations(entries: &[Entry]) -> Result<(), ModelError> {
             if let AssociationKind::Many { via, .. } = &association.kind {
                 match target.def.association(via).map(|a| &a.kind) {
                     Some(AssociationKind::One { model }) if model == me => {}
+                    Some(AssociationKind::Many { .. })
+                        if target_name == me && *via == association.name =>
+                    {
+                        return Err(problem(
+                            me,
+                            format!(
+                                "`{}` is a collection via itself, which is not supported: declare a join model with two `.model(…)` associations",
+                                association.name
+                            ),
+                        ));
+                    }
+                    // Many-to-many: the other side is a collection via this one.
+                    Some(AssociationKind::Many { model, via: back })
+                        if model == me && *back == association.name => {}
                     Some(AssociationKind::Many { .. }) => {
                         return Err(problem(
                             me,
                             format!(
-                                "`{}` is many-to-many (via `{target_name}.{via}`, a collection), which is not supported yet: declare a join model with two `.model(…)` associations",
-                                association.name
+                                "`{}` is a collection via `{target_name}.{via}`, a collection that is not via `{}` back: write `.collection(\"{via}\", \"{me}\", \"{}\")` on `{target_name}`",
+                                association.name, association.name, association.name
                             ),
                         ));
                     }
@@ -500,4 +633,60 @@ fn check_declarations(entries: &[Entry]) -> Result<(), ModelError> {
         }
     }
     Ok(())
+}
+
+/// The join tables of the many-to-many pairs, one per pair, named after both sides in a fixed
+/// order (`group_members__user_groups`, as Sails names them).
+fn junctions(entries: &[Entry]) -> Vec<Junction> {
+    let mut out: Vec<Junction> = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        for association in &entry.def.associations {
+            let AssociationKind::Many { model, via } = &association.kind else {
+                continue;
+            };
+            let Some(j) = entries.iter().position(|e| e.def.identity == *model) else {
+                continue;
+            };
+            let back_is_many = matches!(
+                entries[j].def.association(via).map(|a| &a.kind),
+                Some(AssociationKind::Many { .. })
+            );
+            if !back_is_many {
+                continue;
+            }
+            let mut sides = [
+                (
+                    i,
+                    association.name.clone(),
+                    format!("{}_{}", entry.def.identity, association.name),
+                ),
+                (
+                    j,
+                    via.clone(),
+                    format!("{}_{}", entries[j].def.identity, via),
+                ),
+            ];
+            sides.sort_by(|a, b| a.2.cmp(&b.2));
+            let table = format!("{}__{}", sides[0].2, sides[1].2);
+            if out.iter().any(|x| x.table == table) {
+                continue;
+            }
+            let attr = |name: &str| super::schema::Attribute {
+                name: name.to_owned(),
+                ty: AttrType::Integer,
+            };
+            let schema = ModelSchema {
+                identity: table.clone(),
+                primary_key: "id".to_owned(),
+                attributes: vec![attr("id"), attr(&sides[0].2), attr(&sides[1].2)],
+                associations: Vec::new(),
+            };
+            out.push(Junction {
+                table,
+                schema,
+                sides,
+            });
+        }
+    }
+    out
 }

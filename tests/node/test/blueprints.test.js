@@ -273,6 +273,65 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.ok((await http.request('get', '/pet', { limit: 35 })).body.length > 30);
     });
 
+    test('many-to-many (User.groups via Group.members): both sides populated, both sides told', async () => {
+      const groupsServer = await startServer('pets', backend === 'postgres' ? ['--db', pg.url, '--groups'] : ['--groups']);
+      const ann = await makeClient('sails.io.js', groupsServer.url);
+      const eve = await makeClient('sails.io.js', groupsServer.url);
+      const web = await makeClient('http', groupsServer.url);
+      try {
+        const heard = recorder(eve);
+        const groupHeard = [];
+        eve.on('group', (m) => groupHeard.push({ event: 'group', ...m }));
+        await eve.request('get', '/user', {});
+        await eve.request('get', '/group', {});
+        const admins = (await ann.request('post', '/group', { name: 'admins' })).body;
+        const staff = (await ann.request('post', '/group', { name: 'staff' })).body;
+        const bob = (await ann.request('post', '/user', { name: 'bob-m2m' })).body;
+        const made = await ann.request('post', '/user', { name: 'ann-m2m', groups: [admins.id] });
+        assert.equal(made.statusCode, 200, JSON.stringify(made.body));
+        assert.deepEqual(made.body.groups.map((g) => g.name), ['admins']);
+        const members = await web.request('get', `/group/${admins.id}/members`, {});
+        assert.deepEqual(members.body.map((u) => u.name), ['ann-m2m']);
+        // add, remove and replace, from either side; both sides hear `addedTo`/`removedFrom`.
+        await ann.request('put', `/group/${admins.id}/members/${bob.id}`, {});
+        await ann.request('delete', `/group/${admins.id}/members/${made.body.id}`, {});
+        const replaced = await ann.request('put', `/user/${bob.id}/groups`, [staff.id]);
+        assert.deepEqual(replaced.body.groups.map((g) => g.name), ['staff']);
+        assert.deepEqual((await web.request('get', `/group/${admins.id}`, {})).body.members, []);
+        const failed = await ann.request('put', `/user/${bob.id}/groups`, [staff.id, 999999]);
+        assert.equal(failed.statusCode, 404);
+        assert.deepEqual((await web.request('get', `/user/${bob.id}`, {})).body.groups.map((g) => g.id), [staff.id]);
+        const gone = await ann.request('delete', `/group/${staff.id}`, {});
+        assert.deepEqual(gone.body.members.map((u) => u.id), [bob.id]);
+        assert.deepEqual((await web.request('get', `/user/${bob.id}`, {})).body.groups, []);
+        const text = (m) => `${m.event} ${m.verb} ${m.id}${m.attribute ? ` ${m.attribute} ${m.addedId ?? m.removedId}` : ''}`;
+        // A destroyed group's own `removedFrom` goes to its emptied room: only the user hears.
+        assert.deepEqual((await heard.take(7)).map(text), [
+          `user created ${bob.id}`,
+          `user created ${made.body.id}`,
+          `user addedTo ${bob.id} groups ${admins.id}`,
+          `user removedFrom ${made.body.id} groups ${admins.id}`,
+          `user removedFrom ${bob.id} groups ${admins.id}`,
+          `user addedTo ${bob.id} groups ${staff.id}`,
+          `user removedFrom ${bob.id} groups ${staff.id}`,
+        ]);
+        assert.deepEqual(groupHeard.map(text), [
+          `group created ${admins.id}`,
+          `group created ${staff.id}`,
+          `group addedTo ${admins.id} members ${made.body.id}`,
+          `group addedTo ${admins.id} members ${bob.id}`,
+          `group removedFrom ${admins.id} members ${made.body.id}`,
+          `group removedFrom ${admins.id} members ${bob.id}`,
+          `group addedTo ${staff.id} members ${bob.id}`,
+          `group destroyed ${staff.id}`,
+        ]);
+      } finally {
+        ann.close();
+        eve.close();
+        await groupsServer.stop();
+      }
+    });
+
     test('bad input: a 400 that names the problem, 404, 409, and nothing half-written', async () => {
       const cases = [
         ['get', '/user', { nmae: 'x' }, 400, /`nmae`.*not an attribute of `user`/],
