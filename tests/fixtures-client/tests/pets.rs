@@ -113,6 +113,151 @@ async fn blueprint_routes_through_the_typed_client() {
         "select leaves the timestamps out"
     );
 
+    // Every operator, typed.
+    let int = |ops: WhereIntegerOps| Some(WhereInteger::Ops(Box::new(ops)));
+    let text = |ops: WhereStringOps| Some(WhereString::Ops(Box::new(ops)));
+    let from_amy = || {
+        int(WhereIntegerOps {
+            ge: Some(ids[0]),
+            ..WhereIntegerOps::default()
+        })
+    };
+    let cases: Vec<(UserWhere, &[&str])> = vec![
+        (
+            UserWhere {
+                name: Some(WhereString::OneOf(vec!["amy".into(), "zed".into()])),
+                ..UserWhere::default()
+            },
+            &["amy", "zed"],
+        ),
+        (
+            UserWhere {
+                id: int(WhereIntegerOps {
+                    lt: Some(ids[2]),
+                    ge: Some(ids[0]),
+                    ..WhereIntegerOps::default()
+                }),
+                ..UserWhere::default()
+            },
+            &["amy", "bob"],
+        ),
+        (
+            UserWhere {
+                id: int(WhereIntegerOps {
+                    le: Some(ids[1]),
+                    gt: Some(ids[0]),
+                    ..WhereIntegerOps::default()
+                }),
+                ..UserWhere::default()
+            },
+            &["bob"],
+        ),
+        (
+            UserWhere {
+                name: text(WhereStringOps {
+                    ne: Some(Some("amy".into())),
+                    ..WhereStringOps::default()
+                }),
+                id: from_amy(),
+                ..UserWhere::default()
+            },
+            &["bob", "Bobby", "zed"],
+        ),
+        (
+            UserWhere {
+                id: int(WhereIntegerOps {
+                    r#in: Some(vec![ids[1], ids[3]]),
+                    ..WhereIntegerOps::default()
+                }),
+                ..UserWhere::default()
+            },
+            &["bob", "zed"],
+        ),
+        (
+            UserWhere {
+                id: int(WhereIntegerOps {
+                    nin: Some(vec![ids[1], ids[3]]),
+                    ge: Some(ids[0]),
+                    ..WhereIntegerOps::default()
+                }),
+                ..UserWhere::default()
+            },
+            &["amy", "Bobby"],
+        ),
+        (
+            UserWhere {
+                name: text(WhereStringOps {
+                    contains: Some("OB".into()),
+                    ..WhereStringOps::default()
+                }),
+                ..UserWhere::default()
+            },
+            &["bob", "Bobby"],
+        ),
+        (
+            UserWhere {
+                name: text(WhereStringOps {
+                    ends_with: Some("by".into()),
+                    ..WhereStringOps::default()
+                }),
+                ..UserWhere::default()
+            },
+            &["Bobby"],
+        ),
+        (
+            UserWhere {
+                name: text(WhereStringOps {
+                    like: Some("b%b".into()),
+                    ..WhereStringOps::default()
+                }),
+                ..UserWhere::default()
+            },
+            &["bob"],
+        ),
+        (
+            UserWhere {
+                name: text(WhereStringOps {
+                    gt: Some("y".into()),
+                    ..WhereStringOps::default()
+                }),
+                ..UserWhere::default()
+            },
+            &["zed"],
+        ),
+        (
+            UserWhere {
+                and: Some(vec![
+                    UserWhere {
+                        id: int(WhereIntegerOps {
+                            ge: Some(ids[1]),
+                            ..WhereIntegerOps::default()
+                        }),
+                        ..UserWhere::default()
+                    },
+                    UserWhere {
+                        created_at: int(WhereIntegerOps {
+                            gt: Some(0),
+                            ..WhereIntegerOps::default()
+                        }),
+                        ..UserWhere::default()
+                    },
+                ]),
+                ..UserWhere::default()
+            },
+            &["bob", "Bobby", "zed"],
+        ),
+    ];
+    for (r#where, expected) in cases {
+        let query = UserFind {
+            r#where: Some(JsonText(r#where)),
+            ..UserFind::default()
+        };
+        for client in [&ann, &http] {
+            let found = client.user_find(&query).await.unwrap();
+            assert_eq!(names(&found), expected, "{:?}", query.r#where);
+        }
+    }
+
     // Associations: a pet with an owner, populated as a record or as its id.
     let rex = ann
         .pet_create(&PetValues {

@@ -9,13 +9,14 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { io } = require('socket.io-client');
-const { installPackages, startServer } = require('./helpers');
+const { installPackages, startServer, startPostgres } = require('./helpers');
 
 const MODULE = pathToFileURL(path.join(installPackages(), 'node_modules', 'pets-client', 'index.js')).href;
 
-test('the generated client drives every blueprint action, typed, over a socket and over fetch', async () => {
+for (const backend of ['sqlite', 'postgres']) test(`the generated client drives every blueprint action and operator, typed, over a socket and over fetch (${backend})`, async () => {
   const { createClient, isUserFindOneError } = await import(MODULE);
-  const server = await startServer('pets');
+  const pg = backend === 'postgres' ? await startPostgres() : null;
+  const server = await startServer('pets', pg ? ['--db', pg.url] : []);
   const sockets = [];
   const socket = () => {
     const s = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
@@ -41,6 +42,31 @@ test('the generated client drives every blueprint action, typed, over a socket a
       assert.deepEqual(either, [{ id: ids.amy, name: 'amy' }, { id: ids.zed, name: 'zed' }]);
       assert.deepEqual((await client.userFind({ where: { name: ['amy', 'zed'] }, omit: ['createdAt', 'updatedAt'], populate: [] }))
         .map((u) => Object.keys(u).sort().join()), ['id,name', 'id,name']);
+    }
+    // Every operator, as the typed `where` writes it.
+    const only = { id: { '>=': ids.amy } };
+    const operators = [
+      [{ name: 'amy' }, ['amy']],
+      [{ name: ['amy', 'zed'] }, ['amy', 'zed']],
+      [{ id: { '<': ids.Bobby, '>=': ids.amy } }, ['amy', 'bob']],
+      [{ id: { '<=': ids.bob, '>': ids.amy } }, ['bob']],
+      [{ name: { '>': 'y' } }, ['zed']],
+      [{ name: { '>=': 'zed' } }, ['zed']],
+      [{ name: { '!=': 'amy' }, ...only }, ['bob', 'Bobby', 'zed']],
+      [{ id: { in: [ids.bob, ids.zed] } }, ['bob', 'zed']],
+      [{ id: { nin: [ids.bob, ids.zed], '>=': ids.amy } }, ['amy', 'Bobby']],
+      [{ name: { contains: 'OB' }, ...only }, ['bob', 'Bobby']],
+      [{ name: { startsWith: 'B' }, ...only }, ['bob', 'Bobby']],
+      [{ name: { endsWith: 'BY' } }, ['Bobby']],
+      [{ name: { like: 'b%b' }, ...only }, ['bob']],
+      [{ or: [{ name: 'amy' }, { name: 'zed' }] }, ['amy', 'zed']],
+      [{ and: [{ id: { '>=': ids.bob } }, { id: { '<=': ids.Bobby } }] }, ['bob', 'Bobby']],
+      [{ createdAt: { '>': 0 }, updatedAt: { '>': 0 }, ...only }, ['amy', 'bob', 'Bobby', 'zed']],
+    ];
+    for (const [where, expected] of operators) {
+      for (const client of [overSocket, overFetch]) {
+        assert.deepEqual((await client.userFind({ where })).map((u) => u.name), expected, JSON.stringify(where));
+      }
     }
     const rex = await overSocket.petCreate({ name: 'rex', owner: ids.bob });
     assert.equal(rex.owner.name, 'bob');
@@ -69,5 +95,6 @@ test('the generated client drives every blueprint action, typed, over a socket a
   } finally {
     for (const s of sockets) s.disconnect();
     await server.stop();
+    pg?.stop();
   }
 });
