@@ -719,6 +719,7 @@ fn number(f: f64) -> Option<Value> {
 
 /// A record's value for an attribute of type `ty`, checked as a condition's is (`null` is
 /// allowed: every attribute but the primary key may be empty).
+#[cfg(feature = "blueprints")]
 pub(crate) fn checked_value(
     attr: &str,
     ty: AttrType,

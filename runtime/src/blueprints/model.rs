@@ -229,6 +229,7 @@ impl Model {
     }
 
     /// The path every route of this model starts with: `/api/user`.
+    #[cfg(feature = "blueprints")]
     pub(crate) fn base_path(&self) -> String {
         format!(
             "{}/{}",
