@@ -519,11 +519,17 @@ impl ModelRef {
                 continue;
             }
             seen.push(*child);
-            let before = self.models.one(conn, child_model, *child).await?;
-            let previous_parent = before.get(&via).and_then(|v| match v {
-                Value::Object(parent) => record_id(parent),
-                other => other.as_i64(),
-            });
+            let note = self
+                .set_one(conn, child_model, *child, &via, Some(id), now)
+                .await?;
+            // The child as it was (in its `updated` note) names its previous parent.
+            let previous_parent = match &note {
+                Note::Updated { previous, .. } => previous.get(&via).and_then(|v| match v {
+                    Value::Object(parent) => record_id(parent),
+                    other => other.as_i64(),
+                }),
+                _ => None,
+            };
             if announce {
                 notes.push(Note::AddedTo {
                     identity: me.clone(),
@@ -532,9 +538,6 @@ impl ModelRef {
                     added: *child,
                 });
             }
-            let note = self
-                .set_one(conn, child_model, *child, &via, Some(id), now)
-                .await?;
             notes.push(note);
             if let Some(parent) = previous_parent.filter(|p| *p != id) {
                 notes.push(Note::RemovedFrom {
