@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 use sqlx::AnyConnection;
 
-use super::criteria::{Criteria, CriteriaError, Populate};
+use super::criteria::{Criteria, CriteriaError, Populate, kind};
 use super::error::ModelError;
 use super::model::{AssociationKind, CREATED_AT, UPDATED_AT};
 use super::publish::{Note, Publish};
@@ -28,9 +28,7 @@ type Collections = Vec<(String, Vec<i64>)>;
 impl Models {
     /// The API of the model `identity`.
     pub fn model(&self, identity: &str) -> Result<ModelRef, ModelError> {
-        let index = self
-            .index_of(identity)
-            .ok_or_else(|| ModelError::UnknownModel(identity.to_owned()))?;
+        let index = self.target(identity)?;
         Ok(ModelRef {
             models: self.clone(),
             index,
@@ -351,10 +349,7 @@ impl ModelRef {
         let AssociationKind::Many { model, .. } = &association.kind else {
             unreachable!("association(_, true) answers collections only");
         };
-        let child_model = self
-            .models
-            .index_of(model)
-            .ok_or_else(|| ModelError::UnknownModel(model.clone()))?;
+        let child_model = self.models.target(model)?;
         let now = now_ms();
         let mut tx = self.models.begin_write().await?;
         self.models.one(&mut tx, self.index, id).await?;
@@ -390,10 +385,7 @@ impl ModelRef {
             let pairs = self.models.pairs(conn, junction, &mine, &[id]).await?;
             return Ok(pairs.into_iter().map(|(_, _, child)| child).collect());
         }
-        let child_model = self
-            .models
-            .index_of(model)
-            .ok_or_else(|| ModelError::UnknownModel(model.clone()))?;
+        let child_model = self.models.target(model)?;
         Ok(self
             .models
             .by_ids(conn, child_model, &[id], Some(via))
@@ -490,10 +482,7 @@ impl ModelRef {
         else {
             return Ok(());
         };
-        let child_model = self
-            .models
-            .index_of(&model)
-            .ok_or_else(|| ModelError::UnknownModel(model.clone()))?;
+        let child_model = self.models.target(&model)?;
         if self.models.junction_of(self.index, name).is_some() {
             return self
                 .set_junction(conn, (id, name), ids, (child_model, &via, announce), notes)
@@ -689,10 +678,7 @@ impl ModelRef {
                     got: kind(value),
                 })
             })?;
-            let target = self
-                .models
-                .index_of(model)
-                .ok_or_else(|| ModelError::UnknownModel(model.clone()))?;
+            let target = self.models.target(model)?;
             let found = self.models.by_ids(conn, target, &[id], None).await?;
             if found.is_empty() {
                 return Err(ModelError::MissingTarget {
@@ -760,14 +746,14 @@ impl ModelRef {
         let unique = matches!(&error, sqlx::Error::Database(db) if db.is_unique_violation());
         if let (true, sqlx::Error::Database(db)) = (unique, &error) {
             let text = format!("{} {}", db.message(), db.constraint().unwrap_or_default());
-            let attr = self
-                .entry()
-                .def
-                .unique
+            let unique = &self.entry().def.unique;
+            // The database names the column (SQLite) or the index (PostgreSQL); with several
+            // unique attributes and neither recognisable, they are all named.
+            let attr = unique
                 .iter()
                 .find(|u| text.contains(u.as_str()))
                 .cloned()
-                .unwrap_or_default();
+                .unwrap_or_else(|| unique.join("`, `"));
             return ModelError::Taken {
                 model: self.identity().to_owned(),
                 attr,
@@ -807,19 +793,6 @@ fn moved_notes(moved: &[Moved], child: i64, notes: &mut Vec<Note>) {
             });
         }
     }
-}
-
-/// How a JSON value is named in errors.
-fn kind(value: &Value) -> String {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-    .to_owned()
 }
 
 impl ModelRef {

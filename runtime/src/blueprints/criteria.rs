@@ -434,7 +434,8 @@ fn quoted(place: &str) -> String {
     }
 }
 
-fn kind(value: &Value) -> String {
+/// How a JSON value is named in errors: `the number 5`, `an array`.
+pub(crate) fn kind(value: &Value) -> String {
     match value {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => format!("the boolean {b}"),

@@ -4,6 +4,7 @@
 //! One sqlx `AnyPool` serves SQLite and PostgreSQL alike, so a transaction is written once for
 //! both; the statements themselves come from [`sql`](super::sql), per backend.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -262,17 +263,16 @@ impl Models {
         let rows = sqlx::query_with(&statement, values)
             .fetch_all(&mut *conn)
             .await?;
-        Ok(rows
-            .iter()
-            .map(|row| record(&j.schema, row))
-            .filter_map(|r| {
-                Some((
-                    r.get("id")?.as_i64()?,
-                    r.get(column)?.as_i64()?,
-                    r.get(other)?.as_i64()?,
-                ))
-            })
-            .collect())
+        let mut pairs = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let r = record(&j.schema, row)?;
+            // Both sides of a row are written together and never null.
+            let side = |name: &str| r.get(name).and_then(Value::as_i64);
+            if let (Some(id), Some(mine), Some(theirs)) = (side("id"), side(column), side(other)) {
+                pairs.push((id, mine, theirs));
+            }
+        }
+        Ok(pairs)
     }
 
     /// A transaction that will write. On SQLite it takes the write lock at once (`BEGIN
@@ -285,6 +285,12 @@ impl Models {
             Backend::Sqlite => self.inner.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.inner.pool.begin().await?,
         })
+    }
+
+    /// The associated model `identity`, which `connect` checked is declared.
+    pub(crate) fn target(&self, identity: &str) -> Result<usize, ModelError> {
+        self.index_of(identity)
+            .ok_or_else(|| ModelError::UnknownModel(identity.to_owned()))
     }
 
     pub(crate) fn index_of(&self, identity: &str) -> Option<usize> {
@@ -324,19 +330,21 @@ impl Models {
             }
             match &association.kind {
                 AssociationKind::One { model: target } => {
-                    let target = self.index_of(target).unwrap_or(model);
+                    let target = self.target(target)?;
                     let ids: Vec<i64> = records
                         .iter()
                         .filter_map(|r| r.get(&association.name).and_then(Value::as_i64))
                         .collect();
-                    let found = self.by_ids(conn, target, &ids, None).await?;
+                    let found: HashMap<i64, Map<String, Value>> = self
+                        .by_ids(conn, target, &ids, None)
+                        .await?
+                        .into_iter()
+                        .filter_map(|f| Some((record_id(&f)?, f)))
+                        .collect();
                     for record in &mut records {
                         if let Some(id) = record.get(&association.name).and_then(Value::as_i64) {
-                            let populated = found
-                                .iter()
-                                .find(|f| f.get("id").and_then(Value::as_i64) == Some(id))
-                                .cloned()
-                                .map_or(Value::Null, Value::Object);
+                            let populated =
+                                found.get(&id).cloned().map_or(Value::Null, Value::Object);
                             record.insert(association.name.clone(), populated);
                         }
                     }
@@ -344,7 +352,7 @@ impl Models {
                 AssociationKind::Many { model: target, .. }
                     if self.junction_of(model, &association.name).is_some() =>
                 {
-                    let target = self.index_of(target).unwrap_or(model);
+                    let target = self.target(target)?;
                     let (junction, mine, _) = self
                         .junction_of(model, &association.name)
                         .expect("checked by the guard");
@@ -355,36 +363,34 @@ impl Models {
                     child_ids.sort_unstable();
                     child_ids.dedup();
                     let children = self.by_ids(conn, target, &child_ids, None).await?;
-                    for record in &mut records {
-                        let id = record_id(record);
-                        let mine: Vec<Value> = children
-                            .iter()
-                            .filter(|c| {
-                                let child = record_id(c);
-                                pairs.iter().any(|p| Some(p.1) == id && Some(p.2) == child)
-                            })
-                            .take(usize::try_from(collection_limit).unwrap_or(usize::MAX))
-                            .cloned()
-                            .map(Value::Object)
-                            .collect();
-                        record.insert(association.name.clone(), Value::Array(mine));
+                    let mut by_parent: HashMap<i64, Vec<Value>> = HashMap::new();
+                    // Children in id order, each under every parent it is paired with.
+                    for child in &children {
+                        let Some(child_id) = record_id(child) else {
+                            continue;
+                        };
+                        for (_, parent, _) in pairs.iter().filter(|p| p.2 == child_id) {
+                            by_parent
+                                .entry(*parent)
+                                .or_default()
+                                .push(Value::Object(child.clone()));
+                        }
                     }
+                    fill(&mut records, &association.name, by_parent, collection_limit);
                 }
                 AssociationKind::Many { model: target, via } => {
-                    let target = self.index_of(target).unwrap_or(model);
+                    let target = self.target(target)?;
                     let ids: Vec<i64> = records.iter().filter_map(record_id).collect();
-                    let children = self.by_ids(conn, target, &ids, Some(via)).await?;
-                    for record in &mut records {
-                        let id = record_id(record);
-                        let mine: Vec<Value> = children
-                            .iter()
-                            .filter(|c| c.get(via).and_then(Value::as_i64) == id)
-                            .take(usize::try_from(collection_limit).unwrap_or(usize::MAX))
-                            .cloned()
-                            .map(Value::Object)
-                            .collect();
-                        record.insert(association.name.clone(), Value::Array(mine));
+                    let mut by_parent: HashMap<i64, Vec<Value>> = HashMap::new();
+                    for child in self.by_ids(conn, target, &ids, Some(via)).await? {
+                        if let Some(parent) = child.get(via).and_then(Value::as_i64) {
+                            by_parent
+                                .entry(parent)
+                                .or_default()
+                                .push(Value::Object(child));
+                        }
                     }
+                    fill(&mut records, &association.name, by_parent, collection_limit);
                 }
             }
         }
@@ -408,7 +414,10 @@ impl Models {
         let rows = sqlx::query_with(&statement, values)
             .fetch_all(&mut *conn)
             .await?;
-        Ok(rows.iter().map(|row| record(&entry.schema, row)).collect())
+        Ok(rows
+            .iter()
+            .map(|row| record(&entry.schema, row))
+            .collect::<Result<_, _>>()?)
     }
 
     /// The records of `model` whose `attr` (default: the primary key) is one of `ids`,
@@ -459,6 +468,24 @@ impl Models {
     }
 }
 
+/// Puts each record's children (in id order, at most `limit`) under `name`; a record with
+/// none gets `[]`.
+fn fill(
+    records: &mut [Map<String, Value>],
+    name: &str,
+    mut by_parent: HashMap<i64, Vec<Value>>,
+    limit: u64,
+) {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    for record in records {
+        let mut mine = record_id(record)
+            .and_then(|id| by_parent.remove(&id))
+            .unwrap_or_default();
+        mine.truncate(limit);
+        record.insert(name.to_owned(), Value::Array(mine));
+    }
+}
+
 /// Criteria that find every record, unpopulated, with no limit to speak of.
 pub(crate) fn unfiltered() -> Criteria {
     Criteria {
@@ -497,38 +524,45 @@ fn index_name(table: &str, column: &str, unique: bool) -> String {
 }
 
 /// A row as a JSON object, its columns read by their attribute's type.
-fn record(schema: &ModelSchema, row: &AnyRow) -> Map<String, Value> {
+fn record(schema: &ModelSchema, row: &AnyRow) -> Result<Map<String, Value>, sqlx::Error> {
     let mut out = Map::new();
     for (index, column) in row.columns().iter().enumerate() {
         let name = column.name();
         let ty = schema.attribute(name).map_or(AttrType::Json, |a| a.ty);
-        out.insert(name.to_owned(), read(row, index, ty));
+        out.insert(name.to_owned(), read(row, index, ty)?);
     }
-    out
+    Ok(out)
 }
 
 /// One column's value. SQLite keeps booleans as integers, and a whole double may come back
-/// as an integer: each type accepts the forms its backends hand back.
-fn read(row: &AnyRow, index: usize, ty: AttrType) -> Value {
-    let int = || row.try_get::<Option<i64>, _>(index).ok().flatten();
-    let float = || row.try_get::<Option<f64>, _>(index).ok().flatten();
-    let text = || row.try_get::<Option<String>, _>(index).ok().flatten();
-    match ty {
-        AttrType::Integer => int().map_or(Value::Null, Value::from),
-        AttrType::Number => float()
-            .or_else(|| int().map(|i| i as f64))
-            .map_or(Value::Null, number),
-        AttrType::Boolean => row
-            .try_get::<Option<bool>, _>(index)
-            .ok()
-            .flatten()
-            .or_else(|| int().map(|i| i != 0))
-            .map_or(Value::Null, Value::Bool),
-        AttrType::String => text().map_or(Value::Null, Value::String),
-        AttrType::Json => text()
+/// as an integer: each type accepts the forms its backends hand back, and a column that is
+/// none of them is an error (a table changed by hand, say), never a silent `null`.
+fn read(row: &AnyRow, index: usize, ty: AttrType) -> Result<Value, sqlx::Error> {
+    let int = || row.try_get::<Option<i64>, _>(index);
+    Ok(match ty {
+        AttrType::Integer => int()?.map_or(Value::Null, Value::from),
+        AttrType::Number => match row.try_get::<Option<f64>, _>(index) {
+            Ok(float) => float.map_or(Value::Null, number),
+            Err(e) => int()
+                .map_err(|_| e)?
+                .map_or(Value::Null, |i| number(i as f64)),
+        },
+        AttrType::Boolean => match row.try_get::<Option<bool>, _>(index) {
+            Ok(b) => b.map_or(Value::Null, Value::Bool),
+            Err(e) => int()
+                .map_err(|_| e)?
+                .map_or(Value::Null, |i| Value::Bool(i != 0)),
+        },
+        AttrType::String => row
+            .try_get::<Option<String>, _>(index)?
+            .map_or(Value::Null, Value::String),
+        // The model writes JSON as its text; text another program wrote that is not JSON
+        // reads as the string it is.
+        AttrType::Json => row
+            .try_get::<Option<String>, _>(index)?
             .map(|t| serde_json::from_str(&t).unwrap_or(Value::String(t)))
             .unwrap_or(Value::Null),
-    }
+    })
 }
 
 /// A double as JSON: a whole one as an integer (`30`, not `30.0`), as JavaScript writes it.
