@@ -38,6 +38,10 @@ if ! target/py/bin/st --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; t
 fi
 export SCHEMATHESIS="$PWD/target/py/bin/st"
 
+# One cold pass: incremental caches would only add gigabytes to a target/ that is thrown
+# away (a CI machine's disk is not always large).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 log "formatting"
 cargo fmt --all -- --check
 
