@@ -153,6 +153,31 @@ async fn a_model_that_gains_an_attribute_gets_its_column_and_keeps_its_records()
         .await
         .expect("the new column is written");
     assert_eq!(updated["age"], 41.5);
+
+    // Another program writes text where the model keeps numbers: reading it is an error that
+    // names the column, never a silent null.
+    sqlx::query(r#"UPDATE "user" SET "age" = 'old'"#)
+        .execute(models.pool())
+        .await
+        .expect("a hand-made change");
+    for result in [
+        user.find(&ModelRef::all(), &Publish::nobody())
+            .await
+            .map(|_| ()),
+        user.find_one(
+            scott["id"].as_i64().expect("id"),
+            &ModelRef::all(),
+            &Publish::nobody(),
+        )
+        .await
+        .map(|_| ()),
+    ] {
+        let message = result.expect_err("text is not a number").to_string();
+        assert!(
+            message.contains("the column `age` of `user` holds a value its type (number)"),
+            "{message}"
+        );
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -11,8 +11,8 @@
 
 use sea_query::extension::postgres::PgExpr;
 use sea_query::{
-    Alias, Asterisk, Condition, Expr, LikeExpr, NullOrdering, Order, PostgresQueryBuilder, Query,
-    SimpleExpr, SqliteQueryBuilder,
+    Alias, Asterisk, Condition, Expr, Func, LikeExpr, NullOrdering, Order, PostgresQueryBuilder,
+    Query, SelectStatement, SimpleExpr, SqliteQueryBuilder,
 };
 use sea_query_binder::{SqlxBinder, SqlxValues};
 use serde_json::Value;
@@ -40,6 +40,61 @@ pub fn select(
     criteria: &Criteria,
     backend: Backend,
 ) -> (String, SqlxValues) {
+    let query = select_statement(table, model, criteria, backend);
+    match backend {
+        Backend::Sqlite => query.build_sqlx(SqliteQueryBuilder),
+        Backend::Postgres => query.build_sqlx(PostgresQueryBuilder),
+    }
+}
+
+/// The most attributes [`select_json`] takes: SQLite's `json_object` is a function of at most
+/// 127 arguments (its default `SQLITE_MAX_FUNCTION_ARG`), two per attribute.
+pub const JSON_SELECT_MAX_ATTRIBUTES: usize = 63;
+
+/// For SQLite: the records of [`select`] as one row, one column, a JSON array of objects
+/// (`json_group_array(json_object('id', "id", …))` over the ordered, limited `SELECT`), or
+/// `None` for a model of more than [`JSON_SELECT_MAX_ATTRIBUTES`] attributes.
+///
+/// Why: sqlx runs each SQLite connection on a thread of its own and hands every row back over
+/// a channel, each hand-off a wake-up of both threads; a `find` of 100 records spent half of
+/// its CPU there (docs/benchmarks.md). One row is one hand-off. The aggregate reads the
+/// inner `SELECT`'s rows in its order: a `SELECT` with `LIMIT` beneath an aggregate is run as
+/// a co-routine, never flattened into it, so `ORDER BY` holds (the sort tests cover it).
+/// Values come back as SQLite holds them (booleans as 0 and 1, JSON as its text, a whole
+/// double as `30.0`): the caller reads each by its attribute's type, as it reads a row.
+pub fn select_json(
+    table: &str,
+    model: &ModelSchema,
+    criteria: &Criteria,
+) -> Option<(String, SqlxValues)> {
+    let columns = columns(model, criteria);
+    if columns.len() > JSON_SELECT_MAX_ATTRIBUTES {
+        return None;
+    }
+    let inner = select_statement(table, model, criteria, Backend::Sqlite);
+    let object = Func::cust(Alias::new("json_object")).args(columns.iter().flat_map(|column| {
+        [
+            SimpleExpr::from(Expr::val(*column)),
+            Expr::col(Alias::new(*column)).into(),
+        ]
+    }));
+    let mut query = Query::select();
+    query
+        .expr_as(
+            Func::cust(Alias::new("json_group_array")).arg(object),
+            Alias::new("records"),
+        )
+        .from_subquery(inner, Alias::new("found"));
+    Some(query.build_sqlx(SqliteQueryBuilder))
+}
+
+/// The statement of [`select`], to be built for `backend` or nested.
+fn select_statement(
+    table: &str,
+    model: &ModelSchema,
+    criteria: &Criteria,
+    backend: Backend,
+) -> SelectStatement {
     let mut query = Query::select();
     query.from(Alias::new(table));
     for column in columns(model, criteria) {
@@ -62,10 +117,7 @@ pub fn select(
         query.order_by(Alias::new(&model.primary_key), Order::Asc);
     }
     query.limit(criteria.limit).offset(criteria.skip);
-    match backend {
-        Backend::Sqlite => query.build_sqlx(SqliteQueryBuilder),
-        Backend::Postgres => query.build_sqlx(PostgresQueryBuilder),
-    }
+    query
 }
 
 /// `SELECT COUNT(*)` of the records `criteria`'s filter finds (its sort, paging and

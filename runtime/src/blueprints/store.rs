@@ -405,6 +405,16 @@ impl Models {
         criteria: &Criteria,
     ) -> Result<Vec<Map<String, Value>>, ModelError> {
         let entry = self.entry(model);
+        if self.inner.backend == Backend::Sqlite {
+            if let Some((statement, values)) =
+                sql::select_json(&entry.def.table, &entry.schema, criteria)
+            {
+                let text: String = sqlx::query_scalar_with(&statement, values)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                return Ok(records_of_json(&entry.schema, &text)?);
+            }
+        }
         let (statement, values) = sql::select(
             &entry.def.table,
             &entry.schema,
@@ -562,6 +572,47 @@ fn read(row: &AnyRow, index: usize, ty: AttrType) -> Result<Value, sqlx::Error> 
             .try_get::<Option<String>, _>(index)?
             .map(|t| serde_json::from_str(&t).unwrap_or(Value::String(t)))
             .unwrap_or(Value::Null),
+    })
+}
+
+/// The records of [`sql::select_json`]'s array, each value read in place by its attribute's
+/// type as [`read`] reads a column.
+fn records_of_json(
+    schema: &ModelSchema,
+    text: &str,
+) -> Result<Vec<Map<String, Value>>, sqlx::Error> {
+    let mut records: Vec<Map<String, Value>> =
+        serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    for record in &mut records {
+        for (name, value) in record.iter_mut() {
+            let ty = schema.attribute(name).map_or(AttrType::Json, |a| a.ty);
+            *value = read_json(std::mem::take(value), ty).ok_or_else(|| {
+                sqlx::Error::Decode(
+                    format!(
+                        "the column `{name}` of `{}` holds a value its type ({}) does not take",
+                        schema.identity,
+                        ty.name()
+                    )
+                    .into(),
+                )
+            })?;
+        }
+    }
+    Ok(records)
+}
+
+/// One value of a JSON record as [`read`] takes it from a row: the same forms accepted, and
+/// `None` for any other.
+fn read_json(value: Value, ty: AttrType) -> Option<Value> {
+    Some(match (ty, value) {
+        (_, Value::Null) => Value::Null,
+        (AttrType::Integer, Value::Number(n)) => Value::from(n.as_i64()?),
+        (AttrType::Number, Value::Number(n)) => number(n.as_f64()?),
+        (AttrType::Boolean, Value::Number(n)) => Value::Bool(n.as_i64()? != 0),
+        (AttrType::Boolean, Value::Bool(b)) => Value::Bool(b),
+        (AttrType::String, Value::String(s)) => Value::String(s),
+        (AttrType::Json, Value::String(t)) => serde_json::from_str(&t).unwrap_or(Value::String(t)),
+        _ => return None,
     })
 }
 
