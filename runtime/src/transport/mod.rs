@@ -1,6 +1,7 @@
 //! The socket transport of our own (issue 20), built from the wire up. What exists so far are
 //! its two packet codecs, which read untrusted frames into typed packets (or a typed error
-//! that names the problem) and write packets back:
+//! that names the problem) and write packets back, the Engine.IO session above them, and the
+//! heartbeat timer:
 //!
 //! - [`engine`]: Engine.IO 3 (as `sails.io.js` speaks it) and 4: text and binary frames, and
 //!   the long-polling payloads of both versions (EIO3's length-prefixed strings, its binary
@@ -8,12 +9,17 @@
 //! - [`socket`]: Socket.IO protocol revisions 4 (socket.io 2.x, Engine.IO 3) and 5: connect
 //!   (with v5's auth payload), disconnect, events, acks, errors, and binary events and acks with
 //!   their attachments.
+//! - [`session`]: one Engine.IO session as a state machine without I/O (handshake, each
+//!   version's heartbeat, the upgrade from polling, close and `maxPayload`).
+//! - [`heartbeat`]: one timing wheel for the heartbeat deadlines of every socket.
 //!
-//! The server still runs on engineioxide/socketioxide; these codecs are not on its path yet.
+//! The server still runs on engineioxide/socketioxide; none of this is on its path yet.
 //! Written by hand because they are the transport's own state machine input (issue 20 asks for
 //! the Engine.IO and Socket.IO layers to be the project's); tested against the protocol
 //! documents' examples, by property tests (what is written reads back the same) and by the fuzz
 //! targets `engine_packet` and `socket_packet`.
 
 pub mod engine;
+pub mod heartbeat;
+pub mod session;
 pub mod socket;

@@ -1,0 +1,283 @@
+//! One Engine.IO session as a state machine without I/O: packets and deadlines in, what to
+//! send, deliver or close out. The connection task (the next step of issue 20) will own the
+//! socket and the polling requests; this owns the protocol, so that every rule below is tested without a
+//! network and both transports (WebSocket, long-polling) share one implementation of it.
+//!
+//! The rules, from the Engine.IO protocol documents and the reference server (engine.io 6):
+//!
+//! - **Handshake**: `0{"sid","upgrades","pingInterval","pingTimeout"}`, plus `maxPayload` in
+//!   Engine.IO 4.
+//! - **Heartbeat, Engine.IO 4**: the server pings `pingInterval` after the session opens (not at
+//!   once: the protocol suite checks it) and again `pingInterval` after each pong; a pong that
+//!   has not come `pingTimeout` after a ping closes the session (`ping timeout`). A ping from
+//!   the client is a protocol error (`transport error`).
+//! - **Heartbeat, Engine.IO 3**: the client pings, the server answers with a pong that echoes
+//!   its data; no ping for `pingInterval + pingTimeout` closes the session. A pong from the
+//!   client is a protocol error.
+//! - **Upgrade**: on the new WebSocket, `2probe` is answered `3probe` and the pending poll is
+//!   answered with a noop (`6`) so that the client stops polling; `5` on the WebSocket completes
+//!   the upgrade, and from then on everything goes over it.
+//! - **Close**: `1` from the client closes the session (`transport close`).
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use serde::Serialize;
+
+use super::engine::{Packet, Version};
+
+/// The server's Engine.IO settings, the same for every session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// How often the heartbeat runs (Engine.IO's `pingInterval`; 25 s by default).
+    pub ping_interval: Duration,
+    /// How long a heartbeat may go unanswered (`pingTimeout`; 20 s by default).
+    pub ping_timeout: Duration,
+    /// The largest message a client may send, in bytes (`maxPayload`; 1 MB by default).
+    pub max_payload: usize,
+    /// Whether a polling session may upgrade to WebSocket.
+    pub websocket: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            ping_interval: Duration::from_secs(25),
+            ping_timeout: Duration::from_secs(20),
+            max_payload: 1_000_000,
+            websocket: true,
+        }
+    }
+}
+
+/// Which transport carries a packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// HTTP long-polling.
+    Polling,
+    /// WebSocket.
+    WebSocket,
+}
+
+/// Why a session closed, named as Engine.IO names it (the reason a `close` handler gets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    /// The client sent `1`, or closed its transport.
+    TransportClose,
+    /// The heartbeat went unanswered.
+    PingTimeout,
+    /// The client broke the protocol (a packet it may not send, a heartbeat the wrong way, a
+    /// message over `maxPayload`).
+    TransportError,
+    /// The server closed it.
+    ForcedClose,
+}
+
+impl CloseReason {
+    /// The reason as Engine.IO writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CloseReason::TransportClose => "transport close",
+            CloseReason::PingTimeout => "ping timeout",
+            CloseReason::TransportError => "transport error",
+            CloseReason::ForcedClose => "forced close",
+        }
+    }
+}
+
+/// What the connection does next, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Write a packet on a transport (for polling: queue it for the next poll).
+    Send(Transport, Packet),
+    /// A text message for the Socket.IO layer.
+    Message(String),
+    /// A binary message for the Socket.IO layer.
+    Binary(Bytes),
+    /// The upgrade is complete: flush what was queued for polling onto the WebSocket, and end
+    /// the polling transport.
+    Upgraded,
+    /// Close the session (and its transports) for this reason; nothing follows.
+    Close(CloseReason),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Open,
+    /// A WebSocket sent `2probe` and was answered; `5` on it completes the upgrade.
+    Upgrading,
+    Closed,
+}
+
+/// One Engine.IO session.
+#[derive(Debug)]
+pub struct Session {
+    version: Version,
+    config: Config,
+    transport: Transport,
+    state: State,
+    /// Engine.IO 4: when the next ping goes out, or (after it went) when its pong is due.
+    /// Engine.IO 3: when the client's silence closes the session.
+    deadline: Instant,
+    /// Engine.IO 4: a ping is out and its pong has not come.
+    awaiting_pong: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Handshake<'a> {
+    sid: &'a str,
+    upgrades: &'a [&'a str],
+    ping_interval: u128,
+    ping_timeout: u128,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_payload: Option<usize>,
+}
+
+impl Session {
+    /// Opens a session on `transport` at `now`, and the handshake packet to send first.
+    pub fn open(
+        version: Version,
+        transport: Transport,
+        sid: &str,
+        config: Config,
+        now: Instant,
+    ) -> (Session, Packet) {
+        let upgrades: &[&str] = if transport == Transport::Polling && config.websocket {
+            &["websocket"]
+        } else {
+            &[]
+        };
+        let handshake = Handshake {
+            sid,
+            upgrades,
+            ping_interval: config.ping_interval.as_millis(),
+            ping_timeout: config.ping_timeout.as_millis(),
+            max_payload: (version == Version::V4).then_some(config.max_payload),
+        };
+        let open = Packet::Open(
+            serde_json::to_string(&handshake).expect("a handshake of strings and numbers"),
+        );
+        let deadline = match version {
+            Version::V4 => now + config.ping_interval,
+            Version::V3 => now + config.ping_interval + config.ping_timeout,
+        };
+        let session = Session {
+            version,
+            config,
+            transport,
+            state: State::Open,
+            deadline,
+            awaiting_pong: false,
+        };
+        (session, open)
+    }
+
+    /// The transport packets go out on.
+    pub fn transport(&self) -> Transport {
+        self.transport
+    }
+
+    /// Whether the session has closed.
+    pub fn is_closed(&self) -> bool {
+        self.state == State::Closed
+    }
+
+    /// When [`Session::on_deadline`] has something to do: schedule the socket in the
+    /// heartbeat wheel for this instant. It moves only forward, and only after a call here.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// A packet that arrived on `via` at `now`, and what follows from it.
+    pub fn receive(&mut self, packet: Packet, via: Transport, now: Instant) -> Vec<Action> {
+        if self.state == State::Closed {
+            return Vec::new();
+        }
+        // Before the upgrade completes, the new WebSocket carries only the probe and `5`.
+        if via != self.transport {
+            return self.receive_on_upgrade(packet, via);
+        }
+        match packet {
+            Packet::Message(text) => self.within_payload(text.len(), Action::Message(text)),
+            Packet::Binary(bytes) => self.within_payload(bytes.len(), Action::Binary(bytes)),
+            Packet::Ping(data) if self.version == Version::V3 => {
+                self.deadline = now + self.config.ping_interval + self.config.ping_timeout;
+                vec![Action::Send(self.transport, Packet::Pong(data))]
+            }
+            Packet::Pong(_) if self.version == Version::V4 && self.awaiting_pong => {
+                self.awaiting_pong = false;
+                self.deadline = now + self.config.ping_interval;
+                Vec::new()
+            }
+            // A second pong for one ping is harmless; engine.io ignores it too.
+            Packet::Pong(_) if self.version == Version::V4 => Vec::new(),
+            Packet::Close => self.close(CloseReason::TransportClose),
+            Packet::Noop => Vec::new(),
+            // A heartbeat the wrong way, a handshake or an upgrade out of place.
+            Packet::Ping(_) | Packet::Pong(_) | Packet::Open(_) | Packet::Upgrade => {
+                self.close(CloseReason::TransportError)
+            }
+        }
+    }
+
+    /// A packet on the WebSocket that is taking over from polling.
+    fn receive_on_upgrade(&mut self, packet: Packet, via: Transport) -> Vec<Action> {
+        match (self.state, packet) {
+            (State::Open, Packet::Ping(probe))
+                if probe == "probe" && via == Transport::WebSocket && self.config.websocket =>
+            {
+                self.state = State::Upgrading;
+                vec![
+                    Action::Send(Transport::WebSocket, Packet::Pong(probe)),
+                    // Ends the pending poll, so the client pauses polling and sends `5`.
+                    Action::Send(Transport::Polling, Packet::Noop),
+                ]
+            }
+            (State::Upgrading, Packet::Upgrade) => {
+                self.state = State::Open;
+                self.transport = Transport::WebSocket;
+                vec![Action::Upgraded]
+            }
+            _ => self.close(CloseReason::TransportError),
+        }
+    }
+
+    /// The heartbeat's deadline came (the wheel woke the socket at `now`): the next ping, or
+    /// the close of a silent session. Nothing if the deadline has moved on since.
+    pub fn on_deadline(&mut self, now: Instant) -> Vec<Action> {
+        if self.state == State::Closed || now < self.deadline {
+            return Vec::new();
+        }
+        match self.version {
+            Version::V4 if !self.awaiting_pong => {
+                self.awaiting_pong = true;
+                self.deadline = now + self.config.ping_timeout;
+                vec![Action::Send(self.transport, Packet::Ping(String::new()))]
+            }
+            Version::V4 | Version::V3 => self.close(CloseReason::PingTimeout),
+        }
+    }
+
+    /// A message of `len` bytes is delivered, or closes a session it is too large for.
+    fn within_payload(&mut self, len: usize, action: Action) -> Vec<Action> {
+        if len > self.config.max_payload {
+            self.close(CloseReason::TransportError)
+        } else {
+            vec![action]
+        }
+    }
+
+    /// Closes the session: the server's own close (shutdown, a slow client) or the
+    /// transport's end.
+    pub fn close(&mut self, reason: CloseReason) -> Vec<Action> {
+        if self.state == State::Closed {
+            return Vec::new();
+        }
+        self.state = State::Closed;
+        vec![Action::Close(reason)]
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,273 @@
+//! Each rule of the module's documentation, driven by packets and instants alone.
+
+use super::*;
+
+const SID: &str = "AAAAAAAAAAAAAAAAAAAA";
+
+fn config() -> Config {
+    Config {
+        ping_interval: Duration::from_millis(300),
+        ping_timeout: Duration::from_millis(200),
+        max_payload: 16,
+        websocket: true,
+    }
+}
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+fn handshake(packet: &Packet) -> serde_json::Value {
+    match packet {
+        Packet::Open(json) => serde_json::from_str(json).expect("handshake JSON"),
+        other => panic!("not an open packet: {other:?}"),
+    }
+}
+
+#[test]
+fn the_handshake_has_each_versions_fields() {
+    let t0 = Instant::now();
+    let (_, open) = Session::open(Version::V4, Transport::Polling, SID, config(), t0);
+    assert_eq!(
+        handshake(&open),
+        serde_json::json!({
+            "sid": SID, "upgrades": ["websocket"], "pingInterval": 300, "pingTimeout": 200,
+            "maxPayload": 16
+        })
+    );
+    // Engine.IO 3 has no maxPayload; a session opened on WebSocket has nothing to upgrade to.
+    let (_, open) = Session::open(Version::V3, Transport::WebSocket, SID, config(), t0);
+    assert_eq!(
+        handshake(&open),
+        serde_json::json!({"sid": SID, "upgrades": [], "pingInterval": 300, "pingTimeout": 200})
+    );
+    let no_ws = Config {
+        websocket: false,
+        ..config()
+    };
+    let (_, open) = Session::open(Version::V4, Transport::Polling, SID, no_ws, t0);
+    assert_eq!(handshake(&open)["upgrades"], serde_json::json!([]));
+}
+
+#[test]
+fn v4_pings_after_the_interval_not_at_once_and_again_after_each_pong() {
+    let t0 = Instant::now();
+    let (mut s, _) = Session::open(Version::V4, Transport::WebSocket, SID, config(), t0);
+    assert_eq!(s.deadline(), t0 + ms(300));
+    assert!(s.on_deadline(t0).is_empty(), "no ping at once");
+    assert!(s.on_deadline(t0 + ms(299)).is_empty());
+    assert_eq!(
+        s.on_deadline(t0 + ms(300)),
+        [Action::Send(
+            Transport::WebSocket,
+            Packet::Ping(String::new())
+        )]
+    );
+    assert_eq!(
+        s.deadline(),
+        t0 + ms(500),
+        "the pong is due pingTimeout later"
+    );
+    assert!(
+        s.receive(
+            Packet::Pong(String::new()),
+            Transport::WebSocket,
+            t0 + ms(350)
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        s.deadline(),
+        t0 + ms(650),
+        "the next ping pingInterval after the pong"
+    );
+    // The wheel may wake the socket for a deadline that has moved on: nothing happens.
+    assert!(s.on_deadline(t0 + ms(500)).is_empty());
+    assert_eq!(
+        s.on_deadline(t0 + ms(650)),
+        [Action::Send(
+            Transport::WebSocket,
+            Packet::Ping(String::new())
+        )]
+    );
+    assert!(!s.is_closed());
+}
+
+#[test]
+fn v4_closes_when_the_pong_does_not_come() {
+    let t0 = Instant::now();
+    let (mut s, _) = Session::open(Version::V4, Transport::Polling, SID, config(), t0);
+    assert_eq!(s.on_deadline(t0 + ms(300)).len(), 1);
+    // Messages do not stand in for the pong.
+    assert_eq!(
+        s.receive(
+            Packet::Message("2[\"x\"]".into()),
+            Transport::Polling,
+            t0 + ms(400)
+        ),
+        [Action::Message("2[\"x\"]".into())]
+    );
+    assert_eq!(
+        s.on_deadline(t0 + ms(500)),
+        [Action::Close(CloseReason::PingTimeout)]
+    );
+    assert!(s.is_closed());
+    assert!(s.on_deadline(t0 + ms(900)).is_empty(), "closed once");
+    assert!(
+        s.receive(
+            Packet::Message("x".into()),
+            Transport::Polling,
+            t0 + ms(900)
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn v3_answers_the_clients_ping_and_closes_on_its_silence() {
+    let t0 = Instant::now();
+    let (mut s, _) = Session::open(Version::V3, Transport::Polling, SID, config(), t0);
+    assert_eq!(s.deadline(), t0 + ms(500), "pingInterval + pingTimeout");
+    assert_eq!(
+        s.receive(
+            Packet::Ping("probe?".into()),
+            Transport::Polling,
+            t0 + ms(250)
+        ),
+        [Action::Send(
+            Transport::Polling,
+            Packet::Pong("probe?".into())
+        )]
+    );
+    assert_eq!(s.deadline(), t0 + ms(750));
+    assert!(
+        s.on_deadline(t0 + ms(500)).is_empty(),
+        "the ping moved the deadline"
+    );
+    assert_eq!(
+        s.on_deadline(t0 + ms(750)),
+        [Action::Close(CloseReason::PingTimeout)]
+    );
+}
+
+#[test]
+fn a_heartbeat_the_wrong_way_is_a_transport_error() {
+    let t0 = Instant::now();
+    let (mut v4, _) = Session::open(Version::V4, Transport::WebSocket, SID, config(), t0);
+    assert_eq!(
+        v4.receive(Packet::Ping(String::new()), Transport::WebSocket, t0),
+        [Action::Close(CloseReason::TransportError)]
+    );
+    let (mut v3, _) = Session::open(Version::V3, Transport::WebSocket, SID, config(), t0);
+    assert_eq!(
+        v3.receive(Packet::Pong(String::new()), Transport::WebSocket, t0),
+        [Action::Close(CloseReason::TransportError)]
+    );
+    let (mut v4, _) = Session::open(Version::V4, Transport::WebSocket, SID, config(), t0);
+    assert!(
+        v4.receive(Packet::Pong(String::new()), Transport::WebSocket, t0)
+            .is_empty(),
+        "an unasked-for pong is ignored, as engine.io does"
+    );
+    for packet in [Packet::Open("{}".into()), Packet::Upgrade] {
+        let (mut s, _) = Session::open(Version::V4, Transport::WebSocket, SID, config(), t0);
+        assert_eq!(
+            s.receive(packet, Transport::WebSocket, t0),
+            [Action::Close(CloseReason::TransportError)]
+        );
+    }
+}
+
+#[test]
+fn the_upgrade_probes_ends_the_poll_and_switches_on_5() {
+    let t0 = Instant::now();
+    let (mut s, _) = Session::open(Version::V4, Transport::Polling, SID, config(), t0);
+    assert_eq!(
+        s.receive(Packet::Ping("probe".into()), Transport::WebSocket, t0),
+        [
+            Action::Send(Transport::WebSocket, Packet::Pong("probe".into())),
+            Action::Send(Transport::Polling, Packet::Noop),
+        ]
+    );
+    // Until `5`, packets still go out by polling, and polling still carries messages.
+    assert_eq!(s.transport(), Transport::Polling);
+    assert_eq!(
+        s.receive(Packet::Message("m".into()), Transport::Polling, t0),
+        [Action::Message("m".into())]
+    );
+    assert_eq!(
+        s.receive(Packet::Upgrade, Transport::WebSocket, t0),
+        [Action::Upgraded]
+    );
+    assert_eq!(s.transport(), Transport::WebSocket);
+    assert_eq!(
+        s.on_deadline(t0 + ms(300)),
+        [Action::Send(
+            Transport::WebSocket,
+            Packet::Ping(String::new())
+        )]
+    );
+    assert_eq!(
+        s.receive(Packet::Message("n".into()), Transport::WebSocket, t0),
+        [Action::Message("n".into())]
+    );
+}
+
+#[test]
+fn an_upgrade_out_of_order_or_refused_closes_the_session() {
+    let t0 = Instant::now();
+    // `5` without a probe.
+    let (mut s, _) = Session::open(Version::V4, Transport::Polling, SID, config(), t0);
+    assert_eq!(
+        s.receive(Packet::Upgrade, Transport::WebSocket, t0),
+        [Action::Close(CloseReason::TransportError)]
+    );
+    // A message on the WebSocket before the upgrade completes.
+    let (mut s, _) = Session::open(Version::V3, Transport::Polling, SID, config(), t0);
+    s.receive(Packet::Ping("probe".into()), Transport::WebSocket, t0);
+    assert_eq!(
+        s.receive(Packet::Message("early".into()), Transport::WebSocket, t0),
+        [Action::Close(CloseReason::TransportError)]
+    );
+    // A server without WebSocket takes no probe.
+    let no_ws = Config {
+        websocket: false,
+        ..config()
+    };
+    let (mut s, _) = Session::open(Version::V4, Transport::Polling, SID, no_ws, t0);
+    assert_eq!(
+        s.receive(Packet::Ping("probe".into()), Transport::WebSocket, t0),
+        [Action::Close(CloseReason::TransportError)]
+    );
+}
+
+#[test]
+fn close_and_max_payload() {
+    let t0 = Instant::now();
+    let (mut s, _) = Session::open(Version::V4, Transport::WebSocket, SID, config(), t0);
+    assert_eq!(
+        s.receive(
+            Packet::Binary(Bytes::from_static(&[1; 16])),
+            Transport::WebSocket,
+            t0
+        ),
+        [Action::Binary(Bytes::from_static(&[1; 16]))]
+    );
+    assert_eq!(
+        s.receive(Packet::Message("x".repeat(17)), Transport::WebSocket, t0),
+        [Action::Close(CloseReason::TransportError)]
+    );
+    let (mut s, _) = Session::open(Version::V3, Transport::WebSocket, SID, config(), t0);
+    assert!(s.receive(Packet::Noop, Transport::WebSocket, t0).is_empty());
+    assert_eq!(
+        s.receive(Packet::Close, Transport::WebSocket, t0),
+        [Action::Close(CloseReason::TransportClose)]
+    );
+    assert_eq!(CloseReason::TransportClose.as_str(), "transport close");
+    let (mut s, _) = Session::open(Version::V4, Transport::WebSocket, SID, config(), t0);
+    assert_eq!(
+        s.close(CloseReason::ForcedClose),
+        [Action::Close(CloseReason::ForcedClose)]
+    );
+    assert!(s.close(CloseReason::ForcedClose).is_empty());
+}
