@@ -13,6 +13,19 @@ fn config() -> Config {
     }
 }
 
+fn open(version: Version, transport: Transport, now: Instant) -> Session {
+    Session::open(version, transport, SID, config(), now).0
+}
+
+/// `packet` on `via` breaks the protocol: the session closes with `transport error`.
+fn refused(session: &mut Session, packet: Packet, via: Transport) {
+    assert_eq!(
+        session.receive(packet, via, Instant::now()),
+        [Action::Close(CloseReason::TransportError)]
+    );
+    assert!(session.is_closed());
+}
+
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
@@ -52,7 +65,7 @@ fn the_handshake_has_each_versions_fields() {
 #[test]
 fn v4_pings_after_the_interval_not_at_once_and_again_after_each_pong() {
     let t0 = Instant::now();
-    let (mut s, _) = Session::open(Version::V4, Transport::WebSocket, SID, config(), t0);
+    let mut s = open(Version::V4, Transport::WebSocket, t0);
     assert_eq!(s.deadline(), t0 + ms(300));
     assert!(s.on_deadline(t0).is_empty(), "no ping at once");
     assert!(s.on_deadline(t0 + ms(299)).is_empty());
@@ -96,7 +109,7 @@ fn v4_pings_after_the_interval_not_at_once_and_again_after_each_pong() {
 #[test]
 fn v4_closes_when_the_pong_does_not_come() {
     let t0 = Instant::now();
-    let (mut s, _) = Session::open(Version::V4, Transport::Polling, SID, config(), t0);
+    let mut s = open(Version::V4, Transport::Polling, t0);
     assert_eq!(s.on_deadline(t0 + ms(300)).len(), 1);
     // Messages do not stand in for the pong.
     assert_eq!(
@@ -126,7 +139,7 @@ fn v4_closes_when_the_pong_does_not_come() {
 #[test]
 fn v3_answers_the_clients_ping_and_closes_on_its_silence() {
     let t0 = Instant::now();
-    let (mut s, _) = Session::open(Version::V3, Transport::Polling, SID, config(), t0);
+    let mut s = open(Version::V3, Transport::Polling, t0);
     assert_eq!(s.deadline(), t0 + ms(500), "pingInterval + pingTimeout");
     assert_eq!(
         s.receive(
@@ -153,35 +166,26 @@ fn v3_answers_the_clients_ping_and_closes_on_its_silence() {
 #[test]
 fn a_heartbeat_the_wrong_way_is_a_transport_error() {
     let t0 = Instant::now();
-    let (mut v4, _) = Session::open(Version::V4, Transport::WebSocket, SID, config(), t0);
-    assert_eq!(
-        v4.receive(Packet::Ping(String::new()), Transport::WebSocket, t0),
-        [Action::Close(CloseReason::TransportError)]
-    );
-    let (mut v3, _) = Session::open(Version::V3, Transport::WebSocket, SID, config(), t0);
-    assert_eq!(
-        v3.receive(Packet::Pong(String::new()), Transport::WebSocket, t0),
-        [Action::Close(CloseReason::TransportError)]
-    );
-    let (mut v4, _) = Session::open(Version::V4, Transport::WebSocket, SID, config(), t0);
+    let mut v4 = open(Version::V4, Transport::WebSocket, t0);
+    refused(&mut v4, Packet::Ping(String::new()), Transport::WebSocket);
+    let mut v3 = open(Version::V3, Transport::WebSocket, t0);
+    refused(&mut v3, Packet::Pong(String::new()), Transport::WebSocket);
+    let mut v4 = open(Version::V4, Transport::WebSocket, t0);
     assert!(
         v4.receive(Packet::Pong(String::new()), Transport::WebSocket, t0)
             .is_empty(),
         "an unasked-for pong is ignored, as engine.io does"
     );
     for packet in [Packet::Open("{}".into()), Packet::Upgrade] {
-        let (mut s, _) = Session::open(Version::V4, Transport::WebSocket, SID, config(), t0);
-        assert_eq!(
-            s.receive(packet, Transport::WebSocket, t0),
-            [Action::Close(CloseReason::TransportError)]
-        );
+        let mut s = open(Version::V4, Transport::WebSocket, t0);
+        refused(&mut s, packet, Transport::WebSocket);
     }
 }
 
 #[test]
 fn the_upgrade_probes_ends_the_poll_and_switches_on_5() {
     let t0 = Instant::now();
-    let (mut s, _) = Session::open(Version::V4, Transport::Polling, SID, config(), t0);
+    let mut s = open(Version::V4, Transport::Polling, t0);
     assert_eq!(
         s.receive(Packet::Ping("probe".into()), Transport::WebSocket, t0),
         [
@@ -217,17 +221,15 @@ fn the_upgrade_probes_ends_the_poll_and_switches_on_5() {
 fn an_upgrade_out_of_order_or_refused_closes_the_session() {
     let t0 = Instant::now();
     // `5` without a probe.
-    let (mut s, _) = Session::open(Version::V4, Transport::Polling, SID, config(), t0);
-    assert_eq!(
-        s.receive(Packet::Upgrade, Transport::WebSocket, t0),
-        [Action::Close(CloseReason::TransportError)]
-    );
+    let mut s = open(Version::V4, Transport::Polling, t0);
+    refused(&mut s, Packet::Upgrade, Transport::WebSocket);
     // A message on the WebSocket before the upgrade completes.
-    let (mut s, _) = Session::open(Version::V3, Transport::Polling, SID, config(), t0);
+    let mut s = open(Version::V3, Transport::Polling, t0);
     s.receive(Packet::Ping("probe".into()), Transport::WebSocket, t0);
-    assert_eq!(
-        s.receive(Packet::Message("early".into()), Transport::WebSocket, t0),
-        [Action::Close(CloseReason::TransportError)]
+    refused(
+        &mut s,
+        Packet::Message("early".into()),
+        Transport::WebSocket,
     );
     // A server without WebSocket takes no probe.
     let no_ws = Config {
@@ -235,16 +237,13 @@ fn an_upgrade_out_of_order_or_refused_closes_the_session() {
         ..config()
     };
     let (mut s, _) = Session::open(Version::V4, Transport::Polling, SID, no_ws, t0);
-    assert_eq!(
-        s.receive(Packet::Ping("probe".into()), Transport::WebSocket, t0),
-        [Action::Close(CloseReason::TransportError)]
-    );
+    refused(&mut s, Packet::Ping("probe".into()), Transport::WebSocket);
 }
 
 #[test]
 fn close_and_max_payload() {
     let t0 = Instant::now();
-    let (mut s, _) = Session::open(Version::V4, Transport::WebSocket, SID, config(), t0);
+    let mut s = open(Version::V4, Transport::WebSocket, t0);
     assert_eq!(
         s.receive(
             Packet::Binary(Bytes::from_static(&[1; 16])),
@@ -253,18 +252,19 @@ fn close_and_max_payload() {
         ),
         [Action::Binary(Bytes::from_static(&[1; 16]))]
     );
-    assert_eq!(
-        s.receive(Packet::Message("x".repeat(17)), Transport::WebSocket, t0),
-        [Action::Close(CloseReason::TransportError)]
+    refused(
+        &mut s,
+        Packet::Message("x".repeat(17)),
+        Transport::WebSocket,
     );
-    let (mut s, _) = Session::open(Version::V3, Transport::WebSocket, SID, config(), t0);
+    let mut s = open(Version::V3, Transport::WebSocket, t0);
     assert!(s.receive(Packet::Noop, Transport::WebSocket, t0).is_empty());
     assert_eq!(
         s.receive(Packet::Close, Transport::WebSocket, t0),
         [Action::Close(CloseReason::TransportClose)]
     );
     assert_eq!(CloseReason::TransportClose.as_str(), "transport close");
-    let (mut s, _) = Session::open(Version::V4, Transport::WebSocket, SID, config(), t0);
+    let mut s = open(Version::V4, Transport::WebSocket, t0);
     assert_eq!(
         s.close(CloseReason::ForcedClose),
         [Action::Close(CloseReason::ForcedClose)]
