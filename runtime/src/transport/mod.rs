@@ -12,6 +12,8 @@
 //! - [`session`]: one Engine.IO session as a state machine without I/O (handshake, each
 //!   version's heartbeat, the upgrade from polling, close and `maxPayload`).
 //! - [`heartbeat`]: one timing wheel for the heartbeat deadlines of every socket.
+//! - [`ws`]: WebSocket frames (tungstenite's header codec without its stream), read with
+//!   nothing kept between frames.
 //!
 //! The server still runs on engineioxide/socketioxide; none of this is on its path yet.
 //! Written by hand because they are the transport's own state machine input (issue 20 asks for
@@ -23,3 +25,4 @@ pub mod engine;
 pub mod heartbeat;
 pub mod session;
 pub mod socket;
+pub mod ws;

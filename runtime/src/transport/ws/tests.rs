@@ -1,0 +1,183 @@
+//! Frames written by tungstenite as a client writes them (masked), read back whole, in pieces
+//! of every size, fragmented, and refused when they break RFC 6455.
+
+use proptest::prelude::*;
+use tungstenite::protocol::frame::Frame;
+
+use super::*;
+
+/// A client frame: masked, as tungstenite's client writes it.
+fn client(opcode: OpCode, fin: bool, payload: &[u8]) -> Vec<u8> {
+    let header = FrameHeader {
+        is_final: fin,
+        rsv1: false,
+        rsv2: false,
+        rsv3: false,
+        opcode,
+        mask: Some([0x37, 0xfa, 0x21, 0x3d]),
+    };
+    let frame = Frame::from_payload(header, Bytes::copy_from_slice(payload));
+    let mut out = Vec::new();
+    frame.format(&mut out).expect("into a Vec");
+    out
+}
+
+fn read_all(reader: &mut Reader, data: &[u8]) -> Result<Vec<Message>, WsError> {
+    let mut out = Vec::new();
+    reader.read(data, &mut out)?;
+    Ok(out)
+}
+
+const TEXT: OpCode = OpCode::Data(Data::Text);
+const BINARY: OpCode = OpCode::Data(Data::Binary);
+const CONTINUE: OpCode = OpCode::Data(Data::Continue);
+
+#[test]
+fn whole_frames_read_back_and_nothing_is_kept() {
+    let mut reader = Reader::new(1 << 20);
+    let mut wire = client(TEXT, true, "4hello".as_bytes());
+    wire.extend(client(BINARY, true, &[1, 2, 3]));
+    wire.extend(client(OpCode::Control(Control::Ping), true, b"hb"));
+    wire.extend(client(OpCode::Control(Control::Pong), true, b""));
+    wire.extend(client(OpCode::Control(Control::Close), true, &[3, 232]));
+    assert_eq!(
+        read_all(&mut reader, &wire).unwrap(),
+        [
+            Message::Text("4hello".into()),
+            Message::Binary(Bytes::from_static(&[1, 2, 3])),
+            Message::Ping(Bytes::from_static(b"hb")),
+            Message::Close,
+        ]
+    );
+    assert!(reader.is_idle());
+}
+
+#[test]
+fn long_lengths_and_fragments_are_put_together() {
+    let mut reader = Reader::new(1 << 20);
+    // 16-bit and 64-bit length forms.
+    for len in [126, 65_535, 65_536, 70_000] {
+        let payload = "x".repeat(len);
+        assert_eq!(
+            read_all(&mut reader, &client(TEXT, true, payload.as_bytes())).unwrap(),
+            [Message::Text(payload)]
+        );
+    }
+    let mut wire = client(TEXT, false, "42[\"a".as_bytes());
+    // A control frame may come between fragments.
+    wire.extend(client(OpCode::Control(Control::Ping), true, b""));
+    wire.extend(client(CONTINUE, false, "bc".as_bytes()));
+    wire.extend(client(CONTINUE, true, "\"]".as_bytes()));
+    assert_eq!(
+        read_all(&mut reader, &wire).unwrap(),
+        [
+            Message::Ping(Bytes::new()),
+            Message::Text("42[\"abc\"]".into())
+        ]
+    );
+    assert!(reader.is_idle());
+}
+
+proptest! {
+    /// However the bytes are split across reads, the same messages come out, and only the
+    /// incomplete tail is kept between reads.
+    #[test]
+    fn any_split_reads_the_same(
+        payloads in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..300), 1..6),
+        cuts in proptest::collection::vec(1usize..64, 1..40),
+    ) {
+        let mut wire = Vec::new();
+        let mut expected = Vec::new();
+        for payload in &payloads {
+            wire.extend(client(BINARY, true, payload));
+            expected.push(Message::Binary(Bytes::from(payload.clone())));
+        }
+        let mut reader = Reader::new(1 << 20);
+        let mut out = Vec::new();
+        let mut at = 0;
+        for cut in cuts.iter().cycle() {
+            if at >= wire.len() {
+                break;
+            }
+            let end = (at + cut).min(wire.len());
+            reader.read(&wire[at..end], &mut out).unwrap();
+            prop_assert!(reader.partial.len() < end - at + 14 + 300);
+            at = end;
+        }
+        prop_assert_eq!(out, expected);
+        prop_assert!(reader.is_idle());
+    }
+
+    /// Arbitrary bytes give messages or an error, never a panic.
+    #[test]
+    fn arbitrary_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let mut reader = Reader::new(256);
+        let _ = reader.read(&data, &mut Vec::new());
+    }
+}
+
+#[test]
+fn frames_that_break_the_rules_are_refused() {
+    let refused = |wire: Vec<u8>, says: &str| {
+        let e = read_all(&mut Reader::new(1000), &wire).expect_err(says);
+        assert!(e.to_string().contains(says), "{e}");
+    };
+    // Unmasked (as a server writes).
+    refused(text("4x").to_vec(), "not masked");
+    refused(client(TEXT, true, &[0xff, 0xfe]), "not UTF-8");
+    refused(
+        client(TEXT, true, &[b'x'; 1001]),
+        "larger than the limit of 1000",
+    );
+    // The limit counts the fragments together.
+    let mut wire = client(TEXT, false, &[b'x'; 600]);
+    wire.extend(client(CONTINUE, true, &[b'x'; 600]));
+    refused(wire, "larger than the limit");
+    refused(client(CONTINUE, true, b"x"), "nothing to continue");
+    let mut wire = client(TEXT, false, b"x");
+    wire.extend(client(TEXT, true, b"y"));
+    refused(wire, "a new message inside");
+    refused(
+        client(OpCode::Control(Control::Ping), false, b""),
+        "control frame",
+    );
+    refused(
+        client(OpCode::Control(Control::Ping), true, &[0; 126]),
+        "control frame",
+    );
+    // tungstenite's header parser refuses a reserved opcode itself.
+    refused(
+        client(OpCode::Data(Data::Reserved(3)), true, b""),
+        "invalid opcode",
+    );
+    let mut rsv = client(TEXT, true, b"x");
+    rsv[0] |= 0x40;
+    refused(rsv, "RSV");
+    // A header announcing more than the limit is refused before its payload arrives.
+    let mut big = client(BINARY, true, &[0; 2000]);
+    big.truncate(20);
+    refused(big, "larger than the limit");
+}
+
+#[test]
+fn server_frames_are_what_a_client_reads() {
+    // As tungstenite's client parses them: final, unmasked, the opcode and payload given.
+    for (bytes, opcode, payload) in [
+        (text("40"), TEXT, b"40".to_vec()),
+        (binary(&[9; 300]), BINARY, vec![9; 300]),
+        (pong(b"hb"), OpCode::Control(Control::Pong), b"hb".to_vec()),
+        (close(), OpCode::Control(Control::Close), vec![3, 232]),
+    ] {
+        let mut cursor = Cursor::new(&bytes[..]);
+        let (header, len) = FrameHeader::parse(&mut cursor).unwrap().unwrap();
+        assert!(header.is_final && header.mask.is_none());
+        assert_eq!(header.opcode, opcode);
+        assert_eq!(len as usize, payload.len());
+        assert_eq!(&bytes[cursor.position() as usize..], &payload[..]);
+    }
+    // RFC 6455 §1.3's example.
+    assert_eq!(
+        accept_key(b"dGhlIHNhbXBsZSBub25jZQ=="),
+        "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+    );
+}
