@@ -12,15 +12,21 @@
 //! - [`session`]: one Engine.IO session as a state machine without I/O (handshake, each
 //!   version's heartbeat, the upgrade from polling, close and `maxPayload`).
 //! - [`heartbeat`]: one timing wheel for the heartbeat deadlines of every socket.
+//! - [`conn`]: one WebSocket connection: one task that reads, and a direct write path with a
+//!   bounded queue for what the kernel refuses.
 //! - [`ws`]: WebSocket frames (tungstenite's header codec without its stream), read with
 //!   nothing kept between frames.
 //!
 //! The server still runs on engineioxide/socketioxide; none of this is on its path yet.
+//! `bench/src/bin/transport-probe.rs` serves Engine.IO 4 over WebSocket on these parts to
+//! measure what an idle connection costs (docs/benchmarks.md) and to hold real clients
+//! (`tests/node/test/transport.test.js`).
 //! Written by hand because they are the transport's own state machine input (issue 20 asks for
 //! the Engine.IO and Socket.IO layers to be the project's); tested against the protocol
 //! documents' examples, by property tests (what is written reads back the same) and by the fuzz
 //! targets `engine_packet` and `socket_packet`.
 
+pub mod conn;
 pub mod engine;
 pub mod heartbeat;
 pub mod session;

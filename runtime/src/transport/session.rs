@@ -173,6 +173,11 @@ impl Session {
         (session, open)
     }
 
+    /// The largest message the client may send (`maxPayload`).
+    pub fn max_payload(&self) -> usize {
+        self.config.max_payload
+    }
+
     /// The transport packets go out on.
     pub fn transport(&self) -> Transport {
         self.transport

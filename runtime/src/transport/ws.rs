@@ -204,20 +204,36 @@ fn unmask(payload: &mut [u8], mask: [u8; 4]) {
 /// A server frame (unmasked, final) of `opcode` around `payload`, header and payload in one
 /// buffer: a broadcast encodes it once and writes the same bytes to every recipient.
 fn frame(opcode: OpCode, payload: &[u8]) -> Bytes {
-    let header = FrameHeader {
-        is_final: true,
-        rsv1: false,
-        rsv2: false,
-        rsv3: false,
-        opcode,
-        mask: None,
-    };
+    let header = header(opcode, true, None);
     let mut out = Vec::with_capacity(header.len(payload.len() as u64) + payload.len());
     header
         .format(payload.len() as u64, &mut out)
         .expect("a Vec takes every write");
     out.extend_from_slice(payload);
     out.into()
+}
+
+/// A frame header without extensions.
+fn header(opcode: OpCode, is_final: bool, mask: Option<[u8; 4]>) -> FrameHeader {
+    FrameHeader {
+        is_final,
+        rsv1: false,
+        rsv2: false,
+        rsv3: false,
+        opcode,
+        mask,
+    }
+}
+
+/// A frame as a client writes it (masked unless told otherwise), for the transport's tests.
+#[cfg(test)]
+pub(super) fn client_frame(opcode: OpCode, fin: bool, payload: &[u8], masked: bool) -> Vec<u8> {
+    let header = header(opcode, fin, masked.then_some([0x37, 0xfa, 0x21, 0x3d]));
+    let frame =
+        tungstenite::protocol::frame::Frame::from_payload(header, Bytes::copy_from_slice(payload));
+    let mut out = Vec::new();
+    frame.format(&mut out).expect("into a Vec");
+    out
 }
 
 /// A text frame.

@@ -2,24 +2,12 @@
 //! of every size, fragmented, and refused when they break RFC 6455.
 
 use proptest::prelude::*;
-use tungstenite::protocol::frame::Frame;
 
 use super::*;
 
-/// A client frame: masked, as tungstenite's client writes it.
+/// A client frame: masked, as a client writes it.
 fn client(opcode: OpCode, fin: bool, payload: &[u8]) -> Vec<u8> {
-    let header = FrameHeader {
-        is_final: fin,
-        rsv1: false,
-        rsv2: false,
-        rsv3: false,
-        opcode,
-        mask: Some([0x37, 0xfa, 0x21, 0x3d]),
-    };
-    let frame = Frame::from_payload(header, Bytes::copy_from_slice(payload));
-    let mut out = Vec::new();
-    frame.format(&mut out).expect("into a Vec");
-    out
+    client_frame(opcode, fin, payload, true)
 }
 
 fn read_all(reader: &mut Reader, data: &[u8]) -> Result<Vec<Message>, WsError> {

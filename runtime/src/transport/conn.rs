@@ -1,0 +1,363 @@
+//! One WebSocket connection of the transport: one task that reads (and writes only what the
+//! kernel refused earlier), and a write path that any task uses directly.
+//!
+//! The density and delivery rules of issue 20, as they apply to one connection:
+//!
+//! - **One task per connection.** [`Conn::run`] waits for the socket's readiness and for a
+//!   wake-up; reads, the queued writes and the end of the connection happen in it. Heartbeats
+//!   are not in it: the server's one [`Heartbeats`](super::heartbeat::Heartbeats) wheel calls
+//!   [`Conn::on_deadline`] from its own task.
+//! - **No buffer held while idle.** A read goes into a buffer on the stack of the task's poll,
+//!   not kept in the task's state; the WebSocket [`Reader`] keeps only an incomplete frame.
+//! - **A frame written without a hop.** [`Conn::send`] writes the encoded frame straight into
+//!   the socket (a non-blocking write from the sending task, so a broadcast encodes once and
+//!   writes each recipient in turn). Only what the kernel refuses is queued, for this
+//!   connection's own task to write when the socket is writable; a client whose queue passes
+//!   its bound is disconnected with a logged reason, never left to grow.
+
+use std::collections::VecDeque;
+use std::io;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+
+use bytes::Bytes;
+use tokio::io::Interest;
+use tokio::net::TcpStream;
+use tokio::sync::Notify;
+
+use super::engine::{Packet, Version};
+use super::session::{Action, CloseReason, Session, Transport};
+use super::ws::{self, Message, Reader};
+
+/// How many bytes one read takes from the socket at most (on the task's stack, per read).
+const READ_CHUNK: usize = 4096;
+
+/// Why [`Conn::send`] did not take a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// The connection has closed.
+    #[error("the connection is closed ({})", .0.as_str())]
+    Closed(CloseReason),
+    /// The client reads too slowly: its queue passed the bound, and it is disconnected.
+    #[error(
+        "the client reads too slowly: {queued} bytes wait for it, more than the bound of {bound}"
+    )]
+    TooSlow {
+        /// What was queued, this frame included.
+        queued: usize,
+        /// The bound.
+        bound: usize,
+    },
+}
+
+/// What the connection hands to the layer above (Socket.IO).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// An Engine.IO text message.
+    Message(String),
+    /// An Engine.IO binary message.
+    Binary(Bytes),
+    /// The connection closed; nothing follows.
+    Closed(CloseReason),
+}
+
+struct State {
+    session: Session,
+    /// Frames (or the rest of one) the kernel refused, oldest first.
+    queue: VecDeque<Bytes>,
+    queued: usize,
+    closed: Option<CloseReason>,
+}
+
+/// One connection: its socket, its Engine.IO session, and what waits to be written.
+pub struct Conn {
+    id: u32,
+    stream: TcpStream,
+    version: Version,
+    bound: usize,
+    state: Mutex<State>,
+    wake: Notify,
+}
+
+impl std::fmt::Debug for Conn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Conn")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Conn {
+    /// A connection on `stream`, its WebSocket handshake done, for `session`; `bound` is how
+    /// many bytes may wait for a slow client before it is disconnected.
+    pub fn new(
+        id: u32,
+        stream: TcpStream,
+        version: Version,
+        session: Session,
+        bound: usize,
+    ) -> Self {
+        Conn {
+            id,
+            stream,
+            version,
+            bound,
+            state: Mutex::new(State {
+                session,
+                queue: VecDeque::new(),
+                queued: 0,
+                closed: None,
+            }),
+            wake: Notify::new(),
+        }
+    }
+
+    /// The connection's numeric id (the socket table's and the heartbeat wheel's key).
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // Only non-blocking work happens under the lock: a panic there leaves nothing half-done
+        // that the next user could not see, so a poisoned lock is taken as it is.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Writes `frame` (an encoded WebSocket frame) now, as far as the kernel takes it; the rest
+    /// waits for the connection's task.
+    pub fn send(&self, frame: &Bytes) -> Result<(), SendError> {
+        let mut state = self.state();
+        self.send_locked(&mut state, frame.clone())
+    }
+
+    /// An Engine.IO packet, encoded for this connection's version and written as [`Conn::send`].
+    pub fn send_packet(&self, packet: &Packet) -> Result<(), SendError> {
+        let frame = self.frame_of(packet);
+        self.send(&frame)
+    }
+
+    fn frame_of(&self, packet: &Packet) -> Bytes {
+        match packet {
+            Packet::Binary(bytes) => ws::binary(&Packet::encode_binary(self.version, bytes)),
+            other => ws::text(&other.encode_text()),
+        }
+    }
+
+    fn send_locked(&self, state: &mut State, frame: Bytes) -> Result<(), SendError> {
+        if let Some(reason) = state.closed {
+            return Err(SendError::Closed(reason));
+        }
+        let rest = if state.queue.is_empty() {
+            match self.stream.try_write(&frame) {
+                Ok(n) if n == frame.len() => return Ok(()),
+                Ok(n) => frame.slice(n..),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => frame,
+                Err(e) => {
+                    tracing::debug!(conn = self.id, error = %e, "a write failed: the connection closes");
+                    self.close_locked(state, CloseReason::TransportClose);
+                    return Err(SendError::Closed(CloseReason::TransportClose));
+                }
+            }
+        } else {
+            frame
+        };
+        state.queued += rest.len();
+        state.queue.push_back(rest);
+        if state.queued > self.bound {
+            let queued = state.queued;
+            tracing::warn!(
+                conn = self.id,
+                queued,
+                bound = self.bound,
+                "a client reads too slowly: disconnected"
+            );
+            self.close_locked(state, CloseReason::ForcedClose);
+            return Err(SendError::TooSlow {
+                queued,
+                bound: self.bound,
+            });
+        }
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    /// Marks the connection closed and wakes its task, which ends it.
+    fn close_locked(&self, state: &mut State, reason: CloseReason) {
+        if state.closed.is_none() {
+            state.closed = Some(reason);
+            state.session.close(reason);
+            state.queue.clear();
+            state.queued = 0;
+            self.wake.notify_one();
+        }
+    }
+
+    /// Closes the connection from the server's side (shutdown): a WebSocket close frame, then
+    /// the end of the transport, so that clients reconnect.
+    pub fn close(&self, reason: CloseReason) {
+        let mut state = self.state();
+        if state.closed.is_none() {
+            let _ = self.stream.try_write(&ws::close());
+        }
+        self.close_locked(&mut state, reason);
+    }
+
+    /// The heartbeat wheel woke this connection: the next ping or a timeout. The next deadline
+    /// to schedule it for, or `None` once it is closed.
+    pub fn on_deadline(&self, now: Instant) -> Option<Instant> {
+        let mut state = self.state();
+        let actions = state.session.on_deadline(now);
+        self.act(&mut state, actions, &mut |_| {});
+        (state.closed.is_none()).then(|| state.session.deadline())
+    }
+
+    /// Carries out what the session decided; messages go to `deliver`.
+    fn act(&self, state: &mut State, actions: Vec<Action>, deliver: &mut dyn FnMut(Event)) {
+        for action in actions {
+            match action {
+                Action::Send(_, packet) => {
+                    let frame = self.frame_of(&packet);
+                    // A failed send has closed the connection already.
+                    let _ = self.send_locked(state, frame);
+                }
+                Action::Message(text) => deliver(Event::Message(text)),
+                Action::Binary(bytes) => deliver(Event::Binary(bytes)),
+                Action::Upgraded => {}
+                Action::Close(reason) => self.close_locked(state, reason),
+            }
+        }
+    }
+
+    /// The connection's task: reads until the connection ends, writing what waits when the
+    /// socket takes it; every message goes to `deliver`, and last the reason it closed.
+    pub async fn run(&self, mut deliver: impl FnMut(&Conn, Event)) {
+        let mut reader = Reader::new(self.max_message());
+        let reason = loop {
+            let (waiting, closed) = {
+                let state = self.state();
+                (!state.queue.is_empty(), state.closed)
+            };
+            if let Some(reason) = closed {
+                break reason;
+            }
+            let interest = if waiting {
+                Interest::READABLE | Interest::WRITABLE
+            } else {
+                Interest::READABLE
+            };
+            let ready = tokio::select! {
+                ready = self.stream.ready(interest) => ready,
+                () = self.wake.notified() => continue,
+            };
+            let ready = match ready {
+                Ok(ready) => ready,
+                Err(_) => break CloseReason::TransportClose,
+            };
+            if ready.is_writable() {
+                self.flush();
+            }
+            if ready.is_readable() || ready.is_read_closed() {
+                if let Some(reason) = self.read(&mut reader, &mut deliver) {
+                    let mut state = self.state();
+                    self.close_locked(&mut state, reason);
+                }
+            }
+        };
+        let _ = self.stream.try_write(&ws::close());
+        deliver(self, Event::Closed(reason));
+    }
+
+    fn max_message(&self) -> usize {
+        // Engine.IO's maxPayload counts the message; the frame adds its type digit.
+        self.state().session.max_payload().saturating_add(1)
+    }
+
+    /// Reads what the socket has; a reason to close, if the client closed or broke the
+    /// protocol.
+    fn read(
+        &self,
+        reader: &mut Reader,
+        deliver: &mut impl FnMut(&Conn, Event),
+    ) -> Option<CloseReason> {
+        let mut buf = [0u8; READ_CHUNK];
+        let mut messages = Vec::new();
+        loop {
+            match self.stream.try_read(&mut buf) {
+                Ok(0) => return Some(CloseReason::TransportClose),
+                Ok(n) => {
+                    if let Err(error) = reader.read(&buf[..n], &mut messages) {
+                        tracing::debug!(conn = self.id, %error, "the client broke the WebSocket protocol");
+                        return Some(CloseReason::TransportError);
+                    }
+                    if n < buf.len() {
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(_) => return Some(CloseReason::TransportClose),
+            }
+        }
+        for message in messages {
+            let packet = match message {
+                Message::Text(text) => Packet::decode_text(&text),
+                Message::Binary(bytes) => Packet::decode_binary(self.version, &bytes),
+                Message::Ping(data) => {
+                    let _ = self.send(&ws::pong(&data));
+                    continue;
+                }
+                Message::Close => return Some(CloseReason::TransportClose),
+            };
+            let Ok(packet) = packet else {
+                return Some(CloseReason::TransportError);
+            };
+            let mut events = Vec::new();
+            {
+                let mut state = self.state();
+                let actions = state
+                    .session
+                    .receive(packet, Transport::WebSocket, Instant::now());
+                self.act(&mut state, actions, &mut |event| events.push(event));
+                if let Some(reason) = state.closed {
+                    drop(state);
+                    for event in events {
+                        deliver(self, event);
+                    }
+                    return Some(reason);
+                }
+            }
+            // Delivered outside the lock: the layer above may send on this connection.
+            for event in events {
+                deliver(self, event);
+            }
+        }
+        None
+    }
+
+    /// Writes what waits, as far as the kernel takes it.
+    fn flush(&self) {
+        let mut state = self.state();
+        while let Some(front) = state.queue.front_mut() {
+            match self.stream.try_write(front) {
+                Ok(n) if n == front.len() => {
+                    state.queued -= n;
+                    state.queue.pop_front();
+                }
+                Ok(n) => {
+                    *front = front.slice(n..);
+                    state.queued -= n;
+                    return;
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(_) => {
+                    self.close_locked(&mut state, CloseReason::TransportClose);
+                    return;
+                }
+            }
+        }
+        // Nothing kept for an idle socket.
+        state.queue = VecDeque::new();
+    }
+}
+
+#[cfg(test)]
+mod tests;

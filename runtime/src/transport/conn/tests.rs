@@ -1,0 +1,235 @@
+//! A connection on a real loopback socket, its client writing masked frames by hand: the
+//! handshake's reply, heartbeats, a client too slow for its bound, and the ways it ends.
+
+use std::io::Cursor;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tungstenite::protocol::frame::FrameHeader;
+use tungstenite::protocol::frame::coding::{Control, Data, OpCode};
+
+use super::*;
+use crate::transport::session::Config;
+
+struct Client {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl Client {
+    async fn send(&mut self, opcode: OpCode, payload: &[u8], masked: bool) {
+        let frame = ws::client_frame(opcode, true, payload, masked);
+        self.stream.write_all(&frame).await.unwrap();
+    }
+
+    async fn text(&mut self, text: &str) {
+        self.send(OpCode::Data(Data::Text), text.as_bytes(), true)
+            .await;
+    }
+
+    /// The next frame from the server: its opcode and payload.
+    async fn next(&mut self) -> (OpCode, Vec<u8>) {
+        loop {
+            let mut cursor = Cursor::new(&self.buf[..]);
+            if let Some((header, len)) = FrameHeader::parse(&mut cursor).unwrap() {
+                let start = cursor.position() as usize;
+                if self.buf.len() >= start + len as usize {
+                    let payload = self.buf[start..start + len as usize].to_vec();
+                    self.buf.drain(..start + len as usize);
+                    return (header.opcode, payload);
+                }
+            }
+            let mut chunk = [0u8; 4096];
+            let n = tokio::time::timeout(Duration::from_secs(5), self.stream.read(&mut chunk))
+                .await
+                .expect("a frame within 5 s")
+                .unwrap();
+            assert!(n > 0, "the server closed the socket");
+            self.buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    async fn next_text(&mut self) -> String {
+        let (opcode, payload) = self.next().await;
+        assert_eq!(opcode, OpCode::Data(Data::Text));
+        String::from_utf8(payload).unwrap()
+    }
+}
+
+fn config() -> Config {
+    Config {
+        ping_interval: Duration::from_millis(200),
+        ping_timeout: Duration::from_millis(200),
+        max_payload: 1000,
+        websocket: true,
+    }
+}
+
+/// A connection and its client; the connection's events come out of the returned channel
+/// (it answers a Socket.IO CONNECT, `40`, with `40{"sid":"s"}` as the layer above would).
+async fn pair(
+    bound: usize,
+) -> (
+    Arc<Conn>,
+    Client,
+    tokio::sync::mpsc::UnboundedReceiver<Event>,
+) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap());
+    let (client, accepted) = tokio::join!(client, listener.accept());
+    let (session, open) = Session::open(
+        Version::V4,
+        Transport::WebSocket,
+        "sid",
+        config(),
+        Instant::now(),
+    );
+    let conn = Arc::new(Conn::new(
+        7,
+        accepted.unwrap().0,
+        Version::V4,
+        session,
+        bound,
+    ));
+    conn.send_packet(&open).unwrap();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let running = conn.clone();
+    tokio::spawn(async move {
+        running
+            .run(|conn, event| {
+                if event == Event::Message("0".into()) {
+                    let _ = conn.send_packet(&Packet::Message("0{\"sid\":\"s\"}".into()));
+                }
+                let _ = tx.send(event);
+            })
+            .await;
+    });
+    let mut client = Client {
+        stream: client.unwrap(),
+        buf: Vec::new(),
+    };
+    assert!(client.next_text().await.starts_with("0{\"sid\":\"sid\""));
+    (conn, client, rx)
+}
+
+#[tokio::test]
+async fn messages_are_delivered_and_answered_on_the_same_connection() {
+    let (_conn, mut client, mut events) = pair(1 << 20).await;
+    client.text("40").await;
+    assert_eq!(client.next_text().await, "40{\"sid\":\"s\"}");
+    assert_eq!(events.recv().await, Some(Event::Message("0".into())));
+    client
+        .send(OpCode::Data(Data::Binary), &[1, 2, 3], true)
+        .await;
+    assert_eq!(
+        events.recv().await,
+        Some(Event::Binary(Bytes::from_static(&[1, 2, 3])))
+    );
+    // A WebSocket ping is answered with its pong.
+    client
+        .send(OpCode::Control(Control::Ping), b"hi", true)
+        .await;
+    assert_eq!(
+        client.next().await,
+        (OpCode::Control(Control::Pong), b"hi".to_vec())
+    );
+}
+
+#[tokio::test]
+async fn the_heartbeat_pings_and_a_silent_client_times_out() {
+    let (conn, mut client, mut events) = pair(1 << 20).await;
+    let t0 = Instant::now();
+    assert_eq!(
+        conn.on_deadline(t0),
+        Some(conn.state().session.deadline()),
+        "not yet"
+    );
+    let due = conn.state().session.deadline();
+    let next = conn.on_deadline(due).expect("still open");
+    assert_eq!(client.next_text().await, "2");
+    assert_eq!(next, due + config().ping_timeout, "the pong is due");
+    let before = Instant::now();
+    client.text("3").await;
+    // The pong sets the next ping pingInterval after it; without a pong, the deadline closes.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let after_pong = conn.state().session.deadline();
+    let interval = config().ping_interval;
+    assert!(
+        after_pong >= before + interval && after_pong <= Instant::now() + interval,
+        "{after_pong:?} is pingInterval after the pong"
+    );
+    conn.on_deadline(after_pong).expect("the second ping");
+    assert_eq!(client.next_text().await, "2");
+    assert_eq!(conn.on_deadline(after_pong + Duration::from_secs(1)), None);
+    assert_eq!(
+        events.recv().await,
+        Some(Event::Closed(CloseReason::PingTimeout))
+    );
+    // It ends with a WebSocket close.
+    assert_eq!(client.next().await.0, OpCode::Control(Control::Close));
+}
+
+#[tokio::test]
+async fn a_client_too_slow_for_its_bound_is_disconnected_not_buffered() {
+    let (conn, _client, mut events) = pair(64 * 1024).await;
+    let frame = ws::text(&"x".repeat(16 * 1024));
+    // The client reads nothing: the kernel's buffers fill, then the bound.
+    let mut sent = 0usize;
+    let error = loop {
+        match conn.send(&frame) {
+            Ok(()) => sent += 1,
+            Err(e) => break e,
+        }
+        assert!(sent < 100_000, "never refused");
+    };
+    assert!(
+        matches!(error, SendError::TooSlow { bound, .. } if bound == 64 * 1024),
+        "{error}"
+    );
+    assert_eq!(
+        events.recv().await,
+        Some(Event::Closed(CloseReason::ForcedClose))
+    );
+    assert_eq!(
+        conn.send(&frame),
+        Err(SendError::Closed(CloseReason::ForcedClose))
+    );
+}
+
+#[tokio::test]
+async fn the_connection_ends_when_the_client_closes_or_breaks_the_protocol() {
+    let (_conn, mut client, mut events) = pair(1 << 20).await;
+    client.text("1").await;
+    assert_eq!(
+        events.recv().await,
+        Some(Event::Closed(CloseReason::TransportClose))
+    );
+    let (_conn, client, mut events) = pair(1 << 20).await;
+    drop(client);
+    assert_eq!(
+        events.recv().await,
+        Some(Event::Closed(CloseReason::TransportClose))
+    );
+    let (_conn, mut client, mut events) = pair(1 << 20).await;
+    client.send(OpCode::Data(Data::Text), b"40", false).await;
+    assert_eq!(
+        events.recv().await,
+        Some(Event::Closed(CloseReason::TransportError))
+    );
+    let (_conn, mut client, mut events) = pair(1 << 20).await;
+    client.text(&format!("4{}", "x".repeat(1001))).await;
+    assert_eq!(
+        events.recv().await,
+        Some(Event::Closed(CloseReason::TransportError))
+    );
+    // The server's own close: a close frame, then the end.
+    let (conn, mut client, mut events) = pair(1 << 20).await;
+    conn.close(CloseReason::ForcedClose);
+    assert_eq!(client.next().await.0, OpCode::Control(Control::Close));
+    assert_eq!(
+        events.recv().await,
+        Some(Event::Closed(CloseReason::ForcedClose))
+    );
+}
