@@ -1,9 +1,11 @@
 //! The connection design of issue 20 measured before it carries the server: Engine.IO 4 over
 //! WebSocket on the transport's own parts (`sailroute::transport`: the session, the WebSocket
 //! reader, one task per connection with its direct write path, one heartbeat wheel for all),
-//! answering a Socket.IO CONNECT on the default namespace and nothing else. Enough for the
-//! shared load generator's `--mode connect` (socket.io-client 4, WebSocket only), so that the
-//! memory an idle socket costs on this design is measured the same way as the server's:
+//! answering a Socket.IO CONNECT on the default namespace and the shared load generator's
+//! virtual requests (`PUT /subscribe/:room`, `POST /broadcast/:room`, `GET /hello`) and nothing
+//! else. Enough for its connect and fan-out modes (socket.io-client 4, WebSocket only), so that
+//! what an idle socket and a delivered message cost on this design are measured the same way as
+//! the server's:
 //!
 //! ```text
 //! cargo run --release -p sailroute-bench --bin transport-probe -- --port 3101
@@ -14,6 +16,7 @@
 //! The HTTP upgrade here is read by hand with httparse (a probe's shortcut: the transport takes
 //! it from hyper through axum when it is wired in).
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -21,7 +24,8 @@ use sailroute::transport::conn::{Conn, Event};
 use sailroute::transport::engine::{Packet, Version};
 use sailroute::transport::heartbeat::Heartbeats;
 use sailroute::transport::session::{Config, Session, Transport};
-use sailroute::transport::ws;
+use sailroute::transport::{socket, ws};
+use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -43,6 +47,8 @@ impl Table {
 
 struct Server {
     table: Mutex<Table>,
+    /// Room name → member ids (the load generator's one room).
+    rooms: Mutex<HashMap<String, Vec<u32>>>,
     wheel: Mutex<Heartbeats>,
     config: Config,
 }
@@ -75,6 +81,7 @@ async fn main() -> std::io::Result<()> {
     };
     let server = Arc::new(Server {
         table: Mutex::new(Table::default()),
+        rooms: Mutex::new(HashMap::new()),
         wheel: Mutex::new(Heartbeats::new(
             Duration::from_millis(100),
             512,
@@ -143,19 +150,88 @@ async fn serve(server: Arc<Server>, mut stream: TcpStream) -> std::io::Result<()
     tokio::spawn(async move {
         conn.run(|conn, event| {
             if let Event::Message(text) = event {
-                // A Socket.IO CONNECT to the default namespace (with or without auth).
-                if text == "0" || text.starts_with("0{") {
-                    let reply = format!("0{{\"sid\":\"{}\"}}", conn.id());
-                    let _ = conn.send_packet(&Packet::Message(reply));
-                }
+                answer(&server, conn, &text);
             }
         })
         .await;
         let mut table = server.table.lock().expect("table");
         table.conns[id as usize] = None;
         table.free.push(id);
+        drop(table);
+        for members in server.rooms.lock().expect("rooms").values_mut() {
+            members.retain(|m| *m != id);
+        }
     });
     Ok(())
+}
+
+/// A Socket.IO CONNECT is answered; so are the load generator's virtual requests
+/// (`PUT /subscribe/:room`, `POST /broadcast/:room`, `GET /hello`), on nothing but these parts:
+/// a broadcast encodes its frame once and writes it into each member's socket from this task.
+fn answer(server: &Server, conn: &Conn, text: &str) {
+    let Ok(packet) = socket::Packet::decode(socket::Version::V5, text) else {
+        return;
+    };
+    match packet.kind {
+        socket::Kind::Connect => {
+            let reply = format!("0{{\"sid\":\"{}\"}}", conn.id());
+            let _ = conn.send_packet(&Packet::Message(reply));
+        }
+        socket::Kind::Event => {
+            let Some(Value::Array(args)) = &packet.data else {
+                return;
+            };
+            let request = args.get(1).cloned().unwrap_or(Value::Null);
+            let url = request["url"].as_str().unwrap_or_default();
+            let body = if let Some(room) = url.strip_prefix("/subscribe/") {
+                let mut rooms = server.rooms.lock().expect("rooms");
+                rooms.entry(room.to_owned()).or_default().push(conn.id());
+                json!({})
+            } else if let Some(room) = url.strip_prefix("/broadcast/") {
+                let event = socket::Packet {
+                    kind: socket::Kind::Event,
+                    namespace: "/".to_owned(),
+                    query: None,
+                    id: None,
+                    attachments: 0,
+                    data: Some(json!(["msg", request["data"]])),
+                };
+                let frame = ws::text(&Packet::Message(event.encode()).encode_text());
+                let members = server
+                    .rooms
+                    .lock()
+                    .expect("rooms")
+                    .get(room)
+                    .cloned()
+                    .unwrap_or_default();
+                let table = server.table.lock().expect("table");
+                for member in members {
+                    if member == conn.id() {
+                        continue;
+                    }
+                    if let Some(Some(to)) = table.conns.get(member as usize) {
+                        // A client too slow for its bound is disconnected by `send` itself.
+                        let _ = to.send(&frame);
+                    }
+                }
+                json!({})
+            } else {
+                json!({"hello": "world"})
+            };
+            if let Some(id) = packet.id {
+                let ack = socket::Packet {
+                    kind: socket::Kind::Ack,
+                    namespace: "/".to_owned(),
+                    query: None,
+                    id: Some(id),
+                    attachments: 0,
+                    data: Some(json!([{"body": body, "statusCode": 200, "headers": {}}])),
+                };
+                let _ = conn.send_packet(&Packet::Message(ack.encode()));
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Reads the HTTP upgrade request; its `Sec-WebSocket-Key`, or `None` after answering 400.

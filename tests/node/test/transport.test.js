@@ -41,3 +41,32 @@ test('socket.io-client 4 connects to the transport and answers its heartbeats', 
     await server.stop();
   }
 });
+
+test('a broadcast on the transport reaches every other member of the room, acked', async () => {
+  const server = await startServer('transport-probe');
+  const sockets = [];
+  try {
+    const request = (socket, method, url, data = {}) => new Promise((resolve) => {
+      socket.emit(method, { method, url, data, headers: {} }, resolve);
+    });
+    for (let i = 0; i < 5; i += 1) {
+      const socket = io(server.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+      sockets.push(socket);
+      await waitFor(socket, 'connect');
+      const answer = await request(socket, 'put', '/subscribe/room');
+      assert.equal(answer.statusCode, 200);
+    }
+    const heard = sockets.map(() => []);
+    sockets.forEach((socket, i) => socket.on('msg', (data) => heard[i].push(data)));
+    for (let seq = 0; seq < 3; seq += 1) {
+      const answer = await request(sockets[0], 'post', '/broadcast/room', { seq });
+      assert.equal(answer.statusCode, 200);
+    }
+    while (heard.slice(1).some((h) => h.length < 3)) await new Promise((r) => setTimeout(r, 20));
+    for (const h of heard.slice(1)) assert.deepEqual(h, [{ seq: 0 }, { seq: 1 }, { seq: 2 }]);
+    assert.deepEqual(heard[0], [], 'the sender is left out');
+  } finally {
+    for (const socket of sockets) socket.close();
+    await server.stop();
+  }
+});
