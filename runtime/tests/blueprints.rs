@@ -178,6 +178,22 @@ async fn a_model_that_gains_an_attribute_gets_its_column_and_keeps_its_records()
             "{message}"
         );
     }
+    // The same on the path that reads records as one JSON row (no `Number` selected).
+    sqlx::query(r#"UPDATE "user" SET "createdAt" = 'yesterday'"#)
+        .execute(models.pool())
+        .await
+        .expect("a hand-made change");
+    let mut without_age = ModelRef::all();
+    without_age.omit = vec!["age".to_owned()];
+    let message = user
+        .find(&without_age, &Publish::nobody())
+        .await
+        .expect_err("text is not a timestamp")
+        .to_string();
+    assert!(
+        message.contains("the column `createdAt` of `user` holds a value its type (whole number)"),
+        "{message}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

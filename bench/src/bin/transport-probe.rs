@@ -140,10 +140,10 @@ async fn serve(server: Arc<Server>, mut stream: TcpStream) -> std::io::Result<()
         server.config,
         Instant::now(),
     );
-    let deadline = session.deadline();
     let conn = Arc::new(Conn::new(id, stream, Version::V4, session, 1 << 20));
     server.table.lock().expect("table").conns[id as usize] = Some(conn.clone());
-    server.wheel.lock().expect("wheel").schedule(id, deadline);
+    let first = conn.first_wakeup();
+    server.wheel.lock().expect("wheel").schedule(id, first);
     let _ = conn.send_packet(&open);
     // The connection's own task, apart from the one that read the upgrade: a task's memory is
     // the largest state of its future, and the upgrade's buffers are not the connection's.
@@ -154,13 +154,13 @@ async fn serve(server: Arc<Server>, mut stream: TcpStream) -> std::io::Result<()
             }
         })
         .await;
-        let mut table = server.table.lock().expect("table");
-        table.conns[id as usize] = None;
-        table.free.push(id);
-        drop(table);
+        // Out of the rooms before the id is free for another connection.
         for members in server.rooms.lock().expect("rooms").values_mut() {
             members.retain(|m| *m != id);
         }
+        let mut table = server.table.lock().expect("table");
+        table.conns[id as usize] = None;
+        table.free.push(id);
     });
     Ok(())
 }
@@ -185,7 +185,10 @@ fn answer(server: &Server, conn: &Conn, text: &str) {
             let url = request["url"].as_str().unwrap_or_default();
             let body = if let Some(room) = url.strip_prefix("/subscribe/") {
                 let mut rooms = server.rooms.lock().expect("rooms");
-                rooms.entry(room.to_owned()).or_default().push(conn.id());
+                let members = rooms.entry(room.to_owned()).or_default();
+                if !members.contains(&conn.id()) {
+                    members.push(conn.id());
+                }
                 json!({})
             } else if let Some(room) = url.strip_prefix("/broadcast/") {
                 let event = socket::Packet {

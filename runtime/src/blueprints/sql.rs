@@ -53,7 +53,10 @@ pub const JSON_SELECT_MAX_ATTRIBUTES: usize = 63;
 
 /// For SQLite: the records of [`select`] as one row, one column, a JSON array of objects
 /// (`json_group_array(json_object('id', "id", …))` over the ordered, limited `SELECT`), or
-/// `None` for a model of more than [`JSON_SELECT_MAX_ATTRIBUTES`] attributes.
+/// `None` when that row could not carry them exactly: more than
+/// [`JSON_SELECT_MAX_ATTRIBUTES`] attributes, or a `Number` attribute among those selected
+/// (SQLite writes a double into JSON with 15 significant digits, so `0.1 + 0.2` would read
+/// back as `0.3`, and an infinity as `Inf`, which is not JSON).
 ///
 /// Why: sqlx runs each SQLite connection on a thread of its own and hands every row back over
 /// a channel, each hand-off a wake-up of both threads; a `find` of 100 records spent half of
@@ -68,7 +71,12 @@ pub fn select_json(
     criteria: &Criteria,
 ) -> Option<(String, SqlxValues)> {
     let columns = columns(model, criteria);
-    if columns.len() > JSON_SELECT_MAX_ATTRIBUTES {
+    let exact = columns.iter().all(|column| {
+        model
+            .attribute(column)
+            .is_none_or(|a| a.ty != AttrType::Number)
+    });
+    if columns.len() > JSON_SELECT_MAX_ATTRIBUTES || !exact {
         return None;
     }
     let inner = select_statement(table, model, criteria, Backend::Sqlite);

@@ -539,9 +539,27 @@ fn record(schema: &ModelSchema, row: &AnyRow) -> Result<Map<String, Value>, sqlx
     for (index, column) in row.columns().iter().enumerate() {
         let name = column.name();
         let ty = schema.attribute(name).map_or(AttrType::Json, |a| a.ty);
-        out.insert(name.to_owned(), read(row, index, ty)?);
+        let value = read(row, index, ty).map_err(|e| wrong_type(schema, name, ty, &e))?;
+        out.insert(name.to_owned(), value);
     }
     Ok(out)
+}
+
+/// A column that holds what its attribute's type does not take, named.
+fn wrong_type(
+    schema: &ModelSchema,
+    name: &str,
+    ty: AttrType,
+    detail: &dyn std::fmt::Display,
+) -> sqlx::Error {
+    sqlx::Error::Decode(
+        format!(
+            "the column `{name}` of `{}` holds a value its type ({}) does not take ({detail})",
+            schema.identity,
+            ty.name()
+        )
+        .into(),
+    )
 }
 
 /// One column's value. SQLite keeps booleans as integers, and a whole double may come back
@@ -586,16 +604,8 @@ fn records_of_json(
     for record in &mut records {
         for (name, value) in record.iter_mut() {
             let ty = schema.attribute(name).map_or(AttrType::Json, |a| a.ty);
-            *value = read_json(std::mem::take(value), ty).ok_or_else(|| {
-                sqlx::Error::Decode(
-                    format!(
-                        "the column `{name}` of `{}` holds a value its type ({}) does not take",
-                        schema.identity,
-                        ty.name()
-                    )
-                    .into(),
-                )
-            })?;
+            *value = read_json(std::mem::take(value), ty)
+                .ok_or_else(|| wrong_type(schema, name, ty, &"read from JSON"))?;
         }
     }
     Ok(records)
@@ -607,7 +617,6 @@ fn read_json(value: Value, ty: AttrType) -> Option<Value> {
     Some(match (ty, value) {
         (_, Value::Null) => Value::Null,
         (AttrType::Integer, Value::Number(n)) => Value::from(n.as_i64()?),
-        (AttrType::Number, Value::Number(n)) => number(n.as_f64()?),
         (AttrType::Boolean, Value::Number(n)) => Value::Bool(n.as_i64()? != 0),
         (AttrType::Boolean, Value::Bool(b)) => Value::Bool(b),
         (AttrType::String, Value::String(s)) => Value::String(s),

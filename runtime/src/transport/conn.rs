@@ -32,6 +32,9 @@ use super::ws::{self, Message, Reader};
 /// How many bytes one read takes from the socket at most (on the task's stack, per read).
 const READ_CHUNK: usize = 4096;
 
+/// How many reads one turn of the connection's task makes at most.
+const READS_PER_TURN: usize = 16;
+
 /// Why [`Conn::send`] did not take a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
@@ -67,6 +70,11 @@ struct State {
     queue: VecDeque<Bytes>,
     queued: usize,
     closed: Option<CloseReason>,
+    /// Whether a frame was left half-written when the connection closed: then no close frame
+    /// may follow it.
+    torn: bool,
+    /// The deadline the heartbeat wheel holds a wake-up for.
+    scheduled: Option<Instant>,
 }
 
 /// One connection: its socket, its Engine.IO session, and what waits to be written.
@@ -107,6 +115,8 @@ impl Conn {
                 queue: VecDeque::new(),
                 queued: 0,
                 closed: None,
+                torn: false,
+                scheduled: None,
             }),
             wake: Notify::new(),
         }
@@ -186,6 +196,8 @@ impl Conn {
         if state.closed.is_none() {
             state.closed = Some(reason);
             state.session.close(reason);
+            // The front of the queue may be the rest of a frame the client has begun to read.
+            state.torn = !state.queue.is_empty();
             state.queue.clear();
             state.queued = 0;
             self.wake.notify_one();
@@ -196,19 +208,34 @@ impl Conn {
     /// the end of the transport, so that clients reconnect.
     pub fn close(&self, reason: CloseReason) {
         let mut state = self.state();
-        if state.closed.is_none() {
-            let _ = self.stream.try_write(&ws::close());
-        }
         self.close_locked(&mut state, reason);
     }
 
-    /// The heartbeat wheel woke this connection: the next ping or a timeout. The next deadline
-    /// to schedule it for, or `None` once it is closed.
+    /// The instant to put this connection in the heartbeat wheel for, the first time.
+    pub fn first_wakeup(&self) -> Instant {
+        let mut state = self.state();
+        let deadline = state.session.deadline();
+        state.scheduled = Some(deadline);
+        deadline
+    }
+
+    /// The heartbeat wheel woke this connection: the next ping or a timeout. The deadline to
+    /// schedule it for next, or `None` if it is closed or a wake-up for that deadline is in the
+    /// wheel already (this one was stale: its deadline had moved on, or it was left by an
+    /// earlier connection with the same id), so that each connection has one chain of wake-ups.
     pub fn on_deadline(&self, now: Instant) -> Option<Instant> {
         let mut state = self.state();
         let actions = state.session.on_deadline(now);
         self.act(&mut state, actions, &mut |_| {});
-        (state.closed.is_none()).then(|| state.session.deadline())
+        if state.closed.is_some() {
+            return None;
+        }
+        let next = state.session.deadline();
+        if state.scheduled == Some(next) {
+            return None;
+        }
+        state.scheduled = Some(next);
+        Some(next)
     }
 
     /// Carries out what the session decided; messages go to `deliver`.
@@ -222,7 +249,8 @@ impl Conn {
                 }
                 Action::Message(text) => deliver(Event::Message(text)),
                 Action::Binary(bytes) => deliver(Event::Binary(bytes)),
-                Action::Upgraded => {}
+                // This connection is a WebSocket from its handshake: nothing to upgrade from.
+                Action::Upgraded | Action::Refuse(_) => {}
                 Action::Close(reason) => self.close_locked(state, reason),
             }
         }
@@ -249,21 +277,29 @@ impl Conn {
                 ready = self.stream.ready(interest) => ready,
                 () = self.wake.notified() => continue,
             };
-            let ready = match ready {
-                Ok(ready) => ready,
-                Err(_) => break CloseReason::TransportClose,
-            };
-            if ready.is_writable() {
-                self.flush();
-            }
-            if ready.is_readable() || ready.is_read_closed() {
-                if let Some(reason) = self.read(&mut reader, &mut deliver) {
-                    let mut state = self.state();
-                    self.close_locked(&mut state, reason);
+            let ended = match ready {
+                Err(_) => Some(CloseReason::TransportClose),
+                // Nothing more can be written: the client is gone.
+                Ok(ready) if ready.is_write_closed() => Some(CloseReason::TransportClose),
+                Ok(ready) => {
+                    if ready.is_writable() {
+                        self.flush();
+                    }
+                    if ready.is_readable() || ready.is_read_closed() {
+                        self.read(&mut reader, &mut deliver)
+                    } else {
+                        None
+                    }
                 }
+            };
+            if let Some(reason) = ended {
+                let mut state = self.state();
+                self.close_locked(&mut state, reason);
             }
         };
-        let _ = self.stream.try_write(&ws::close());
+        if !self.state().torn {
+            let _ = self.stream.try_write(&ws::close());
+        }
         deliver(self, Event::Closed(reason));
     }
 
@@ -272,7 +308,9 @@ impl Conn {
         self.state().session.max_payload().saturating_add(1)
     }
 
-    /// Reads what the socket has; a reason to close, if the client closed or broke the
+    /// Reads what the socket has, at most [`READS_PER_TURN`] chunks (readiness stays set and
+    /// the task comes back, so one fast sender cannot hold the worker), delivering each chunk's
+    /// messages before the next read; a reason to close, if the client closed or broke the
     /// protocol.
     fn read(
         &self,
@@ -281,56 +319,62 @@ impl Conn {
     ) -> Option<CloseReason> {
         let mut buf = [0u8; READ_CHUNK];
         let mut messages = Vec::new();
-        loop {
-            match self.stream.try_read(&mut buf) {
+        for _ in 0..READS_PER_TURN {
+            let n = match self.stream.try_read(&mut buf) {
                 Ok(0) => return Some(CloseReason::TransportClose),
-                Ok(n) => {
-                    if let Err(error) = reader.read(&buf[..n], &mut messages) {
-                        tracing::debug!(conn = self.id, %error, "the client broke the WebSocket protocol");
-                        return Some(CloseReason::TransportError);
-                    }
-                    if n < buf.len() {
-                        break;
-                    }
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
                 Err(_) => return Some(CloseReason::TransportClose),
-            }
-        }
-        for message in messages {
-            let packet = match message {
-                Message::Text(text) => Packet::decode_text(&text),
-                Message::Binary(bytes) => Packet::decode_binary(self.version, &bytes),
-                Message::Ping(data) => {
-                    let _ = self.send(&ws::pong(&data));
-                    continue;
-                }
-                Message::Close => return Some(CloseReason::TransportClose),
             };
-            let Ok(packet) = packet else {
+            if let Err(error) = reader.read(&buf[..n], &mut messages) {
+                tracing::debug!(conn = self.id, %error, "the client broke the WebSocket protocol");
                 return Some(CloseReason::TransportError);
-            };
-            let mut events = Vec::new();
-            {
-                let mut state = self.state();
-                let actions = state
-                    .session
-                    .receive(packet, Transport::WebSocket, Instant::now());
-                self.act(&mut state, actions, &mut |event| events.push(event));
-                if let Some(reason) = state.closed {
-                    drop(state);
-                    for event in events {
-                        deliver(self, event);
-                    }
+            }
+            for message in messages.drain(..) {
+                if let Some(reason) = self.receive(message, deliver) {
                     return Some(reason);
                 }
             }
-            // Delivered outside the lock: the layer above may send on this connection.
-            for event in events {
-                deliver(self, event);
+            if n < buf.len() {
+                return None;
             }
         }
         None
+    }
+
+    /// One message from the client, through the session; a reason to close, if it ends the
+    /// connection.
+    fn receive(
+        &self,
+        message: Message,
+        deliver: &mut impl FnMut(&Conn, Event),
+    ) -> Option<CloseReason> {
+        let packet = match message {
+            Message::Text(text) => Packet::decode_text(&text),
+            Message::Binary(bytes) => Packet::decode_binary(self.version, &bytes),
+            Message::Ping(data) => {
+                let _ = self.send(&ws::pong(&data));
+                return None;
+            }
+            Message::Close => return Some(CloseReason::TransportClose),
+        };
+        let Ok(packet) = packet else {
+            return Some(CloseReason::TransportError);
+        };
+        let mut events = Vec::new();
+        let closed = {
+            let mut state = self.state();
+            let actions = state
+                .session
+                .receive(packet, Transport::WebSocket, Instant::now());
+            self.act(&mut state, actions, &mut |event| events.push(event));
+            state.closed
+        };
+        // Delivered outside the lock: the layer above may send on this connection.
+        for event in events {
+            deliver(self, event);
+        }
+        closed
     }
 
     /// Writes what waits, as far as the kernel takes it.

@@ -17,9 +17,9 @@ use std::time::{Duration, Instant};
 pub struct Heartbeats {
     tick: Duration,
     start: Instant,
-    slots: Vec<Vec<(u32, u32)>>,
+    slots: Vec<Vec<(u32, u64)>>,
     /// The next tick [`Heartbeats::expired`] will look at.
-    cursor: u32,
+    cursor: u64,
     /// How many entries the slots hold.
     len: usize,
 }
@@ -44,16 +44,16 @@ impl Heartbeats {
     }
 
     /// The tick a deadline falls due at: rounded up, so nothing expires early.
-    fn tick_of(&self, at: Instant) -> u32 {
+    fn tick_of(&self, at: Instant) -> u64 {
         let since = at.saturating_duration_since(self.start);
         let ticks = since.as_nanos().div_ceil(self.tick.as_nanos());
-        u32::try_from(ticks).unwrap_or(u32::MAX)
+        u64::try_from(ticks).unwrap_or(u64::MAX)
     }
 
     /// Wakes `socket` at `due` (or at the next tick, if `due` has passed).
     pub fn schedule(&mut self, socket: u32, due: Instant) {
         let tick = self.tick_of(due).max(self.cursor);
-        let slot = tick as usize % self.slots.len();
+        let slot = (tick % self.slots.len() as u64) as usize;
         self.slots[slot].push((socket, tick));
         self.len += 1;
     }
@@ -63,16 +63,16 @@ impl Heartbeats {
     pub fn expired(&mut self, now: Instant, out: &mut Vec<u32>) {
         // The last whole tick that has passed.
         let since = now.saturating_duration_since(self.start);
-        let now_tick = u32::try_from(since.as_nanos() / self.tick.as_nanos()).unwrap_or(u32::MAX);
-        let slots = self.slots.len();
-        while u64::from(self.cursor) <= u64::from(now_tick) {
+        let now_tick = u64::try_from(since.as_nanos() / self.tick.as_nanos()).unwrap_or(u64::MAX);
+        let slots = self.slots.len() as u64;
+        while self.cursor <= now_tick {
             if self.len == 0 {
                 // Nothing to find in the ticks left: a long pause is not walked tick by tick.
                 self.cursor = now_tick.saturating_add(1);
                 break;
             }
             let tick = self.cursor;
-            let slot = &mut self.slots[tick as usize % slots];
+            let slot = &mut self.slots[(tick % slots) as usize];
             let before = slot.len();
             slot.retain(|&(socket, due)| {
                 if due <= tick {

@@ -12,11 +12,14 @@
 //!   has not come `pingTimeout` after a ping closes the session (`ping timeout`). A ping from
 //!   the client is a protocol error (`transport error`).
 //! - **Heartbeat, Engine.IO 3**: the client pings, the server answers with a pong that echoes
-//!   its data; no ping for `pingInterval + pingTimeout` closes the session. A pong from the
-//!   client is a protocol error.
+//!   its data; nothing from the client for `pingInterval + pingTimeout` closes the session. A
+//!   pong from the client is a protocol error.
 //! - **Upgrade**: on the new WebSocket, `2probe` is answered `3probe` and the pending poll is
 //!   answered with a noop (`6`) so that the client stops polling; `5` on the WebSocket completes
-//!   the upgrade, and from then on everything goes over it.
+//!   the upgrade, and from then on everything goes over it. A probing WebSocket that breaks this
+//!   order is dropped and the session goes on polling, as engine.io does. (engine.io also drops
+//!   a probe that has not completed in `upgradeTimeout`; that timer belongs to the connection
+//!   layer, which is not written yet.)
 //! - **Close**: `1` from the client closes the session (`transport close`).
 
 use std::time::{Duration, Instant};
@@ -97,6 +100,10 @@ pub enum Action {
     /// The upgrade is complete: flush what was queued for polling onto the WebSocket, and end
     /// the polling transport.
     Upgraded,
+    /// Drop this transport, not the session: a probing WebSocket that broke the upgrade's
+    /// order (the session goes on polling, as engine.io's does), or a polling request after
+    /// the upgrade (answered 400).
+    Refuse(Transport),
     /// Close the session (and its transports) for this reason; nothing follows.
     Close(CloseReason),
 }
@@ -189,7 +196,9 @@ impl Session {
     }
 
     /// When [`Session::on_deadline`] has something to do: schedule the socket in the
-    /// heartbeat wheel for this instant. It moves only forward, and only after a call here.
+    /// heartbeat wheel for this instant. It never moves earlier, so a wake-up already scheduled
+    /// is never late; when it has moved on, that wake-up does nothing and the socket is
+    /// scheduled again.
     pub fn deadline(&self) -> Instant {
         self.deadline
     }
@@ -203,16 +212,23 @@ impl Session {
         if via != self.transport {
             return self.receive_on_upgrade(packet, via);
         }
+        // Engine.IO 3 takes any packet as a sign of life (engine.io 3 resets its timer on
+        // each); Engine.IO 4 listens for the pong alone.
+        if self.version == Version::V3 {
+            self.deadline = now + self.config.ping_interval + self.config.ping_timeout;
+        }
         match packet {
             Packet::Message(text) => self.within_payload(text.len(), Action::Message(text)),
             Packet::Binary(bytes) => self.within_payload(bytes.len(), Action::Binary(bytes)),
             Packet::Ping(data) if self.version == Version::V3 => {
-                self.deadline = now + self.config.ping_interval + self.config.ping_timeout;
                 vec![Action::Send(self.transport, Packet::Pong(data))]
             }
             Packet::Pong(_) if self.version == Version::V4 && self.awaiting_pong => {
                 self.awaiting_pong = false;
-                self.deadline = now + self.config.ping_interval;
+                // The next ping a pingInterval after the pong, but never before the wake-up
+                // already in the wheel (a pingInterval shorter than pingTimeout): a ping that
+                // late is still within what the client waits for.
+                self.deadline = (now + self.config.ping_interval).max(self.deadline);
                 Vec::new()
             }
             // A second pong for one ping is harmless; engine.io ignores it too.
@@ -244,7 +260,11 @@ impl Session {
                 self.transport = Transport::WebSocket;
                 vec![Action::Upgraded]
             }
-            _ => self.close(CloseReason::TransportError),
+            _ => {
+                // The session stays on the transport it has.
+                self.state = State::Open;
+                vec![Action::Refuse(via)]
+            }
         }
     }
 

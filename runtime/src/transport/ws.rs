@@ -111,7 +111,14 @@ impl Reader {
             let Some((header, len)) = FrameHeader::parse(&mut cursor)? else {
                 return Ok(used);
             };
-            let so_far = self.fragments.as_ref().map_or(0, |(_, b)| b.len() as u64);
+            // A continuation counts with the fragments before it; a control frame between
+            // fragments is a message of its own.
+            let so_far = match header.opcode {
+                OpCode::Data(Data::Continue) => {
+                    self.fragments.as_ref().map_or(0, |(_, b)| b.len() as u64)
+                }
+                _ => 0,
+            };
             if len.saturating_add(so_far) > self.max as u64 {
                 return Err(WsError::TooLarge {
                     len: len.saturating_add(so_far),

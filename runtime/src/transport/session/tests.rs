@@ -218,26 +218,63 @@ fn the_upgrade_probes_ends_the_poll_and_switches_on_5() {
 }
 
 #[test]
-fn an_upgrade_out_of_order_or_refused_closes_the_session() {
+fn a_probe_out_of_order_is_dropped_and_the_session_goes_on_polling() {
     let t0 = Instant::now();
+    let dropped = |s: &mut Session, packet: Packet, via: Transport| {
+        assert_eq!(s.receive(packet, via, t0), [Action::Refuse(via)]);
+        assert!(!s.is_closed());
+        assert_eq!(s.transport(), Transport::Polling);
+        assert_eq!(
+            s.receive(Packet::Message("still".into()), Transport::Polling, t0),
+            [Action::Message("still".into())]
+        );
+    };
     // `5` without a probe.
     let mut s = open(Version::V4, Transport::Polling, t0);
-    refused(&mut s, Packet::Upgrade, Transport::WebSocket);
-    // A message on the WebSocket before the upgrade completes.
+    dropped(&mut s, Packet::Upgrade, Transport::WebSocket);
+    // A message on the WebSocket before the upgrade completes; a new probe may follow.
     let mut s = open(Version::V3, Transport::Polling, t0);
     s.receive(Packet::Ping("probe".into()), Transport::WebSocket, t0);
-    refused(
+    dropped(
         &mut s,
         Packet::Message("early".into()),
         Transport::WebSocket,
     );
+    assert_eq!(
+        s.receive(Packet::Ping("probe".into()), Transport::WebSocket, t0)
+            .len(),
+        2
+    );
+    assert_eq!(
+        s.receive(Packet::Upgrade, Transport::WebSocket, t0),
+        [Action::Upgraded]
+    );
+    // After the upgrade, a late polling request is refused; the session stays on WebSocket.
+    assert_eq!(
+        s.receive(Packet::Message("late".into()), Transport::Polling, t0),
+        [Action::Refuse(Transport::Polling)]
+    );
+    assert_eq!(s.transport(), Transport::WebSocket);
     // A server without WebSocket takes no probe.
     let no_ws = Config {
         websocket: false,
         ..config()
     };
     let (mut s, _) = Session::open(Version::V4, Transport::Polling, SID, no_ws, t0);
-    refused(&mut s, Packet::Ping("probe".into()), Transport::WebSocket);
+    dropped(&mut s, Packet::Ping("probe".into()), Transport::WebSocket);
+}
+
+#[test]
+fn v3_takes_any_packet_as_a_sign_of_life() {
+    let t0 = Instant::now();
+    let mut s = open(Version::V3, Transport::WebSocket, t0);
+    s.receive(
+        Packet::Message("m".into()),
+        Transport::WebSocket,
+        t0 + ms(400),
+    );
+    assert_eq!(s.deadline(), t0 + ms(900));
+    assert!(s.on_deadline(t0 + ms(500)).is_empty());
 }
 
 #[test]

@@ -122,6 +122,17 @@ fn frames_that_break_the_rules_are_refused() {
     wire.extend(client(CONTINUE, true, &[b'x'; 600]));
     refused(wire, "larger than the limit");
     refused(client(CONTINUE, true, b"x"), "nothing to continue");
+    // A ping between the fragments of a message near the limit is no part of it.
+    let mut wire = client(TEXT, false, &[b'x'; 990]);
+    wire.extend(client(OpCode::Control(Control::Ping), true, &[0; 100]));
+    wire.extend(client(CONTINUE, true, &[b'x'; 10]));
+    assert_eq!(
+        read_all(&mut Reader::new(1000), &wire).unwrap(),
+        [
+            Message::Ping(Bytes::from_static(&[0; 100])),
+            Message::Text("x".repeat(1000))
+        ]
+    );
     let mut wire = client(TEXT, false, b"x");
     wire.extend(client(TEXT, true, b"y"));
     refused(wire, "a new message inside");
