@@ -26,6 +26,11 @@ fn refused(session: &mut Session, packet: Packet, via: Transport) {
     assert!(session.is_closed());
 }
 
+/// The server's Engine.IO 4 heartbeat ping, on `transport`.
+fn ping(transport: Transport) -> Action {
+    Action::Send(transport, Packet::Ping(String::new()))
+}
+
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
@@ -69,13 +74,7 @@ fn v4_pings_after_the_interval_not_at_once_and_again_after_each_pong() {
     assert_eq!(s.deadline(), t0 + ms(300));
     assert!(s.on_deadline(t0).is_empty(), "no ping at once");
     assert!(s.on_deadline(t0 + ms(299)).is_empty());
-    assert_eq!(
-        s.on_deadline(t0 + ms(300)),
-        [Action::Send(
-            Transport::WebSocket,
-            Packet::Ping(String::new())
-        )]
-    );
+    assert_eq!(s.on_deadline(t0 + ms(300)), [ping(Transport::WebSocket)]);
     assert_eq!(
         s.deadline(),
         t0 + ms(500),
@@ -96,13 +95,7 @@ fn v4_pings_after_the_interval_not_at_once_and_again_after_each_pong() {
     );
     // The wheel may wake the socket for a deadline that has moved on: nothing happens.
     assert!(s.on_deadline(t0 + ms(500)).is_empty());
-    assert_eq!(
-        s.on_deadline(t0 + ms(650)),
-        [Action::Send(
-            Transport::WebSocket,
-            Packet::Ping(String::new())
-        )]
-    );
+    assert_eq!(s.on_deadline(t0 + ms(650)), [ping(Transport::WebSocket)]);
     assert!(!s.is_closed());
 }
 
@@ -204,13 +197,7 @@ fn the_upgrade_probes_ends_the_poll_and_switches_on_5() {
         [Action::Upgraded]
     );
     assert_eq!(s.transport(), Transport::WebSocket);
-    assert_eq!(
-        s.on_deadline(t0 + ms(300)),
-        [Action::Send(
-            Transport::WebSocket,
-            Packet::Ping(String::new())
-        )]
-    );
+    assert_eq!(s.on_deadline(t0 + ms(300)), [ping(Transport::WebSocket)]);
     assert_eq!(
         s.receive(Packet::Message("n".into()), Transport::WebSocket, t0),
         [Action::Message("n".into())]
