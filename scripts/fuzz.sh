@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGETS=(bridge jwr client_packet codegen_scan criteria engine_packet socket_packet)
+TARGETS=(bridge jwr client_packet codegen_scan criteria engine_packet socket_packet ws_frame session)
 smoke=false
 runs=10000000
 only=""

@@ -87,9 +87,10 @@ pub use sockets::{
 pub use valid::{Checked, FieldError, Invalid};
 pub use wire::{MAX_REQUEST_HEADERS, RequestError};
 
-/// Entry points for the fuzz targets in `fuzz/` (built only by cargo-fuzz, which sets
-/// `cfg(fuzzing)`): the bridge's two conversions, with no server around them.
-#[cfg(fuzzing)]
+/// Entry points for the fuzz targets in `fuzz/` (built by cargo-fuzz, which sets
+/// `cfg(fuzzing)`, and by the crate's own tests, which check the same properties on generated
+/// input): the parsers of untrusted input, with no server around them.
+#[cfg(any(fuzzing, test))]
 #[doc(hidden)]
 pub mod __fuzz {
     use http::StatusCode;
@@ -200,8 +201,7 @@ pub mod __fuzz {
                         packet.attachments
                     )
                 );
-                let shape =
-                    |v: &Option<serde_json::Value>| v.as_ref().map(|v| std::mem::discriminant(v));
+                let shape = |v: &Option<serde_json::Value>| v.as_ref().map(std::mem::discriminant);
                 assert_eq!(shape(&again.data), shape(&packet.data));
                 let _ = Assembly::start(packet);
             }
@@ -249,6 +249,126 @@ pub mod __fuzz {
         };
         assert_eq!(written.status_code, status.as_u16());
         assert!(!written.headers.contains_key("set-cookie"));
+    }
+
+    /// Any bytes as what a client writes on a WebSocket, read at once and in two reads split
+    /// where the first byte says: read or refused, never a panic, and the split changes
+    /// nothing (a frame may arrive in any number of reads).
+    pub fn ws_frame(data: &[u8]) {
+        use crate::transport::ws::{Message, Reader};
+        let Some((&split, data)) = data.split_first() else {
+            return;
+        };
+        let max = 1 << 12;
+        let whole = {
+            let mut reader = Reader::new(max);
+            let mut out = Vec::new();
+            let result = reader.read(data, &mut out);
+            (out, result.is_ok())
+        };
+        let at = usize::from(split).min(data.len());
+        let split = {
+            let mut reader = Reader::new(max);
+            let mut out: Vec<Message> = Vec::new();
+            let (first, second) = data.split_at(at);
+            let result = reader
+                .read(first, &mut out)
+                .and_then(|()| reader.read(second, &mut out));
+            (out, result.is_ok())
+        };
+        assert_eq!(whole, split, "reading in two parts split at {at} differs");
+    }
+
+    /// Any bytes as a script of packets, clock steps, heartbeat wake-ups and closes for one
+    /// Engine.IO session: never a panic, nothing after its close, the close last, no message
+    /// over `maxPayload`, and a heartbeat deadline that never moves earlier.
+    pub fn session(data: &[u8]) {
+        use std::time::{Duration, Instant};
+
+        use crate::transport::engine::{Packet, Version};
+        use crate::transport::session::{Action, Config, Session, Transport};
+
+        let mut bytes = data.iter().copied();
+        let Some(first) = bytes.next() else { return };
+        let version = if first & 1 == 0 {
+            Version::V3
+        } else {
+            Version::V4
+        };
+        let opened_on = if first & 2 == 0 {
+            Transport::Polling
+        } else {
+            Transport::WebSocket
+        };
+        let config = Config {
+            ping_interval: Duration::from_millis(300),
+            ping_timeout: Duration::from_millis(200),
+            max_payload: 8,
+            websocket: first & 4 == 0,
+        };
+        let mut now = Instant::now();
+        let (mut session, _) = Session::open(version, opened_on, "sid", config, now);
+        let mut closed = false;
+        let mut deadline = session.deadline();
+        let fixed = [
+            Packet::Ping(String::new()),
+            Packet::Pong(String::new()),
+            Packet::Ping("probe".to_owned()),
+            Packet::Pong("probe".to_owned()),
+            Packet::Message("hello".to_owned()),
+            Packet::Message("far too long".to_owned()),
+            Packet::Upgrade,
+            Packet::Noop,
+            Packet::Close,
+            Packet::Open("{}".to_owned()),
+            Packet::Binary(bytes::Bytes::from_static(b"\x01\x02")),
+        ];
+        while let Some(op) = bytes.next() {
+            let arg = bytes.next().unwrap_or(0);
+            let via = if arg & 0x80 == 0 {
+                Transport::Polling
+            } else {
+                Transport::WebSocket
+            };
+            let actions = match op % 5 {
+                0 => session.receive(
+                    fixed[usize::from(arg & 0x7f) % fixed.len()].clone(),
+                    via,
+                    now,
+                ),
+                1 => {
+                    now += Duration::from_millis(u64::from(arg) * 4);
+                    Vec::new()
+                }
+                2 => session.on_deadline(now),
+                3 => session.close(crate::transport::session::CloseReason::ForcedClose),
+                _ => {
+                    let len = usize::from(arg & 0x0f);
+                    let text: Vec<u8> = bytes.by_ref().take(len).collect();
+                    match std::str::from_utf8(&text).map(Packet::decode_text) {
+                        Ok(Ok(packet)) => session.receive(packet, via, now),
+                        _ => Vec::new(),
+                    }
+                }
+            };
+            if closed {
+                assert!(actions.is_empty(), "{actions:?} after the close");
+            }
+            for (i, action) in actions.iter().enumerate() {
+                match action {
+                    Action::Close(_) => {
+                        assert_eq!(i + 1, actions.len(), "the close is last: {actions:?}");
+                        closed = true;
+                    }
+                    Action::Message(text) => assert!(text.len() <= config.max_payload),
+                    Action::Binary(bytes) => assert!(bytes.len() <= config.max_payload),
+                    _ => {}
+                }
+            }
+            assert_eq!(session.is_closed(), closed);
+            assert!(session.deadline() >= deadline, "the deadline moved earlier");
+            deadline = session.deadline();
+        }
     }
 }
 

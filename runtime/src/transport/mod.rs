@@ -14,6 +14,7 @@
 //! - [`heartbeat`]: one timing wheel for the heartbeat deadlines of every socket.
 //! - [`conn`]: one WebSocket connection: one task that reads, and a direct write path with a
 //!   bounded queue for what the kernel refuses.
+//! - [`table`]: the sockets of this node and their rooms, by numeric id.
 //! - [`ws`]: WebSocket frames (tungstenite's header codec without its stream), read with
 //!   nothing kept between frames.
 //!
@@ -31,4 +32,5 @@ pub mod engine;
 pub mod heartbeat;
 pub mod session;
 pub mod socket;
+pub mod table;
 pub mod ws;

@@ -295,3 +295,23 @@ fn close_and_max_payload() {
     );
     assert!(s.close(CloseReason::ForcedClose).is_empty());
 }
+
+proptest::proptest! {
+    /// The fuzz target's properties (nothing after the close, the close last, no message over
+    /// `maxPayload`, a deadline that never moves earlier) over random scripts.
+    #[test]
+    fn any_script_keeps_the_session_rules(script in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+        crate::__fuzz::session(&script);
+    }
+}
+
+#[test]
+fn scripted_upgrades_and_heartbeats_keep_the_session_rules() {
+    for seed in [
+        &[1u8, 1, 80, 2, 0, 0, 1, 1, 200, 2, 0, 2, 0][..],
+        &[0, 0, 0x82, 0, 0x86, 0, 0x84, 4, 0x83, b'4', b'h', b'i'],
+        &[3, 0, 5, 0, 4],
+    ] {
+        crate::__fuzz::session(seed);
+    }
+}
