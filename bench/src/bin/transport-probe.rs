@@ -13,42 +13,28 @@
 //!     --clients 5000 --duration 5 --server-pid <pid>
 //! ```
 //!
-//! The HTTP upgrade here is read by hand with httparse (a probe's shortcut: the transport takes
-//! it from hyper through axum when it is wired in).
+//! The upgrade comes through axum and hyper (`sailroute::transport::upgrade`), as it will when
+//! the transport carries the server, so what an idle socket costs includes what hyper keeps.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::Router;
+use axum::extract::Request;
+use axum::response::Response;
+use axum::routing::any;
 use sailroute::transport::conn::{Conn, Event};
 use sailroute::transport::engine::{Packet, Version};
 use sailroute::transport::heartbeat::Heartbeats;
 use sailroute::transport::session::{Config, Session, Transport};
-use sailroute::transport::{socket, ws};
+use sailroute::transport::table::{SocketId, Table};
+use sailroute::transport::{socket, upgrade, ws};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-
-/// The live connections by numeric id, and the ids free for reuse.
-#[derive(Default)]
-struct Table {
-    conns: Vec<Option<Arc<Conn>>>,
-    free: Vec<u32>,
-}
-
-impl Table {
-    fn next_id(&mut self) -> u32 {
-        self.free.pop().unwrap_or_else(|| {
-            self.conns.push(None);
-            u32::try_from(self.conns.len() - 1).expect("fewer than 2^32 connections")
-        })
-    }
-}
+use tokio::net::TcpListener;
 
 struct Server {
-    table: Mutex<Table>,
-    /// Room name → member ids (the load generator's one room).
-    rooms: Mutex<HashMap<String, Vec<u32>>>,
+    /// The live connections and their rooms (the load generator's one room).
+    table: Mutex<Table<Conn>>,
     wheel: Mutex<Heartbeats>,
     config: Config,
 }
@@ -81,7 +67,6 @@ async fn main() -> std::io::Result<()> {
     };
     let server = Arc::new(Server {
         table: Mutex::new(Table::default()),
-        rooms: Mutex::new(HashMap::new()),
         wheel: Mutex::new(Heartbeats::new(
             Duration::from_millis(100),
             512,
@@ -90,15 +75,31 @@ async fn main() -> std::io::Result<()> {
         config,
     });
     tokio::spawn(heartbeats(server.clone()));
-    loop {
-        let (stream, _) = listener.accept().await?;
-        let server = server.clone();
-        tokio::spawn(async move {
-            if let Err(e) = serve(server, stream).await {
-                eprintln!("transport-probe: a connection failed: {e}");
-            }
-        });
+    let app = Router::new().route(
+        "/socket.io/",
+        any(move |request: Request| open(server.clone(), request)),
+    );
+    axum::serve(listener, app).await
+}
+
+/// A WebSocket handshake for Engine.IO 4: answered 101, and the connection served once hyper
+/// hands it over; anything else is refused.
+async fn open(server: Arc<Server>, mut request: Request) -> Response {
+    let query = request.uri().query().unwrap_or_default();
+    if !(query.contains("EIO=4") && query.contains("transport=websocket")) {
+        return upgrade::HandshakeError::NotUpgrade.into_response();
     }
+    let (response, on_upgrade) = match upgrade::accept(&mut request) {
+        Ok(accepted) => accepted,
+        Err(e) => return e.into_response(),
+    };
+    tokio::spawn(async move {
+        match upgrade::stream(on_upgrade).await {
+            Ok((stream, early)) => serve(server, stream, early),
+            Err(e) => eprintln!("transport-probe: an upgrade failed: {e}"),
+        }
+    });
+    response
 }
 
 /// The one heartbeat task: wakes every tick, and each connection whose deadline passed.
@@ -111,7 +112,12 @@ async fn heartbeats(server: Arc<Server>) {
         let now = Instant::now();
         server.wheel.lock().expect("wheel").expired(now, &mut due);
         for id in due.drain(..) {
-            let conn = server.table.lock().expect("table").conns[id as usize].clone();
+            let conn = server
+                .table
+                .lock()
+                .expect("table")
+                .get_slot(id)
+                .map(|(_, conn)| conn.clone());
             let Some(conn) = conn else { continue };
             if let Some(next) = conn.on_deadline(now) {
                 server.wheel.lock().expect("wheel").schedule(id, next);
@@ -120,61 +126,55 @@ async fn heartbeats(server: Arc<Server>) {
     }
 }
 
-async fn serve(server: Arc<Server>, mut stream: TcpStream) -> std::io::Result<()> {
-    let Some(key) = upgrade(&mut stream).await? else {
-        return Ok(());
-    };
-    let response = format!(
-        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-         Sec-WebSocket-Accept: {}\r\n\r\n",
-        ws::accept_key(key.as_bytes())
-    );
-    stream.write_all(response.as_bytes()).await?;
-    stream.set_nodelay(true)?;
-    let id = server.table.lock().expect("table").next_id();
-    let sid = format!("{id:020}");
-    let (session, open) = Session::open(
-        Version::V4,
-        Transport::WebSocket,
-        &sid,
-        server.config,
-        Instant::now(),
-    );
-    let conn = Arc::new(Conn::new(id, stream, Version::V4, session, 1 << 20));
-    server.table.lock().expect("table").conns[id as usize] = Some(conn.clone());
+fn serve(server: Arc<Server>, stream: tokio::net::TcpStream, early: bytes::Bytes) {
+    if let Err(e) = stream.set_nodelay(true) {
+        eprintln!("transport-probe: cannot set TCP_NODELAY: {e}");
+    }
+    let mut open = None;
+    let (id, conn) = server.table.lock().expect("table").insert(|id| {
+        let (session, handshake) = Session::open(
+            Version::V4,
+            Transport::WebSocket,
+            &id.to_string(),
+            server.config,
+            Instant::now(),
+        );
+        open = Some(handshake);
+        Conn::new(id.slot(), stream, Version::V4, session, 1 << 20)
+    });
     let first = conn.first_wakeup();
-    server.wheel.lock().expect("wheel").schedule(id, first);
-    let _ = conn.send_packet(&open);
-    // The connection's own task, apart from the one that read the upgrade: a task's memory is
-    // the largest state of its future, and the upgrade's buffers are not the connection's.
+    server
+        .wheel
+        .lock()
+        .expect("wheel")
+        .schedule(id.slot(), first);
+    if let Some(open) = open {
+        let _ = conn.send_packet(&open);
+    }
+    // The connection's own task, apart from the one that awaited the upgrade: a task's memory
+    // is the largest state of its future, and the upgrade's are not the connection's.
     tokio::spawn(async move {
-        conn.run(|conn, event| {
+        conn.run(&early, |conn, event| {
             if let Event::Message(text) = event {
-                answer(&server, conn, &text);
+                answer(&server, id, conn, &text);
             }
         })
         .await;
-        // Out of the rooms before the id is free for another connection.
-        for members in server.rooms.lock().expect("rooms").values_mut() {
-            members.retain(|m| *m != id);
-        }
-        let mut table = server.table.lock().expect("table");
-        table.conns[id as usize] = None;
-        table.free.push(id);
+        // Out of its rooms and the table at once: the slot is free for another connection.
+        server.table.lock().expect("table").remove(id);
     });
-    Ok(())
 }
 
 /// A Socket.IO CONNECT is answered; so are the load generator's virtual requests
 /// (`PUT /subscribe/:room`, `POST /broadcast/:room`, `GET /hello`), on nothing but these parts:
 /// a broadcast encodes its frame once and writes it into each member's socket from this task.
-fn answer(server: &Server, conn: &Conn, text: &str) {
+fn answer(server: &Server, id: SocketId, conn: &Conn, text: &str) {
     let Ok(packet) = socket::Packet::decode(socket::Version::V5, text) else {
         return;
     };
     match packet.kind {
         socket::Kind::Connect => {
-            let reply = format!("0{{\"sid\":\"{}\"}}", conn.id());
+            let reply = format!("0{{\"sid\":\"{id}\"}}");
             let _ = conn.send_packet(&Packet::Message(reply));
         }
         socket::Kind::Event => {
@@ -184,11 +184,7 @@ fn answer(server: &Server, conn: &Conn, text: &str) {
             let request = args.get(1).cloned().unwrap_or(Value::Null);
             let url = request["url"].as_str().unwrap_or_default();
             let body = if let Some(room) = url.strip_prefix("/subscribe/") {
-                let mut rooms = server.rooms.lock().expect("rooms");
-                let members = rooms.entry(room.to_owned()).or_default();
-                if !members.contains(&conn.id()) {
-                    members.push(conn.id());
-                }
+                server.table.lock().expect("table").join(id, room);
                 json!({})
             } else if let Some(room) = url.strip_prefix("/broadcast/") {
                 let event = socket::Packet {
@@ -200,23 +196,14 @@ fn answer(server: &Server, conn: &Conn, text: &str) {
                     data: Some(json!(["msg", request["data"]])),
                 };
                 let frame = ws::text(&Packet::Message(event.encode()).encode_text());
-                let members = server
-                    .rooms
+                // A client too slow for its bound is disconnected by `send` itself.
+                server
+                    .table
                     .lock()
-                    .expect("rooms")
-                    .get(room)
-                    .cloned()
-                    .unwrap_or_default();
-                let table = server.table.lock().expect("table");
-                for member in members {
-                    if member == conn.id() {
-                        continue;
-                    }
-                    if let Some(Some(to)) = table.conns.get(member as usize) {
-                        // A client too slow for its bound is disconnected by `send` itself.
+                    .expect("table")
+                    .for_each_in(&[room], Some(id), |_, to| {
                         let _ = to.send(&frame);
-                    }
-                }
+                    });
                 json!({})
             } else {
                 json!({"hello": "world"})
@@ -234,46 +221,5 @@ fn answer(server: &Server, conn: &Conn, text: &str) {
             }
         }
         _ => {}
-    }
-}
-
-/// Reads the HTTP upgrade request; its `Sec-WebSocket-Key`, or `None` after answering 400.
-async fn upgrade(stream: &mut TcpStream) -> std::io::Result<Option<String>> {
-    let mut head = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 1024];
-    loop {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(None);
-        }
-        head.extend_from_slice(&chunk[..n]);
-        let mut headers = [httparse::EMPTY_HEADER; 32];
-        let mut request = httparse::Request::new(&mut headers);
-        match request.parse(&head) {
-            Ok(httparse::Status::Complete(_)) => {
-                let wanted = request.path.is_some_and(|p| {
-                    p.starts_with("/socket.io/")
-                        && p.contains("EIO=4")
-                        && p.contains("transport=websocket")
-                });
-                let key = request
-                    .headers
-                    .iter()
-                    .find(|h| h.name.eq_ignore_ascii_case("sec-websocket-key"))
-                    .and_then(|h| std::str::from_utf8(h.value).ok())
-                    .map(str::to_owned);
-                return match (wanted, key) {
-                    (true, Some(key)) => Ok(Some(key)),
-                    _ => {
-                        stream
-                            .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
-                            .await?;
-                        Ok(None)
-                    }
-                };
-            }
-            Ok(httparse::Status::Partial) if head.len() < 8192 => {}
-            _ => return Ok(None),
-        }
     }
 }

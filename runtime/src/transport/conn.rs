@@ -258,8 +258,16 @@ impl Conn {
 
     /// The connection's task: reads until the connection ends, writing what waits when the
     /// socket takes it; every message goes to `deliver`, and last the reason it closed.
-    pub async fn run(&self, mut deliver: impl FnMut(&Conn, Event)) {
+    /// `early` is what the HTTP layer read past the upgrade request (the client's first frames,
+    /// when it sent them at once), read before the socket.
+    pub async fn run(&self, early: &[u8], mut deliver: impl FnMut(&Conn, Event)) {
         let mut reader = Reader::new(self.max_message());
+        if !early.is_empty()
+            && let Some(reason) = self.take(&mut reader, early, &mut deliver)
+        {
+            let mut state = self.state();
+            self.close_locked(&mut state, reason);
+        }
         let reason = loop {
             let (waiting, closed) = {
                 let state = self.state();
@@ -318,7 +326,6 @@ impl Conn {
         deliver: &mut impl FnMut(&Conn, Event),
     ) -> Option<CloseReason> {
         let mut buf = [0u8; READ_CHUNK];
-        let mut messages = Vec::new();
         for _ in 0..READS_PER_TURN {
             let n = match self.stream.try_read(&mut buf) {
                 Ok(0) => return Some(CloseReason::TransportClose),
@@ -326,17 +333,32 @@ impl Conn {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
                 Err(_) => return Some(CloseReason::TransportClose),
             };
-            if let Err(error) = reader.read(&buf[..n], &mut messages) {
-                tracing::debug!(conn = self.id, %error, "the client broke the WebSocket protocol");
-                return Some(CloseReason::TransportError);
-            }
-            for message in messages.drain(..) {
-                if let Some(reason) = self.receive(message, deliver) {
-                    return Some(reason);
-                }
+            if let Some(reason) = self.take(reader, &buf[..n], deliver) {
+                return Some(reason);
             }
             if n < buf.len() {
                 return None;
+            }
+        }
+        None
+    }
+
+    /// Reads the messages `data` completes and delivers them; a reason to close, if the client
+    /// closed or broke the protocol.
+    fn take(
+        &self,
+        reader: &mut Reader,
+        data: &[u8],
+        deliver: &mut impl FnMut(&Conn, Event),
+    ) -> Option<CloseReason> {
+        let mut messages = Vec::new();
+        if let Err(error) = reader.read(data, &mut messages) {
+            tracing::debug!(conn = self.id, %error, "the client broke the WebSocket protocol");
+            return Some(CloseReason::TransportError);
+        }
+        for message in messages {
+            if let Some(reason) = self.receive(message, deliver) {
+                return Some(reason);
             }
         }
         None

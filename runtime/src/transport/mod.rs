@@ -15,6 +15,7 @@
 //! - [`conn`]: one WebSocket connection: one task that reads, and a direct write path with a
 //!   bounded queue for what the kernel refuses.
 //! - [`table`]: the sockets of this node and their rooms, by numeric id.
+//! - [`upgrade`]: the WebSocket handshake, and the connection's `TcpStream` back from hyper.
 //! - [`ws`]: WebSocket frames (tungstenite's header codec without its stream), read with
 //!   nothing kept between frames.
 //!
@@ -33,4 +34,5 @@ pub mod heartbeat;
 pub mod session;
 pub mod socket;
 pub mod table;
+pub mod upgrade;
 pub mod ws;

@@ -12,6 +12,7 @@ use tungstenite::protocol::frame::coding::{Control, Data, OpCode};
 
 use super::*;
 use crate::transport::session::Config;
+use crate::transport::ws::client_frame;
 
 struct Client {
     stream: TcpStream,
@@ -76,6 +77,18 @@ async fn pair(
     Client,
     tokio::sync::mpsc::UnboundedReceiver<Event>,
 ) {
+    pair_with(bound, Vec::new()).await
+}
+
+/// [`pair`], with `early` as the bytes the HTTP layer read past the upgrade request.
+async fn pair_with(
+    bound: usize,
+    early: Vec<u8>,
+) -> (
+    Arc<Conn>,
+    Client,
+    tokio::sync::mpsc::UnboundedReceiver<Event>,
+) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let client = TcpStream::connect(listener.local_addr().unwrap());
     let (client, accepted) = tokio::join!(client, listener.accept());
@@ -98,7 +111,7 @@ async fn pair(
     let running = conn.clone();
     tokio::spawn(async move {
         running
-            .run(|conn, event| {
+            .run(&early, |conn, event| {
                 if event == Event::Message("0".into()) {
                     let _ = conn.send_packet(&Packet::Message("0{\"sid\":\"s\"}".into()));
                 }
@@ -112,6 +125,20 @@ async fn pair(
     };
     assert!(client.next_text().await.starts_with("0{\"sid\":\"sid\""));
     (conn, client, rx)
+}
+
+#[tokio::test]
+async fn bytes_read_with_the_upgrade_come_first() {
+    // `40` and the first half of a `42` frame arrived with the upgrade request; the rest
+    // comes on the socket.
+    let mut early = client_frame(OpCode::Data(Data::Text), true, b"40", true);
+    let second = client_frame(OpCode::Data(Data::Text), true, b"42[\"x\"]", true);
+    early.extend_from_slice(&second[..4]);
+    let (_conn, mut client, mut events) = pair_with(1 << 20, early).await;
+    assert_eq!(events.recv().await, Some(Event::Message("0".into())));
+    assert_eq!(client.next_text().await, "40{\"sid\":\"s\"}");
+    client.stream.write_all(&second[4..]).await.unwrap();
+    assert_eq!(events.recv().await, Some(Event::Message("2[\"x\"]".into())));
 }
 
 #[tokio::test]
