@@ -12,7 +12,7 @@ use http::{Method, StatusCode};
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, SocketRef};
 use socketioxide::handler::{FromMessageParts, Value};
-use socketioxide::socket::Socket as IoSocket;
+use socketioxide::socket::{Sid, Socket as IoSocket};
 use tower::ServiceExt;
 
 use crate::bridge::{self, Handshake as Defaults};
@@ -93,62 +93,80 @@ pub(crate) struct Shared {
 }
 
 /// Per-socket state, held by its request handler.
-struct SocketState {
+pub(crate) struct SocketState {
     defaults: Defaults,
     in_flight: AtomicUsize,
     #[cfg(feature = "sessions")]
     session: Option<crate::sessions::SocketSession>,
 }
 
+impl SocketState {
+    /// The state of a socket that connected with the handshake request `parts`.
+    pub(crate) fn new(shared: &Shared, parts: &http::request::Parts) -> Self {
+        SocketState {
+            defaults: Defaults::from_parts(parts, &shared.trust_proxy, &shared.handshake_headers),
+            in_flight: AtomicUsize::new(0),
+            #[cfg(feature = "sessions")]
+            session: shared
+                .sessions
+                .as_ref()
+                .map(|sessions| sessions.for_socket(parts)),
+        }
+    }
+
+    /// Whether the socket's departure needs anything run: the app's hook, or a session made
+    /// for it alone to delete.
+    pub(crate) fn needs_farewell(&self, shared: &Shared) -> bool {
+        #[cfg(feature = "sessions")]
+        let has_session = self.session.is_some();
+        #[cfg(not(feature = "sessions"))]
+        let has_session = false;
+        shared.on_disconnect.is_some() || has_session
+    }
+
+    /// What runs once the socket `id` has disconnected: the app's hook, then the deletion of
+    /// a session made for this socket alone.
+    pub(crate) fn farewell(
+        &self,
+        shared: &Shared,
+        id: String,
+        parts: &http::request::Parts,
+    ) -> impl Future<Output = ()> + Send + 'static + use<> {
+        let gone = Disconnected {
+            id,
+            handshake: Handshake::from_parts(parts),
+            #[cfg(feature = "sessions")]
+            session: self.session.as_ref().and_then(|s| s.session()),
+        };
+        #[cfg(feature = "sessions")]
+        let owned = self.session.as_ref().and_then(|s| s.owned());
+        let sockets = shared.sockets.clone();
+        let hook = shared.on_disconnect.clone();
+        async move {
+            if let Some(hook) = hook {
+                hook(gone, sockets).await;
+            }
+            // A session made for this socket alone: nothing else can ever name it.
+            #[cfg(feature = "sessions")]
+            if let Some(owned) = owned
+                && let Err(e) = owned.delete().await
+            {
+                tracing::warn!(error = %e, "could not delete a disconnected socket's session");
+            }
+        }
+    }
+}
+
 pub(crate) fn on_connect<A: Adapter>(shared: Arc<Shared>, socket: SocketRef<A>) {
     // Every socket is in a room named by its id, as in Socket.IO and Sails, so that an id
     // works wherever a room does — on every node.
     socket.join(socket.id);
-    let state = Arc::new(SocketState {
-        defaults: Defaults::from_parts(
-            socket.req_parts(),
-            &shared.trust_proxy,
-            &shared.handshake_headers,
-        ),
-        in_flight: AtomicUsize::new(0),
-        #[cfg(feature = "sessions")]
-        session: shared
-            .sessions
-            .as_ref()
-            .map(|sessions| sessions.for_socket(socket.req_parts())),
-    });
-    #[cfg(feature = "sessions")]
-    let has_session = state.session.is_some();
-    #[cfg(not(feature = "sessions"))]
-    let has_session = false;
-    if shared.on_disconnect.is_some() || has_session {
-        let hook = shared.on_disconnect.clone();
-        let sockets = shared.sockets.clone();
-        #[cfg(feature = "sessions")]
+    let state = Arc::new(SocketState::new(&shared, socket.req_parts()));
+    if state.needs_farewell(&shared) {
+        let shared = shared.clone();
         let state = state.clone();
         socket.on_disconnect(move |socket: SocketRef<A>| {
-            let gone = Disconnected {
-                id: socket.id.to_string(),
-                handshake: Handshake::from_parts(socket.req_parts()),
-                #[cfg(feature = "sessions")]
-                session: state.session.as_ref().and_then(|s| s.session()),
-            };
-            #[cfg(feature = "sessions")]
-            let owned = state.session.as_ref().and_then(|s| s.owned());
-            let sockets = sockets.clone();
-            let hook = hook.clone();
-            async move {
-                if let Some(hook) = hook {
-                    hook(gone, sockets).await;
-                }
-                // A session made for this socket alone: nothing else can ever name it.
-                #[cfg(feature = "sessions")]
-                if let Some(owned) = owned
-                    && let Err(e) = owned.delete().await
-                {
-                    tracing::warn!(error = %e, "could not delete a disconnected socket's session");
-                }
-            }
+            state.farewell(&shared, socket.id.to_string(), socket.req_parts())
         });
     }
     // One handler for the seven method events rather than one registration each: socketioxide
@@ -156,18 +174,85 @@ pub(crate) fn on_connect<A: Adapter>(shared: Arc<Shared>, socket: SocketRef<A>) 
     // boxed handler instead of seven plus their map (issue 13: memory per idle socket).
     socket.on_fallback(
         move |socket: SocketRef<A>, incoming: Incoming, ack: AckSender<A>| {
-            handle(shared.clone(), state.clone(), socket, incoming, ack)
+            handle(
+                shared.clone(),
+                state.clone(),
+                IoPeer {
+                    socket,
+                    ack: incoming.has_ack.then_some(ack),
+                },
+                incoming,
+            )
         },
     );
 }
 
+/// Where a request's answers go: the ack, or the `sails:parseError` event for a malformed
+/// request that asked for none. One implementation per transport.
+pub(crate) trait Peer: Send + 'static {
+    /// The requesting socket's id.
+    fn id(&self) -> Sid;
+    /// Sends the ack (only called when the client asked for one).
+    fn ack(self, jwr: &Jwr) -> Result<(), String>;
+    /// Emits `sails:parseError` to the requesting socket.
+    fn parse_error(self, event: &ParseErrorEvent<'_>);
+}
+
+/// A socketioxide socket and its ack sender.
+struct IoPeer<A: Adapter> {
+    socket: SocketRef<A>,
+    ack: Option<AckSender<A>>,
+}
+
+impl<A: Adapter> Peer for IoPeer<A> {
+    fn id(&self) -> Sid {
+        self.socket.id
+    }
+
+    fn ack(self, jwr: &Jwr) -> Result<(), String> {
+        match self.ack {
+            Some(ack) => ack.send(jwr).map_err(|e| e.to_string()),
+            None => Ok(()),
+        }
+    }
+
+    fn parse_error(self, event: &ParseErrorEvent<'_>) {
+        self.socket.emit("sails:parseError", event).ok();
+    }
+}
+
 /// An event, decoded: the method it names, its request, and whether the client asked for an
 /// ack.
-struct Incoming {
+pub(crate) struct Incoming {
     /// `None` for an event that is not a virtual request: it is ignored, as Sails does.
     method: Option<Method>,
     payload: Result<RawRequest, String>,
     has_ack: bool,
+}
+
+impl Incoming {
+    /// An event from its JSON text (`["get", {...}]`); `attachments` says whether binary
+    /// attachments came with it, which no virtual request may carry.
+    pub(crate) fn read(text: &str, attachments: bool, has_ack: bool) -> Self {
+        let (method, decoded) = decode_event(text);
+        // Binary attachments reach the JSON as `{"_placeholder": true, "num": n}` objects: as a
+        // url or headers they would be misread, as data they would become that object.
+        let payload = if attachments {
+            Err(RequestError::BinaryAttachment.to_string())
+        } else {
+            decoded.map_err(|e| e.to_string())
+        };
+        Incoming {
+            method,
+            payload,
+            has_ack,
+        }
+    }
+
+    /// Whether the event is a virtual request (names a method).
+    pub(crate) fn is_request(&self) -> bool {
+        self.method.is_some()
+    }
 }
 
 impl<A: Adapter> FromMessageParts<A> for Incoming {
@@ -189,19 +274,8 @@ impl<A: Adapter> FromMessageParts<A> for Incoming {
                 has_ack,
             });
         };
-        let (method, decoded) = decode_event(text.as_str());
-        // Binary attachments reach the JSON as `{"_placeholder": true, "num": n}` objects: as a
-        // url or headers they would be misread, as data they would become that object.
-        let payload = if attachments.as_ref().is_some_and(|a| !a.is_empty()) {
-            Err(RequestError::BinaryAttachment.to_string())
-        } else {
-            decoded.map_err(|e| e.to_string())
-        };
-        Ok(Incoming {
-            method,
-            payload,
-            has_ack,
-        })
+        let attachments = attachments.as_ref().is_some_and(|a| !a.is_empty());
+        Ok(Incoming::read(text.as_str(), attachments, has_ack))
     }
 }
 
@@ -222,12 +296,12 @@ impl Drop for InFlight<'_> {
     }
 }
 
-async fn handle<A: Adapter>(
+/// Serves one virtual request from its event to its ack.
+pub(crate) async fn handle<P: Peer>(
     shared: Arc<Shared>,
     state: Arc<SocketState>,
-    socket: SocketRef<A>,
+    peer: P,
     incoming: Incoming,
-    ack: AckSender<A>,
 ) {
     let Some(method) = incoming.method else {
         return;
@@ -238,7 +312,7 @@ async fn handle<A: Adapter>(
             StatusCode::SERVICE_UNAVAILABLE,
             "the server is shutting down".to_owned(),
         );
-        ack.send(&jwr).ok();
+        peer.ack(&jwr).ok();
         return;
     }
     let Some(_guard) = InFlight::enter(&state.in_flight, shared.max_in_flight) else {
@@ -249,20 +323,21 @@ async fn handle<A: Adapter>(
                 shared.max_in_flight
             ),
         );
-        ack.send(&jwr).ok();
+        peer.ack(&jwr).ok();
         return;
     };
+    let id = peer.id();
     let request = incoming.payload.and_then(|raw| {
-        let handle = Socket::new(socket.id, shared.sockets.clone());
+        let handle = Socket::new(id, shared.sockets.clone());
         bridge::build_request(method, raw, &state.defaults, Some(handle)).map_err(|e| e.to_string())
     });
     #[cfg_attr(not(feature = "sessions"), allow(unused_mut))]
     let mut request = match request {
         Ok(request) => request,
         Err(message) => {
-            tracing::debug!(socket = %socket.id, %message, "malformed virtual request");
+            tracing::debug!(socket = %id, %message, "malformed virtual request");
             if incoming.has_ack {
-                ack.send(&Jwr::error(StatusCode::BAD_REQUEST, message)).ok();
+                peer.ack(&Jwr::error(StatusCode::BAD_REQUEST, message)).ok();
             } else {
                 let event = ParseErrorEvent {
                     body: ErrorBody { error: &message },
@@ -270,7 +345,7 @@ async fn handle<A: Adapter>(
                     status_code: 400,
                     error: &message,
                 };
-                socket.emit("sails:parseError", &event).ok();
+                peer.parse_error(&event);
             }
             return;
         }
@@ -309,8 +384,8 @@ async fn handle<A: Adapter>(
         let jwr = bridge::into_jwr(response).await;
         // A closed socket is normal (it went away while the handler ran); a full queue means
         // the client stopped reading.
-        if let Err(e) = ack.send(&jwr) {
-            tracing::debug!(socket = %socket.id, error = %e, "the ack could not be sent");
+        if let Err(e) = peer.ack(&jwr) {
+            tracing::debug!(socket = %id, error = %e, "the ack could not be sent");
         }
     }
 }

@@ -79,7 +79,7 @@ pub use policy::{Handshake, Refusal};
 pub use pubsub::{Event, Resource, ResourceRecord, TypedResource};
 pub use server::{
     AppFuture, AppService, DEFAULT_MAX_BODY, DEFAULT_MAX_IN_FLIGHT, Error, Server, ServerBuilder,
-    shutdown_signal,
+    SocketTransport, shutdown_signal,
 };
 pub use sockets::{
     LeaveAllOptions, MissingSockets, NotASocketRequest, Rooms, Socket, Sockets, SocketsError,

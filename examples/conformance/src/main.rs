@@ -2,7 +2,7 @@
 //! requests by one router.
 //!
 //! ```text
-//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy | --trust-proxy-hops N | --trust-proxy-subnet CIDR...] [--forwarded-header] [--handshake-header NAME]... [--max-payload BYTES] [--max-body BYTES] [--ws-read-buffer BYTES] [--redis URL] [--sessions] [--workers N]
+//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy | --trust-proxy-hops N | --trust-proxy-subnet CIDR...] [--forwarded-header] [--handshake-header NAME]... [--max-payload BYTES] [--max-body BYTES] [--ws-read-buffer BYTES] [--redis URL] [--sessions] [--workers N] [--transport socketioxide|sailroute]
 //! ```
 
 #[cfg(feature = "mimalloc")]
@@ -27,6 +27,7 @@ struct Options {
     handshake_headers: Vec<String>,
     sessions: bool,
     ws_read_buffer: Option<usize>,
+    transport: sailroute::SocketTransport,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -44,6 +45,7 @@ fn parse_args() -> Result<Options, String> {
         trust_proxy: sailroute::TrustProxy::none(),
         handshake_headers: Vec::new(),
         max_body: sailroute::DEFAULT_MAX_BODY,
+        transport: sailroute::SocketTransport::default(),
     };
     let mut subnets: Vec<String> = Vec::new();
     let mut forwarded_header = false;
@@ -85,6 +87,17 @@ fn parse_args() -> Result<Options, String> {
             }
             "--redis" => options.redis = Some(value("--redis")?),
             "--sessions" => options.sessions = true,
+            "--transport" => {
+                options.transport = match value("--transport")?.as_str() {
+                    "socketioxide" => sailroute::SocketTransport::Socketioxide,
+                    "sailroute" => sailroute::SocketTransport::Sailroute,
+                    other => {
+                        return Err(format!(
+                            "--transport {other}: write `socketioxide` or `sailroute`"
+                        ));
+                    }
+                }
+            }
             "--workers" => {
                 options.workers = value("--workers")?
                     .parse()
@@ -148,7 +161,9 @@ fn main() {
 }
 
 async fn run(options: Options) -> Result<(), sailroute::Error> {
-    let mut builder = Server::builder(conformance::app()).max_body(options.max_body);
+    let mut builder = Server::builder(conformance::app())
+        .max_body(options.max_body)
+        .transport(options.transport);
     if let Some(bytes) = options.ws_read_buffer {
         builder = builder.ws_read_buffer_size(bytes);
     }

@@ -115,3 +115,65 @@ async fn subscribe_broadcast_and_omit() {
     );
     assert!(drain(&mut sender).await.is_empty(), "the sender is omitted");
 }
+
+/// The project's own transport (`--transport sailroute`, issue 20) with rust_socketio over
+/// WebSocket: requests through the router, a message far larger than one read, bad input
+/// answered through the ack, and a push to a room.
+#[tokio::test]
+async fn requests_and_pushes_on_the_projects_own_transport() {
+    let server = spawn_conformance(&["--transport", "sailroute"]);
+    let socket = connect(&server.url, TransportType::Websocket, &[]).await;
+    let hello = request(&socket.client, "get", "/hello", json!({}), json!({})).await;
+    assert_eq!(hello["statusCode"], 200);
+    assert_eq!(hello["body"], json!({ "hello": "world" }));
+    let seen = request(
+        &socket.client,
+        "get",
+        "/inspect?a=1",
+        json!({ "b": true }),
+        json!({ "X-Thing": "t" }),
+    )
+    .await;
+    assert_eq!(seen["body"]["isSocket"], true);
+    assert_eq!(seen["body"]["query"], json!({ "a": "1", "b": "true" }));
+    assert_eq!(seen["body"]["headers"]["x-thing"], "t");
+    assert!(seen["body"]["socketId"].is_string());
+    for size in [10, 300, 64 * 1024] {
+        let body = json!({ "s": "é".repeat(size / 2) });
+        let res = request(&socket.client, "post", "/echo", body.clone(), json!({})).await;
+        assert_eq!(res["statusCode"], 200, "{size}");
+        assert_eq!(res["body"], body, "{size}");
+    }
+    let empty = request(&socket.client, "get", "/empty", json!({}), json!({})).await;
+    assert_eq!(empty["statusCode"], 204);
+    let panic = request(&socket.client, "get", "/panic", json!({}), json!({})).await;
+    assert_eq!(panic["statusCode"], 500);
+    let malformed = request(&socket.client, "get", "", json!([1]), json!({})).await;
+    assert_eq!(malformed["statusCode"], 400);
+
+    let mut listener = connect(&server.url, TransportType::Websocket, &["msg"]).await;
+    let joined = request(
+        &listener.client,
+        "put",
+        "/subscribe/rs",
+        json!({}),
+        json!({}),
+    )
+    .await;
+    assert_eq!(joined["statusCode"], 200);
+    let sent = request(
+        &socket.client,
+        "post",
+        "/broadcast/rs",
+        json!({ "n": 1 }),
+        json!({}),
+    )
+    .await;
+    assert_eq!(sent["body"], json!({ "sent": true }));
+    assert_eq!(
+        next_event(&mut listener).await,
+        ("msg".to_owned(), json!({ "n": 1 }))
+    );
+    socket.client.disconnect().await.ok();
+    listener.client.disconnect().await.ok();
+}

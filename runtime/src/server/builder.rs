@@ -20,7 +20,8 @@ use crate::connection::{Disconnected, OnDisconnect, Shared, on_connect};
 use crate::guard::Guarded;
 use crate::origin::OriginPolicy;
 use crate::policy::{BeforeConnect, Handshake, Policy, PolicyService, Refusal};
-use crate::sockets::{IoBackend, Sockets};
+use crate::sockets::{IoBackend, NodeBackend, Sockets};
+use crate::transport::node::{ConnectCheck, Node, NodeService};
 
 use super::shutdown::flush;
 #[cfg(feature = "redis")]
@@ -46,6 +47,7 @@ pub struct ServerBuilder {
     trust_proxy: TrustProxy,
     handshake_headers: Vec<http::HeaderName>,
     shutdown_timeout: Duration,
+    transport: SocketTransport,
     #[cfg(feature = "sessions")]
     sessions: Option<crate::sessions::SessionsConfig>,
     #[cfg(feature = "contract")]
@@ -349,11 +351,22 @@ impl ServerBuilder {
         self
     }
 
+    /// Which transport carries the sockets. [`SocketTransport::Socketioxide`] by default;
+    /// [`SocketTransport::Sailroute`] is the project's own, still in progress (its documentation
+    /// says what it serves so far).
+    pub fn transport(mut self, transport: SocketTransport) -> Self {
+        self.transport = transport;
+        self
+    }
+
     /// Builds the server: the Socket.IO layer, the bridge and the HTTP stack. Rooms live in
     /// this process; see `build_with_redis` (the `redis` feature) for several nodes.
     /// Fails with [`Error::Config`] when a setting can never work.
     pub fn build(self) -> Result<Server, Error> {
         self.check()?;
+        if self.transport == SocketTransport::Sailroute {
+            return self.build_on_node();
+        }
         let (service, sockets, (), lifecycle) = self.build_with::<LocalAdapter>(())?;
         Ok(Server {
             service: AppService(Stack::Local(service)),
@@ -386,6 +399,11 @@ impl ServerBuilder {
         use socketioxide_redis::{RedisAdapterConfig, RedisAdapterCtr};
 
         self.check()?;
+        if self.transport == SocketTransport::Sailroute {
+            return Err(Error::Config(vec![
+                "build_with_redis(..) with transport(SocketTransport::Sailroute): the project's own transport serves one node so far; use the default transport for several".to_owned(),
+            ]));
+        }
         let driver = crate::redis::ResilientDriver::connect(url)
             .await
             .map_err(|e| Error::Redis {
@@ -408,26 +426,26 @@ impl ServerBuilder {
         })
     }
 
-    /// Builds the stack on the adapter `A`; returns the adapter's initialization too.
-    fn build_with<A: Adapter + DefinedAdapter>(
-        mut self,
-        adapter_state: A::State,
-    ) -> Result<Built<A>, Error> {
-        // A virtual request carries its body inside one Socket.IO message: leave room for
-        // the envelope and JSON escaping so that an oversized body reaches the router and
-        // gets its 413 instead of the transport closing the connection.
-        let max_message = self
-            .max_body
+    /// A virtual request carries its body inside one Socket.IO message: room for the
+    /// envelope and JSON escaping, so that an oversized body reaches the router and gets its
+    /// 413 instead of the transport closing the connection.
+    fn max_message(&self) -> usize {
+        self.max_body
             .saturating_mul(4)
             .saturating_add(64 * 1024)
-            .max(1024 * 1024);
+            .max(1024 * 1024)
+    }
+
+    /// Builds the stack on the adapter `A`; returns the adapter's initialization too.
+    fn build_with<A: Adapter + DefinedAdapter>(
+        self,
+        adapter_state: A::State,
+    ) -> Result<Built<A>, Error> {
+        let max_message = self.max_message();
         // Every request in flight may answer at once (and pushes share the queue): a full
         // queue would drop an ack, so it is sized well above the in-flight cap. The queue's
         // memory is allocated as it fills, not up front.
         let max_queue = self.max_in_flight.saturating_mul(2).saturating_add(1024);
-        if self.serve_client {
-            self.policy.client_path = Some(format!("{}socket.io.js", self.policy.socket_path));
-        }
         let (layer, io) = SocketIo::builder()
             .req_path(self.policy.socket_path.trim_end_matches('/').to_owned())
             .max_buffer_size(max_queue)
@@ -440,7 +458,125 @@ impl ServerBuilder {
             .with_adapter::<A>(adapter_state)
             .build_layer();
         let sockets = Sockets::new(Arc::new(IoBackend { io: io.clone() }));
+        let closer = io.clone();
+        let close: CloseAll = Box::new(move || {
+            let io = closer.clone();
+            Box::pin(async move {
+                // The transports are closed, with no Socket.IO DISCONNECT first: the stock
+                // clients read a DISCONNECT as "io server disconnect" and never reconnect,
+                // and a closed transport as "transport close", after which they reconnect
+                // (to the next instance of a rolling restart). socketioxide's close ends
+                // every engine.io session and runs the disconnect hooks.
+                io.close().await;
+                // Let each connection's writer task write its close before the process
+                // may exit.
+                flush().await;
+            })
+        });
+        let assembled = self.assemble(sockets.clone(), close)?;
+        let shared = assembled.shared.clone();
+        #[cfg(feature = "contract")]
+        let contract_check = assembled.compatibility.clone();
+        // Handlers are registered in a connect *middleware*, which socketioxide awaits before
+        // it sends the CONNECT packet; the connect handler itself runs on a spawned task,
+        // so a client that emits as soon as it is connected could otherwise beat it.
+        let register = move |socket: SocketRef<A>| {
+            let shared = shared.clone();
+            // A client generated from an incompatible contract is refused before it is
+            // connected: the connect error's message says why.
+            #[cfg(feature = "contract")]
+            let refused = contract_check
+                .as_ref()
+                .and_then(|check| contract_refusal(check, socket.req_parts()));
+            async move {
+                #[cfg(feature = "contract")]
+                if let Some(refused) = refused {
+                    return Err(ConnectRefused(refused));
+                }
+                #[cfg(feature = "sessions")]
+                if let Some(sessions) = &shared.sessions {
+                    sessions.on_handshake(socket.req_parts()).await;
+                }
+                on_connect(shared, socket);
+                Ok::<(), ConnectRefused>(())
+            }
+        };
+        let init = io.ns("/", (async |_: SocketRef<A>| {}).with(register));
+        let service = PolicyService::new(layer.layer(assembled.router), assembled.policy);
+        Ok((service, sockets, init, assembled.lifecycle))
+    }
 
+    /// Builds the server on the project's own transport (`transport/node.rs`).
+    fn build_on_node(self) -> Result<Server, Error> {
+        let max_message = self.max_message();
+        let config = crate::transport::session::Config {
+            ping_interval: self.ping_interval,
+            ping_timeout: self.ping_timeout,
+            max_payload: self
+                .max_payload
+                .map_or(max_message, |p| usize::try_from(p).unwrap_or(usize::MAX)),
+            websocket: true,
+        };
+        // A slow client may fall behind by two of the largest messages before it is cut off.
+        let node = Node::new(config, max_message.saturating_mul(2));
+        let sockets = Sockets::new(Arc::new(NodeBackend { node: node.clone() }));
+        let closer = node.clone();
+        let close: CloseAll = Box::new(move || {
+            let node = closer.clone();
+            // A WebSocket close frame and the end of the connection, no Socket.IO DISCONNECT:
+            // the stock clients reconnect (see `build_with`).
+            Box::pin(async move { node.close_all().await })
+        });
+        let assembled = self.assemble(sockets.clone(), close)?;
+        let shared = assembled.shared.clone();
+        #[cfg(feature = "contract")]
+        let contract_check = assembled.compatibility.clone();
+        let check: ConnectCheck = Arc::new(move |parts: Arc<http::request::Parts>| {
+            #[cfg(feature = "contract")]
+            let refused = contract_check
+                .as_ref()
+                .and_then(|check| contract_refusal(check, &parts));
+            #[cfg(feature = "sessions")]
+            let shared = shared.clone();
+            #[cfg(not(feature = "sessions"))]
+            let _ = &shared;
+            Box::pin(async move {
+                #[cfg(feature = "contract")]
+                if let Some(refused) = refused {
+                    return Err(refused);
+                }
+                #[cfg(feature = "sessions")]
+                if let Some(sessions) = &shared.sessions {
+                    sessions.on_handshake(&parts).await;
+                }
+                #[cfg(not(feature = "sessions"))]
+                let _ = parts;
+                Ok(())
+            })
+        });
+        node.attach(assembled.shared.clone(), Some(check));
+        let path = assembled.policy.socket_path.clone();
+        let service = PolicyService::new(
+            NodeService {
+                router: assembled.router,
+                node,
+                path,
+            },
+            assembled.policy,
+        );
+        Ok(Server {
+            service: AppService(Stack::Node(service)),
+            sockets,
+            lifecycle: assembled.lifecycle,
+        })
+    }
+
+    /// What both transports' stacks share: the guarded router (sessions and the contract
+    /// check applied), the shutdown state, what every socket's requests share, and the policy.
+    fn assemble(mut self, sockets: Sockets, close: CloseAll) -> Result<Assembled, Error> {
+        if self.serve_client {
+            self.policy.client_path = Some(format!("{}socket.io.js", self.policy.socket_path));
+        }
         #[cfg(feature = "sessions")]
         if let Some(sessions) = &self.sessions {
             self.router = sessions.apply(self.router);
@@ -474,26 +610,11 @@ impl ServerBuilder {
         .map_err(|e| Error::Config(vec![e]))?;
         #[cfg(feature = "contract")]
         router.set_compatibility(compatibility.clone());
-
-        let closer = io.clone();
         let lifecycle = Arc::new(Lifecycle {
             in_flight: AtomicUsize::new(0),
             idle: tokio::sync::Notify::new(),
             closing: std::sync::atomic::AtomicBool::new(false),
-            close: Box::new(move || {
-                let io = closer.clone();
-                Box::pin(async move {
-                    // The transports are closed, with no Socket.IO DISCONNECT first: the stock
-                    // clients read a DISCONNECT as "io server disconnect" and never reconnect,
-                    // and a closed transport as "transport close", after which they reconnect
-                    // (to the next instance of a rolling restart). socketioxide's close ends
-                    // every engine.io session and runs the disconnect hooks.
-                    io.close().await;
-                    // Let each connection's writer task write its close before the process
-                    // may exit.
-                    flush().await;
-                })
-            }),
+            close,
             timeout: self.shutdown_timeout,
         });
         let shared = Arc::new(Shared {
@@ -507,44 +628,60 @@ impl ServerBuilder {
             #[cfg(feature = "sessions")]
             sessions: self.sessions,
         });
-        #[cfg(feature = "contract")]
-        let contract_check = compatibility;
-        // Handlers are registered in a connect *middleware*, which socketioxide awaits before
-        // it sends the CONNECT packet; the connect handler itself runs on a spawned task,
-        // so a client that emits as soon as it is connected could otherwise beat it.
-        let register = move |socket: SocketRef<A>| {
-            let shared = shared.clone();
-            // A client generated from an incompatible contract is refused before it is
-            // connected: the connect error's message says why.
-            #[cfg(feature = "contract")]
-            let refused = contract_check.as_ref().and_then(|check| {
-                let query = socket.req_parts().uri.query()?;
-                let hash = form_urlencoded::parse(query.as_bytes())
-                    .find(|(k, _)| k == crate::contract::CONTRACT_QUERY)?
-                    .1;
-                check.check(&hash).err()
-            });
-            async move {
-                #[cfg(feature = "contract")]
-                if let Some(refused) = refused {
-                    return Err(ConnectRefused(refused.handshake_message()));
-                }
-                #[cfg(feature = "sessions")]
-                if let Some(sessions) = &shared.sessions {
-                    sessions.on_handshake(socket.req_parts()).await;
-                }
-                on_connect(shared, socket);
-                Ok::<(), ConnectRefused>(())
-            }
-        };
-        let init = io.ns("/", (async |_: SocketRef<A>| {}).with(register));
-
         self.policy.trust_proxy = self.trust_proxy.clone();
-        self.policy.sockets = Some(sockets.clone());
-        let policy = Arc::new(self.policy);
-        let service = PolicyService::new(layer.layer(router), policy);
-        Ok((service, sockets, init, lifecycle))
+        self.policy.sockets = Some(sockets);
+        Ok(Assembled {
+            router,
+            shared,
+            lifecycle,
+            policy: Arc::new(self.policy),
+            #[cfg(feature = "contract")]
+            compatibility,
+        })
     }
+}
+
+/// How shutdown closes every socket's transport.
+type CloseAll = Box<dyn Fn() -> futures_util::future::BoxFuture<'static, ()> + Send + Sync>;
+
+/// What both transports' stacks are built from (`ServerBuilder::assemble`).
+struct Assembled {
+    router: Guarded,
+    shared: Arc<Shared>,
+    lifecycle: Arc<Lifecycle>,
+    policy: Arc<Policy>,
+    #[cfg(feature = "contract")]
+    compatibility: Option<Arc<crate::contract::Compatibility>>,
+}
+
+/// The connect error's message for a client generated from an incompatible contract (its
+/// handshake's contract query), or `None` to connect it.
+#[cfg(feature = "contract")]
+fn contract_refusal(
+    check: &crate::contract::Compatibility,
+    parts: &http::request::Parts,
+) -> Option<String> {
+    let query = parts.uri.query()?;
+    let hash = form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == crate::contract::CONTRACT_QUERY)?
+        .1;
+    check.check(&hash).err().map(|e| e.handshake_message())
+}
+
+/// Which transport carries a server's sockets ([`ServerBuilder::transport`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SocketTransport {
+    /// engineioxide and socketioxide: every Engine.IO and Socket.IO version the runtime
+    /// supports, long-polling, Redis. The default.
+    #[default]
+    Socketioxide,
+    /// The project's own transport (issue 20), for one node: Engine.IO 4 over WebSocket with
+    /// Socket.IO 5 (socket.io-client 3 and later with `transports: ["websocket"]`, the generated
+    /// clients' WebSocket path). Long-polling and Engine.IO 3 (`sails.io.js`) are refused with
+    /// engine.io's errors, and [`build_with_redis`](ServerBuilder::build_with_redis) with a
+    /// configuration error, until it serves them.
+    Sailroute,
 }
 
 /// Why a connection was refused, sent to the client as its connect error's message.
@@ -575,6 +712,7 @@ impl Server {
             trust_proxy: TrustProxy::none(),
             handshake_headers: Vec::new(),
             shutdown_timeout: Duration::from_secs(10),
+            transport: SocketTransport::default(),
             #[cfg(feature = "sessions")]
             sessions: None,
             #[cfg(feature = "contract")]

@@ -9,7 +9,7 @@ mod builder;
 mod shutdown;
 mod stack;
 
-pub use builder::ServerBuilder;
+pub use builder::{ServerBuilder, SocketTransport};
 pub(crate) use shutdown::Lifecycle;
 pub use shutdown::shutdown_signal;
 pub use stack::{AppFuture, AppService};

@@ -1,5 +1,5 @@
 //! The service both transports go through: the policy, Socket.IO and the router as one tower
-//! service for either adapter, and the per-connection service that adds the peer address.
+//! service for either adapter or the project's own transport, and the per-connection service that adds the peer address.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -16,6 +16,7 @@ use tower::Service;
 
 use crate::guard::Guarded;
 use crate::policy::{PolicyFuture, PolicyService};
+use crate::transport::node::NodeService;
 
 /// The Redis adapter type the runtime uses.
 #[cfg(feature = "redis")]
@@ -35,6 +36,8 @@ pub(super) enum Stack {
     Local(PolicyService<SocketIoService<Guarded, LocalAdapter>>),
     #[cfg(feature = "redis")]
     Redis(PolicyService<SocketIoService<Guarded, RedisAdapter>>),
+    /// The project's own transport (`transport/node.rs`).
+    Node(PolicyService<NodeService>),
 }
 
 impl std::fmt::Debug for AppService {
@@ -44,12 +47,13 @@ impl std::fmt::Debug for AppService {
 }
 
 #[cfg(feature = "redis")]
-type StackFuture = futures_util::future::Either<
+type SocketioxideFuture = futures_util::future::Either<
     PolicyFuture<SocketIoService<Guarded, LocalAdapter>>,
     PolicyFuture<SocketIoService<Guarded, RedisAdapter>>,
 >;
 #[cfg(not(feature = "redis"))]
-type StackFuture = PolicyFuture<SocketIoService<Guarded, LocalAdapter>>;
+type SocketioxideFuture = PolicyFuture<SocketIoService<Guarded, LocalAdapter>>;
+type StackFuture = futures_util::future::Either<SocketioxideFuture, PolicyFuture<NodeService>>;
 
 /// The future of an [`AppService`] call.
 pub struct AppFuture(StackFuture);
@@ -78,13 +82,15 @@ impl Service<Request> for AppService {
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
+        use futures_util::future::Either;
         AppFuture(match &mut self.0 {
             #[cfg(feature = "redis")]
-            Stack::Local(service) => futures_util::future::Either::Left(service.call(request)),
+            Stack::Local(service) => Either::Left(Either::Left(service.call(request))),
             #[cfg(not(feature = "redis"))]
-            Stack::Local(service) => service.call(request),
+            Stack::Local(service) => Either::Left(service.call(request)),
             #[cfg(feature = "redis")]
-            Stack::Redis(service) => futures_util::future::Either::Right(service.call(request)),
+            Stack::Redis(service) => Either::Left(Either::Right(service.call(request))),
+            Stack::Node(service) => Either::Right(service.call(request)),
         })
     }
 }

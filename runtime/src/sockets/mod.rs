@@ -18,9 +18,11 @@ use socketioxide::adapter::Adapter;
 use socketioxide::socket::Sid;
 
 mod backend;
+mod node_backend;
 mod socket;
 
 pub(crate) use backend::{Backend, IoBackend, PUSHED};
+pub(crate) use node_backend::NodeBackend;
 pub use socket::{NotASocketRequest, Socket};
 
 /// A boxed future, so [`Backend`] stays object-safe whatever adapter sits underneath.

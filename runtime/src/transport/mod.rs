@@ -9,6 +9,8 @@
 //! - [`socket`]: Socket.IO protocol revisions 4 (socket.io 2.x, Engine.IO 3) and 5: connect
 //!   (with v5's auth payload), disconnect, events, acks, errors, and binary events and acks with
 //!   their attachments.
+//! - `node`: the transport serving the runtime (this node's sockets, their Socket.IO packets
+//!   and the bridge), behind `ServerBuilder::transport(SocketTransport::Sailroute)`.
 //! - [`session`]: one Engine.IO session as a state machine without I/O (handshake, each
 //!   version's heartbeat, the upgrade from polling, close and `maxPayload`).
 //! - [`heartbeat`]: one timing wheel for the heartbeat deadlines of every socket.
@@ -31,6 +33,7 @@
 pub mod conn;
 pub mod engine;
 pub mod heartbeat;
+pub(crate) mod node;
 pub mod session;
 pub mod socket;
 pub mod table;

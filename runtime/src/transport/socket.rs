@@ -115,9 +115,28 @@ pub enum DecodeError {
     },
 }
 
-impl Packet {
-    /// Reads a packet of `version` from the text of an Engine.IO message.
-    pub fn decode(version: Version, text: &str) -> Result<Packet, DecodeError> {
+/// A packet's head, read without its data: what the server needs to route a packet, with the
+/// data left as the JSON text it came in (the bridge reads an event's request from that text
+/// in one pass, without a `Value` in between).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head<'a> {
+    /// What it is.
+    pub kind: Kind,
+    /// Its namespace (`/` when the frame names none).
+    pub namespace: &'a str,
+    /// v4's connect query, when given.
+    pub query: Option<&'a str>,
+    /// The ack id, when given.
+    pub id: Option<u64>,
+    /// How many binary attachments follow (binary kinds only).
+    pub attachments: usize,
+    /// The JSON data as text, empty when there is none (not checked here).
+    pub data: &'a str,
+}
+
+impl<'a> Head<'a> {
+    /// Reads a packet's head from the text of an Engine.IO message; the data is not read.
+    pub fn read(version: Version, text: &'a str) -> Result<Head<'a>, DecodeError> {
         let mut rest = text;
         let first = rest.chars().next().ok_or(DecodeError::Empty)?;
         let kind = match first {
@@ -145,7 +164,7 @@ impl Packet {
             }
             rest = &rest[dash + 1..];
         }
-        let mut namespace = "/".to_owned();
+        let mut namespace = "/";
         let mut query = None;
         if rest.starts_with('/') {
             let end = rest.find(',').unwrap_or(rest.len());
@@ -153,10 +172,10 @@ impl Packet {
             if version == Version::V4
                 && let Some((path, q)) = nsp.split_once('?')
             {
-                query = Some(q.to_owned());
+                query = Some(q);
                 nsp = path;
             }
-            namespace = nsp.to_owned();
+            namespace = nsp;
             rest = rest.get(end + 1..).unwrap_or("");
         }
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
@@ -169,20 +188,35 @@ impl Packet {
         } else {
             None
         };
-        let data = if rest.is_empty() {
-            None
-        } else {
-            Some(
-                serde_json::from_str::<Value>(rest)
-                    .map_err(|e| DecodeError::Json(e.to_string()))?,
-            )
-        };
-        let packet = Packet {
+        Ok(Head {
             kind,
             namespace,
             query,
             id,
             attachments,
+            data: rest,
+        })
+    }
+}
+
+impl Packet {
+    /// Reads a packet of `version` from the text of an Engine.IO message.
+    pub fn decode(version: Version, text: &str) -> Result<Packet, DecodeError> {
+        let head = Head::read(version, text)?;
+        let data = if head.data.is_empty() {
+            None
+        } else {
+            Some(
+                serde_json::from_str::<Value>(head.data)
+                    .map_err(|e| DecodeError::Json(e.to_string()))?,
+            )
+        };
+        let packet = Packet {
+            kind: head.kind,
+            namespace: head.namespace.to_owned(),
+            query: head.query.map(str::to_owned),
+            id: head.id,
+            attachments: head.attachments,
             data,
         };
         packet.check(version)?;

@@ -1,0 +1,430 @@
+//! The transport serving the runtime: this node's sockets, from the HTTP request that opens one
+//! to the Socket.IO packets it exchanges, on the parts beside this module (the upgrade, the
+//! connection, the session, the table, the heartbeat wheel).
+//!
+//! What is served so far (`ServerBuilder::transport(SocketTransport::Sailroute)`, issue 20):
+//! Engine.IO 4 over WebSocket and Socket.IO 5 on the default namespace — connect (its auth
+//! payload is accepted and not read, as the runtime's connect checks read the handshake),
+//! events as Sails virtual requests through the same bridge as socketioxide's, acks, pushes to
+//! rooms, disconnect, other namespaces refused with `Invalid namespace` as socket.io does, and a
+//! binary event answered 400 through its ack (its attachments are read and dropped). Long-polling and
+//! Engine.IO 3 (so `sails.io.js`) are refused with engine.io's own errors: socketioxide, the
+//! default transport, serves them.
+
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
+use std::time::{Duration, Instant};
+
+use axum::extract::Request;
+use axum::response::Response;
+use bytes::Bytes;
+use http::StatusCode;
+use tokio::net::TcpStream;
+
+use super::conn::{Conn, Event};
+use super::engine::{self, Packet};
+use super::heartbeat::Heartbeats;
+use super::session::{self, CloseReason, Session};
+use super::socket::{self, Head, Kind};
+use super::table::{SocketId, Table};
+use super::{upgrade, ws};
+use crate::connection::{Incoming, Peer, Shared, SocketState, handle};
+use crate::refusal::text_response;
+use crate::wire::{Jwr, ParseErrorEvent};
+
+/// Runs before a socket is connected: `Err` with the connect error's message refuses it (the
+/// contract check, sessions' handshake work).
+pub(crate) type ConnectCheck = Arc<
+    dyn Fn(
+            Arc<http::request::Parts>,
+        ) -> futures_util::future::BoxFuture<'static, Result<(), String>>
+        + Send
+        + Sync,
+>;
+
+/// One socket of this node: its connection, the request that opened it, and its Socket.IO
+/// state.
+pub(crate) struct Live {
+    conn: Conn,
+    /// The handshake request's head (the policy copied it out of hyper's buffer).
+    parts: Arc<http::request::Parts>,
+    /// Set once the socket has joined the default namespace.
+    state: OnceLock<Arc<SocketState>>,
+    /// A CONNECT is being checked.
+    connecting: AtomicBool,
+}
+
+/// This node's sockets and what serves them.
+pub(crate) struct Node {
+    table: Mutex<Table<Live>>,
+    wheel: Mutex<Heartbeats>,
+    config: session::Config,
+    /// How many bytes may wait for a slow client before it is disconnected.
+    bound: usize,
+    shared: OnceLock<Arc<Shared>>,
+    check: OnceLock<Option<ConnectCheck>>,
+    /// The heartbeat task runs (started with the first connection, inside the runtime).
+    ticking: AtomicBool,
+}
+
+/// The heartbeat wheel's resolution: Engine.IO's timers are tens of seconds.
+const TICK: Duration = Duration::from_millis(100);
+
+impl Node {
+    /// A node with these Engine.IO settings; `bound` is what may wait for a slow client.
+    pub(crate) fn new(config: session::Config, bound: usize) -> Arc<Node> {
+        // A horizon beyond the longest timer keeps each wheel entry to one look.
+        let horizon = (config.ping_interval + config.ping_timeout).as_millis() / TICK.as_millis();
+        let slots = usize::try_from(horizon)
+            .unwrap_or(usize::MAX)
+            .clamp(16, 1 << 16)
+            + 1;
+        Arc::new(Node {
+            table: Mutex::new(Table::default()),
+            wheel: Mutex::new(Heartbeats::new(TICK, slots, Instant::now())),
+            config,
+            bound,
+            shared: OnceLock::new(),
+            check: OnceLock::new(),
+            ticking: AtomicBool::new(false),
+        })
+    }
+
+    /// What every socket's requests share, and the connect check; set once when the server is
+    /// built (the router needs the `Sockets` handle made on this node first).
+    pub(crate) fn attach(&self, shared: Arc<Shared>, check: Option<ConnectCheck>) {
+        self.shared.set(shared).ok();
+        self.check.set(check).ok();
+    }
+
+    pub(crate) fn table(&self) -> MutexGuard<'_, Table<Live>> {
+        // Only non-blocking work happens under the lock, so a poisoned lock is taken as is.
+        self.table.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn wheel(&self) -> MutexGuard<'_, Heartbeats> {
+        self.wheel.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Answers a request to the socket path (the policy has passed it): a WebSocket handshake
+    /// of Engine.IO 4 is upgraded and its socket served; anything else gets engine.io's error.
+    pub(crate) fn serve(self: &Arc<Self>, mut request: Request) -> Response {
+        let query = request.uri().query().unwrap_or_default();
+        let param = |name: &str| {
+            form_urlencoded::parse(query.as_bytes())
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.into_owned())
+        };
+        let refuse = |code: u8, message: &str| {
+            text_response(
+                StatusCode::BAD_REQUEST,
+                "application/json",
+                serde_json::json!({ "code": code, "message": message }).to_string(),
+            )
+        };
+        match param("EIO").as_deref() {
+            Some("4") => {}
+            _ => return refuse(5, "Unsupported protocol version"),
+        }
+        if param("transport").as_deref() != Some("websocket") {
+            return refuse(0, "Transport unknown");
+        }
+        // Sessions are opened on the WebSocket itself: there is no polling session to upgrade.
+        if crate::engine_query::session_id(query).is_some() {
+            return refuse(1, "Session ID unknown");
+        }
+        let (response, on_upgrade) = match upgrade::accept(&mut request) {
+            Ok(accepted) => accepted,
+            Err(e) => return e.into_response(),
+        };
+        let (parts, _) = request.into_parts();
+        let node = self.clone();
+        tokio::spawn(async move {
+            match upgrade::stream(on_upgrade).await {
+                Ok((stream, early)) => node.open(stream, early, parts),
+                Err(e) => tracing::debug!(error = %e, "a WebSocket upgrade did not complete"),
+            }
+        });
+        response
+    }
+
+    /// Serves an upgraded connection: its Engine.IO session opens, and its task starts.
+    fn open(self: Arc<Self>, stream: TcpStream, early: Bytes, parts: http::request::Parts) {
+        // Pushes and acks are small writes: with Nagle's algorithm on, one waits for the
+        // client's delayed ACK of the previous.
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY on a socket");
+        }
+        self.start_ticking();
+        let mut handshake = None;
+        let parts = Arc::new(parts);
+        let (id, live) = self.table().insert(|id| {
+            let (session, open) = Session::open(
+                engine::Version::V4,
+                session::Transport::WebSocket,
+                &id.to_string(),
+                self.config,
+                Instant::now(),
+            );
+            handshake = Some(open);
+            Live {
+                conn: Conn::new(id.slot(), stream, engine::Version::V4, session, self.bound),
+                parts,
+                state: OnceLock::new(),
+                connecting: AtomicBool::new(false),
+            }
+        });
+        let first = live.conn.first_wakeup();
+        self.wheel().schedule(id.slot(), first);
+        if let Some(open) = handshake {
+            // A failed send has closed the connection; its task ends it.
+            let _ = live.conn.send_packet(&open);
+        }
+        // The connection's own task: a task's memory is the largest state its future ever
+        // has, and the upgrade's are not the connection's.
+        tokio::spawn(async move {
+            live.conn
+                .run(&early, |_, event| self.on_event(id, &live, event))
+                .await;
+            self.table().remove(id);
+            let farewell = match (live.state.get(), self.shared.get()) {
+                (Some(state), Some(shared)) if state.needs_farewell(shared) => {
+                    Some(state.farewell(shared, id.to_string(), &live.parts))
+                }
+                _ => None,
+            };
+            if let Some(farewell) = farewell {
+                farewell.await;
+            }
+        });
+    }
+
+    /// Starts the heartbeat task once, inside the runtime serving the first connection.
+    fn start_ticking(self: &Arc<Self>) {
+        if self.ticking.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let node = Arc::downgrade(self);
+        tokio::spawn(heartbeats(node));
+    }
+
+    /// A message from a socket's connection.
+    fn on_event(&self, id: SocketId, live: &Arc<Live>, event: Event) {
+        match event {
+            Event::Message(text) => self.on_packet(id, live, &text),
+            // Attachments: a binary event is answered 400 from its text part alone (no virtual
+            // request carries binary), and the server asks no acks that could carry them.
+            Event::Binary(_) | Event::Closed(_) => {}
+        }
+    }
+
+    /// A Socket.IO packet from socket `id`.
+    fn on_packet(&self, id: SocketId, live: &Arc<Live>, text: &str) {
+        let head = match Head::read(socket::Version::V5, text) {
+            Ok(head) => head,
+            Err(error) => {
+                // socket.io closes a connection that sends what is not Socket.IO.
+                tracing::debug!(socket = %id, %error, "not a Socket.IO packet: the socket closes");
+                live.conn.close(CloseReason::TransportError);
+                return;
+            }
+        };
+        if head.namespace != "/" {
+            if head.kind == Kind::Connect {
+                let refused = format!("4{},{{\"message\":\"Invalid namespace\"}}", head.namespace);
+                let _ = live.conn.send_packet(&Packet::Message(refused));
+            }
+            return;
+        }
+        match head.kind {
+            Kind::Connect => self.connect(id, live),
+            Kind::Disconnect => live.conn.close(CloseReason::TransportClose),
+            Kind::Event | Kind::BinaryEvent => self.event(id, live, &head),
+            // The server asks no acks of clients; errors come only from servers.
+            Kind::Ack | Kind::BinaryAck | Kind::Error => {}
+        }
+    }
+
+    /// A CONNECT to the default namespace: the connect checks, then `40{"sid":…}`.
+    fn connect(&self, id: SocketId, live: &Arc<Live>) {
+        if live.state.get().is_some() || live.connecting.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let Some(shared) = self.shared.get().cloned() else {
+            return;
+        };
+        let check = self.check.get().cloned().flatten();
+        let live = live.clone();
+        tokio::spawn(async move {
+            if let Some(check) = check
+                && let Err(message) = check(live.parts.clone()).await
+            {
+                let refused = serde_json::json!({ "message": message });
+                let _ = live
+                    .conn
+                    .send_packet(&Packet::Message(format!("4{refused}")));
+                live.connecting.store(false, Ordering::Release);
+                return;
+            }
+            let state = Arc::new(SocketState::new(&shared, &live.parts));
+            live.state.set(state).ok();
+            let _ = live
+                .conn
+                .send_packet(&Packet::Message(format!("0{{\"sid\":\"{id}\"}}")));
+        });
+    }
+
+    /// An event: a virtual request, served on a task of its own.
+    fn event(&self, id: SocketId, live: &Arc<Live>, head: &Head<'_>) {
+        let (Some(state), Some(shared)) = (live.state.get(), self.shared.get()) else {
+            // Not connected to the namespace: socket.io ignores it too.
+            return;
+        };
+        let incoming = Incoming::read(head.data, head.kind == Kind::BinaryEvent, head.id.is_some());
+        if !incoming.is_request() {
+            return;
+        }
+        let peer = LivePeer {
+            id,
+            live: live.clone(),
+            ack: head.id,
+        };
+        tokio::spawn(handle(shared.clone(), state.clone(), peer, incoming));
+    }
+
+    /// Closes every socket's transport (shutdown): a WebSocket close frame, no Socket.IO
+    /// DISCONNECT, so that clients reconnect; waits a moment for their tasks to run the
+    /// disconnect hooks.
+    pub(crate) async fn close_all(&self) {
+        let mut all = Vec::new();
+        self.table()
+            .for_each(None, |_, live| all.push(live.clone()));
+        for live in &all {
+            live.conn.close(CloseReason::ForcedClose);
+        }
+        drop(all);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+        while !self.table().is_empty() && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Writes an event to every socket in `rooms` (every socket when empty), except `omit`:
+    /// the frame is encoded once and written into each socket from this task.
+    pub(crate) fn emit(&self, rooms: &[&str], omit: Option<SocketId>, event: &str, data: &str) {
+        let name = match serde_json::to_string(event) {
+            Ok(name) => name,
+            Err(_) => return,
+        };
+        let frame = ws::text(&format!("42[{name},{data}]"));
+        let send = |id: SocketId, live: &Arc<Live>| {
+            if let Err(e) = live.conn.send(&frame) {
+                tracing::debug!(socket = %id, error = %e, "a push was not written");
+            }
+        };
+        let table = self.table();
+        if rooms.is_empty() {
+            table.for_each(omit, send);
+        } else {
+            table.for_each_in(rooms, omit, send);
+        }
+    }
+
+    /// The handshake head of socket `id`, if it is connected here.
+    pub(crate) fn parts(&self, id: SocketId) -> Option<Arc<http::request::Parts>> {
+        self.table().get(id).map(|live| live.parts.clone())
+    }
+}
+
+/// The one heartbeat task: every tick, wakes the connections whose deadline passed. Ends with
+/// the node.
+async fn heartbeats(node: Weak<Node>) {
+    let mut interval = tokio::time::interval(TICK);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut due = Vec::new();
+    loop {
+        interval.tick().await;
+        let Some(node) = node.upgrade() else { return };
+        let now = Instant::now();
+        node.wheel().expired(now, &mut due);
+        for slot in due.drain(..) {
+            let live = node.table().get_slot(slot).map(|(_, live)| live.clone());
+            let Some(live) = live else { continue };
+            if let Some(next) = live.conn.on_deadline(now) {
+                node.wheel().schedule(slot, next);
+            }
+        }
+    }
+}
+
+/// A request's answers on the transport: the ack is written straight into the socket.
+struct LivePeer {
+    id: SocketId,
+    live: Arc<Live>,
+    ack: Option<u64>,
+}
+
+impl Peer for LivePeer {
+    fn id(&self) -> socketioxide::socket::Sid {
+        // The transport's ids are written as socketioxide's (16 url-safe base64 characters).
+        self.id
+            .to_string()
+            .parse()
+            .unwrap_or_else(|_| socketioxide::socket::Sid::new())
+    }
+
+    fn ack(self, jwr: &Jwr) -> Result<(), String> {
+        let Some(ack) = self.ack else { return Ok(()) };
+        let body = serde_json::to_string(jwr).map_err(|e| e.to_string())?;
+        let packet = Packet::Message(format!("3{ack}[{body}]"));
+        self.live
+            .conn
+            .send_packet(&packet)
+            .map_err(|e| e.to_string())
+    }
+
+    fn parse_error(self, event: &ParseErrorEvent<'_>) {
+        let Ok(body) = serde_json::to_string(event) else {
+            return;
+        };
+        let packet = Packet::Message(format!("2[\"sails:parseError\",{body}]"));
+        if let Err(e) = self.live.conn.send_packet(&packet) {
+            tracing::debug!(socket = %self.id, error = %e, "a parse error was not written");
+        }
+    }
+}
+
+/// The socket path's requests go to the node; every other request to the router.
+#[derive(Clone)]
+pub(crate) struct NodeService {
+    pub(crate) router: crate::guard::Guarded,
+    pub(crate) node: Arc<Node>,
+    /// The socket path, with its trailing `/`.
+    pub(crate) path: String,
+}
+
+impl tower::Service<Request> for NodeService {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = futures_util::future::Either<
+        <crate::guard::Guarded as tower::Service<Request>>::Future,
+        std::future::Ready<Result<Response, Infallible>>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Infallible>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let path = request.uri().path();
+        if path.starts_with(&self.path) || path == self.path.trim_end_matches('/') {
+            futures_util::future::Either::Right(std::future::ready(Ok(self.node.serve(request))))
+        } else {
+            futures_util::future::Either::Left(self.router.call(request))
+        }
+    }
+}
