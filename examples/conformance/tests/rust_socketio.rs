@@ -8,47 +8,46 @@ use rust_socketio::TransportType;
 use serde_json::json;
 use support::{connect, drain, next_event, request, spawn_conformance};
 
+/// What every transport serves the same: requests through the router with their query,
+/// headers and socket, an empty answer, a panic's 500 and a malformed request's 400.
+async fn serves_requests(client: &rust_socketio::asynchronous::Client) {
+    let hello = request(client, "get", "/hello", json!({}), json!({})).await;
+    assert_eq!(hello["statusCode"], 200);
+    assert_eq!(hello["body"], json!({ "hello": "world" }));
+
+    let echo = request(client, "post", "/echo", json!({ "n": [1, 2] }), json!({})).await;
+    assert_eq!(echo["body"], json!({ "n": [1, 2] }));
+
+    let seen = request(
+        client,
+        "get",
+        "/inspect?a=1",
+        json!({ "b": true }),
+        json!({ "X-Thing": "t" }),
+    )
+    .await;
+    assert_eq!(seen["body"]["isSocket"], true);
+    assert_eq!(seen["body"]["query"], json!({ "a": "1", "b": "true" }));
+    assert_eq!(seen["body"]["headers"]["x-thing"], "t");
+    assert!(seen["body"]["socketId"].is_string());
+
+    let empty = request(client, "get", "/empty", json!({}), json!({})).await;
+    assert_eq!(empty["statusCode"], 204);
+    assert!(empty.get("body").is_none());
+
+    let panic = request(client, "get", "/panic", json!({}), json!({})).await;
+    assert_eq!(panic["statusCode"], 500);
+
+    let malformed = request(client, "get", "", json!([1]), json!({})).await;
+    assert_eq!(malformed["statusCode"], 400);
+}
+
 #[tokio::test]
 async fn requests_over_both_transports() {
     let server = spawn_conformance(&[]);
     for transport in [TransportType::Websocket, TransportType::Polling] {
         let socket = connect(&server.url, transport, &[]).await;
-        let hello = request(&socket.client, "get", "/hello", json!({}), json!({})).await;
-        assert_eq!(hello["statusCode"], 200);
-        assert_eq!(hello["body"], json!({ "hello": "world" }));
-
-        let echo = request(
-            &socket.client,
-            "post",
-            "/echo",
-            json!({ "n": [1, 2] }),
-            json!({}),
-        )
-        .await;
-        assert_eq!(echo["body"], json!({ "n": [1, 2] }));
-
-        let seen = request(
-            &socket.client,
-            "get",
-            "/inspect?a=1",
-            json!({ "b": true }),
-            json!({ "X-Thing": "t" }),
-        )
-        .await;
-        assert_eq!(seen["body"]["isSocket"], true);
-        assert_eq!(seen["body"]["query"], json!({ "a": "1", "b": "true" }));
-        assert_eq!(seen["body"]["headers"]["x-thing"], "t");
-        assert!(seen["body"]["socketId"].is_string());
-
-        let empty = request(&socket.client, "get", "/empty", json!({}), json!({})).await;
-        assert_eq!(empty["statusCode"], 204);
-        assert!(empty.get("body").is_none());
-
-        let panic = request(&socket.client, "get", "/panic", json!({}), json!({})).await;
-        assert_eq!(panic["statusCode"], 500);
-
-        let malformed = request(&socket.client, "get", "", json!([1]), json!({})).await;
-        assert_eq!(malformed["statusCode"], 400);
+        serves_requests(&socket.client).await;
         socket.client.disconnect().await.ok();
     }
 }
@@ -123,33 +122,13 @@ async fn subscribe_broadcast_and_omit() {
 async fn requests_and_pushes_on_the_projects_own_transport() {
     let server = spawn_conformance(&["--transport", "sailroute"]);
     let socket = connect(&server.url, TransportType::Websocket, &[]).await;
-    let hello = request(&socket.client, "get", "/hello", json!({}), json!({})).await;
-    assert_eq!(hello["statusCode"], 200);
-    assert_eq!(hello["body"], json!({ "hello": "world" }));
-    let seen = request(
-        &socket.client,
-        "get",
-        "/inspect?a=1",
-        json!({ "b": true }),
-        json!({ "X-Thing": "t" }),
-    )
-    .await;
-    assert_eq!(seen["body"]["isSocket"], true);
-    assert_eq!(seen["body"]["query"], json!({ "a": "1", "b": "true" }));
-    assert_eq!(seen["body"]["headers"]["x-thing"], "t");
-    assert!(seen["body"]["socketId"].is_string());
+    serves_requests(&socket.client).await;
     for size in [10, 300, 64 * 1024] {
         let body = json!({ "s": "é".repeat(size / 2) });
         let res = request(&socket.client, "post", "/echo", body.clone(), json!({})).await;
         assert_eq!(res["statusCode"], 200, "{size}");
         assert_eq!(res["body"], body, "{size}");
     }
-    let empty = request(&socket.client, "get", "/empty", json!({}), json!({})).await;
-    assert_eq!(empty["statusCode"], 204);
-    let panic = request(&socket.client, "get", "/panic", json!({}), json!({})).await;
-    assert_eq!(panic["statusCode"], 500);
-    let malformed = request(&socket.client, "get", "", json!([1]), json!({})).await;
-    assert_eq!(malformed["statusCode"], 400);
 
     let mut listener = connect(&server.url, TransportType::Websocket, &["msg"]).await;
     let joined = request(

@@ -1,92 +1,109 @@
 'use strict';
 // Rooms and pushes through the conformance routes: subscribe, broadcast with omit, blast,
-// leave — with sails.io.js and socket.io-client 4 sockets mixed in the same rooms.
+// leave — with sails.io.js and socket.io-client 4 sockets mixed in the same rooms, on both
+// transports.
 
 const test = require('node:test');
+const { describe, before, after } = test;
 const assert = require('node:assert/strict');
 const { startServer, makeClient, nextEvent, collectUntilQuiet } = require('./helpers');
 
-let server;
-let a; let b; let c; let http;
-test.before(async () => {
-  server = await startServer('conformance');
-  a = await makeClient('sails.io.js', server.url);
-  b = await makeClient('socket.io-client@4', server.url);
-  c = await makeClient('sails.io.js', server.url);
-  http = await makeClient('http', server.url);
-});
-test.after(async () => {
-  for (const client of [a, b, c]) client.close();
-  await server.stop();
-});
+// Each suite runs on both transports: socketioxide (the default) with sails.io.js and
+// socket.io-client 4 mixed, and the project's own (`--transport sailroute`, issue 20), which
+// serves socket.io-client 4 over WebSocket so far.
+for (const [transport, args, kinds] of [
+  ['socketioxide', [], ['sails.io.js', 'socket.io-client@4', 'sails.io.js']],
+  ['the own transport', ['--transport', 'sailroute'], ['socket.io-client@4', 'socket.io-client@4', 'socket.io-client@4']],
+]) {
+  describe(`rooms and pushes on ${transport}`, () => {
+    let server;
+    let a; let b; let c; let http;
+    before(async () => {
+      server = await startServer('conformance', args);
+      [a, b, c] = await Promise.all(kinds.map((kind) => makeClient(kind, server.url)));
+      http = await makeClient('http', server.url);
+    });
+    after(async () => {
+      for (const client of [a, b, c]) client.close();
+      await server.stop();
+    });
 
-test('broadcast reaches the room, omits the requester, skips other rooms', async () => {
-  assert.equal((await a.request('put', '/subscribe/r1', {})).statusCode, 200);
-  assert.equal((await b.request('put', '/subscribe/r1', {})).statusCode, 200);
-  assert.equal((await c.request('put', '/subscribe/r2', {})).statusCode, 200);
+    test('broadcast reaches the room, omits the requester, skips other rooms', async () => {
+      assert.equal((await a.request('put', '/subscribe/r1', {})).statusCode, 200);
+      assert.equal((await b.request('put', '/subscribe/r1', {})).statusCode, 200);
+      assert.equal((await c.request('put', '/subscribe/r2', {})).statusCode, 200);
 
-  const atB = nextEvent(b, 'msg');
-  const seenByA = collectUntilQuiet(a, 'msg', () => atB);
-  const seenByC = collectUntilQuiet(c, 'msg', () => atB);
-  const res = await a.request('post', '/broadcast/r1', { hi: 1, text: 'from a' });
-  assert.equal(res.statusCode, 200);
-  assert.deepEqual(res.body, { sent: true });
-  assert.deepEqual(await atB, { hi: 1, text: 'from a' });
-  assert.deepEqual(await seenByA, [], 'the requester is omitted');
-  assert.deepEqual(await seenByC, [], 'another room hears nothing');
-});
+      const atB = nextEvent(b, 'msg');
+      const seenByA = collectUntilQuiet(a, 'msg', () => atB);
+      const seenByC = collectUntilQuiet(c, 'msg', () => atB);
+      const res = await a.request('post', '/broadcast/r1', { hi: 1, text: 'from a' });
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(res.body, { sent: true });
+      assert.deepEqual(await atB, { hi: 1, text: 'from a' });
+      assert.deepEqual(await seenByA, [], 'the requester is omitted');
+      assert.deepEqual(await seenByC, [], 'another room hears nothing');
+    });
 
-test('a broadcast over HTTP reaches every member (no requester to omit)', async () => {
-  const atA = nextEvent(a, 'msg');
-  const atB = nextEvent(b, 'msg');
-  const res = await http.request('post', '/broadcast/r1', ['from', 'http']);
-  assert.equal(res.statusCode, 200);
-  assert.deepEqual(await atA, ['from', 'http']);
-  assert.deepEqual(await atB, ['from', 'http']);
-});
+    test('a broadcast over HTTP reaches every member (no requester to omit)', async () => {
+      const atA = nextEvent(a, 'msg');
+      const atB = nextEvent(b, 'msg');
+      const res = await http.request('post', '/broadcast/r1', ['from', 'http']);
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(await atA, ['from', 'http']);
+      assert.deepEqual(await atB, ['from', 'http']);
+    });
 
-test('blast reaches every socket but the requester', async () => {
-  const atA = nextEvent(a, 'news');
-  const atC = nextEvent(c, 'news');
-  const seenByB = collectUntilQuiet(b, 'news', () => Promise.all([atA, atC]));
-  const res = await b.request('post', '/blast', { event: 'news', data: { n: 1 } });
-  assert.deepEqual(res.body, { sent: true });
-  assert.deepEqual(await atA, { n: 1 });
-  assert.deepEqual(await atC, { n: 1 });
-  assert.deepEqual(await seenByB, []);
-});
+    test('blast reaches every socket but the requester', async () => {
+      const atA = nextEvent(a, 'news');
+      const atC = nextEvent(c, 'news');
+      const seenByB = collectUntilQuiet(b, 'news', () => Promise.all([atA, atC]));
+      const res = await b.request('post', '/blast', { event: 'news', data: { n: 1 } });
+      assert.deepEqual(res.body, { sent: true });
+      assert.deepEqual(await atA, { n: 1 });
+      assert.deepEqual(await atC, { n: 1 });
+      assert.deepEqual(await seenByB, []);
+    });
 
-test('after leaving, a socket no longer hears the room', async () => {
-  assert.deepEqual((await b.request('post', '/leave/r1', {})).body, { left: 'r1' });
-  // a is still in r1: once it has the message, b's would have been sent too.
-  const atA = nextEvent(a, 'msg');
-  const seenByB = collectUntilQuiet(b, 'msg', async () => {
-    await http.request('post', '/broadcast/r1', { after: 'leave' });
-    await atA;
+    test('after leaving, a socket no longer hears the room', async () => {
+      assert.deepEqual((await b.request('post', '/leave/r1', {})).body, { left: 'r1' });
+      // a is still in r1: once it has the message, b's would have been sent too.
+      const atA = nextEvent(a, 'msg');
+      const seenByB = collectUntilQuiet(b, 'msg', async () => {
+        await http.request('post', '/broadcast/r1', { after: 'leave' });
+        await atA;
+      });
+      assert.deepEqual(await seenByB, []);
+    });
+
+    test('a socket id is a room: broadcasting to it reaches that socket only', async () => {
+      const atC = nextEvent(c, 'msg');
+      const seenByA = collectUntilQuiet(a, 'msg', () => atC);
+      await b.request('post', `/broadcast/${encodeURIComponent(c.id())}`, { direct: true });
+      assert.deepEqual(await atC, { direct: true });
+      assert.deepEqual(await seenByA, []);
+    });
   });
-  assert.deepEqual(await seenByB, []);
-});
+}
 
-test('a socket id is a room: broadcasting to it reaches that socket only', async () => {
-  const atC = nextEvent(c, 'msg');
-  const seenByA = collectUntilQuiet(a, 'msg', () => atC);
-  await b.request('post', `/broadcast/${encodeURIComponent(c.id())}`, { direct: true });
-  assert.deepEqual(await atC, { direct: true });
-  assert.deepEqual(await seenByA, []);
-});
-
-// On one thread the recipients' writers run before the ack is written, every time. On several
+// On socketioxide, on one thread the recipients' writers run before the ack is written, every time. On several
 // threads a recipient's writer may run on another worker, which an overloaded machine may not
 // schedule before the ack: there the order across connections is not guaranteed (docs/pubsub.md),
 // so that run checks what is: every recipient gets every message once, in order.
-for (const [runtime, args, ordered] of [['a current-thread runtime', [], true], ['a multi-threaded runtime', ['--workers', '2'], false]]) {
+// On the own transport a push is written into each recipient's socket before the ack is, on
+// either runtime.
+for (const [runtime, args, ordered, kind] of [
+  ['a current-thread runtime', [], true, 'sails.io.js'],
+  ['a multi-threaded runtime', ['--workers', '2'], false, 'sails.io.js'],
+  ['the own transport, one thread', ['--transport', 'sailroute'], true, 'socket.io-client@4'],
+  ['the own transport, two threads', ['--transport', 'sailroute', '--workers', '2'], true, 'socket.io-client@4'],
+]) {
   const what = ordered
     ? "the five recipients of an awaited broadcast have it when the sender's ack arrives, every time"
     : 'the five recipients of 30 awaited broadcasts get each once and in order';
   test(`ordering on ${runtime}: ${what}`, { timeout: 60000 }, async () => {
     const server = await startServer('conformance', args);
-    const recipients = await Promise.all([1, 2, 3, 4, 5].map(() => makeClient('sails.io.js', server.url)));
-    const sender = await makeClient('sails.io.js', server.url);
+    const recipients = await Promise.all([1, 2, 3, 4, 5].map(() => makeClient(kind, server.url)));
+    const sender = await makeClient(kind, server.url);
     try {
       const seen = recipients.map(() => []);
       const all = recipients.map((client, i) => new Promise((resolve) => {

@@ -2,28 +2,26 @@
 // The runtime on its own transport (`.transport(SocketTransport::Sailroute)`, issue 20), the
 // conformance app served with `--transport sailroute`, driven by the stock socket.io-client 4
 // over WebSocket: virtual requests and their acks through the same bridge and router as HTTP,
-// bad input answered through the ack, rooms and pushes, a push on the wire before the
-// requester's ack on either runtime, namespaces and long-polling refused as engine.io and
-// socket.io refuse them, and a graceful shutdown that the client reconnects after.
+// bad input answered through the ack, namespaces and long-polling refused as engine.io and
+// socket.io refuse them, and a graceful shutdown that the client reconnects after. Rooms and
+// pushes on this transport are in sockets.test.js, which runs on both.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { io } = require('socket.io-client');
-const { startServer, makeClient, nextEvent, collectUntilQuiet, waitFor } = require('./helpers');
+const { startServer, makeClient, nextEvent, waitFor } = require('./helpers');
 
 const ON_NODE = ['--transport', 'sailroute'];
 
 let server;
-let a; let b; let c; let http;
+let a; let http;
 test.before(async () => {
   server = await startServer('conformance', ON_NODE);
   a = await makeClient('socket.io-client@4', server.url);
-  b = await makeClient('socket.io-client@4', server.url);
-  c = await makeClient('socket.io-client@4', server.url);
   http = await makeClient('http', server.url);
 });
 test.after(async () => {
-  for (const client of [a, b, c]) client.close();
+  a.close();
   await server.stop();
 });
 
@@ -85,78 +83,6 @@ test('an event name written with JSON escapes is read like any other, its bad re
     ws.close();
   }
 });
-
-test('broadcast reaches the room, omits the requester, skips other rooms', async () => {
-  assert.equal((await a.request('put', '/subscribe/r1', {})).statusCode, 200);
-  assert.equal((await b.request('put', '/subscribe/r1', {})).statusCode, 200);
-  assert.equal((await c.request('put', '/subscribe/r2', {})).statusCode, 200);
-  const atB = nextEvent(b, 'msg');
-  const seenByA = collectUntilQuiet(a, 'msg', () => atB);
-  const seenByC = collectUntilQuiet(c, 'msg', () => atB);
-  const res = await a.request('post', '/broadcast/r1', { hi: 1 });
-  assert.deepEqual(res.body, { sent: true });
-  assert.deepEqual(await atB, { hi: 1 });
-  assert.deepEqual(await seenByA, [], 'the requester is omitted');
-  assert.deepEqual(await seenByC, [], 'another room hears nothing');
-  // Over HTTP there is no requester to omit.
-  const atA = nextEvent(a, 'msg');
-  const atB2 = nextEvent(b, 'msg');
-  await http.request('post', '/broadcast/r1', ['from', 'http']);
-  assert.deepEqual(await atA, ['from', 'http']);
-  assert.deepEqual(await atB2, ['from', 'http']);
-});
-
-test('blast, leave, and a socket id as a room', async () => {
-  const atA = nextEvent(a, 'news');
-  const atC = nextEvent(c, 'news');
-  const seenByB = collectUntilQuiet(b, 'news', () => Promise.all([atA, atC]));
-  assert.deepEqual((await b.request('post', '/blast', { event: 'news', data: { n: 1 } })).body, { sent: true });
-  assert.deepEqual(await atA, { n: 1 });
-  assert.deepEqual(await atC, { n: 1 });
-  assert.deepEqual(await seenByB, []);
-
-  assert.deepEqual((await b.request('post', '/leave/r1', {})).body, { left: 'r1' });
-  const heardByA = nextEvent(a, 'msg');
-  const seenAfterLeave = collectUntilQuiet(b, 'msg', async () => {
-    await http.request('post', '/broadcast/r1', { after: 'leave' });
-    await heardByA;
-  });
-  assert.deepEqual(await seenAfterLeave, []);
-
-  assert.match(c.id(), /^[A-Za-z0-9_-]{16}$/);
-  const atCDirect = nextEvent(c, 'msg');
-  const seenByADirect = collectUntilQuiet(a, 'msg', () => atCDirect);
-  await b.request('post', `/broadcast/${encodeURIComponent(c.id())}`, { direct: true });
-  assert.deepEqual(await atCDirect, { direct: true });
-  assert.deepEqual(await seenByADirect, []);
-});
-
-// A push is written into each recipient's socket before the broadcast's ack is written, on one
-// thread or several: every recipient has every message when the sender's ack arrives.
-for (const [runtime, args] of [['a current-thread runtime', []], ['a multi-threaded runtime', ['--workers', '2']]]) {
-  test(`on ${runtime}, the five recipients of an awaited broadcast have it when the ack arrives, every time`, { timeout: 60000 }, async () => {
-    const node = await startServer('conformance', [...ON_NODE, ...args]);
-    const recipients = await Promise.all([1, 2, 3, 4, 5].map(() => makeClient('socket.io-client@4', node.url)));
-    const sender = await makeClient('socket.io-client@4', node.url);
-    try {
-      const seen = recipients.map(() => []);
-      recipients.forEach((client, i) => client.on('msg', (m) => seen[i].push(m.n)));
-      for (const client of recipients) {
-        assert.equal((await client.request('put', '/subscribe/ordering', {})).statusCode, 200);
-      }
-      for (let n = 0; n < 30; n += 1) {
-        assert.equal((await sender.request('post', '/broadcast/ordering', { n })).statusCode, 200);
-        await new Promise((resolve) => setImmediate(resolve));
-        seen.forEach((list, i) => assert.ok(list.includes(n), `recipient ${i} lacks message ${n} when the ack arrived`));
-      }
-      const expected = Array.from({ length: 30 }, (_, n) => n);
-      seen.forEach((list) => assert.deepEqual(list, expected));
-    } finally {
-      for (const client of [...recipients, sender]) client.close();
-      await node.stop();
-    }
-  });
-}
 
 test('another namespace is refused as socket.io refuses it; the default one stays usable', async () => {
   const admin = io(`${server.url}/admin`, { transports: ['websocket'], forceNew: true, reconnection: false });
