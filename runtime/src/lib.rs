@@ -252,13 +252,14 @@ pub mod __fuzz {
     }
 
     /// Any bytes as what a client writes on a WebSocket, read at once and in two reads split
-    /// where the first byte says: read or refused, never a panic, and the split changes
+    /// where the first two bytes say: read or refused, never a panic, and the split changes
     /// nothing (a frame may arrive in any number of reads).
     pub fn ws_frame(data: &[u8]) {
         use crate::transport::ws::{Message, Reader};
-        let Some((&split, data)) = data.split_first() else {
+        let [high, low, data @ ..] = data else {
             return;
         };
+        let split = u16::from_be_bytes([*high, *low]);
         let max = 1 << 12;
         let whole = {
             let mut reader = Reader::new(max);

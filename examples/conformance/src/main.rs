@@ -2,7 +2,7 @@
 //! requests by one router.
 //!
 //! ```text
-//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy | --trust-proxy-hops N | --trust-proxy-subnet CIDR...] [--forwarded-header] [--handshake-header NAME]... [--max-payload BYTES] [--max-body BYTES] [--ws-read-buffer BYTES] [--redis URL] [--sessions] [--workers N] [--transport socketioxide|sailroute]
+//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy | --trust-proxy-hops N | --trust-proxy-subnet CIDR...] [--forwarded-header] [--handshake-header NAME]... [--max-payload BYTES] [--max-body BYTES] [--ws-read-buffer BYTES] [--redis URL] [--sessions] [--workers N] [--transport socketioxide|sailroute] [--heartbeat MS]
 //! ```
 
 #[cfg(feature = "mimalloc")]
@@ -28,6 +28,7 @@ struct Options {
     sessions: bool,
     ws_read_buffer: Option<usize>,
     transport: sailroute::SocketTransport,
+    heartbeat: Option<std::time::Duration>,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -46,6 +47,7 @@ fn parse_args() -> Result<Options, String> {
         handshake_headers: Vec::new(),
         max_body: sailroute::DEFAULT_MAX_BODY,
         transport: sailroute::SocketTransport::default(),
+        heartbeat: None,
     };
     let mut subnets: Vec<String> = Vec::new();
     let mut forwarded_header = false;
@@ -87,6 +89,13 @@ fn parse_args() -> Result<Options, String> {
             }
             "--redis" => options.redis = Some(value("--redis")?),
             "--sessions" => options.sessions = true,
+            // Engine.IO's pingInterval and pingTimeout, both: to watch clients answer pings.
+            "--heartbeat" => {
+                let ms: u64 = value("--heartbeat")?
+                    .parse()
+                    .map_err(|e| format!("--heartbeat: {e}"))?;
+                options.heartbeat = Some(std::time::Duration::from_millis(ms));
+            }
             "--transport" => {
                 options.transport = match value("--transport")?.as_str() {
                     "socketioxide" => sailroute::SocketTransport::Socketioxide,
@@ -164,6 +173,9 @@ async fn run(options: Options) -> Result<(), sailroute::Error> {
     let mut builder = Server::builder(conformance::app())
         .max_body(options.max_body)
         .transport(options.transport);
+    if let Some(every) = options.heartbeat {
+        builder = builder.heartbeat(every, every);
+    }
     if let Some(bytes) = options.ws_read_buffer {
         builder = builder.ws_read_buffer_size(bytes);
     }

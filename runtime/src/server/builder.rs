@@ -519,13 +519,21 @@ impl ServerBuilder {
         };
         // A slow client may fall behind by two of the largest messages before it is cut off.
         let node = Node::new(config, max_message.saturating_mul(2));
-        let sockets = Sockets::new(Arc::new(NodeBackend { node: node.clone() }));
-        let closer = node.clone();
+        // Only the server's service holds the node strongly (and each connection's task while
+        // it runs): what the node holds itself refers back to it weakly.
+        let sockets = Sockets::new(Arc::new(NodeBackend {
+            node: Arc::downgrade(&node),
+        }));
+        let closer = Arc::downgrade(&node);
         let close: CloseAll = Box::new(move || {
-            let node = closer.clone();
+            let node = closer.upgrade();
             // A WebSocket close frame and the end of the connection, no Socket.IO DISCONNECT:
             // the stock clients reconnect (see `build_with`).
-            Box::pin(async move { node.close_all().await })
+            Box::pin(async move {
+                if let Some(node) = node {
+                    node.close_all().await;
+                }
+            })
         });
         let assembled = self.assemble(sockets.clone(), close)?;
         let shared = assembled.shared.clone();

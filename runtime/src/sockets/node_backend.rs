@@ -7,8 +7,10 @@ use crate::sockets::backend::Member;
 use crate::transport::node::Node;
 use crate::transport::table::SocketId;
 
+/// Holds its node weakly: the node holds what every request shares, which holds this handle,
+/// and a strong handle would keep the node (and its heartbeat task) alive forever.
 pub(crate) struct NodeBackend {
-    pub(crate) node: Arc<Node>,
+    pub(crate) node: std::sync::Weak<Node>,
 }
 
 fn socket_id(sid: Sid) -> Option<SocketId> {
@@ -32,9 +34,16 @@ impl NodeBackend {
             &str,
         ),
     ) {
-        let mut table = self.node.table();
+        let Some(node) = self.node.upgrade() else {
+            return;
+        };
+        let mut table = node.table();
         let mut members = Vec::new();
-        table.for_each_in(&[target], None, |id, _| members.push(id));
+        table.for_each_in(&[target], None, |id, live| {
+            if live.joined() {
+                members.push(id);
+            }
+        });
         for id in members {
             for room in rooms {
                 change(&mut table, id, room);
@@ -52,10 +61,12 @@ impl Backend for NodeBackend {
         data: Box<RawValue>,
     ) -> BoxFuture<'_, Result<(), SocketsError>> {
         let rooms: Vec<&str> = rooms.iter().map(String::as_str).collect();
-        // Written into each recipient's socket now, before this returns: a push made during a
-        // request is on the wire before the request's ack.
-        self.node
-            .emit(&rooms, omit.and_then(socket_id), &event, data.get());
+        // Written into each recipient's socket now, before this returns (as far as its kernel
+        // buffer takes it): a push made during a request is on the wire before the request's
+        // ack.
+        if let Some(node) = self.node.upgrade() {
+            node.emit(&rooms, omit.and_then(socket_id), &event, data.get());
+        }
         Box::pin(std::future::ready(Ok(())))
     }
 
@@ -74,9 +85,15 @@ impl Backend for NodeBackend {
     }
 
     fn members(&self, room: String) -> BoxFuture<'_, Result<Vec<Member>, SocketsError>> {
-        let table = self.node.table();
         let mut members = Vec::new();
-        table.for_each_in(&[room.as_str()], None, |id, _| {
+        let Some(node) = self.node.upgrade() else {
+            return Box::pin(std::future::ready(Ok(members)));
+        };
+        let table = node.table();
+        table.for_each_in(&[room.as_str()], None, |id, live| {
+            if !live.joined() {
+                return;
+            }
             if let (Some(sid), Some(rooms)) = (sid(id), table.rooms_of(id)) {
                 members.push(Member {
                     id: sid,
@@ -88,12 +105,18 @@ impl Backend for NodeBackend {
     }
 
     fn local_rooms(&self, id: Sid) -> Option<Vec<String>> {
-        let rooms = self.node.table().rooms_of(socket_id(id)?)?;
+        let node = self.node.upgrade()?;
+        let table = node.table();
+        let id = socket_id(id)?;
+        if !table.get(id)?.joined() {
+            return None;
+        }
+        let rooms = table.rooms_of(id)?;
         Some(rooms.iter().map(|r| r.to_string()).collect())
     }
 
     fn handshake(&self, id: Sid) -> Option<crate::policy::Handshake> {
-        let parts = self.node.parts(socket_id(id)?)?;
+        let parts = self.node.upgrade()?.parts(socket_id(id)?)?;
         Some(crate::policy::Handshake::from_parts(&parts))
     }
 }

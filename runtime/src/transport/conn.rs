@@ -211,6 +211,11 @@ impl Conn {
         self.close_locked(&mut state, reason);
     }
 
+    /// Whether the connection has closed.
+    pub fn is_closed(&self) -> bool {
+        self.state().closed.is_some()
+    }
+
     /// The instant to put this connection in the heartbeat wheel for, the first time.
     pub fn first_wakeup(&self) -> Instant {
         let mut state = self.state();
@@ -307,6 +312,11 @@ impl Conn {
         };
         if !self.state().torn {
             let _ = self.stream.try_write(&ws::close());
+        }
+        // The TCP connection ends now, not when the last handle to this `Conn` goes (a request
+        // still running holds one).
+        if let Err(e) = socket2::SockRef::from(&self.stream).shutdown(std::net::Shutdown::Both) {
+            tracing::debug!(conn = self.id, error = %e, "shutting the connection down failed");
         }
         deliver(self, Event::Closed(reason));
     }

@@ -7,7 +7,9 @@
 //! payload is accepted and not read, as the runtime's connect checks read the handshake),
 //! events as Sails virtual requests through the same bridge as socketioxide's, acks, pushes to
 //! rooms, disconnect, other namespaces refused with `Invalid namespace` as socket.io does, and a
-//! binary event answered 400 through its ack (its attachments are read and dropped). Long-polling and
+//! binary event answered 400 through its ack (its attachments are read and dropped). Where
+//! socket.io closes a connection for a packet that is not Socket.IO, this transport ignores the
+//! packet: no input drops a socket (docs/robustness.md). Long-polling and
 //! Engine.IO 3 (so `sails.io.js`) are refused with engine.io's own errors: socketioxide, the
 //! default transport, serves them.
 
@@ -53,7 +55,22 @@ pub(crate) struct Live {
     state: OnceLock<Arc<SocketState>>,
     /// A CONNECT is being checked.
     connecting: AtomicBool,
+    /// When the WebSocket opened: a socket that has not joined the namespace within
+    /// [`CONNECT_TIMEOUT`] is closed, as socket.io's `connectTimeout` does.
+    opened: Instant,
 }
+
+impl Live {
+    /// Whether the socket has joined the default namespace and its connection is open: only
+    /// such a socket is reached by pushes and listed as a room member, as in socketioxide.
+    pub(crate) fn joined(&self) -> bool {
+        self.state.get().is_some() && !self.conn.is_closed()
+    }
+}
+
+/// How long a socket may stay without joining the default namespace (socket.io's default
+/// `connectTimeout`).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(45);
 
 /// This node's sockets and what serves them.
 pub(crate) struct Node {
@@ -123,12 +140,13 @@ impl Node {
                 serde_json::json!({ "code": code, "message": message }).to_string(),
             )
         };
+        // engine.io checks the transport before the protocol version.
+        if param("transport").as_deref() != Some("websocket") {
+            return refuse(0, "Transport unknown");
+        }
         match param("EIO").as_deref() {
             Some("4") => {}
             _ => return refuse(5, "Unsupported protocol version"),
-        }
-        if param("transport").as_deref() != Some("websocket") {
-            return refuse(0, "Transport unknown");
         }
         // Sessions are opened on the WebSocket itself: there is no polling session to upgrade.
         if crate::engine_query::session_id(query).is_some() {
@@ -143,6 +161,9 @@ impl Node {
         tokio::spawn(async move {
             match upgrade::stream(on_upgrade).await {
                 Ok((stream, early)) => node.open(stream, early, parts),
+                Err(e @ upgrade::StreamError::NotTcp) => {
+                    tracing::warn!(error = %e, "a socket was dropped after its upgrade");
+                }
                 Err(e) => tracing::debug!(error = %e, "a WebSocket upgrade did not complete"),
             }
         });
@@ -173,6 +194,7 @@ impl Node {
                 parts,
                 state: OnceLock::new(),
                 connecting: AtomicBool::new(false),
+                opened: Instant::now(),
             }
         });
         let first = live.conn.first_wakeup();
@@ -187,7 +209,8 @@ impl Node {
             live.conn
                 .run(&early, |_, event| self.on_event(id, &live, event))
                 .await;
-            self.table().remove(id);
+            // The hooks run before the socket leaves the table (it is no longer reached, being
+            // closed), so that shutdown, which waits for the table to empty, waits for them.
             let farewell = match (live.state.get(), self.shared.get()) {
                 (Some(state), Some(shared)) if state.needs_farewell(shared) => {
                     Some(state.farewell(shared, id.to_string(), &live.parts))
@@ -197,6 +220,7 @@ impl Node {
             if let Some(farewell) = farewell {
                 farewell.await;
             }
+            self.table().remove(id);
         });
     }
 
@@ -224,9 +248,9 @@ impl Node {
         let head = match Head::read(socket::Version::V5, text) {
             Ok(head) => head,
             Err(error) => {
-                // socket.io closes a connection that sends what is not Socket.IO.
-                tracing::debug!(socket = %id, %error, "not a Socket.IO packet: the socket closes");
-                live.conn.close(CloseReason::TransportError);
+                // socket.io closes such a connection; here no input drops a socket
+                // (docs/robustness.md): it is ignored, as any other malformed packet is.
+                tracing::debug!(socket = %id, %error, "not a Socket.IO packet: ignored");
                 return;
             }
         };
@@ -238,6 +262,12 @@ impl Node {
             return;
         }
         match head.kind {
+            // A CONNECT carries nothing or an auth object: anything else is refused with a
+            // CONNECT_ERROR that says so (socket.io would close the connection).
+            Kind::Connect if !(head.data.is_empty() || head.data.trim_start().starts_with('{')) => {
+                let refused = r#"4{"message":"a CONNECT carries no data or an auth object"}"#;
+                let _ = live.conn.send_packet(&Packet::Message(refused.to_owned()));
+            }
             Kind::Connect => self.connect(id, live),
             Kind::Disconnect => live.conn.close(CloseReason::TransportClose),
             Kind::Event | Kind::BinaryEvent => self.event(id, live, &head),
@@ -282,20 +312,31 @@ impl Node {
             return;
         };
         let incoming = Incoming::read(head.data, head.kind == Kind::BinaryEvent, head.id.is_some());
-        if !incoming.is_request() {
-            return;
-        }
         let peer = LivePeer {
             id,
             live: live.clone(),
             ack: head.id,
         };
+        if !incoming.is_request() {
+            // Not a virtual request: ignored, as Sails does. But an event whose name cannot
+            // be read (its JSON is broken) and that waits for an ack gets a 400, not silence.
+            if head.id.is_some()
+                && serde_json::from_str::<serde::de::IgnoredAny>(head.data).is_err()
+            {
+                let jwr = Jwr::error(
+                    StatusCode::BAD_REQUEST,
+                    "the event is not a JSON array whose first item is its name".to_owned(),
+                );
+                let _ = peer.ack(&jwr);
+            }
+            return;
+        }
         tokio::spawn(handle(shared.clone(), state.clone(), peer, incoming));
     }
 
     /// Closes every socket's transport (shutdown): a WebSocket close frame, no Socket.IO
-    /// DISCONNECT, so that clients reconnect; waits a moment for their tasks to run the
-    /// disconnect hooks.
+    /// DISCONNECT, so that clients reconnect; waits up to a second for their tasks to run the
+    /// disconnect hooks (a socket leaves the table after its hooks).
     pub(crate) async fn close_all(&self) {
         let mut all = Vec::new();
         self.table()
@@ -318,27 +359,40 @@ impl Node {
             Err(_) => return,
         };
         let frame = ws::text(&format!("42[{name},{data}]"));
-        let send = |id: SocketId, live: &Arc<Live>| {
+        // The recipients are taken under the table's lock and written to after it, so that
+        // connects, disconnects and joins do not wait for a broadcast's system calls.
+        let mut recipients = Vec::new();
+        let mut take = |id: SocketId, live: &Arc<Live>| {
+            if live.state.get().is_some() {
+                recipients.push((id, live.clone()));
+            }
+        };
+        {
+            let table = self.table();
+            if rooms.is_empty() {
+                table.for_each(omit, &mut take);
+            } else {
+                table.for_each_in(rooms, omit, &mut take);
+            }
+        }
+        for (id, live) in recipients {
             if let Err(e) = live.conn.send(&frame) {
                 tracing::debug!(socket = %id, error = %e, "a push was not written");
             }
-        };
-        let table = self.table();
-        if rooms.is_empty() {
-            table.for_each(omit, send);
-        } else {
-            table.for_each_in(rooms, omit, send);
         }
     }
 
     /// The handshake head of socket `id`, if it is connected here.
     pub(crate) fn parts(&self, id: SocketId) -> Option<Arc<http::request::Parts>> {
-        self.table().get(id).map(|live| live.parts.clone())
+        self.table()
+            .get(id)
+            .filter(|live| live.joined())
+            .map(|live| live.parts.clone())
     }
 }
 
-/// The one heartbeat task: every tick, wakes the connections whose deadline passed. Ends with
-/// the node.
+/// The one heartbeat task: every tick, wakes the connections whose deadline passed, and closes
+/// those that have not joined the namespace in time. Ends with the node.
 async fn heartbeats(node: Weak<Node>) {
     let mut interval = tokio::time::interval(TICK);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -351,6 +405,14 @@ async fn heartbeats(node: Weak<Node>) {
         for slot in due.drain(..) {
             let live = node.table().get_slot(slot).map(|(_, live)| live.clone());
             let Some(live) = live else { continue };
+            if live.state.get().is_none() && now.duration_since(live.opened) >= CONNECT_TIMEOUT {
+                tracing::debug!(
+                    slot,
+                    "no CONNECT within the connect timeout: the socket closes"
+                );
+                live.conn.close(CloseReason::TransportClose);
+                continue;
+            }
             if let Some(next) = live.conn.on_deadline(now) {
                 node.wheel().schedule(slot, next);
             }

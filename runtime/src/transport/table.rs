@@ -7,9 +7,10 @@
 //!   reused slot's new socket from the one that left, and the sockets of two nodes apart (over
 //!   Redis every node sees every id), without a map from names to slots.
 //! - A room is a name and its members' slots, 4 bytes per member in one contiguous vector that
-//!   a broadcast walks. A socket lists the rooms it is in by their index, so that leaving all of
-//!   them on disconnect does not search every room. Leaving one room searches that room's
-//!   members; a room is forgotten when its last member leaves.
+//!   a broadcast walks. A socket lists the rooms it is in by their index, with its place among
+//!   each room's members, so that leaving a room (or all of them on disconnect) takes constant
+//!   time whatever the room's size: the last member moves into the leaver's place and its own
+//!   list is told. A room is forgotten when its last member leaves.
 //! - Every socket is in the room named by its id, as in Socket.IO and Sails, without an entry
 //!   of its own: a room name that is a connected socket's id reaches that socket. It cannot be
 //!   left (`leave` of it is a no-op, as Sails never leaves it).
@@ -100,8 +101,9 @@ struct Slot<T> {
 
 struct Entry<T> {
     value: Arc<T>,
-    /// Indexes into `Table::rooms` of the rooms the socket joined (its own room not among them).
-    rooms: Vec<u32>,
+    /// The rooms the socket joined (its own room not among them): each room's index in
+    /// `Table::rooms`, and the socket's place among that room's members.
+    rooms: Vec<(u32, u32)>,
 }
 
 struct Room {
@@ -226,22 +228,36 @@ impl<T> Table<T> {
                 None
             }
         })?;
-        for room in entry.rooms {
-            self.drop_member(room, id.slot);
+        for (room, at) in entry.rooms {
+            self.drop_member(room, at);
         }
         self.free.push(id.slot);
         self.len -= 1;
         Some(entry.value)
     }
 
-    /// Takes `slot` out of room `index`'s members, and forgets the room once it is empty.
-    fn drop_member(&mut self, index: u32, slot: u32) {
+    /// Takes the member at place `at` out of room `index`: the last member moves into that
+    /// place, and its own list of rooms learns the new place. A room left empty is forgotten.
+    fn drop_member(&mut self, index: u32, at: u32) {
         let Some(Some(room)) = self.rooms.get_mut(index as usize) else {
             return;
         };
-        if let Some(at) = room.members.iter().position(|&m| m == slot) {
-            room.members.swap_remove(at);
+        if (at as usize) >= room.members.len() {
+            return;
         }
+        room.members.swap_remove(at as usize);
+        if let Some(&moved) = room.members.get(at as usize)
+            && let Some(entry) = self
+                .slots
+                .get_mut(moved as usize)
+                .and_then(|s| s.entry.as_mut())
+            && let Some(place) = entry.rooms.iter_mut().find(|(r, _)| *r == index)
+        {
+            place.1 = at;
+        }
+        let Some(Some(room)) = self.rooms.get(index as usize) else {
+            return;
+        };
         if room.members.is_empty() {
             let name = room.name.clone();
             self.rooms[index as usize] = None;
@@ -286,13 +302,17 @@ impl<T> Table<T> {
                 index
             }
         };
+        let Some(Some(room)) = self.rooms.get(index as usize) else {
+            return false;
+        };
+        let at = u32::try_from(room.members.len()).expect("fewer than 2^32 members");
         let Some(entry) = self.entry_mut(id) else {
             return false;
         };
-        if entry.rooms.contains(&index) {
+        if entry.rooms.iter().any(|(r, _)| *r == index) {
             return true;
         }
-        entry.rooms.push(index);
+        entry.rooms.push((index, at));
         if let Some(Some(room)) = self.rooms.get_mut(index as usize) {
             room.members.push(id.slot);
         }
@@ -307,11 +327,11 @@ impl<T> Table<T> {
         let Some(entry) = self.entry_mut(id) else {
             return false;
         };
-        let Some(at) = entry.rooms.iter().position(|&r| r == index) else {
+        let Some(at) = entry.rooms.iter().position(|(r, _)| *r == index) else {
             return true;
         };
-        entry.rooms.swap_remove(at);
-        self.drop_member(index, id.slot);
+        let (_, place) = entry.rooms.swap_remove(at);
+        self.drop_member(index, place);
         true
     }
 
@@ -320,7 +340,7 @@ impl<T> Table<T> {
         let entry = self.entry(id)?;
         let mut rooms = Vec::with_capacity(entry.rooms.len() + 1);
         rooms.push(Arc::from(id.to_string()));
-        for &index in &entry.rooms {
+        for &(index, _) in &entry.rooms {
             if let Some(Some(room)) = self.rooms.get(index as usize) {
                 rooms.push(room.name.clone());
             }

@@ -54,33 +54,107 @@ test('bad input gets 400 through the ack, a panic 500, and the socket stays', as
   assert.equal((await a.request('get', '/hello', {})).statusCode, 200);
 });
 
+/** A raw Engine.IO 4 WebSocket to the server: `send(text)`, `next(prefix)` for the next frame
+ * that starts with it, `closed` resolving when the server ends the connection. */
+function rawSocket(port) {
+  const WebSocket = require('ws');
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`);
+  const frames = [];
+  let wake = () => {};
+  let ended = false;
+  ws.on('message', (data) => { frames.push(String(data)); wake(); });
+  // A failure shows as the connection's end, which `next` reports, not as an uncaught error.
+  ws.on('error', () => {});
+  const closed = new Promise((resolve) => ws.on('close', () => { ended = true; wake(); resolve(); }));
+  return {
+    frames,
+    closed,
+    send: (text) => ws.send(text),
+    close: () => ws.close(),
+    next: async (prefix) => {
+      for (;;) {
+        const at = frames.findIndex((f) => f.startsWith(prefix));
+        if (at >= 0) return frames.splice(at, 1)[0];
+        if (ended) throw new Error(`the connection ended before a frame starting ${prefix}; got ${JSON.stringify(frames)}`);
+        await new Promise((resolve) => { wake = resolve; });
+      }
+    },
+  };
+}
+
 test('an event name written with JSON escapes is read like any other, its bad request answered 400', async () => {
   // socketioxide drops such an event (docs/robustness.md); here it is a request like any other.
   // Written by hand on a WebSocket, since socket.io-client never escapes a name.
-  const WebSocket = require('ws');
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/socket.io/?EIO=4&transport=websocket`);
-  const frames = [];
-  let wake = () => {};
-  ws.on('message', (data) => { frames.push(String(data)); wake(); });
-  const next = async (prefix) => {
-    for (;;) {
-      const at = frames.findIndex((f) => f.startsWith(prefix));
-      if (at >= 0) return frames.splice(at, 1)[0];
-      await new Promise((resolve) => { wake = resolve; });
-    }
-  };
+  const raw = rawSocket(server.port);
   try {
-    assert.match(await next('0'), /"sid"/);
-    ws.send('40');
-    assert.match(await next('40'), /"sid"/);
-    ws.send('421["g\\u0065t","x"]');
-    const ack = JSON.parse((await next('431')).slice(3));
-    assert.equal(ack[0].statusCode, 400);
-    ws.send('422["g\\u0065t",{"url":"/hello"}]');
-    const ok = JSON.parse((await next('432')).slice(3));
-    assert.equal(ok[0].statusCode, 200);
+    assert.match(await raw.next('0'), /"sid"/);
+    raw.send('40');
+    assert.match(await raw.next('40'), /"sid"/);
+    raw.send('421["g\\u0065t","x"]');
+    assert.equal(JSON.parse((await raw.next('431')).slice(3))[0].statusCode, 400);
+    raw.send('422["g\\u0065t",{"url":"/hello"}]');
+    assert.equal(JSON.parse((await raw.next('432')).slice(3))[0].statusCode, 200);
+    // Broken JSON that waits for an ack gets a 400 rather than silence.
+    raw.send('423["get",{"url":');
+    assert.equal(JSON.parse((await raw.next('433')).slice(3))[0].statusCode, 400);
   } finally {
-    ws.close();
+    raw.close();
+  }
+});
+
+test('a socket that has not joined the namespace hears no push, and is reached once it has', async () => {
+  const raw = rawSocket(server.port);
+  try {
+    assert.match(await raw.next('0'), /"sid"/);
+    assert.deepEqual((await a.request('post', '/blast', { event: 'news', data: { early: true } })).body, { sent: true });
+    raw.send('40');
+    assert.match(await raw.next('40'), /"sid"/);
+    raw.send('421["get",{"url":"/hello"}]');
+    await raw.next('431');
+    assert.deepEqual(raw.frames.filter((f) => f.startsWith('42')), [], 'no push before the CONNECT');
+    assert.deepEqual((await a.request('post', '/blast', { event: 'news', data: { late: true } })).body, { sent: true });
+    assert.equal(await raw.next('42'), '42["news",{"late":true}]');
+  } finally {
+    raw.close();
+  }
+});
+
+test('what is not Socket.IO is ignored and the socket stays; a DISCONNECT ends it', async () => {
+  const raw = rawSocket(server.port);
+  try {
+    await raw.next('0');
+    raw.send('40"not an object"');
+    assert.deepEqual(JSON.parse((await raw.next('44')).slice(2)), { message: 'a CONNECT carries no data or an auth object' });
+    raw.send('40');
+    await raw.next('40');
+    for (const bad of ['49', '4', '4/x', '42["get",', '43[1]', '4?', '45-["x"]']) raw.send(bad);
+    raw.send('421["get",{"url":"/hello"}]');
+    assert.equal(JSON.parse((await raw.next('431')).slice(3))[0].statusCode, 200);
+    raw.send('41');
+    await raw.closed;
+  } finally {
+    raw.close();
+  }
+  assert.equal((await a.request('get', '/hello', {})).statusCode, 200);
+});
+
+test("the server pings a pingInterval after the open and keeps a client that answers", { timeout: 30000 }, async () => {
+  const node = await startServer('conformance', [...ON_NODE, '--heartbeat', '300']);
+  const socket = io(node.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  try {
+    const pings = [];
+    const disconnects = [];
+    socket.io.on('ping', () => pings.push(Date.now()));
+    socket.on('disconnect', (reason) => disconnects.push(reason));
+    await waitFor(socket, 'connect');
+    const connectedAt = Date.now();
+    while (pings.length < 4) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(pings[0] - connectedAt >= 150, `the first ping came ${pings[0] - connectedAt} ms after the open`);
+    assert.deepEqual(disconnects, []);
+    assert.equal(socket.connected, true);
+  } finally {
+    socket.close();
+    await node.stop();
   }
 });
 
@@ -99,7 +173,11 @@ test('long-polling and Engine.IO 3 get engine.io errors, not a session', async (
   const polling = await http.request('get', '/socket.io/?EIO=4&transport=polling');
   assert.equal(polling.statusCode, 400);
   assert.deepEqual(polling.body, { code: 0, message: 'Transport unknown' });
-  const v3 = await http.request('get', '/socket.io/?EIO=3&transport=polling');
+  // engine.io checks the transport first, then the version.
+  const v3Polling = await http.request('get', '/socket.io/?EIO=3&transport=polling');
+  assert.equal(v3Polling.statusCode, 400);
+  assert.deepEqual(v3Polling.body, { code: 0, message: 'Transport unknown' });
+  const v3 = await http.request('get', '/socket.io/?EIO=3&transport=websocket');
   assert.equal(v3.statusCode, 400);
   assert.deepEqual(v3.body, { code: 5, message: 'Unsupported protocol version' });
   const client = io(server.url, { transports: ['polling'], forceNew: true, reconnection: false });

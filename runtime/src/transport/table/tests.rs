@@ -126,14 +126,73 @@ fn room(r: u8) -> String {
     format!("room-{r}")
 }
 
+type Model = BTreeMap<u32, (SocketId, BTreeSet<String>)>;
+
+/// Everything the table answers, against the model: each room and pairs of rooms (each socket
+/// once), with and without a socket left out, every socket, each socket's rooms and its own
+/// room, and gone ids found nowhere.
+fn agrees(table: &Table<u32>, model: &Model, gone: &[SocketId]) -> Result<(), TestCaseError> {
+    prop_assert_eq!(table.len(), model.len());
+    let members = |rooms: &[String], except: Option<SocketId>| -> Vec<u32> {
+        model
+            .iter()
+            .filter(|(_, (id, joined))| {
+                Some(*id) != except && rooms.iter().any(|r| joined.contains(r))
+            })
+            .map(|(v, _)| *v)
+            .collect()
+    };
+    let mut used = BTreeSet::new();
+    let first = model.values().next().map(|(id, _)| *id);
+    for r in 0..6u8 {
+        if !members(&[room(r)], None).is_empty() {
+            used.insert(r);
+        }
+        for except in [None, first] {
+            prop_assert_eq!(
+                reached(table, &[&room(r)], except),
+                members(&[room(r)], except)
+            );
+            let pair = [room(r), room((r + 1) % 6)];
+            prop_assert_eq!(
+                reached(table, &[&pair[0], &pair[1]], except),
+                members(&pair, except)
+            );
+        }
+    }
+    prop_assert_eq!(table.room_count(), used.len());
+    let mut all = Vec::new();
+    table.for_each(first, |_, v| all.push(**v));
+    all.sort_unstable();
+    let expected: Vec<u32> = model
+        .iter()
+        .filter(|(_, (id, _))| Some(*id) != first)
+        .map(|(v, _)| *v)
+        .collect();
+    prop_assert_eq!(all, expected);
+    for (v, (id, rooms)) in model {
+        let listed = table.rooms_of(*id).expect("connected");
+        let own = id.to_string();
+        prop_assert_eq!(&*listed[0], own.as_str());
+        let listed: BTreeSet<String> = listed[1..].iter().map(|r| r.to_string()).collect();
+        prop_assert_eq!(&listed, rooms);
+        prop_assert_eq!(reached(table, &[&own], None), vec![*v]);
+    }
+    for id in gone {
+        prop_assert!(table.get(*id).is_none());
+        prop_assert!(table.rooms_of(*id).is_none());
+    }
+    Ok(())
+}
+
 proptest! {
-    /// Whatever sequence of connects, disconnects, joins and leaves, every room reaches exactly
-    /// the sockets that joined it and are still here, each socket lists exactly its rooms, and
-    /// empty rooms are forgotten.
+    /// Whatever sequence of connects, disconnects, joins and leaves, after every step each room
+    /// reaches exactly the sockets that joined it and are still here, each socket lists exactly
+    /// its rooms, and empty rooms are forgotten.
     #[test]
     fn the_table_agrees_with_a_model(ops in proptest::collection::vec(op(), 1..120)) {
         let mut table = Table::default();
-        let mut model: BTreeMap<u32, (SocketId, BTreeSet<String>)> = BTreeMap::new();
+        let mut model = Model::new();
         let mut gone: Vec<SocketId> = Vec::new();
         let mut next = 0u32;
         for op in ops {
@@ -167,32 +226,7 @@ proptest! {
                     prop_assert!(!table.join(gone[i % gone.len()], &room(r)));
                 }
             }
-        }
-        prop_assert_eq!(table.len(), model.len());
-        let mut used = BTreeSet::new();
-        for r in 0..6u8 {
-            let expected: Vec<u32> = model
-                .iter()
-                .filter(|(_, (_, rooms))| rooms.contains(&room(r)))
-                .map(|(v, _)| *v)
-                .collect();
-            if !expected.is_empty() {
-                used.insert(r);
-            }
-            prop_assert_eq!(reached(&table, &[&room(r)], None), expected);
-        }
-        prop_assert_eq!(table.room_count(), used.len());
-        for (v, (id, rooms)) in &model {
-            let listed = table.rooms_of(*id).expect("connected");
-            let own = id.to_string();
-            prop_assert_eq!(&*listed[0], own.as_str());
-            let listed: BTreeSet<String> = listed[1..].iter().map(|r| r.to_string()).collect();
-            prop_assert_eq!(&listed, rooms);
-            prop_assert_eq!(reached(&table, &[&id.to_string()], None), vec![*v]);
-        }
-        for id in &gone {
-            prop_assert!(table.get(*id).is_none());
-            prop_assert!(table.rooms_of(*id).is_none());
+            agrees(&table, &model, &gone)?;
         }
     }
 }
