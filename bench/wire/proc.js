@@ -47,11 +47,20 @@ function freePort() {
  * in `sailsDir`), `sailroute` (`conformance`) or `raw` (`raw-socketioxide`), release builds
  * from `target`. Rejects with the server's output if it exits or is not up within 60 s.
  */
+/** The Rust servers by kind: binary and arguments. `sailroute-own` is the runtime on its own
+ * transport (issue 20). */
+const RUST_SERVERS = {
+  sailroute: ['conformance', []],
+  'sailroute-own': ['conformance', ['--transport', 'sailroute']],
+  raw: ['raw-socketioxide', []],
+};
+
 async function startServer(kind, { target, sailsDir }) {
+  if (kind !== 'sails' && !RUST_SERVERS[kind]) throw new Error(`unknown server ${kind}: one of sails, ${Object.keys(RUST_SERVERS).join(', ')}`);
   const port = await freePort();
   const child = kind === 'sails'
     ? spawn('node', ['app.js'], { cwd: sailsDir, env: { ...process.env, NODE_ENV: 'production', PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(path.join(target, 'release', kind === 'sailroute' ? 'conformance' : 'raw-socketioxide'), ['--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    : spawn(path.join(target, 'release', RUST_SERVERS[kind][0]), ['--port', String(port), ...RUST_SERVERS[kind][1]], { stdio: ['ignore', 'pipe', 'pipe'] });
   const ready = kind === 'sails' ? '"lifted":true' : `listening on http://127.0.0.1:${port}`;
   let output = '';
   try {
