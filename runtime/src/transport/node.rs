@@ -3,15 +3,16 @@
 //! connection, the session, the table, the heartbeat wheel).
 //!
 //! What is served so far (`ServerBuilder::transport(SocketTransport::Sailroute)`, issue 20):
-//! Engine.IO 4 over WebSocket and Socket.IO 5 on the default namespace — connect (its auth
-//! payload is accepted and not read, as the runtime's connect checks read the handshake),
+//! Engine.IO 4 with Socket.IO 5, and Engine.IO 3 with Socket.IO 2 (`sails.io.js`, whose
+//! default transport is the WebSocket), over WebSocket, on the default namespace — connect (its
+//! auth payload is accepted and not read, as the runtime's connect checks read the handshake;
+//! Socket.IO 2 sockets are connected at once, as socket.io 2 does),
 //! events as Sails virtual requests through the same bridge as socketioxide's, acks, pushes to
 //! rooms, disconnect, other namespaces refused with `Invalid namespace` as socket.io does, and a
 //! binary event answered 400 through its ack (its attachments are read and dropped). Where
 //! socket.io closes a connection for a packet that is not Socket.IO, this transport ignores the
-//! packet: no input drops a socket (docs/robustness.md). Long-polling and
-//! Engine.IO 3 (so `sails.io.js`) are refused with engine.io's own errors: socketioxide, the
-//! default transport, serves them.
+//! packet: no input drops a socket (docs/robustness.md). Long-polling is refused
+//! with engine.io's own error: socketioxide, the default transport, serves it.
 
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -55,12 +56,39 @@ pub(crate) struct Live {
     state: OnceLock<Arc<SocketState>>,
     /// A CONNECT is being checked.
     connecting: AtomicBool,
+    /// The Engine.IO version (3: Socket.IO revision 4, as `sails.io.js` speaks it; 4: revision 5).
+    version: engine::Version,
     /// When the WebSocket opened: a socket that has not joined the namespace within
     /// [`CONNECT_TIMEOUT`] is closed, as socket.io's `connectTimeout` does.
     opened: Instant,
 }
 
 impl Live {
+    /// The Socket.IO revision the socket speaks.
+    fn revision(&self) -> socket::Version {
+        match self.version {
+            engine::Version::V3 => socket::Version::V4,
+            engine::Version::V4 => socket::Version::V5,
+        }
+    }
+
+    /// A CONNECT_ERROR (revision 4's ERROR) for `namespace` with `message`: an object in
+    /// revision 5, the bare message in revision 4, as socket.io 2 writes it.
+    fn refuse(&self, namespace: &str, message: &str) {
+        let message = serde_json::Value::from(message);
+        let data = match self.revision() {
+            socket::Version::V5 => serde_json::json!({ "message": message }),
+            socket::Version::V4 => message,
+        };
+        let packet = if namespace == "/" {
+            format!("4{data}")
+        } else {
+            format!("4{namespace},{data}")
+        };
+        // Engine.IO's `4` is added by the packet's encoding.
+        let _ = self.conn.send_packet(&Packet::Message(packet));
+    }
+
     /// Whether the socket has joined the default namespace and its connection is open: only
     /// such a socket is reached by pushes and listed as a room member, as in socketioxide.
     pub(crate) fn joined(&self) -> bool {
@@ -125,7 +153,8 @@ impl Node {
     }
 
     /// Answers a request to the socket path (the policy has passed it): a WebSocket handshake
-    /// of Engine.IO 4 is upgraded and its socket served; anything else gets engine.io's error.
+    /// of Engine.IO 3 or 4 is upgraded and its socket served; anything else gets engine.io's
+    /// error.
     pub(crate) fn serve(self: &Arc<Self>, mut request: Request) -> Response {
         let query = request.uri().query().unwrap_or_default();
         let param = |name: &str| {
@@ -144,10 +173,11 @@ impl Node {
         if param("transport").as_deref() != Some("websocket") {
             return refuse(0, "Transport unknown");
         }
-        match param("EIO").as_deref() {
-            Some("4") => {}
+        let version = match param("EIO").as_deref() {
+            Some("4") => engine::Version::V4,
+            Some("3") => engine::Version::V3,
             _ => return refuse(5, "Unsupported protocol version"),
-        }
+        };
         // Sessions are opened on the WebSocket itself: there is no polling session to upgrade.
         if crate::engine_query::session_id(query).is_some() {
             return refuse(1, "Session ID unknown");
@@ -160,7 +190,7 @@ impl Node {
         let node = self.clone();
         tokio::spawn(async move {
             match upgrade::stream(on_upgrade).await {
-                Ok((stream, early)) => node.open(stream, early, parts),
+                Ok((stream, early)) => node.open(version, stream, early, parts),
                 Err(e @ upgrade::StreamError::NotTcp) => {
                     tracing::warn!(error = %e, "a socket was dropped after its upgrade");
                 }
@@ -170,8 +200,16 @@ impl Node {
         response
     }
 
-    /// Serves an upgraded connection: its Engine.IO session opens, and its task starts.
-    fn open(self: Arc<Self>, stream: TcpStream, early: Bytes, parts: http::request::Parts) {
+    /// Serves an upgraded connection: its Engine.IO session opens, and its task starts. On
+    /// Engine.IO 3 the socket joins the default namespace at once, as socket.io 2 does (its
+    /// clients send no CONNECT for `/`).
+    fn open(
+        self: Arc<Self>,
+        version: engine::Version,
+        stream: TcpStream,
+        early: Bytes,
+        parts: http::request::Parts,
+    ) {
         // Pushes and acks are small writes: with Nagle's algorithm on, one waits for the
         // client's delayed ACK of the previous.
         if let Err(e) = stream.set_nodelay(true) {
@@ -182,7 +220,7 @@ impl Node {
         let parts = Arc::new(parts);
         let (id, live) = self.table().insert(|id| {
             let (session, open) = Session::open(
-                engine::Version::V4,
+                version,
                 session::Transport::WebSocket,
                 &id.to_string(),
                 self.config,
@@ -190,7 +228,8 @@ impl Node {
             );
             handshake = Some(open);
             Live {
-                conn: Conn::new(id.slot(), stream, engine::Version::V4, session, self.bound),
+                conn: Conn::new(id.slot(), stream, version, session, self.bound),
+                version,
                 parts,
                 state: OnceLock::new(),
                 connecting: AtomicBool::new(false),
@@ -202,6 +241,9 @@ impl Node {
         if let Some(open) = handshake {
             // A failed send has closed the connection; its task ends it.
             let _ = live.conn.send_packet(&open);
+        }
+        if version == engine::Version::V3 {
+            self.connect(id, &live);
         }
         // The connection's own task: a task's memory is the largest state its future ever
         // has, and the upgrade's are not the connection's.
@@ -245,7 +287,7 @@ impl Node {
 
     /// A Socket.IO packet from socket `id`.
     fn on_packet(&self, id: SocketId, live: &Arc<Live>, text: &str) {
-        let head = match Head::read(socket::Version::V5, text) {
+        let head = match Head::read(live.revision(), text) {
             Ok(head) => head,
             Err(error) => {
                 // socket.io closes such a connection; here no input drops a socket
@@ -256,8 +298,7 @@ impl Node {
         };
         if head.namespace != "/" {
             if head.kind == Kind::Connect {
-                let refused = format!("4{},{{\"message\":\"Invalid namespace\"}}", head.namespace);
-                let _ = live.conn.send_packet(&Packet::Message(refused));
+                live.refuse(head.namespace, "Invalid namespace");
             }
             return;
         }
@@ -265,8 +306,7 @@ impl Node {
             // A CONNECT carries nothing or an auth object: anything else is refused with a
             // CONNECT_ERROR that says so (socket.io would close the connection).
             Kind::Connect if !(head.data.is_empty() || head.data.trim_start().starts_with('{')) => {
-                let refused = r#"4{"message":"a CONNECT carries no data or an auth object"}"#;
-                let _ = live.conn.send_packet(&Packet::Message(refused.to_owned()));
+                live.refuse("/", "a CONNECT carries no data or an auth object");
             }
             Kind::Connect => self.connect(id, live),
             Kind::Disconnect => live.conn.close(CloseReason::TransportClose),
@@ -276,7 +316,8 @@ impl Node {
         }
     }
 
-    /// A CONNECT to the default namespace: the connect checks, then `40{"sid":…}`.
+    /// A CONNECT to the default namespace: the connect checks, then `40{"sid":…}` (revision
+    /// 5) or `40` (revision 4).
     fn connect(&self, id: SocketId, live: &Arc<Live>) {
         if live.state.get().is_some() || live.connecting.swap(true, Ordering::AcqRel) {
             return;
@@ -290,18 +331,18 @@ impl Node {
             if let Some(check) = check
                 && let Err(message) = check(live.parts.clone()).await
             {
-                let refused = serde_json::json!({ "message": message });
-                let _ = live
-                    .conn
-                    .send_packet(&Packet::Message(format!("4{refused}")));
+                live.refuse("/", &message);
                 live.connecting.store(false, Ordering::Release);
                 return;
             }
             let state = Arc::new(SocketState::new(&shared, &live.parts));
             live.state.set(state).ok();
-            let _ = live
-                .conn
-                .send_packet(&Packet::Message(format!("0{{\"sid\":\"{id}\"}}")));
+            // Revision 5 names the socket's id; in revision 4 it is the Engine.IO session's.
+            let connected = match live.revision() {
+                socket::Version::V5 => format!("0{{\"sid\":\"{id}\"}}"),
+                socket::Version::V4 => "0".to_owned(),
+            };
+            let _ = live.conn.send_packet(&Packet::Message(connected));
         });
     }
 

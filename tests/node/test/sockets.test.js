@@ -8,12 +8,11 @@ const { describe, before, after } = test;
 const assert = require('node:assert/strict');
 const { startServer, makeClient, nextEvent, collectUntilQuiet } = require('./helpers');
 
-// Each suite runs on both transports: socketioxide (the default) with sails.io.js and
-// socket.io-client 4 mixed, and the project's own (`--transport sailroute`, issue 20), which
-// serves socket.io-client 4 over WebSocket so far.
+// Each suite runs on both transports, socketioxide (the default) and the project's own
+// (`--transport sailroute`, issue 20), with sails.io.js and socket.io-client 4 mixed.
 for (const [transport, args, kinds] of [
   ['socketioxide', [], ['sails.io.js', 'socket.io-client@4', 'sails.io.js']],
-  ['the own transport', ['--transport', 'sailroute'], ['socket.io-client@4', 'socket.io-client@4', 'socket.io-client@4']],
+  ['the own transport', ['--transport', 'sailroute'], ['sails.io.js', 'socket.io-client@4', 'sails.io.js']],
 ]) {
   describe(`rooms and pushes on ${transport}`, () => {
     let server;
@@ -94,7 +93,7 @@ for (const [transport, args, kinds] of [
 for (const [runtime, args, ordered, kind] of [
   ['a current-thread runtime', [], true, 'sails.io.js'],
   ['a multi-threaded runtime', ['--workers', '2'], false, 'sails.io.js'],
-  ['the own transport, one thread', ['--transport', 'sailroute'], true, 'socket.io-client@4'],
+  ['the own transport, one thread', ['--transport', 'sailroute'], true, 'sails.io.js'],
   ['the own transport, two threads', ['--transport', 'sailroute', '--workers', '2'], true, 'socket.io-client@4'],
 ]) {
   const what = ordered

@@ -1,7 +1,7 @@
 'use strict';
 // The runtime on its own transport (`.transport(SocketTransport::Sailroute)`, issue 20), the
 // conformance app served with `--transport sailroute`, driven by the stock socket.io-client 4
-// over WebSocket: virtual requests and their acks through the same bridge and router as HTTP,
+// and sails.io.js over WebSocket: virtual requests and their acks through the same bridge and router as HTTP,
 // bad input answered through the ack, namespaces and long-polling refused as engine.io and
 // socket.io refuse them, and a graceful shutdown that the client reconnects after. Rooms and
 // pushes on this transport are in sockets.test.js, which runs on both.
@@ -54,11 +54,11 @@ test('bad input gets 400 through the ack, a panic 500, and the socket stays', as
   assert.equal((await a.request('get', '/hello', {})).statusCode, 200);
 });
 
-/** A raw Engine.IO 4 WebSocket to the server: `send(text)`, `next(prefix)` for the next frame
+/** A raw Engine.IO WebSocket to the server (version 4 unless told): `send(text)`, `next(prefix)` for the next frame
  * that starts with it, `closed` resolving when the server ends the connection. */
-function rawSocket(port) {
+function rawSocket(port, eio = 4) {
   const WebSocket = require('ws');
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`);
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=${eio}&transport=websocket`);
   const frames = [];
   let wake = () => {};
   let ended = false;
@@ -169,17 +169,16 @@ test('another namespace is refused as socket.io refuses it; the default one stay
   assert.equal((await a.request('get', '/hello', {})).statusCode, 200);
 });
 
-test('long-polling and Engine.IO 3 get engine.io errors, not a session', async () => {
-  const polling = await http.request('get', '/socket.io/?EIO=4&transport=polling');
-  assert.equal(polling.statusCode, 400);
-  assert.deepEqual(polling.body, { code: 0, message: 'Transport unknown' });
+test('long-polling and unknown Engine.IO versions get engine.io errors, not a session', async () => {
   // engine.io checks the transport first, then the version.
-  const v3Polling = await http.request('get', '/socket.io/?EIO=3&transport=polling');
-  assert.equal(v3Polling.statusCode, 400);
-  assert.deepEqual(v3Polling.body, { code: 0, message: 'Transport unknown' });
-  const v3 = await http.request('get', '/socket.io/?EIO=3&transport=websocket');
-  assert.equal(v3.statusCode, 400);
-  assert.deepEqual(v3.body, { code: 5, message: 'Unsupported protocol version' });
+  for (const version of ['3', '4']) {
+    const polling = await http.request('get', `/socket.io/?EIO=${version}&transport=polling`);
+    assert.equal(polling.statusCode, 400);
+    assert.deepEqual(polling.body, { code: 0, message: 'Transport unknown' });
+  }
+  const v5 = await http.request('get', '/socket.io/?EIO=5&transport=websocket');
+  assert.equal(v5.statusCode, 400);
+  assert.deepEqual(v5.body, { code: 5, message: 'Unsupported protocol version' });
   const client = io(server.url, { transports: ['polling'], forceNew: true, reconnection: false });
   try {
     await waitFor(client, 'connect_error');
@@ -188,27 +187,68 @@ test('long-polling and Engine.IO 3 get engine.io errors, not a session', async (
   }
 });
 
-test('on SIGTERM the transport closes without a DISCONNECT, and the client reconnects to the restarted server', { timeout: 60000 }, async () => {
+test('sails.io.js (socket.io-client 2, Engine.IO 3) is connected at once and served', async () => {
+  const sails = await makeClient('sails.io.js', server.url);
+  try {
+    assert.match(sails.id(), /^[A-Za-z0-9_-]{16}$/);
+    const hello = await sails.request('get', '/hello', {});
+    assert.equal(hello.statusCode, 200);
+    assert.deepEqual(hello.body, (await http.request('get', '/hello', {})).body);
+    const seen = await sails.request('get', '/inspect?a=1', { b: true });
+    assert.equal(seen.body.isSocket, true);
+    assert.equal(seen.body.socketId, sails.id());
+    assert.equal((await sails.request('get', '/panic', {})).statusCode, 500);
+    assert.equal((await sails.request('post', '/echo', { big: 'x'.repeat(1024 * 1024 + 10) })).statusCode, 413);
+    // A malformed request without a callback's ack: sails:parseError.
+    const parseError = nextEvent(sails, 'sails:parseError');
+    sails.socket._raw.emit('get', 'not a request');
+    assert.equal((await parseError).statusCode, 400);
+    // Another namespace is refused with revision 4's ERROR packet.
+    const raw = rawSocket(server.port, 3);
+    try {
+      assert.match(await raw.next('0'), /"sid"/);
+      assert.equal(await raw.next('40'), '40');
+      raw.send('40/admin,');
+      assert.equal(await raw.next('44/admin'), '44/admin,"Invalid namespace"');
+      raw.send('2probe');
+      assert.equal(await raw.next('3'), '3probe', 'the client pings on Engine.IO 3 and the server answers');
+    } finally {
+      raw.close();
+    }
+  } finally {
+    sails.close();
+  }
+});
+
+test('on SIGTERM the transport closes without a DISCONNECT, and both stock clients reconnect to the restarted server', { timeout: 60000 }, async () => {
   const first = await startServer('conformance', ON_NODE);
   const options = { reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 500 };
   const client = await makeClient('socket.io-client@4', first.url, options);
+  const sails = await makeClient('sails.io.js', first.url, options);
   let second;
   try {
     const gone = waitFor(client.socket, 'disconnect', 30000);
+    const sailsGone = waitFor(sails.socket._raw, 'disconnect', 30000);
     const inFlight = client.request('get', '/slow?ms=500', {});
     assert.equal((await client.request('get', '/hello', {})).statusCode, 200);
     const exit = first.terminate('SIGTERM');
     assert.deepEqual((await inFlight).body, { slept: 500 }, 'the request in flight is answered');
     const [reason] = await gone;
     assert.equal(reason, 'transport close');
+    const [sailsReason] = await sailsGone;
+    assert.equal(sailsReason, 'transport close');
     assert.equal(await exit, 0);
     const answer = client.request('get', '/hello', {});
+    const sailsAnswer = sails.request('get', '/hello', {});
     const back = waitFor(client.socket, 'connect', 30000);
+    const sailsBack = waitFor(sails.socket._raw, 'connect', 30000);
     second = await startServer('conformance', ON_NODE, {}, first.port);
-    await back;
+    await Promise.all([back, sailsBack]);
     assert.equal((await answer).statusCode, 200);
+    assert.equal((await sailsAnswer).statusCode, 200);
   } finally {
     client.close();
+    sails.close();
     await first.stop();
     if (second) await second.stop();
   }
