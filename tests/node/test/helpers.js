@@ -31,6 +31,11 @@ function freePort() {
  */
 async function startServer(binary = 'conformance', args = [], env = {}, port = undefined) {
   port = port || await freePort();
+  // SAILROUTE_SUITE_TRANSPORT=sailroute runs every conformance server of the suites on the
+  // project's own transport (issue 20), to see what it serves of them.
+  if (binary === 'conformance' && process.env.SAILROUTE_SUITE_TRANSPORT && !args.includes('--transport')) {
+    args = [...args, '--transport', process.env.SAILROUTE_SUITE_TRANSPORT];
+  }
   const exe = path.join(TARGET, process.env.SAILROUTE_PROFILE || 'release', binary);
   const child = spawn(exe, ['--port', String(port), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],

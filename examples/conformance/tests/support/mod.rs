@@ -29,11 +29,21 @@ impl Drop for Conformance {
 }
 
 /// Starts the conformance binary on a free port and waits for its "listening on" line.
+///
+/// `SAILROUTE_SUITE_TRANSPORT=sailroute` runs it on the project's own transport (issue 20),
+/// unless the test chose one, to see what that transport serves of these suites.
 pub fn spawn_conformance(args: &[&str]) -> Conformance {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_conformance"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_conformance"));
+    command
         .args(["--port", "0"])
         .env("RUST_BACKTRACE", "0")
-        .args(args)
+        .args(args);
+    if let Ok(transport) = std::env::var("SAILROUTE_SUITE_TRANSPORT")
+        && !args.contains(&"--transport")
+    {
+        command.args(["--transport", &transport]);
+    }
+    let mut child = command
         .stdout(Stdio::piped())
         .spawn()
         .expect("conformance starts");
