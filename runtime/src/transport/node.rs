@@ -186,7 +186,18 @@ impl Node {
             Ok(accepted) => accepted,
             Err(e) => return e.into_response(),
         };
-        let (parts, _) = request.into_parts();
+        let (mut parts, _) = request.into_parts();
+        // The socket keeps its handshake's head for its life (`Socket::handshake()`, sessions,
+        // the disconnect hook); the upgrade's own headers say nothing after the upgrade.
+        for name in [
+            http::header::SEC_WEBSOCKET_KEY,
+            http::header::SEC_WEBSOCKET_VERSION,
+            http::header::SEC_WEBSOCKET_EXTENSIONS,
+            http::header::UPGRADE,
+            http::header::CONNECTION,
+        ] {
+            parts.headers.remove(name);
+        }
         let node = self.clone();
         tokio::spawn(async move {
             match upgrade::stream(on_upgrade).await {
@@ -259,8 +270,12 @@ impl Node {
                 }
                 _ => None,
             };
-            if let Some(farewell) = farewell {
-                farewell.await;
+            // On a task of its own: a task's allocation is its future's largest state, and the
+            // hook's future would otherwise be part of every idle connection's task.
+            if let Some(farewell) = farewell
+                && let Err(e) = tokio::spawn(farewell).await
+            {
+                tracing::warn!(socket = %id, error = %e, "a disconnect hook panicked");
             }
             self.table().remove(id);
         });
