@@ -485,11 +485,13 @@ struct LivePeer {
 
 impl Peer for LivePeer {
     fn id(&self) -> socketioxide::socket::Sid {
-        // The transport's ids are written as socketioxide's (16 url-safe base64 characters).
-        self.id
-            .to_string()
-            .parse()
-            .unwrap_or_else(|_| socketioxide::socket::Sid::new())
+        // The transport's ids are written as socketioxide's (16 url-safe base64 characters;
+        // `transport/table/tests.rs` checks that socketioxide reads them). Should that ever
+        // break, say so: the request's `Socket` would name no socket.
+        self.id.to_string().parse().unwrap_or_else(|e| {
+            tracing::error!(socket = %self.id, error = ?e, "a socket id socketioxide cannot read");
+            socketioxide::socket::Sid::new()
+        })
     }
 
     fn ack(self, jwr: &Jwr) -> Result<(), String> {
