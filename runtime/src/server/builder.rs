@@ -562,7 +562,7 @@ impl ServerBuilder {
                 Ok(())
             })
         });
-        node.attach(assembled.shared.clone(), Some(check));
+        node.attach(assembled.shared.clone(), check);
         let path = assembled.policy.socket_path.clone();
         let service = PolicyService::new(
             NodeService {

@@ -108,7 +108,7 @@ pub(crate) struct Node {
     /// How many bytes may wait for a slow client before it is disconnected.
     bound: usize,
     shared: OnceLock<Arc<Shared>>,
-    check: OnceLock<Option<ConnectCheck>>,
+    check: OnceLock<ConnectCheck>,
     /// The heartbeat task runs (started with the first connection, inside the runtime).
     ticking: AtomicBool,
 }
@@ -138,7 +138,7 @@ impl Node {
 
     /// What every socket's requests share, and the connect check; set once when the server is
     /// built (the router needs the `Sockets` handle made on this node first).
-    pub(crate) fn attach(&self, shared: Arc<Shared>, check: Option<ConnectCheck>) {
+    pub(crate) fn attach(&self, shared: Arc<Shared>, check: ConnectCheck) {
         self.shared.set(shared).ok();
         self.check.set(check).ok();
     }
@@ -340,7 +340,7 @@ impl Node {
         let Some(shared) = self.shared.get().cloned() else {
             return;
         };
-        let check = self.check.get().cloned().flatten();
+        let check = self.check.get().cloned();
         let live = live.clone();
         tokio::spawn(async move {
             if let Some(check) = check
