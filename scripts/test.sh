@@ -62,6 +62,8 @@ bash scripts/fuzz.sh --smoke
 log "end-to-end suites (Node: sails.io.js, socket.io-client, the generated JS client; Chromium)"
 cargo build --workspace --bins --locked
 (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
+# The official Socket.IO protocol suite keeps its own pinned mocha and chai.
+(cd tests/protocol/socket.io-protocol && npm ci --no-audit --no-fund --loglevel=error)
 # The served /sailroute.js carries the @sailroute/client runtime: its copy must be current.
 (cd tests/node && node scripts/runtime-bundle.js --check)
 (cd tests/node && SAILROUTE_PROFILE=debug npm test)

@@ -2,7 +2,7 @@
 //! requests by one router.
 //!
 //! ```text
-//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy | --trust-proxy-hops N | --trust-proxy-subnet CIDR...] [--forwarded-header] [--handshake-header NAME]... [--max-payload BYTES] [--max-body BYTES] [--ws-read-buffer BYTES] [--redis URL] [--sessions] [--workers N] [--transport socketioxide|sailroute] [--heartbeat MS]
+//! cargo run --release -p conformance -- --port 1337 [--allow-origin ORIGIN]... [--allow-any-origin] [--socket-path PATH] [--serve-client] [--trust-proxy | --trust-proxy-hops N | --trust-proxy-subnet CIDR...] [--forwarded-header] [--handshake-header NAME]... [--max-payload BYTES] [--max-body BYTES] [--ws-read-buffer BYTES] [--redis URL] [--sessions] [--workers N] [--transport socketioxide|sailroute] [--heartbeat MS [--ping-timeout MS]]
 //! ```
 
 #[cfg(feature = "mimalloc")]
@@ -29,6 +29,7 @@ struct Options {
     ws_read_buffer: Option<usize>,
     transport: sailroute::SocketTransport,
     heartbeat: Option<std::time::Duration>,
+    ping_timeout: Option<std::time::Duration>,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -48,6 +49,7 @@ fn parse_args() -> Result<Options, String> {
         max_body: sailroute::DEFAULT_MAX_BODY,
         transport: sailroute::SocketTransport::default(),
         heartbeat: None,
+        ping_timeout: None,
     };
     let mut subnets: Vec<String> = Vec::new();
     let mut forwarded_header = false;
@@ -95,6 +97,14 @@ fn parse_args() -> Result<Options, String> {
                     .parse()
                     .map_err(|e| format!("--heartbeat: {e}"))?;
                 options.heartbeat = Some(std::time::Duration::from_millis(ms));
+            }
+            // Engine.IO's pingTimeout alone (after `--heartbeat`, which sets both): the
+            // protocol test suite's server pings every 300 ms and waits 200 ms.
+            "--ping-timeout" => {
+                let ms: u64 = value("--ping-timeout")?
+                    .parse()
+                    .map_err(|e| format!("--ping-timeout: {e}"))?;
+                options.ping_timeout = Some(std::time::Duration::from_millis(ms));
             }
             "--transport" => {
                 options.transport = match value("--transport")?.as_str() {
@@ -174,7 +184,7 @@ async fn run(options: Options) -> Result<(), sailroute::Error> {
         .max_body(options.max_body)
         .transport(options.transport);
     if let Some(every) = options.heartbeat {
-        builder = builder.heartbeat(every, every);
+        builder = builder.heartbeat(every, options.ping_timeout.unwrap_or(every));
     }
     if let Some(bytes) = options.ws_read_buffer {
         builder = builder.ws_read_buffer_size(bytes);

@@ -684,13 +684,13 @@ pub enum SocketTransport {
     /// supports, long-polling, Redis. The default.
     #[default]
     Socketioxide,
-    /// The project's own transport (issue 20), for one node, over WebSocket: Engine.IO 4 with
-    /// Socket.IO 5 (socket.io-client 3 and later with `transports: ["websocket"]`, the generated
-    /// clients) and Engine.IO 3 with Socket.IO 2 (`sails.io.js`, whose default transport is the
-    /// WebSocket). Long-polling is refused with engine.io's error, and
-    /// [`build_with_redis`](ServerBuilder::build_with_redis) with a configuration error, until
-    /// it serves them. It needs [`Server::serve`]: a server embedded through
-    /// [`Server::into_service`] in another stack has no TCP stream to hand its sockets.
+    /// The project's own transport (issue 20), for one node: Engine.IO 4 with Socket.IO 5
+    /// (socket.io-client 3 and later, the generated clients) and Engine.IO 3 with Socket.IO 2
+    /// (`sails.io.js`), over WebSocket and long-polling, with the upgrade from one to the
+    /// other. [`build_with_redis`](ServerBuilder::build_with_redis) gives a configuration error
+    /// until it serves several nodes. A WebSocket needs [`Server::serve`]: a server embedded
+    /// through [`Server::into_service`] in another stack has no TCP stream to hand its sockets
+    /// (long-polling works there).
     Sailroute,
 }
 

@@ -1,5 +1,8 @@
-//! One WebSocket connection of the transport: one task that reads (and writes only what the
-//! kernel refused earlier), and a write path that any task uses directly.
+//! One connection of the transport: one task that reads (and writes only what the kernel
+//! refused earlier), and a write path that any task uses directly. A session opened on
+//! long-polling lives here too, until its WebSocket takes over: its packets wait in an outbox
+//! for the next GET ([`Conn::poll`]), POSTs come in through [`Conn::post`], and the probing
+//! WebSocket is attached to the same connection ([`Conn::attach`]), whose task then reads it.
 //!
 //! The density and delivery rules of issue 20, as they apply to one connection:
 //!
@@ -17,7 +20,8 @@
 
 use std::collections::VecDeque;
 use std::io;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::task::{Poll, Waker};
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -53,6 +57,23 @@ pub enum SendError {
     },
 }
 
+/// Why a long-polling request is refused (each is engine.io's 400).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PollError {
+    /// The session has closed.
+    #[error("the session has closed")]
+    Closed,
+    /// The session is on WebSocket (from its handshake, or upgraded).
+    #[error("the session is not on long-polling: it has upgraded to WebSocket")]
+    NotPolling,
+    /// A second GET came while one waited: the session closes, as engine.io's does.
+    #[error("a second poll came while one was waiting (overlap from client): the session closes")]
+    Overlap,
+    /// A POST body that is not an Engine.IO payload: the session closes.
+    #[error("the body is not an Engine.IO payload: {0}")]
+    Payload(#[from] super::engine::DecodeError),
+}
+
 /// What the connection hands to the layer above (Socket.IO).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
@@ -75,12 +96,42 @@ struct State {
     torn: bool,
     /// The deadline the heartbeat wheel holds a wake-up for.
     scheduled: Option<Instant>,
+    /// The long-polling side of a session opened on it, until the upgrade completes.
+    polling: Option<Box<Polling>>,
+}
+
+/// A session on long-polling: what waits for the next GET, and that GET.
+#[derive(Default)]
+struct Polling {
+    /// Packets for the next GET, oldest first.
+    outbox: Vec<Packet>,
+    /// Their size, bounded as the WebSocket queue is.
+    outbox_bytes: usize,
+    /// A GET is waiting (only one may).
+    waiting: bool,
+    /// Wakes the waiting GET.
+    waker: Option<Waker>,
+    /// What the HTTP layer read past the probing WebSocket's upgrade request.
+    early: Bytes,
+    /// The probing WebSocket ended before the upgrade completed: the session goes on polling,
+    /// as engine.io's does, and that stream is not read again.
+    probe_failed: bool,
+}
+
+impl Polling {
+    fn wake(&mut self) {
+        if let Some(waker) = self.waker.take() {
+            waker.wake();
+        }
+    }
 }
 
 /// One connection: its socket, its Engine.IO session, and what waits to be written.
 pub struct Conn {
     id: u32,
-    stream: TcpStream,
+    /// The WebSocket's stream: set at once for a session opened on WebSocket, when the probe
+    /// arrives for one opened on long-polling.
+    stream: OnceLock<TcpStream>,
     version: Version,
     bound: usize,
     state: Mutex<State>,
@@ -95,6 +146,18 @@ impl std::fmt::Debug for Conn {
     }
 }
 
+/// Clears a polling GET's claim when it ends or its client gives up on it.
+struct Waiting<'a>(&'a Conn);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        if let Some(polling) = self.0.state().polling.as_mut() {
+            polling.waiting = false;
+            polling.waker = None;
+        }
+    }
+}
+
 impl Conn {
     /// A connection on `stream`, its WebSocket handshake done, for `session`; `bound` is how
     /// many bytes may wait for a slow client before it is disconnected.
@@ -105,9 +168,27 @@ impl Conn {
         session: Session,
         bound: usize,
     ) -> Self {
+        let conn = Conn::without_stream(id, version, session, bound, None);
+        conn.stream.set(stream).ok();
+        conn
+    }
+
+    /// A connection for `session`, opened on long-polling: its packets wait for the client's
+    /// GETs until a WebSocket is [attached](Conn::attach) and the upgrade completes.
+    pub fn polling(id: u32, version: Version, session: Session, bound: usize) -> Self {
+        Conn::without_stream(id, version, session, bound, Some(Box::default()))
+    }
+
+    fn without_stream(
+        id: u32,
+        version: Version,
+        session: Session,
+        bound: usize,
+        polling: Option<Box<Polling>>,
+    ) -> Self {
         Conn {
             id,
-            stream,
+            stream: OnceLock::new(),
             version,
             bound,
             state: Mutex::new(State {
@@ -117,9 +198,28 @@ impl Conn {
                 closed: None,
                 torn: false,
                 scheduled: None,
+                polling,
             }),
             wake: Notify::new(),
         }
+    }
+
+    /// Attaches the probing WebSocket of a long-polling session; `early` is what the HTTP layer
+    /// read past its upgrade request. The connection's task reads it from now on; the upgrade
+    /// completes when the client sends `2probe`, then `5`. The stream comes back if the session
+    /// cannot take it: it has closed, does not poll (it upgraded), or has had a probe.
+    pub fn attach(&self, stream: TcpStream, early: Bytes) -> Result<(), TcpStream> {
+        let mut state = self.state();
+        if state.closed.is_some() || self.stream.get().is_some() {
+            return Err(stream);
+        }
+        let Some(polling) = state.polling.as_mut() else {
+            return Err(stream);
+        };
+        polling.early = early;
+        self.stream.set(stream)?;
+        self.wake.notify_one();
+        Ok(())
     }
 
     /// The connection's numeric id (the socket table's and the heartbeat wheel's key).
@@ -140,10 +240,59 @@ impl Conn {
         self.send_locked(&mut state, frame.clone())
     }
 
-    /// An Engine.IO packet, encoded for this connection's version and written as [`Conn::send`].
+    /// An Engine.IO packet, encoded for this connection's version and written as [`Conn::send`]
+    /// (or, while the session polls, put in the outbox of the next GET).
     pub fn send_packet(&self, packet: &Packet) -> Result<(), SendError> {
-        let frame = self.frame_of(packet);
-        self.send(&frame)
+        let mut state = self.state();
+        match state.session.transport() {
+            Transport::WebSocket => {
+                let frame = self.frame_of(packet);
+                self.send_locked(&mut state, frame)
+            }
+            Transport::Polling => self.queue_poll(&mut state, packet.clone()),
+        }
+    }
+
+    /// A text message encoded once for many connections: `frame` is its WebSocket frame, `text`
+    /// the Engine.IO message (without its type), for a session that polls.
+    pub fn send_message(&self, frame: &Bytes, text: &str) -> Result<(), SendError> {
+        let mut state = self.state();
+        match state.session.transport() {
+            Transport::WebSocket => self.send_locked(&mut state, frame.clone()),
+            Transport::Polling => self.queue_poll(&mut state, Packet::Message(text.to_owned())),
+        }
+    }
+
+    /// Puts `packet` in the outbox of the next GET, and wakes the GET that waits.
+    fn queue_poll(&self, state: &mut State, packet: Packet) -> Result<(), SendError> {
+        if let Some(reason) = state.closed {
+            return Err(SendError::Closed(reason));
+        }
+        let Some(polling) = state.polling.as_mut() else {
+            return Err(SendError::Closed(CloseReason::TransportClose));
+        };
+        polling.outbox_bytes += match &packet {
+            Packet::Message(text) => text.len(),
+            Packet::Binary(bytes) => bytes.len(),
+            _ => 0,
+        } + 1;
+        polling.outbox.push(packet);
+        polling.wake();
+        if polling.outbox_bytes > self.bound {
+            let queued = polling.outbox_bytes;
+            tracing::warn!(
+                conn = self.id,
+                queued,
+                bound = self.bound,
+                "a polling client fetches too slowly: disconnected"
+            );
+            self.close_locked(state, CloseReason::ForcedClose);
+            return Err(SendError::TooSlow {
+                queued,
+                bound: self.bound,
+            });
+        }
+        Ok(())
     }
 
     fn frame_of(&self, packet: &Packet) -> Bytes {
@@ -157,8 +306,12 @@ impl Conn {
         if let Some(reason) = state.closed {
             return Err(SendError::Closed(reason));
         }
+        let Some(stream) = self.stream.get() else {
+            // A polling session's packets go to its outbox; only the probe writes here.
+            return Err(SendError::Closed(CloseReason::TransportClose));
+        };
         let rest = if state.queue.is_empty() {
-            match self.stream.try_write(&frame) {
+            match stream.try_write(&frame) {
                 Ok(n) if n == frame.len() => return Ok(()),
                 Ok(n) => frame.slice(n..),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => frame,
@@ -200,6 +353,20 @@ impl Conn {
             state.torn = !state.queue.is_empty();
             state.queue.clear();
             state.queued = 0;
+            if let Some(polling) = state.polling.as_mut()
+                && polling.waiting
+            {
+                // The GET that waits ends with the close, as engine.io's does: a noop when the
+                // client closed (it sent `1`), a close packet when the server did.
+                polling
+                    .outbox
+                    .push(if reason == CloseReason::TransportClose {
+                        Packet::Noop
+                    } else {
+                        Packet::Close
+                    });
+                polling.wake();
+            }
             self.wake.notify_one();
         }
     }
@@ -247,18 +414,142 @@ impl Conn {
     fn act(&self, state: &mut State, actions: Vec<Action>, deliver: &mut dyn FnMut(Event)) {
         for action in actions {
             match action {
-                Action::Send(_, packet) => {
+                // A failed send has closed the connection already.
+                Action::Send(Transport::WebSocket, packet) => {
                     let frame = self.frame_of(&packet);
-                    // A failed send has closed the connection already.
                     let _ = self.send_locked(state, frame);
+                }
+                Action::Send(Transport::Polling, packet) => {
+                    let _ = self.queue_poll(state, packet);
                 }
                 Action::Message(text) => deliver(Event::Message(text)),
                 Action::Binary(bytes) => deliver(Event::Binary(bytes)),
-                // This connection is a WebSocket from its handshake: nothing to upgrade from.
-                Action::Upgraded | Action::Refuse(_) => {}
+                Action::Upgraded => self.upgraded(state),
+                Action::Refuse(Transport::WebSocket) => {
+                    // The probe broke the upgrade's order: the session goes on polling, and the
+                    // connection's task drops the WebSocket.
+                    if let Some(polling) = state.polling.as_mut() {
+                        polling.probe_failed = true;
+                    }
+                }
+                // A POST after the upgrade is refused before it reaches the session.
+                Action::Refuse(Transport::Polling) => {}
                 Action::Close(reason) => self.close_locked(state, reason),
             }
         }
+    }
+
+    /// The upgrade completed: what waited for the next GET goes out on the WebSocket, in order,
+    /// and the long-polling side is dropped (a later GET or POST is refused).
+    fn upgraded(&self, state: &mut State) {
+        let Some(mut polling) = state.polling.take() else {
+            return;
+        };
+        polling.wake();
+        for packet in std::mem::take(&mut polling.outbox) {
+            let frame = self.frame_of(&packet);
+            if self.send_locked(state, frame).is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Closes a session whose heartbeat has run out since the wheel's last tick.
+    fn check_heartbeat(&self, state: &mut State) {
+        if state.session.timed_out(Instant::now()) {
+            let actions = state.session.close(CloseReason::PingTimeout);
+            self.act(state, actions, &mut |_| {});
+        }
+    }
+
+    /// A long-polling GET: waits until packets are there for the client (a ping, a message, a
+    /// noop during the upgrade, the close), and takes them. Only one GET may wait: a second
+    /// closes the session, as in engine.io.
+    pub async fn poll(&self) -> Result<Vec<Packet>, PollError> {
+        {
+            let mut state = self.state();
+            self.check_heartbeat(&mut state);
+            if state.closed.is_some() {
+                return Err(PollError::Closed);
+            }
+            let Some(polling) = state.polling.as_mut() else {
+                return Err(PollError::NotPolling);
+            };
+            if polling.waiting {
+                self.close_locked(&mut state, CloseReason::TransportError);
+                return Err(PollError::Overlap);
+            }
+            polling.waiting = true;
+        }
+        // The client may give up on its GET (the future is dropped): another may come.
+        let _waiting = Waiting(self);
+        std::future::poll_fn(|cx| {
+            let mut state = self.state();
+            let closed = state.closed.is_some();
+            let Some(polling) = state.polling.as_mut() else {
+                return Poll::Ready(Err(PollError::NotPolling));
+            };
+            if !polling.outbox.is_empty() {
+                polling.outbox_bytes = 0;
+                return Poll::Ready(Ok(std::mem::take(&mut polling.outbox)));
+            }
+            if closed {
+                return Poll::Ready(Err(PollError::Closed));
+            }
+            polling.waker = Some(cx.waker().clone());
+            Poll::Pending
+        })
+        .await
+    }
+
+    /// A long-polling POST's packets, through the session; messages go to `deliver`. A
+    /// payload that does not decode closes the session, as in engine.io.
+    pub fn post(
+        &self,
+        body: &[u8],
+        binary: bool,
+        mut deliver: impl FnMut(Event),
+    ) -> Result<(), PollError> {
+        let decoded = match (self.version, binary) {
+            (Version::V3, true) => super::engine::v3::decode_binary_payload(body),
+            (Version::V3, false) => std::str::from_utf8(body)
+                .map_err(|_| super::engine::DecodeError::NotUtf8)
+                .and_then(super::engine::v3::decode_payload),
+            (Version::V4, _) => std::str::from_utf8(body)
+                .map_err(|_| super::engine::DecodeError::NotUtf8)
+                .and_then(super::engine::v4::decode_payload),
+        };
+        let mut events = Vec::new();
+        {
+            let mut state = self.state();
+            self.check_heartbeat(&mut state);
+            if state.closed.is_some() {
+                return Err(PollError::Closed);
+            }
+            if state.polling.is_none() || state.session.transport() != Transport::Polling {
+                return Err(PollError::NotPolling);
+            }
+            let packets = match decoded {
+                Ok(packets) => packets,
+                Err(error) => {
+                    self.close_locked(&mut state, CloseReason::TransportError);
+                    return Err(PollError::Payload(error));
+                }
+            };
+            let now = Instant::now();
+            for packet in packets {
+                let actions = state.session.receive(packet, Transport::Polling, now);
+                self.act(&mut state, actions, &mut |event| events.push(event));
+                if state.closed.is_some() {
+                    break;
+                }
+            }
+        }
+        // Delivered outside the lock: the layer above may send on this connection.
+        for event in events {
+            deliver(event);
+        }
+        Ok(())
     }
 
     /// The connection's task: reads until the connection ends, writing what waits when the
@@ -266,59 +557,108 @@ impl Conn {
     /// `early` is what the HTTP layer read past the upgrade request (the client's first frames,
     /// when it sent them at once), read before the socket.
     pub async fn run(&self, early: &[u8], mut deliver: impl FnMut(&Conn, Event)) {
-        let mut reader = Reader::new(self.max_message());
-        if !early.is_empty()
-            && let Some(reason) = self.take(&mut reader, early, &mut deliver)
-        {
-            let mut state = self.state();
-            self.close_locked(&mut state, reason);
-        }
-        let reason = loop {
-            let (waiting, closed) = {
-                let state = self.state();
-                (!state.queue.is_empty(), state.closed)
-            };
-            if let Some(reason) = closed {
-                break reason;
-            }
-            let interest = if waiting {
-                Interest::READABLE | Interest::WRITABLE
-            } else {
-                Interest::READABLE
-            };
-            let ready = tokio::select! {
-                ready = self.stream.ready(interest) => ready,
-                () = self.wake.notified() => continue,
-            };
-            let ended = match ready {
-                Err(_) => Some(CloseReason::TransportClose),
-                // Nothing more can be written: the client is gone.
-                Ok(ready) if ready.is_write_closed() => Some(CloseReason::TransportClose),
-                Ok(ready) => {
-                    if ready.is_writable() {
-                        self.flush();
+        let mut early = Some(early);
+        let reason = 'session: loop {
+            // A session on long-polling has no stream to read until its probe comes, or after
+            // a probe failed; POSTs and GETs are served by their requests meanwhile.
+            let probe_early = loop {
+                {
+                    let mut state = self.state();
+                    if let Some(reason) = state.closed {
+                        break 'session reason;
                     }
-                    if ready.is_readable() || ready.is_read_closed() {
-                        self.read(&mut reader, &mut deliver)
-                    } else {
-                        None
+                    match state.polling.as_mut() {
+                        None => break Bytes::new(),
+                        Some(polling) if !polling.probe_failed && self.stream.get().is_some() => {
+                            break std::mem::take(&mut polling.early);
+                        }
+                        Some(_) => {}
                     }
                 }
+                self.wake.notified().await;
             };
-            if let Some(reason) = ended {
-                let mut state = self.state();
-                self.close_locked(&mut state, reason);
+            let Some(stream) = self.stream.get() else {
+                break CloseReason::TransportClose;
+            };
+            let mut reader = Reader::new(self.max_message());
+            for chunk in [early.take().unwrap_or_default(), &probe_early[..]] {
+                if !chunk.is_empty()
+                    && let Some(reason) = self.take(&mut reader, chunk, &mut deliver)
+                {
+                    self.end_websocket(stream, reason);
+                }
+            }
+            loop {
+                let (waiting, closed, probe_failed) = {
+                    let state = self.state();
+                    let probe_failed = state.polling.as_ref().is_some_and(|p| p.probe_failed);
+                    (!state.queue.is_empty(), state.closed, probe_failed)
+                };
+                if let Some(reason) = closed {
+                    break 'session reason;
+                }
+                if probe_failed {
+                    shut_down(self.id, stream);
+                    continue 'session;
+                }
+                let interest = if waiting {
+                    Interest::READABLE | Interest::WRITABLE
+                } else {
+                    Interest::READABLE
+                };
+                let ready = tokio::select! {
+                    ready = stream.ready(interest) => ready,
+                    () = self.wake.notified() => continue,
+                };
+                let ended = match ready {
+                    Err(_) => Some(CloseReason::TransportClose),
+                    // Nothing more can be written: the client is gone.
+                    Ok(ready) if ready.is_write_closed() => Some(CloseReason::TransportClose),
+                    Ok(ready) => {
+                        if ready.is_writable() {
+                            self.flush(stream);
+                        }
+                        if ready.is_readable() || ready.is_read_closed() {
+                            self.read(stream, &mut reader, &mut deliver)
+                        } else {
+                            None
+                        }
+                    }
+                };
+                if let Some(reason) = ended {
+                    self.end_websocket(stream, reason);
+                }
             }
         };
-        if !self.state().torn {
-            let _ = self.stream.try_write(&ws::close());
-        }
-        // The TCP connection ends now, not when the last handle to this `Conn` goes (a request
-        // still running holds one).
-        if let Err(e) = socket2::SockRef::from(&self.stream).shutdown(std::net::Shutdown::Both) {
-            tracing::debug!(conn = self.id, error = %e, "shutting the connection down failed");
+        if let Some(stream) = self.stream.get() {
+            if !self.state().torn {
+                let _ = stream.try_write(&ws::close());
+            }
+            // The TCP connection ends now, not when the last handle to this `Conn` goes (a
+            // request still running holds one).
+            shut_down(self.id, stream);
         }
         deliver(self, Event::Closed(reason));
+    }
+
+    /// The WebSocket ended (the client closed it or broke the protocol): the session closes,
+    /// unless the WebSocket was a probe and the session still polls.
+    fn end_websocket(&self, stream: &TcpStream, reason: CloseReason) {
+        let mut state = self.state();
+        match state.polling.as_mut() {
+            Some(polling) => {
+                tracing::debug!(
+                    conn = self.id,
+                    reason = reason.as_str(),
+                    "a probing WebSocket ended: the session goes on polling"
+                );
+                polling.probe_failed = true;
+                state.queue.clear();
+                state.queued = 0;
+                shut_down(self.id, stream);
+            }
+            None => self.close_locked(&mut state, reason),
+        }
     }
 
     fn max_message(&self) -> usize {
@@ -332,12 +672,13 @@ impl Conn {
     /// protocol.
     fn read(
         &self,
+        stream: &TcpStream,
         reader: &mut Reader,
         deliver: &mut impl FnMut(&Conn, Event),
     ) -> Option<CloseReason> {
         let mut buf = [0u8; READ_CHUNK];
         for _ in 0..READS_PER_TURN {
-            let n = match self.stream.try_read(&mut buf) {
+            let n = match stream.try_read(&mut buf) {
                 Ok(0) => return Some(CloseReason::TransportClose),
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
@@ -410,10 +751,10 @@ impl Conn {
     }
 
     /// Writes what waits, as far as the kernel takes it.
-    fn flush(&self) {
+    fn flush(&self, stream: &TcpStream) {
         let mut state = self.state();
         while let Some(front) = state.queue.front_mut() {
-            match self.stream.try_write(front) {
+            match stream.try_write(front) {
                 Ok(n) if n == front.len() => {
                     state.queued -= n;
                     state.queue.pop_front();
@@ -432,6 +773,13 @@ impl Conn {
         }
         // Nothing kept for an idle socket.
         state.queue = VecDeque::new();
+    }
+}
+
+/// Ends a TCP connection in both directions.
+fn shut_down(id: u32, stream: &TcpStream) {
+    if let Err(e) = socket2::SockRef::from(stream).shutdown(std::net::Shutdown::Both) {
+        tracing::debug!(conn = id, error = %e, "shutting the connection down failed");
     }
 }
 

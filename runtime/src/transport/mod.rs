@@ -14,17 +14,18 @@
 //! - [`session`]: one Engine.IO session as a state machine without I/O (handshake, each
 //!   version's heartbeat, the upgrade from polling, close and `maxPayload`).
 //! - [`heartbeat`]: one timing wheel for the heartbeat deadlines of every socket.
-//! - [`conn`]: one WebSocket connection: one task that reads, and a direct write path with a
-//!   bounded queue for what the kernel refuses.
+//! - [`conn`]: one connection: one task that reads, and a direct write path with a bounded
+//!   queue for what the kernel refuses; a long-polling session's outbox, GETs and POSTs, and the
+//!   upgrade to its WebSocket.
 //! - [`table`]: the sockets of this node and their rooms, by numeric id.
 //! - [`upgrade`]: the WebSocket handshake, and the connection's `TcpStream` back from hyper.
 //! - [`ws`]: WebSocket frames (tungstenite's header codec without its stream), read with
 //!   nothing kept between frames.
 //!
-//! The server still runs on engineioxide/socketioxide; none of this is on its path yet.
-//! `bench/src/bin/transport-probe.rs` serves Engine.IO 4 over WebSocket on these parts to
-//! measure what an idle connection costs (docs/benchmarks.md) and to hold real clients
-//! (`tests/node/test/transport.test.js`).
+//! The server runs on these parts when built with `SocketTransport::Sailroute`
+//! (docs/protocol.md says what is served); engineioxide/socketioxide stay the default until
+//! they serve everything. `bench/src/bin/transport-probe.rs` serves Engine.IO 4 over WebSocket
+//! on the bare parts to measure what an idle connection costs (docs/benchmarks.md).
 //! Written by hand because they are the transport's own state machine input (issue 20 asks for
 //! the Engine.IO and Socket.IO layers to be the project's); tested against the protocol
 //! documents' examples, by property tests (what is written reads back the same) and by the fuzz

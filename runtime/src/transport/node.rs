@@ -3,16 +3,15 @@
 //! connection, the session, the table, the heartbeat wheel).
 //!
 //! What is served so far (`ServerBuilder::transport(SocketTransport::Sailroute)`, issue 20):
-//! Engine.IO 4 with Socket.IO 5, and Engine.IO 3 with Socket.IO 2 (`sails.io.js`, whose
-//! default transport is the WebSocket), over WebSocket, on the default namespace — connect (its
-//! auth payload is accepted and not read, as the runtime's connect checks read the handshake;
-//! Socket.IO 2 sockets are connected at once, as socket.io 2 does),
-//! events as Sails virtual requests through the same bridge as socketioxide's, acks, pushes to
-//! rooms, disconnect, other namespaces refused with `Invalid namespace` as socket.io does, and a
-//! binary event answered 400 through its ack (its attachments are read and dropped). Where
-//! socket.io closes a connection for a packet that is not Socket.IO, this transport ignores the
-//! packet: no input drops a socket (docs/robustness.md). Long-polling is refused
-//! with engine.io's own error: socketioxide, the default transport, serves it.
+//! Engine.IO 4 with Socket.IO 5, and Engine.IO 3 with Socket.IO 2 (`sails.io.js`), over
+//! WebSocket and long-polling with the upgrade between them, on the default namespace — connect
+//! (its auth payload is accepted and not read, as the runtime's connect checks read the
+//! handshake; Socket.IO 2 sockets are connected at once, as socket.io 2 does), events as Sails
+//! virtual requests through the same bridge as socketioxide's, acks, pushes to rooms,
+//! disconnect, other namespaces refused with `Invalid namespace` as socket.io does, and a binary
+//! event answered 400 through its ack (its attachments are read and dropped). Where socket.io
+//! closes a connection for a packet that is not Socket.IO, this transport ignores the packet: no
+//! input drops a socket (docs/robustness.md).
 
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,10 +21,12 @@ use std::time::{Duration, Instant};
 use axum::extract::Request;
 use axum::response::Response;
 use bytes::Bytes;
-use http::StatusCode;
+use futures_util::FutureExt as _;
+use futures_util::future::BoxFuture;
+use http::{Method, StatusCode};
 use tokio::net::TcpStream;
 
-use super::conn::{Conn, Event};
+use super::conn::{Conn, Event, PollError};
 use super::engine::{self, Packet};
 use super::heartbeat::Heartbeats;
 use super::session::{self, CloseReason, Session};
@@ -50,6 +51,7 @@ pub(crate) type ConnectCheck = Arc<
 /// state.
 pub(crate) struct Live {
     conn: Conn,
+    id: SocketId,
     /// The handshake request's head (the policy copied it out of hyper's buffer).
     parts: Arc<http::request::Parts>,
     /// Set once the socket has joined the default namespace.
@@ -152,94 +154,192 @@ impl Node {
         self.wheel.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Answers a request to the socket path (the policy has passed it): a WebSocket handshake
-    /// of Engine.IO 3 or 4 is upgraded and its socket served; anything else gets engine.io's
-    /// error.
-    pub(crate) fn serve(self: &Arc<Self>, mut request: Request) -> Response {
+    /// Answers a request to the socket path (the policy has passed it): opens an Engine.IO 3
+    /// or 4 session on WebSocket or long-polling, serves a polling session's GETs and POSTs,
+    /// and upgrades it to WebSocket; anything else gets engine.io's error.
+    pub(crate) fn serve(self: &Arc<Self>, request: Request) -> BoxFuture<'static, Response> {
+        let now =
+            |response| -> BoxFuture<'static, Response> { Box::pin(std::future::ready(response)) };
+        if request.method() == Method::OPTIONS {
+            return now(preflight(&request));
+        }
         let query = request.uri().query().unwrap_or_default();
         let param = |name: &str| {
             form_urlencoded::parse(query.as_bytes())
                 .find(|(key, _)| key == name)
                 .map(|(_, value)| value.into_owned())
         };
-        let refuse = |code: u8, message: &str| {
-            text_response(
-                StatusCode::BAD_REQUEST,
-                "application/json",
-                serde_json::json!({ "code": code, "message": message }).to_string(),
-            )
-        };
         // engine.io checks the transport before the protocol version.
-        if param("transport").as_deref() != Some("websocket") {
-            return refuse(0, "Transport unknown");
-        }
+        let transport = match param("transport").as_deref() {
+            Some("websocket") => session::Transport::WebSocket,
+            Some("polling") => session::Transport::Polling,
+            _ => return now(refuse(EngineError::TransportUnknown)),
+        };
         let version = match param("EIO").as_deref() {
             Some("4") => engine::Version::V4,
             Some("3") => engine::Version::V3,
-            _ => return refuse(5, "Unsupported protocol version"),
+            _ => return now(refuse(EngineError::UnsupportedVersion)),
         };
-        // Sessions are opened on the WebSocket itself: there is no polling session to upgrade.
-        if crate::engine_query::session_id(query).is_some() {
-            return refuse(1, "Session ID unknown");
-        }
-        let (response, on_upgrade) = match upgrade::accept(&mut request) {
-            Ok(accepted) => accepted,
-            Err(e) => return e.into_response(),
-        };
-        let (mut parts, _) = request.into_parts();
-        // The socket keeps its handshake's head for its life (`Socket::handshake()`, sessions,
-        // the disconnect hook); the upgrade's own headers say nothing after the upgrade.
-        for name in [
-            http::header::SEC_WEBSOCKET_KEY,
-            http::header::SEC_WEBSOCKET_VERSION,
-            http::header::SEC_WEBSOCKET_EXTENSIONS,
-            http::header::UPGRADE,
-            http::header::CONNECTION,
-        ] {
-            parts.headers.remove(name);
-        }
-        let node = self.clone();
-        tokio::spawn(async move {
-            match upgrade::stream(on_upgrade).await {
-                Ok((stream, early)) => node.open(version, stream, early, parts),
-                Err(e @ upgrade::StreamError::NotTcp) => {
-                    tracing::warn!(error = %e, "a socket was dropped after its upgrade");
-                }
-                Err(e) => tracing::debug!(error = %e, "a WebSocket upgrade did not complete"),
+        // The same reading of `sid` as the policy's (engine_query.rs): a request the policy
+        // took for a handshake opens a session, and only such a request does.
+        let sid = crate::engine_query::session_id(query).map(str::to_owned);
+        match (transport, sid) {
+            (session::Transport::WebSocket, None) => {
+                let (response, parts, on_upgrade) = match accept(request) {
+                    Ok(accepted) => accepted,
+                    Err(refused) => return now(refused.into_response()),
+                };
+                let node = self.clone();
+                tokio::spawn(async move {
+                    if let Some((stream, early)) = upgraded(on_upgrade).await {
+                        node.open(version, Some((stream, early)), parts);
+                    }
+                });
+                now(response)
             }
-        });
-        response
+            (session::Transport::WebSocket, Some(sid)) => {
+                let Some(live) = self.session(&sid, version) else {
+                    return now(refuse(EngineError::SessionUnknown));
+                };
+                let (response, _, on_upgrade) = match accept(request) {
+                    Ok(accepted) => accepted,
+                    Err(refused) => return now(refused.into_response()),
+                };
+                tokio::spawn(async move {
+                    let Some((stream, early)) = upgraded(on_upgrade).await else {
+                        return;
+                    };
+                    // A session that upgraded already, or has a probe, gets its WebSocket
+                    // closed at once, as engine.io does.
+                    if let Err(stream) = live.conn.attach(stream, early) {
+                        tracing::debug!("a second WebSocket came for a session: closed");
+                        let _ = stream.try_write(&ws::close());
+                    }
+                });
+                now(response)
+            }
+            (session::Transport::Polling, None) => {
+                if request.method() != Method::GET {
+                    return now(refuse(EngineError::BadHandshakeMethod));
+                }
+                // engine.io 3's JSONP polling (`j=`), for browsers without XHR, is not served.
+                if version == engine::Version::V3 && param("j").is_some() {
+                    return now(refuse(EngineError::BadRequest));
+                }
+                let binary = binary_capable(version, query);
+                let (parts, _) = request.into_parts();
+                let open = self
+                    .clone()
+                    .open(version, None, without_upgrade_headers(parts));
+                now(payload(version, binary, &[open]))
+            }
+            (session::Transport::Polling, Some(sid)) => {
+                let Some(live) = self.session(&sid, version) else {
+                    return now(refuse(EngineError::SessionUnknown));
+                };
+                let binary = binary_capable(version, query);
+                match *request.method() {
+                    Method::GET => Box::pin(async move {
+                        match live.conn.poll().await {
+                            Ok(packets) => payload(version, binary, &packets),
+                            Err(PollError::Closed) => refuse(EngineError::SessionUnknown),
+                            Err(e) => {
+                                tracing::debug!(error = %e, "a poll was refused");
+                                refuse(EngineError::BadRequest)
+                            }
+                        }
+                    }),
+                    Method::POST => {
+                        let node = self.clone();
+                        Box::pin(async move { node.post(&live, request).await })
+                    }
+                    _ => now(refuse(EngineError::BadRequest)),
+                }
+            }
+        }
     }
 
-    /// Serves an upgraded connection: its Engine.IO session opens, and its task starts. On
-    /// Engine.IO 3 the socket joins the default namespace at once, as socket.io 2 does (its
-    /// clients send no CONNECT for `/`).
+    /// The session `sid` names, if it is open here on this Engine.IO version.
+    fn session(&self, sid: &str, version: engine::Version) -> Option<Arc<Live>> {
+        let id: SocketId = sid.parse().ok()?;
+        let live = self.table().get(id)?.clone();
+        (live.version == version && !live.conn.is_closed()).then_some(live)
+    }
+
+    /// A long-polling POST: its body (at most `maxPayload` and some framing) through the
+    /// session, each message to the Socket.IO layer; `ok`, as engine.io answers.
+    async fn post(self: Arc<Self>, live: &Arc<Live>, request: Request) -> Response {
+        let binary = request
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .is_some_and(|t| t.as_bytes().starts_with(b"application/octet-stream"));
+        let limit = self.config.max_payload.saturating_add(POST_FRAMING);
+        let body = match axum::body::to_bytes(request.into_body(), limit).await {
+            Ok(body) => body,
+            Err(e) => {
+                // Too large, or the client went away mid-body: the session closes, as
+                // engine.io's does for a body over `maxHttpBufferSize`.
+                tracing::debug!(error = %e, "a polling body was not read: the session closes");
+                live.conn.close(CloseReason::TransportError);
+                return text_response(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "text/plain; charset=utf-8",
+                    format!("a polling body is at most {limit} bytes"),
+                );
+            }
+        };
+        let id = live.id;
+        match live
+            .conn
+            .post(&body, binary, |event| self.on_event(id, live, event))
+        {
+            Ok(()) => text_response(StatusCode::OK, "text/html", "ok".to_owned()),
+            Err(PollError::Closed) => refuse(EngineError::SessionUnknown),
+            Err(e) => {
+                tracing::debug!(error = %e, "a polling body was refused");
+                refuse(EngineError::BadRequest)
+            }
+        }
+    }
+
+    /// Opens a session: on the upgraded WebSocket `stream` (with what hyper read past the
+    /// upgrade request), or on long-polling when `None`; its task starts. On Engine.IO 3 the
+    /// socket joins the default namespace at once, as socket.io 2 does (its clients send no
+    /// CONNECT for `/`). The handshake packet, which a WebSocket has been sent already and a
+    /// polling session's first GET answers with.
     fn open(
         self: Arc<Self>,
         version: engine::Version,
-        stream: TcpStream,
-        early: Bytes,
+        stream: Option<(TcpStream, Bytes)>,
         parts: http::request::Parts,
-    ) {
-        // Pushes and acks are small writes: with Nagle's algorithm on, one waits for the
-        // client's delayed ACK of the previous.
-        if let Err(e) = stream.set_nodelay(true) {
-            tracing::debug!(error = %e, "cannot set TCP_NODELAY on a socket");
-        }
+    ) -> Packet {
         self.start_ticking();
+        let transport = match stream {
+            Some(_) => session::Transport::WebSocket,
+            None => session::Transport::Polling,
+        };
         let mut handshake = None;
+        let mut early = Bytes::new();
         let parts = Arc::new(parts);
         let (id, live) = self.table().insert(|id| {
             let (session, open) = Session::open(
                 version,
-                session::Transport::WebSocket,
+                transport,
                 &id.to_string(),
                 self.config,
                 Instant::now(),
             );
             handshake = Some(open);
+            let conn = match stream {
+                Some((stream, rest)) => {
+                    early = rest;
+                    Conn::new(id.slot(), stream, version, session, self.bound)
+                }
+                None => Conn::polling(id.slot(), version, session, self.bound),
+            };
             Live {
-                conn: Conn::new(id.slot(), stream, version, session, self.bound),
+                conn,
+                id,
                 version,
                 parts,
                 state: OnceLock::new(),
@@ -249,7 +349,8 @@ impl Node {
         });
         let first = live.conn.first_wakeup();
         self.wheel().schedule(id.slot(), first);
-        if let Some(open) = handshake {
+        let open = handshake.unwrap_or(Packet::Noop);
+        if transport == session::Transport::WebSocket {
             // A failed send has closed the connection; its task ends it.
             let _ = live.conn.send_packet(&open);
         }
@@ -279,6 +380,7 @@ impl Node {
             }
             self.table().remove(id);
         });
+        open
     }
 
     /// Starts the heartbeat task once, inside the runtime serving the first connection.
@@ -414,7 +516,10 @@ impl Node {
             Ok(name) => name,
             Err(_) => return,
         };
-        let frame = ws::text(&format!("42[{name},{data}]"));
+        // Engine.IO's `4` and Socket.IO's `2`: the WebSocket frame is encoded once; a session
+        // that polls takes the message into its outbox.
+        let text = format!("2[{name},{data}]");
+        let frame = ws::text(&format!("4{text}"));
         // The recipients are taken under the table's lock and written to after it, so that
         // connects, disconnects and joins do not wait for a broadcast's system calls.
         let mut recipients = Vec::new();
@@ -432,18 +537,148 @@ impl Node {
             }
         }
         for (id, live) in recipients {
-            if let Err(e) = live.conn.send(&frame) {
+            if let Err(e) = live.conn.send_message(&frame, &text) {
                 tracing::debug!(socket = %id, error = %e, "a push was not written");
             }
         }
     }
 
-    /// The handshake head of socket `id`, if it is connected here.
+    /// The handshake head of session `id`, if it is open here (joined to the namespace or
+    /// not: the policy checks that a polling session's requests come from its client).
     pub(crate) fn parts(&self, id: SocketId) -> Option<Arc<http::request::Parts>> {
         self.table()
             .get(id)
-            .filter(|live| live.joined())
+            .filter(|live| !live.conn.is_closed())
             .map(|live| live.parts.clone())
+    }
+}
+
+/// What a polling body may hold beyond `maxPayload`: its framing (Engine.IO 3's length
+/// prefixes, Engine.IO 4's separators) and the few packets that ride along (pings, a close).
+const POST_FRAMING: usize = 1024;
+
+/// engine.io's errors, each a 400 with its code and message.
+#[derive(Debug, Clone, Copy)]
+enum EngineError {
+    TransportUnknown,
+    SessionUnknown,
+    BadHandshakeMethod,
+    BadRequest,
+    UnsupportedVersion,
+}
+
+fn refuse(error: EngineError) -> Response {
+    let (code, message) = match error {
+        EngineError::TransportUnknown => (0, "Transport unknown"),
+        EngineError::SessionUnknown => (1, "Session ID unknown"),
+        EngineError::BadHandshakeMethod => (2, "Bad handshake method"),
+        EngineError::BadRequest => (3, "Bad request"),
+        EngineError::UnsupportedVersion => (5, "Unsupported protocol version"),
+    };
+    text_response(
+        StatusCode::BAD_REQUEST,
+        "application/json",
+        serde_json::json!({ "code": code, "message": message }).to_string(),
+    )
+}
+
+/// A CORS preflight of a polling request (one with headers of the client's own, as
+/// `extraHeaders` sets): the methods and headers are allowed; the policy has checked the
+/// origin and adds `Access-Control-Allow-Origin` to what it allows.
+fn preflight(request: &Request) -> Response {
+    let mut response = Response::new(axum::body::Body::empty());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    let headers = response.headers_mut();
+    headers.insert(
+        http::header::ACCESS_CONTROL_ALLOW_METHODS,
+        http::HeaderValue::from_static("GET, POST"),
+    );
+    if let Some(asked) = request
+        .headers()
+        .get(http::header::ACCESS_CONTROL_REQUEST_HEADERS)
+    {
+        headers.insert(http::header::ACCESS_CONTROL_ALLOW_HEADERS, asked.clone());
+    }
+    response
+}
+
+/// Whether the client reads binary polling bodies: Engine.IO 3 clients with XHR2 (no `b64`);
+/// Engine.IO 4 always writes binary as base64 in text.
+fn binary_capable(version: engine::Version, query: &str) -> bool {
+    version == engine::Version::V3
+        && !form_urlencoded::parse(query.as_bytes()).any(|(key, _)| key == "b64")
+}
+
+/// A polling GET's answer: `packets` in the body form of `version`.
+fn payload(version: engine::Version, binary: bool, packets: &[Packet]) -> Response {
+    let has_binary = packets.iter().any(|p| matches!(p, Packet::Binary(_)));
+    let (content_type, body) = match version {
+        engine::Version::V4 => (
+            "text/plain; charset=UTF-8",
+            Bytes::from(engine::v4::encode_payload(packets)),
+        ),
+        engine::Version::V3 if binary && has_binary => (
+            "application/octet-stream",
+            Bytes::from(engine::v3::encode_binary_payload(packets)),
+        ),
+        engine::Version::V3 => (
+            "text/plain; charset=UTF-8",
+            Bytes::from(engine::v3::encode_payload(packets)),
+        ),
+    };
+    let mut response = Response::new(axum::body::Body::from(body));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static(content_type),
+    );
+    response
+}
+
+/// The WebSocket handshake of `request` accepted: the `101` answer, the request's head
+/// without the upgrade's own headers, and the upgrade to come; or why the handshake is not
+/// valid.
+fn accept(
+    mut request: Request,
+) -> Result<(Response, http::request::Parts, hyper::upgrade::OnUpgrade), upgrade::HandshakeError> {
+    let (response, on_upgrade) = upgrade::accept(&mut request)?;
+    let (parts, _) = request.into_parts();
+    Ok((response, without_upgrade_headers(parts), on_upgrade))
+}
+
+/// The socket keeps its handshake's head for its life (`Socket::handshake()`, sessions, the
+/// disconnect hook); the upgrade's own headers say nothing after the upgrade.
+fn without_upgrade_headers(mut parts: http::request::Parts) -> http::request::Parts {
+    for name in [
+        http::header::SEC_WEBSOCKET_KEY,
+        http::header::SEC_WEBSOCKET_VERSION,
+        http::header::SEC_WEBSOCKET_EXTENSIONS,
+        http::header::UPGRADE,
+        http::header::CONNECTION,
+    ] {
+        parts.headers.remove(name);
+    }
+    parts
+}
+
+/// The upgraded connection's TCP stream (with `TCP_NODELAY`: pushes and acks are small writes,
+/// and with Nagle's algorithm one waits for the client's delayed ACK of the previous) and what
+/// hyper read past the upgrade request.
+async fn upgraded(on_upgrade: hyper::upgrade::OnUpgrade) -> Option<(TcpStream, Bytes)> {
+    match upgrade::stream(on_upgrade).await {
+        Ok((stream, early)) => {
+            if let Err(e) = stream.set_nodelay(true) {
+                tracing::debug!(error = %e, "cannot set TCP_NODELAY on a socket");
+            }
+            Some((stream, early))
+        }
+        Err(e @ upgrade::StreamError::NotTcp) => {
+            tracing::warn!(error = %e, "a socket was dropped after its upgrade");
+            None
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, "a WebSocket upgrade did not complete");
+            None
+        }
     }
 }
 
@@ -529,7 +764,10 @@ impl tower::Service<Request> for NodeService {
     type Error = Infallible;
     type Future = futures_util::future::Either<
         <crate::guard::Guarded as tower::Service<Request>>::Future,
-        std::future::Ready<Result<Response, Infallible>>,
+        futures_util::future::Map<
+            BoxFuture<'static, Response>,
+            fn(Response) -> Result<Response, Infallible>,
+        >,
     >;
 
     fn poll_ready(
@@ -542,7 +780,8 @@ impl tower::Service<Request> for NodeService {
     fn call(&mut self, request: Request) -> Self::Future {
         let path = request.uri().path();
         if path.starts_with(&self.path) || path == self.path.trim_end_matches('/') {
-            futures_util::future::Either::Right(std::future::ready(Ok(self.node.serve(request))))
+            let ok: fn(Response) -> Result<Response, Infallible> = Ok;
+            futures_util::future::Either::Right(self.node.serve(request).map(ok))
         } else {
             futures_util::future::Either::Left(self.router.call(request))
         }

@@ -203,6 +203,23 @@ impl Session {
         self.deadline
     }
 
+    /// Whether the heartbeat has run out at `now`: a pong overdue (Engine.IO 4) or the client
+    /// silent too long (Engine.IO 3). The heartbeat wheel closes such a session at its next
+    /// tick; a polling request asks first, so that it is not answered by a session that has
+    /// timed out between two ticks.
+    pub fn timed_out(&self, now: Instant) -> bool {
+        if self.state == State::Closed {
+            return false;
+        }
+        match self.version {
+            Version::V3 => now >= self.deadline,
+            Version::V4 if self.awaiting_pong => now >= self.deadline,
+            // The ping is due and not out yet (the wheel has not ticked): its pong could not
+            // come in time either.
+            Version::V4 => now >= self.deadline + self.config.ping_timeout,
+        }
+    }
+
     /// A packet that arrived on `via` at `now`, and what follows from it.
     pub fn receive(&mut self, packet: Packet, via: Transport, now: Instant) -> Vec<Action> {
         if self.state == State::Closed {
@@ -277,7 +294,9 @@ impl Session {
         match self.version {
             Version::V4 if !self.awaiting_pong => {
                 self.awaiting_pong = true;
-                self.deadline = now + self.config.ping_timeout;
+                // The pong is due `pingTimeout` after the ping was due, as with engine.io's
+                // exact timers: a wheel's late tick does not lengthen the client's allowance.
+                self.deadline += self.config.ping_timeout;
                 vec![Action::Send(self.transport, Packet::Ping(String::new()))]
             }
             Version::V4 | Version::V3 => self.close(CloseReason::PingTimeout),

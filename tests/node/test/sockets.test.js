@@ -9,17 +9,20 @@ const assert = require('node:assert/strict');
 const { startServer, makeClient, nextEvent, collectUntilQuiet } = require('./helpers');
 
 // Each suite runs on both transports, socketioxide (the default) and the project's own
-// (`--transport sailroute`, issue 20), with sails.io.js and socket.io-client 4 mixed.
-for (const [transport, args, kinds] of [
-  ['socketioxide', [], ['sails.io.js', 'socket.io-client@4', 'sails.io.js']],
-  ['the own transport', ['--transport', 'sailroute'], ['sails.io.js', 'socket.io-client@4', 'sails.io.js']],
+// (`--transport sailroute`, issue 20), with sails.io.js and socket.io-client 4 mixed; on the own
+// transport once more with every client on long-polling.
+const MIXED = ['sails.io.js', 'socket.io-client@4', 'sails.io.js'];
+for (const [transport, args, kinds, options] of [
+  ['socketioxide', [], MIXED, {}],
+  ['the own transport', ['--transport', 'sailroute'], MIXED, {}],
+  ['the own transport over long-polling', ['--transport', 'sailroute'], MIXED, { transports: ['polling'] }],
 ]) {
   describe(`rooms and pushes on ${transport}`, () => {
     let server;
     let a; let b; let c; let http;
     before(async () => {
       server = await startServer('conformance', args);
-      [a, b, c] = await Promise.all(kinds.map((kind) => makeClient(kind, server.url)));
+      [a, b, c] = await Promise.all(kinds.map((kind) => makeClient(kind, server.url, options)));
       http = await makeClient('http', server.url);
     });
     after(async () => {

@@ -1,9 +1,10 @@
 'use strict';
 // The runtime on its own transport (`.transport(SocketTransport::Sailroute)`, issue 20), the
 // conformance app served with `--transport sailroute`, driven by the stock socket.io-client 4
-// and sails.io.js over WebSocket: virtual requests and their acks through the same bridge and router as HTTP,
-// bad input answered through the ack, namespaces and long-polling refused as engine.io and
-// socket.io refuse them, and a graceful shutdown that the client reconnects after. Rooms and
+// and sails.io.js: virtual requests and their acks through the same bridge and router as HTTP,
+// bad input answered through the ack, namespaces refused as socket.io refuses them,
+// long-polling and its upgrade to WebSocket, and a graceful shutdown that the client reconnects
+// after. Rooms and
 // pushes on this transport are in sockets.test.js, which runs on both.
 
 const test = require('node:test');
@@ -169,21 +170,48 @@ test('another namespace is refused as socket.io refuses it; the default one stay
   assert.equal((await a.request('get', '/hello', {})).statusCode, 200);
 });
 
-test('long-polling and unknown Engine.IO versions get engine.io errors, not a session', async () => {
+test('long-polling serves both Engine.IO versions; unknown transports and versions get engine.io errors', async () => {
   // engine.io checks the transport first, then the version.
-  for (const version of ['3', '4']) {
-    const polling = await http.request('get', `/socket.io/?EIO=${version}&transport=polling`);
-    assert.equal(polling.statusCode, 400);
-    assert.deepEqual(polling.body, { code: 0, message: 'Transport unknown' });
-  }
+  const unknown = await http.request('get', '/socket.io/?EIO=4&transport=carrier-pigeon');
+  assert.equal(unknown.statusCode, 400);
+  assert.deepEqual(unknown.body, { code: 0, message: 'Transport unknown' });
   const v5 = await http.request('get', '/socket.io/?EIO=5&transport=websocket');
   assert.equal(v5.statusCode, 400);
   assert.deepEqual(v5.body, { code: 5, message: 'Unsupported protocol version' });
-  const client = io(server.url, { transports: ['polling'], forceNew: true, reconnection: false });
-  try {
-    await waitFor(client, 'connect_error');
-  } finally {
-    client.close();
+  const post = await http.request('post', '/socket.io/?EIO=4&transport=polling', {});
+  assert.deepEqual(post.body, { code: 2, message: 'Bad handshake method' });
+  const stranger = await http.request('get', '/socket.io/?EIO=4&transport=polling&sid=AAAAAAAAAAAAAAAA');
+  assert.deepEqual(stranger.body, { code: 1, message: 'Session ID unknown' });
+  // Polling alone, both stock clients: requests, the socket's id, bad input through the ack.
+  for (const kind of ['socket.io-client@4', 'sails.io.js']) {
+    const client = await makeClient(kind, server.url, { transports: ['polling'] });
+    try {
+      const seen = await client.request('get', '/inspect?a=1', { b: true });
+      assert.equal(seen.statusCode, 200);
+      assert.equal(seen.body.isSocket, true);
+      assert.equal(seen.body.socketId, client.id());
+      assert.equal((await client.request('get', '/panic', {})).statusCode, 500);
+      assert.equal((await client.request('post', '/echo', { big: 'x'.repeat(1024 * 1024 + 10) })).statusCode, 413);
+      assert.equal((await client.request('get', '/hello', {})).statusCode, 200);
+    } finally {
+      client.close();
+    }
+  }
+});
+
+test('a polling session upgrades to WebSocket (socket.io-client 4 and 2) and keeps its id', async () => {
+  for (const kind of ['socket.io-client@4', 'sails.io.js']) {
+    const client = await makeClient(kind, server.url, { transports: ['polling', 'websocket'] });
+    try {
+      const engine = kind === 'sails.io.js' ? client.socket._raw.io.engine : client.socket.io.engine;
+      if (engine.transport.name !== 'websocket') await waitFor(engine, 'upgrade');
+      assert.equal(engine.transport.name, 'websocket');
+      const seen = await client.request('get', '/inspect', {});
+      assert.equal(seen.body.socketId, client.id(), 'the same socket after the upgrade');
+      assert.equal((await client.request('get', '/hello', {})).statusCode, 200);
+    } finally {
+      client.close();
+    }
   }
 });
 

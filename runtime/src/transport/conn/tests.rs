@@ -251,3 +251,222 @@ async fn the_connection_ends_when_the_client_closes_or_breaks_the_protocol() {
         Some(Event::Closed(CloseReason::ForcedClose))
     );
 }
+
+/// A connection for a session opened on long-polling, its task running; its events come out
+/// of the returned channel.
+fn polling_conn(
+    bound: usize,
+) -> (
+    Arc<Conn>,
+    tokio::sync::mpsc::UnboundedReceiver<Event>,
+    tokio::task::JoinHandle<()>,
+) {
+    let (session, open) = Session::open(
+        Version::V4,
+        Transport::Polling,
+        "sid",
+        config(),
+        Instant::now(),
+    );
+    assert!(matches!(open, Packet::Open(ref o) if o.contains("\"upgrades\":[\"websocket\"]")));
+    let conn = Arc::new(Conn::polling(8, Version::V4, session, bound));
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let running = conn.clone();
+    let task = tokio::spawn(async move {
+        running
+            .run(&[], |_, event| {
+                let _ = tx.send(event);
+            })
+            .await;
+    });
+    (conn, rx, task)
+}
+
+async fn next_poll(conn: &Conn) -> Result<Vec<Packet>, PollError> {
+    tokio::time::timeout(Duration::from_secs(5), conn.poll())
+        .await
+        .expect("a poll answered within 5 s")
+}
+
+#[tokio::test]
+async fn a_poll_waits_for_packets_and_a_post_delivers_messages() {
+    let (conn, mut events, _task) = polling_conn(1 << 20);
+    let waiting = {
+        let conn = conn.clone();
+        tokio::spawn(async move { next_poll(&conn).await })
+    };
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(!waiting.is_finished(), "nothing to send yet: the GET waits");
+    conn.send_message(&ws::text("42[\"x\"]"), "2[\"x\"]")
+        .unwrap();
+    conn.send_packet(&Packet::Message("3".into())).unwrap();
+    assert_eq!(
+        waiting.await.unwrap().unwrap(),
+        vec![
+            Packet::Message("2[\"x\"]".into()),
+            Packet::Message("3".into())
+        ]
+    );
+    let mut delivered = Vec::new();
+    conn.post("40\u{1e}42[\"a\"]".as_bytes(), false, |e| delivered.push(e))
+        .unwrap();
+    assert_eq!(
+        delivered,
+        vec![
+            Event::Message("0".into()),
+            Event::Message("2[\"a\"]".into())
+        ]
+    );
+    // The heartbeat's ping goes to the next GET.
+    let due = conn.first_wakeup();
+    conn.on_deadline(due);
+    assert_eq!(
+        next_poll(&conn).await.unwrap(),
+        vec![Packet::Ping(String::new())]
+    );
+    conn.post(b"3", false, |_| {}).unwrap();
+    assert!(
+        events.try_recv().is_err(),
+        "nothing reached the task's reader"
+    );
+}
+
+#[tokio::test]
+async fn a_second_poll_closes_the_session_and_the_first_gets_the_close() {
+    let (conn, mut events, task) = polling_conn(1 << 20);
+    let first = {
+        let conn = conn.clone();
+        tokio::spawn(async move { next_poll(&conn).await })
+    };
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(conn.poll().await, Err(PollError::Overlap));
+    assert_eq!(first.await.unwrap().unwrap(), vec![Packet::Close]);
+    task.await.unwrap();
+    assert_eq!(
+        events.recv().await,
+        Some(Event::Closed(CloseReason::TransportError))
+    );
+    assert_eq!(conn.poll().await, Err(PollError::Closed));
+}
+
+#[tokio::test]
+async fn a_client_close_ends_the_waiting_poll_with_a_noop() {
+    let (conn, _events, task) = polling_conn(1 << 20);
+    let waiting = {
+        let conn = conn.clone();
+        tokio::spawn(async move { next_poll(&conn).await })
+    };
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    conn.post(b"1", false, |_| {}).unwrap();
+    assert_eq!(waiting.await.unwrap().unwrap(), vec![Packet::Noop]);
+    task.await.unwrap();
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_a_payload_closes_the_session() {
+    let (conn, _events, task) = polling_conn(1 << 20);
+    assert!(matches!(
+        conn.post(b"abc", false, |_| {}),
+        Err(PollError::Payload(_))
+    ));
+    task.await.unwrap();
+    assert_eq!(conn.poll().await, Err(PollError::Closed));
+}
+
+#[tokio::test]
+async fn a_silent_polling_client_times_out_between_two_ticks() {
+    let (conn, _events, _task) = polling_conn(1 << 20);
+    // The ping was due and the wheel has not ticked: after `pingTimeout` more, a GET finds the
+    // session closed, as with engine.io's exact timers.
+    tokio::time::sleep(config().ping_interval + config().ping_timeout + Duration::from_millis(20))
+        .await;
+    assert_eq!(conn.poll().await, Err(PollError::Closed));
+}
+
+#[tokio::test]
+async fn a_polling_client_too_slow_for_its_bound_is_disconnected() {
+    let (conn, _events, task) = polling_conn(100);
+    let message = "x".repeat(60);
+    conn.send_packet(&Packet::Message(message.clone())).unwrap();
+    assert!(matches!(
+        conn.send_packet(&Packet::Message(message)),
+        Err(SendError::TooSlow { bound: 100, .. })
+    ));
+    task.await.unwrap();
+}
+
+/// A WebSocket client on a loopback socket and the server's end of it.
+async fn socket_pair() -> (Client, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap());
+    let (client, accepted) = tokio::join!(client, listener.accept());
+    (
+        Client {
+            stream: client.unwrap(),
+            buf: Vec::new(),
+        },
+        accepted.unwrap().0,
+    )
+}
+
+#[tokio::test]
+async fn the_upgrade_moves_what_waited_for_the_poll_onto_the_websocket() {
+    let (conn, mut events, _task) = polling_conn(1 << 20);
+    conn.send_packet(&Packet::Message("2[\"before\"]".into()))
+        .unwrap();
+    let waiting = {
+        let conn = conn.clone();
+        tokio::spawn(async move {
+            let first = next_poll(&conn).await;
+            (first, next_poll(&conn).await)
+        })
+    };
+    let (mut client, server) = socket_pair().await;
+    // The probe's first frame came with the upgrade request.
+    let early = client_frame(OpCode::Data(Data::Text), true, b"2probe", true);
+    conn.attach(server, Bytes::from(early)).unwrap();
+    assert_eq!(client.next_text().await, "3probe");
+    let (first, second) = waiting.await.unwrap();
+    assert_eq!(
+        first.unwrap(),
+        vec![Packet::Message("2[\"before\"]".into())]
+    );
+    assert_eq!(second.unwrap(), vec![Packet::Noop], "the noop ends polling");
+    conn.send_packet(&Packet::Message("2[\"during\"]".into()))
+        .unwrap();
+    client.text("5").await;
+    assert_eq!(client.next_text().await, "42[\"during\"]");
+    client.text("42[\"after\"]").await;
+    assert_eq!(
+        events.recv().await,
+        Some(Event::Message("2[\"after\"]".into()))
+    );
+    conn.send_packet(&Packet::Message("3".into())).unwrap();
+    assert_eq!(client.next_text().await, "43");
+    assert_eq!(conn.poll().await, Err(PollError::NotPolling));
+    let (_, another) = socket_pair().await;
+    assert!(
+        conn.attach(another, Bytes::new()).is_err(),
+        "one WebSocket per session"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_probe_leaves_the_session_polling() {
+    let (conn, _events, _task) = polling_conn(1 << 20);
+    let (mut client, server) = socket_pair().await;
+    conn.attach(server, Bytes::new()).unwrap();
+    // `5` before the probe breaks the upgrade's order.
+    client.text("5").await;
+    let mut rest = Vec::new();
+    let n = tokio::time::timeout(Duration::from_secs(5), client.stream.read_to_end(&mut rest))
+        .await
+        .expect("the probe is dropped within 5 s");
+    assert!(n.is_ok());
+    conn.send_packet(&Packet::Message("3".into())).unwrap();
+    assert_eq!(
+        next_poll(&conn).await.unwrap(),
+        vec![Packet::Message("3".into())]
+    );
+    assert!(!conn.is_closed());
+}

@@ -315,3 +315,27 @@ fn scripted_upgrades_and_heartbeats_keep_the_session_rules() {
         crate::__fuzz::session(seed);
     }
 }
+
+#[test]
+fn a_late_tick_does_not_lengthen_the_pong_allowance_and_timed_out_reads_the_deadline() {
+    let t0 = Instant::now();
+    let mut session = open(Version::V4, Transport::Polling, t0);
+    assert!(!session.timed_out(t0 + ms(300)), "the ping is only due");
+    // The wheel ticked 80 ms late: the pong is still due 200 ms after the ping was.
+    assert_eq!(
+        session.on_deadline(t0 + ms(380)),
+        [ping(Transport::Polling)]
+    );
+    assert_eq!(session.deadline(), t0 + ms(500));
+    assert!(!session.timed_out(t0 + ms(499)));
+    assert!(session.timed_out(t0 + ms(500)));
+    // A ping that never went out (no tick yet) times out just the same.
+    let session = open(Version::V4, Transport::Polling, t0);
+    assert!(session.timed_out(t0 + ms(500)));
+    // Engine.IO 3: the client's silence.
+    let mut session = open(Version::V3, Transport::Polling, t0);
+    assert!(!session.timed_out(t0 + ms(499)));
+    assert!(session.timed_out(t0 + ms(500)));
+    session.close(CloseReason::ForcedClose);
+    assert!(!session.timed_out(t0 + ms(900)), "a closed session is done");
+}
