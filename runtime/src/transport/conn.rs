@@ -316,8 +316,8 @@ impl Conn {
                 Ok(n) => frame.slice(n..),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => frame,
                 Err(e) => {
-                    tracing::debug!(conn = self.id, error = %e, "a write failed: the connection closes");
-                    self.close_locked(state, CloseReason::TransportClose);
+                    tracing::debug!(conn = self.id, error = %e, "a write failed: the WebSocket ends");
+                    self.websocket_failed(state, CloseReason::TransportClose);
                     return Err(SendError::Closed(CloseReason::TransportClose));
                 }
             }
@@ -334,7 +334,7 @@ impl Conn {
                 bound = self.bound,
                 "a client reads too slowly: disconnected"
             );
-            self.close_locked(state, CloseReason::ForcedClose);
+            self.websocket_failed(state, CloseReason::ForcedClose);
             return Err(SendError::TooSlow {
                 queued,
                 bound: self.bound,
@@ -588,6 +588,8 @@ impl Conn {
                     self.end_websocket(stream, reason);
                 }
             }
+            // Not held across the awaits below: the task's state is every idle socket's memory.
+            drop(probe_early);
             loop {
                 let (waiting, closed, probe_failed) = {
                     let state = self.state();
@@ -645,20 +647,31 @@ impl Conn {
     /// unless the WebSocket was a probe and the session still polls.
     fn end_websocket(&self, stream: &TcpStream, reason: CloseReason) {
         let mut state = self.state();
-        match state.polling.as_mut() {
-            Some(polling) => {
-                tracing::debug!(
-                    conn = self.id,
-                    reason = reason.as_str(),
-                    "a probing WebSocket ended: the session goes on polling"
-                );
-                polling.probe_failed = true;
-                state.queue.clear();
-                state.queued = 0;
-                shut_down(self.id, stream);
-            }
-            None => self.close_locked(&mut state, reason),
+        self.websocket_failed(&mut state, reason);
+        if state.polling.is_some() {
+            shut_down(self.id, stream);
         }
+    }
+
+    /// The WebSocket failed (a write, a read, a bound): the session closes with `reason`,
+    /// unless the WebSocket is a probe and the session still polls; then the probe is dropped
+    /// (the connection's task shuts it down) and the session goes on polling, as engine.io's.
+    fn websocket_failed(&self, state: &mut State, reason: CloseReason) {
+        let Some(polling) = state.polling.as_mut() else {
+            self.close_locked(state, reason);
+            return;
+        };
+        if !polling.probe_failed {
+            tracing::debug!(
+                conn = self.id,
+                reason = reason.as_str(),
+                "a probing WebSocket failed: the session goes on polling"
+            );
+            polling.probe_failed = true;
+        }
+        state.queue.clear();
+        state.queued = 0;
+        self.wake.notify_one();
     }
 
     fn max_message(&self) -> usize {
@@ -741,7 +754,11 @@ impl Conn {
                 .session
                 .receive(packet, Transport::WebSocket, Instant::now());
             self.act(&mut state, actions, &mut |event| events.push(event));
-            state.closed
+            // A refused probe is not read further: its task drops it.
+            let refused = state.polling.as_ref().is_some_and(|p| p.probe_failed);
+            state
+                .closed
+                .or(refused.then_some(CloseReason::TransportError))
         };
         // Delivered outside the lock: the layer above may send on this connection.
         for event in events {
@@ -766,7 +783,7 @@ impl Conn {
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(_) => {
-                    self.close_locked(&mut state, CloseReason::TransportClose);
+                    self.websocket_failed(&mut state, CloseReason::TransportClose);
                     return;
                 }
             }

@@ -701,7 +701,9 @@ async fn heartbeats(node: Weak<Node>) {
                     slot,
                     "no CONNECT within the connect timeout: the socket closes"
                 );
-                live.conn.close(CloseReason::TransportClose);
+                // The server's own close, as socket.io's connect timeout (`forced close`):
+                // a waiting GET gets the close packet.
+                live.conn.close(CloseReason::ForcedClose);
                 continue;
             }
             if let Some(next) = live.conn.on_deadline(now) {

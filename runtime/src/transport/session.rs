@@ -294,8 +294,11 @@ impl Session {
         match self.version {
             Version::V4 if !self.awaiting_pong => {
                 self.awaiting_pong = true;
-                // The pong is due `pingTimeout` after the ping was due, as with engine.io's
-                // exact timers: a wheel's late tick does not lengthen the client's allowance.
+                // The pong is due `pingTimeout` after the ping was due, not after the wheel's
+                // tick sent it: a polling request checks the deadline exactly (`timed_out`), and
+                // a session must time out when a client of engine.io's exact timers expects it
+                // to (the protocol suite does). The client's allowance is shortened by the
+                // tick's lateness, at most two ticks of 100 ms out of the 20 s default.
                 self.deadline += self.config.ping_timeout;
                 vec![Action::Send(self.transport, Packet::Ping(String::new()))]
             }

@@ -456,13 +456,26 @@ async fn a_failed_probe_leaves_the_session_polling() {
     let (conn, _events, _task) = polling_conn(1 << 20);
     let (mut client, server) = socket_pair().await;
     conn.attach(server, Bytes::new()).unwrap();
-    // `5` before the probe breaks the upgrade's order.
-    client.text("5").await;
+    // `5` before the probe breaks the upgrade's order; the probe that follows in the same
+    // write is not read: the refused WebSocket is dropped.
+    let mut burst = client_frame(OpCode::Data(Data::Text), true, b"5", true);
+    burst.extend(client_frame(
+        OpCode::Data(Data::Text),
+        true,
+        b"2probe",
+        true,
+    ));
+    burst.extend(client_frame(OpCode::Data(Data::Text), true, b"5", true));
+    client.stream.write_all(&burst).await.unwrap();
     let mut rest = Vec::new();
     let n = tokio::time::timeout(Duration::from_secs(5), client.stream.read_to_end(&mut rest))
         .await
         .expect("the probe is dropped within 5 s");
     assert!(n.is_ok());
+    assert!(
+        !String::from_utf8_lossy(&rest).contains("3probe"),
+        "the probe after the refusal was not answered"
+    );
     conn.send_packet(&Packet::Message("3".into())).unwrap();
     assert_eq!(
         next_poll(&conn).await.unwrap(),
