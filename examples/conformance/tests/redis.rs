@@ -1,7 +1,8 @@
 //! Several nodes on one real `redis-server` (started here on a free port, no persistence):
 //! broadcasts, omit, resource messages and room membership across nodes; then Redis is
 //! killed (local delivery goes on, nothing fails) and restarted (cross-node delivery resumes,
-//! nothing restarted).
+//! nothing restarted). The same on both socket transports: socketioxide's Redis adapter, and
+//! the project's own transport with its cluster backend (`sockets/node_cluster.rs`).
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
@@ -14,7 +15,7 @@ use axum::extract::Path;
 use axum::routing::{patch, put};
 use axum::{Json, Router};
 use rust_socketio::TransportType;
-use sailroute::{Server, Socket, Sockets};
+use sailroute::{Server, Socket, SocketTransport, Sockets};
 use serde_json::{Value, json};
 use support::{TestSocket, connect, drain, next_event, request};
 
@@ -81,7 +82,7 @@ fn free_port() -> u16 {
 }
 
 /// The conformance routes plus a `pet` resource, on a node that shares rooms through Redis.
-async fn node(redis: &str) -> (String, Sockets) {
+async fn node(redis: &str, transport: SocketTransport) -> (String, Sockets) {
     let pets = Router::new()
         .route(
             "/pets/{id}/subscribe",
@@ -121,6 +122,7 @@ async fn node(redis: &str) -> (String, Sockets) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let server = Server::builder(conformance::app().merge(pets))
+        .transport(transport)
         .build_with_redis(redis)
         .await
         .unwrap();
@@ -159,12 +161,21 @@ async fn eventually(mut check: impl AsyncFnMut() -> bool, what: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rooms_span_nodes_and_survive_redis_restarts() {
+    rooms_span_nodes(SocketTransport::Socketioxide).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rooms_span_nodes_and_survive_redis_restarts_on_the_own_transport() {
+    rooms_span_nodes(SocketTransport::Sailroute).await;
+}
+
+async fn rooms_span_nodes(transport: SocketTransport) {
     let port = free_port();
     let mut redis = Redis::start(port);
     redis.ready().await;
-    let (a_url, a_sockets) = node(&redis.url()).await;
-    let (b_url, b_sockets) = node(&redis.url()).await;
-    let (c_url, _) = node(&redis.url()).await;
+    let (a_url, a_sockets) = node(&redis.url(), transport).await;
+    let (b_url, b_sockets) = node(&redis.url(), transport).await;
+    let (c_url, _) = node(&redis.url(), transport).await;
 
     let mut on_a = socket(&a_url).await;
     let mut on_a2 = socket(&a_url).await;

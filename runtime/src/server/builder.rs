@@ -399,17 +399,30 @@ impl ServerBuilder {
         use socketioxide_redis::{RedisAdapterConfig, RedisAdapterCtr};
 
         self.check()?;
-        if self.transport == SocketTransport::Sailroute {
-            return Err(Error::Config(vec![
-                "build_with_redis(..) with transport(SocketTransport::Sailroute): the project's own transport serves one node so far; use the default transport for several".to_owned(),
-            ]));
-        }
         let driver = crate::redis::ResilientDriver::connect(url)
             .await
             .map_err(|e| Error::Redis {
                 url: url.to_owned(),
                 source: Box::new(e),
             })?;
+        if self.transport == SocketTransport::Sailroute {
+            let node = self.node();
+            let local = NodeBackend {
+                node: Arc::downgrade(&node),
+            };
+            // Subscribed before serving, so the first broadcast from another node arrives.
+            let backend = crate::sockets::ClusterBackend::subscribe(
+                local,
+                driver,
+                self.policy.socket_path.trim_end_matches('/'),
+            )
+            .await
+            .map_err(|e| Error::Redis {
+                url: url.to_owned(),
+                source: Box::new(e),
+            })?;
+            return self.build_on(node, backend);
+        }
         // Requests to other nodes (room membership, socket listings) wait at most this long.
         let config = RedisAdapterConfig::new().with_request_timeout(Duration::from_secs(2));
         let adapter = RedisAdapterCtr::new_with_driver(driver, config);
@@ -506,8 +519,17 @@ impl ServerBuilder {
         Ok((service, sockets, init, assembled.lifecycle))
     }
 
-    /// Builds the server on the project's own transport (`transport/node.rs`).
+    /// Builds the server on the project's own transport (`transport/node.rs`), for one node.
     fn build_on_node(self) -> Result<Server, Error> {
+        let node = self.node();
+        let backend = Arc::new(NodeBackend {
+            node: Arc::downgrade(&node),
+        });
+        self.build_on(node, backend)
+    }
+
+    /// The own transport's node, with this builder's Engine.IO settings.
+    fn node(&self) -> Arc<Node> {
         let max_message = self.max_message();
         let config = crate::transport::session::Config {
             ping_interval: self.ping_interval,
@@ -518,12 +540,18 @@ impl ServerBuilder {
             websocket: true,
         };
         // A slow client may fall behind by two of the largest messages before it is cut off.
-        let node = Node::new(config, max_message.saturating_mul(2));
+        Node::new(config, max_message.saturating_mul(2))
+    }
+
+    /// Builds the server on `node`, its rooms and pushes through `backend`.
+    fn build_on(
+        self,
+        node: Arc<Node>,
+        backend: Arc<dyn crate::sockets::Backend>,
+    ) -> Result<Server, Error> {
         // Only the server's service holds the node strongly (and each connection's task while
         // it runs): what the node holds itself refers back to it weakly.
-        let sockets = Sockets::new(Arc::new(NodeBackend {
-            node: Arc::downgrade(&node),
-        }));
+        let sockets = Sockets::new(backend);
         let closer = Arc::downgrade(&node);
         let close: CloseAll = Box::new(move || {
             let node = closer.upgrade();
@@ -684,11 +712,12 @@ pub enum SocketTransport {
     /// supports, long-polling, Redis. The default.
     #[default]
     Socketioxide,
-    /// The project's own transport (issue 20), for one node: Engine.IO 4 with Socket.IO 5
-    /// (socket.io-client 3 and later, the generated clients) and Engine.IO 3 with Socket.IO 2
-    /// (`sails.io.js`), over WebSocket and long-polling, with the upgrade from one to the
-    /// other. [`build_with_redis`](ServerBuilder::build_with_redis) gives a configuration error
-    /// until it serves several nodes. A WebSocket needs [`Server::serve`]: a server embedded
+    /// The project's own transport (issue 20): Engine.IO 4 with Socket.IO 5 (socket.io-client 3
+    /// and later, the generated clients) and Engine.IO 3 with Socket.IO 2 (`sails.io.js`), over
+    /// WebSocket and long-polling, with the upgrade from one to the other; several nodes
+    /// through [`build_with_redis`](ServerBuilder::build_with_redis) (its own messages between
+    /// nodes: nodes on the two transports do not share rooms). A WebSocket needs
+    /// [`Server::serve`]: a server embedded
     /// through [`Server::into_service`] in another stack has no TCP stream to hand its sockets
     /// (long-polling works there).
     Sailroute,

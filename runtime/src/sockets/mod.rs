@@ -19,10 +19,14 @@ use socketioxide::socket::Sid;
 
 mod backend;
 mod node_backend;
+#[cfg(feature = "redis")]
+mod node_cluster;
 mod socket;
 
 pub(crate) use backend::{Backend, IoBackend, PUSHED};
 pub(crate) use node_backend::NodeBackend;
+#[cfg(feature = "redis")]
+pub(crate) use node_cluster::ClusterBackend;
 pub use socket::{NotASocketRequest, Socket};
 
 /// A boxed future, so [`Backend`] stays object-safe whatever adapter sits underneath.
