@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The wire benchmark, side by side: Sails 1.5.18, sailroute, raw socketioxide, then sailroute's
+# The wire benchmark, side by side: Sails 1.5.18, sailroute on its own transport and on
+# socketioxide (the transport it replaces), raw socketioxide, then sailroute's
 # fan-out across two nodes through Redis, then blueprints against Sails' ORM. Rewrites the generated tables in docs/benchmarks.md. `--smoke` runs a few seconds per scenario instead
 # and only checks that everything runs (the test command does this).
-#   bash scripts/bench.sh [--smoke] [--servers sails,sailroute,raw] [--scenarios get,wrk,...]
+#   bash scripts/bench.sh [--smoke] [--servers sails,sailroute,sailroute-sio,raw] [--scenarios get,wrk,...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d ../shared/bench/loadgen ]; then

@@ -44,14 +44,16 @@ function freePort() {
 
 /**
  * Starts one measured server on a free port and waits until it listens: `sails` (the Sails app
- * in `sailsDir`), `sailroute` (`conformance`) or `raw` (`raw-socketioxide`), release builds
+ * in `sailsDir`), one of the `conformance` kinds below or `raw` (`raw-socketioxide`), release builds
  * from `target`. Rejects with the server's output if it exits or is not up within 60 s.
  */
-/** The Rust servers by kind: binary and arguments. `sailroute-own` is the runtime on its own
- * transport (issue 20). */
+/** The Rust servers by kind: binary and arguments. `sailroute` is the runtime on its default
+ * transport, its own (issue 20), `sailroute-own` the same named explicitly, `sailroute-sio` the
+ * runtime on socketioxide, the transport it replaces. */
 const RUST_SERVERS = {
   sailroute: ['conformance', []],
   'sailroute-own': ['conformance', ['--transport', 'sailroute']],
+  'sailroute-sio': ['conformance', ['--transport', 'socketioxide']],
   raw: ['raw-socketioxide', []],
 };
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /*
- * The wire benchmark: Sails 1.5.18, sailroute (examples/conformance) and raw socketioxide
+ * The wire benchmark: Sails 1.5.18, sailroute (examples/conformance) on its own transport (the
+ * default) and on socketioxide (`sailroute-sio`, the transport it replaces), and raw socketioxide
  * (bench/src/bin/raw-socketioxide.rs), measured one after another in one run with the shared
  * load generator (../shared/bench/loadgen), on 127.0.0.1 only.
  *
@@ -8,7 +9,8 @@
  *                                     and its chart, docs/benchmarks.svg (bench/wire/chart.mjs)
  *   node bench/wire/run.js --smoke    a few seconds per scenario; checks that every scenario runs
  *                                     and that nothing is lost, writes target/bench-work/smoke.md
- *   --servers sailroute,raw,sails     which servers (default all three)
+ *   --servers sailroute,raw,sails     which servers (default all four: sails, sailroute,
+ *                                     sailroute-sio, raw)
  *   --scenarios get,post256,...       which scenarios (default all)
  *
  * Needs: release builds of conformance and raw-socketioxide (scripts/bench.sh builds them),
@@ -36,7 +38,7 @@ const option = (name, fallback) => {
 };
 const SMOKE = flag('smoke');
 const DUR = Number(option('duration', SMOKE ? 2 : 15));
-const SERVERS = option('servers', 'sails,sailroute,raw').split(',');
+const SERVERS = option('servers', 'sails,sailroute,sailroute-sio,raw').split(',');
 
 /** Every scenario: loadgen arguments (or wrk), and how its figure per operation is read. */
 const SCENARIOS = [
@@ -246,7 +248,7 @@ function checkSmoke(results) {
       if (r.error) failures.push(`${kind} ${id}: ${r.error}`);
       else if (id === 'idle1000' ? !(r.connected > 0) : !(r.throughput > 0)) failures.push(`${kind} ${id}: no throughput`);
       else if (r.errors) failures.push(`${kind} ${id}: ${r.errors} errors`);
-      else if (r.lost && kind === 'sailroute') failures.push(`${kind} ${id}: ${r.lost} messages lost`);
+      else if (r.lost && kind.startsWith('sailroute')) failures.push(`${kind} ${id}: ${r.lost} messages lost`);
     }
   }
   return failures;

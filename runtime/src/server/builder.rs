@@ -708,11 +708,10 @@ fn contract_refusal(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum SocketTransport {
-    /// engineioxide and socketioxide: every Engine.IO and Socket.IO version the runtime
-    /// supports, long-polling, Redis. The default.
-    #[default]
+    /// engineioxide and socketioxide, the transport of the runtime's first releases: kept
+    /// selectable while the own transport replaces it (issue 20).
     Socketioxide,
-    /// The project's own transport (issue 20): Engine.IO 4 with Socket.IO 5 (socket.io-client 3
+    /// The project's own transport (issue 20), the default: Engine.IO 4 with Socket.IO 5 (socket.io-client 3
     /// and later, the generated clients) and Engine.IO 3 with Socket.IO 2 (`sails.io.js`), over
     /// WebSocket and long-polling, with the upgrade from one to the other; several nodes
     /// through [`build_with_redis`](ServerBuilder::build_with_redis) (its own messages between
@@ -720,6 +719,7 @@ pub enum SocketTransport {
     /// [`Server::serve`]: a server embedded
     /// through [`Server::into_service`] in another stack has no TCP stream to hand its sockets
     /// (long-polling works there).
+    #[default]
     Sailroute,
 }
 

@@ -8,12 +8,12 @@ const { describe, before, after } = test;
 const assert = require('node:assert/strict');
 const { startServer, makeClient, nextEvent, collectUntilQuiet } = require('./helpers');
 
-// Each suite runs on both transports, socketioxide (the default) and the project's own
-// (`--transport sailroute`, issue 20), with sails.io.js and socket.io-client 4 mixed; on the own
+// Each suite runs on both transports, socketioxide (`--transport socketioxide`) and the
+// project's own (the default, issue 20), with sails.io.js and socket.io-client 4 mixed; on the own
 // transport once more with every client on long-polling.
 const MIXED = ['sails.io.js', 'socket.io-client@4', 'sails.io.js'];
 for (const [transport, args, kinds, options] of [
-  ['socketioxide', [], MIXED, {}],
+  ['socketioxide', ['--transport', 'socketioxide'], MIXED, {}],
   ['the own transport', ['--transport', 'sailroute'], MIXED, {}],
   ['the own transport over long-polling', ['--transport', 'sailroute'], MIXED, { transports: ['polling'] }],
 ]) {
@@ -94,8 +94,8 @@ for (const [transport, args, kinds, options] of [
 // On the own transport a push is written into each recipient's socket before the ack is, on
 // either runtime.
 for (const [runtime, args, ordered, kind] of [
-  ['a current-thread runtime', [], true, 'sails.io.js'],
-  ['a multi-threaded runtime', ['--workers', '2'], false, 'sails.io.js'],
+  ['socketioxide, a current-thread runtime', ['--transport', 'socketioxide'], true, 'sails.io.js'],
+  ['socketioxide, a multi-threaded runtime', ['--transport', 'socketioxide', '--workers', '2'], false, 'sails.io.js'],
   ['the own transport, one thread', ['--transport', 'sailroute'], true, 'sails.io.js'],
   ['the own transport, two threads', ['--transport', 'sailroute', '--workers', '2'], true, 'socket.io-client@4'],
 ]) {
