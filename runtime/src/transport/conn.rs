@@ -439,6 +439,15 @@ impl Conn {
         }
     }
 
+    /// Drops the probing WebSocket if the upgrade has not completed (engine.io's
+    /// `upgradeTimeout` ran out): the session goes on polling.
+    pub fn drop_probe(&self) {
+        let mut state = self.state();
+        if state.closed.is_none() && state.polling.is_some() && self.stream.get().is_some() {
+            self.websocket_failed(&mut state, CloseReason::TransportError);
+        }
+    }
+
     /// The upgrade completed: what waited for the next GET goes out on the WebSocket, in order,
     /// and the long-polling side is dropped (a later GET or POST is refused).
     fn upgraded(&self, state: &mut State) {

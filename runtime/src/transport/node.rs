@@ -214,7 +214,12 @@ impl Node {
                     if let Err(stream) = live.conn.attach(stream, early) {
                         tracing::debug!("a second WebSocket came for a session: closed");
                         let _ = stream.try_write(&ws::close());
+                        return;
                     }
+                    // engine.io's `upgradeTimeout`: a probe that has not sent `5` by then is
+                    // dropped, and the session goes on polling.
+                    tokio::time::sleep(UPGRADE_TIMEOUT).await;
+                    live.conn.drop_probe();
                 });
                 now(response)
             }
@@ -489,7 +494,26 @@ impl Node {
             }
             return;
         }
-        tokio::spawn(handle(shared.clone(), state.clone(), peer, incoming));
+        let mut request = Box::pin(handle(shared.clone(), state.clone(), peer, incoming));
+        // The request's first poll runs here, on the connection's task: a request that is
+        // answered without waiting (most are: the handlers answer from memory) then costs no
+        // task of its own and no wake of another worker thread, whose futex wake-ups and
+        // context switches were the largest item of a socket GET's profile. One that waits is
+        // spawned and polled again at once, with its own waker (a future keeps the waker of
+        // its latest poll, so the no-op one of this poll is never the one woken).
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            request.as_mut().poll(&mut cx)
+        })) {
+            Ok(std::task::Poll::Ready(())) => {}
+            Ok(std::task::Poll::Pending) => {
+                tokio::spawn(request);
+            }
+            // The router catches a handler's panic (500); this is the bridge's own.
+            Err(_) => {
+                tracing::error!(socket = %id, "a socket request panicked outside its handler")
+            }
+        }
     }
 
     /// Closes every socket's transport (shutdown): a WebSocket close frame, no Socket.IO
@@ -552,6 +576,9 @@ impl Node {
             .map(|live| live.parts.clone())
     }
 }
+
+/// How long a probing WebSocket has to complete the upgrade (engine.io's `upgradeTimeout`).
+const UPGRADE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What a polling body may hold beyond `maxPayload`: its framing (Engine.IO 3's length
 /// prefixes, Engine.IO 4's separators) and the few packets that ride along (pings, a close).

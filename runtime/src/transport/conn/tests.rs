@@ -483,3 +483,27 @@ async fn a_failed_probe_leaves_the_session_polling() {
     );
     assert!(!conn.is_closed());
 }
+
+#[tokio::test]
+async fn a_probe_that_does_not_complete_in_time_is_dropped_and_polling_goes_on() {
+    let (conn, _events, _task) = polling_conn(1 << 20);
+    let (mut client, server) = socket_pair().await;
+    conn.attach(server, Bytes::new()).unwrap();
+    client.text("2probe").await;
+    assert_eq!(client.next_text().await, "3probe");
+    // No `5`: the upgrade timeout drops the probe (the node calls this after 10 s).
+    conn.drop_probe();
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), client.stream.read_to_end(&mut rest))
+        .await
+        .expect("the probe is dropped within 5 s");
+    assert!(read.is_ok());
+    // The noop of the probe ended one poll; the session goes on polling.
+    assert_eq!(next_poll(&conn).await.unwrap(), vec![Packet::Noop]);
+    conn.send_packet(&Packet::Message("3".into())).unwrap();
+    assert_eq!(
+        next_poll(&conn).await.unwrap(),
+        vec![Packet::Message("3".into())]
+    );
+    assert!(!conn.is_closed());
+}
