@@ -1,12 +1,12 @@
 'use strict';
 /**
  * Where real chat servers live: many sockets in one room, a modest broadcast rate. For each
- * server (Sails, sailroute, raw socketioxide), one after another, the shared load generator
+ * server (Sails, sailroute on its own transport and on socketioxide, raw socketioxide), one after another, the shared load generator
  * connects N sockets, subscribes them all to one room, publishes M broadcasts at R per second,
  * waits for every delivery, then holds the sockets idle; the server's user and system CPU
  * (from /proc) and resident memory are read at each phase boundary the load generator logs.
  *
- *   node bench/wire/chatroom.js [--clients 10000] [--messages 50] [--rate 5] [--drain 20] [--hold 10] [--servers sails,sailroute,raw]
+ *   node bench/wire/chatroom.js [--clients 10000] [--messages 50] [--rate 5] [--drain 20] [--hold 10] [--servers sails,sailroute,sailroute-sio,raw]
  *
  * Prints one JSON object per server and a Markdown table; writes target/bench-work/chatroom.json.
  * Needs what scripts/bench.sh prepares (release binaries, target/bench-work/{loadgen,sails-app}).
@@ -24,7 +24,7 @@ const MESSAGES = option('messages', '50');
 const RATE = option('rate', '5');
 const DRAIN = option('drain', '20');
 const HOLD = option('hold', '10');
-const SERVERS = option('servers', 'sails,sailroute,raw').split(',');
+const SERVERS = option('servers', 'sails,sailroute,sailroute-sio,raw').split(',');
 
 function snapshot(pid) {
   const { user, system } = cpuTimes(pid);
