@@ -1,5 +1,6 @@
-//! Many nodes, one set of rooms: socketioxide's Redis adapter, on a driver that survives
-//! Redis going away.
+//! Many nodes, one set of rooms: a Redis driver that survives Redis going away, under the own
+//! transport's cluster backend (`sockets/node_cluster.rs`, the default) and socketioxide's
+//! Redis adapter (`SocketTransport::Socketioxide`).
 //!
 //! socketioxide-redis' own driver holds one connection: when Redis restarts, its
 //! subscriptions are gone for good, and while Redis is down a broadcast fails *before* it is

@@ -345,15 +345,16 @@ impl ServerBuilder {
     /// for its life. Default 4 KiB. Smaller saves memory per idle socket (1 KiB: about 2.7 KB
     /// per socket) at some CPU per large message (1 KiB: about 4 % more per 4 KiB request);
     /// a message larger than the buffer is still read whole. docs/benchmarks.md has the
-    /// figures. Values below 256 bytes are raised to 256.
+    /// figures. Values below 256 bytes are raised to 256. Only [`SocketTransport::Socketioxide`]
+    /// has such a buffer: the default transport holds none while a socket is idle (it reads into
+    /// a buffer borrowed for each read), so there this setting changes nothing.
     pub fn ws_read_buffer_size(mut self, bytes: usize) -> Self {
         self.ws_read_buffer = bytes.max(256);
         self
     }
 
-    /// Which transport carries the sockets. [`SocketTransport::Socketioxide`] by default;
-    /// [`SocketTransport::Sailroute`] is the project's own, still in progress (its documentation
-    /// says what it serves so far).
+    /// Which transport carries the sockets: [`SocketTransport::Sailroute`], the project's own,
+    /// by default; [`SocketTransport::Socketioxide`] stays selectable while it is replaced.
     pub fn transport(mut self, transport: SocketTransport) -> Self {
         self.transport = transport;
         self

@@ -87,6 +87,15 @@ impl Server {
     /// and set `TCP_NODELAY` on the connections (as [`serve`](Self::serve) does): otherwise a
     /// push written right after another can wait for the client's delayed ACK, up to 40 ms.
     /// Graceful shutdown is [`serve_with_shutdown`](Self::serve_with_shutdown)'s.
+    ///
+    /// On the default transport ([`SocketTransport::Sailroute`](crate::SocketTransport)) a
+    /// WebSocket is served only when the connection under the request is a plain
+    /// `TcpStream` (as with `axum::serve`, or hyper-util's server on a `TcpStream`): the
+    /// transport writes into the socket itself. Behind TLS ended in the same process, a
+    /// WebSocket is accepted and then dropped with a logged warning, and clients fall back to
+    /// long-polling where they can (`sails.io.js` uses only WebSocket by default). End TLS in
+    /// a proxy in front, or select [`SocketTransport::Socketioxide`](crate::SocketTransport),
+    /// which serves any connection.
     pub fn into_service(self) -> AppService {
         self.service
     }

@@ -6,7 +6,8 @@
 //! reaches this node's sockets and no other, listings see this node alone, and once Redis is
 //! back the driver subscribes again by itself. The guarantees are the adapter's too: at most
 //! once across nodes, membership changes applied by the other nodes shortly after, listings
-//! waiting at most [`LISTING_TIMEOUT`] for the other nodes' answers.
+//! waiting at most [`LISTING_TIMEOUT`] for the other nodes' answers (what came in time is the
+//! answer, as with socketioxide's adapter).
 //!
 //! Written here rather than reusing socketioxide-redis' adapter because that adapter drives
 //! socketioxide's sockets; the wire between nodes is this module's own (JSON messages on two
@@ -181,7 +182,19 @@ impl ClusterBackend {
                     .collect();
                 let answer = Message::MembersOf { req, members };
                 let channel = format!("{}#{from}", self.prefix);
-                self.publish(channel, &answer).await;
+                // Answered on a task of its own: the messages behind this one do not wait for
+                // the answer's round trip to Redis.
+                let driver = self.driver.clone();
+                tokio::spawn(async move {
+                    match serde_json::to_vec(&answer) {
+                        Ok(bytes) => {
+                            if let Err(e) = driver.publish(channel, bytes).await {
+                                tracing::debug!(error = %e, "a listing's answer was not published");
+                            }
+                        }
+                        Err(e) => tracing::error!(error = %e, "a listing's answer was not encoded"),
+                    }
+                });
             }
             Message::MembersOf { req, members } => {
                 let waiting = self.pending().get(&req).cloned();
@@ -197,6 +210,15 @@ impl ClusterBackend {
         self.pending
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Forgets a listing's entry in the pending map when the listing ends.
+struct Forget<'a>(&'a ClusterBackend, u64);
+
+impl Drop for Forget<'_> {
+    fn drop(&mut self) {
+        self.0.pending().remove(&self.1);
     }
 }
 
@@ -272,6 +294,8 @@ impl Backend for ClusterBackend {
             let req = self.next_req.fetch_add(1, Ordering::Relaxed);
             let (tx, mut rx) = mpsc::channel(others);
             self.pending().insert(req, tx);
+            // Forgotten however this ends, a caller that gives up on the listing included.
+            let _forget = Forget(self, req);
             let ask = Message::Members {
                 from: self.uid.clone(),
                 req,
@@ -292,13 +316,15 @@ impl Backend for ClusterBackend {
                 }
             })
             .await;
-            self.pending().remove(&req);
             if gathered.is_err() {
-                return Err(SocketsError::Adapter(format!(
-                    "{} of {others} other nodes did not answer who is in room {room:?} within {} s",
-                    others - answered,
+                // As socketioxide's adapter does: what came in time is the answer (a node that
+                // went away stays counted by Redis until its connection is noticed gone).
+                tracing::warn!(
+                    room,
+                    missing = others - answered,
+                    "nodes did not answer a listing within {} s: listed without them",
                     LISTING_TIMEOUT.as_secs()
-                )));
+                );
             }
             Ok(members)
         })

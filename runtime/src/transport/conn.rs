@@ -39,6 +39,11 @@ const READ_CHUNK: usize = 4096;
 /// How many reads one turn of the connection's task makes at most.
 const READS_PER_TURN: usize = 16;
 
+/// How many messages one turn delivers before the task yields to the others on its worker:
+/// a request that is answered without waiting runs within the turn (`transport/node.rs`), so a
+/// client that pipelines many cannot hold the worker for long.
+const MESSAGES_PER_TURN: usize = 64;
+
 /// Why [`Conn::send`] did not take a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
@@ -592,7 +597,7 @@ impl Conn {
             let mut reader = Reader::new(self.max_message());
             for chunk in [early.take().unwrap_or_default(), &probe_early[..]] {
                 if !chunk.is_empty()
-                    && let Some(reason) = self.take(&mut reader, chunk, &mut deliver)
+                    && let Err(reason) = self.take(&mut reader, chunk, &mut deliver)
                 {
                     self.end_websocket(stream, reason);
                 }
@@ -621,10 +626,10 @@ impl Conn {
                     ready = stream.ready(interest) => ready,
                     () = self.wake.notified() => continue,
                 };
-                let ended = match ready {
-                    Err(_) => Some(CloseReason::TransportClose),
+                let turn = match ready {
+                    Err(_) => Err(CloseReason::TransportClose),
                     // Nothing more can be written: the client is gone.
-                    Ok(ready) if ready.is_write_closed() => Some(CloseReason::TransportClose),
+                    Ok(ready) if ready.is_write_closed() => Err(CloseReason::TransportClose),
                     Ok(ready) => {
                         if ready.is_writable() {
                             self.flush(stream);
@@ -632,12 +637,16 @@ impl Conn {
                         if ready.is_readable() || ready.is_read_closed() {
                             self.read(stream, &mut reader, &mut deliver)
                         } else {
-                            None
+                            Ok(false)
                         }
                     }
                 };
-                if let Some(reason) = ended {
-                    self.end_websocket(stream, reason);
+                match turn {
+                    Err(reason) => self.end_websocket(stream, reason),
+                    // The turn was cut short with more to read: the other tasks of this worker
+                    // run first.
+                    Ok(true) => tokio::task::yield_now().await,
+                    Ok(false) => {}
                 }
             }
         };
@@ -688,53 +697,56 @@ impl Conn {
         self.state().session.max_payload().saturating_add(1)
     }
 
-    /// Reads what the socket has, at most [`READS_PER_TURN`] chunks (readiness stays set and
-    /// the task comes back, so one fast sender cannot hold the worker), delivering each chunk's
-    /// messages before the next read; a reason to close, if the client closed or broke the
-    /// protocol.
+    /// Reads what the socket has, at most [`READS_PER_TURN`] chunks or [`MESSAGES_PER_TURN`]
+    /// messages (so one fast sender cannot hold the worker), delivering each chunk's messages
+    /// before the next read. Whether the turn was cut short with more to read, or a reason to
+    /// close, if the client closed or broke the protocol.
     fn read(
         &self,
         stream: &TcpStream,
         reader: &mut Reader,
         deliver: &mut impl FnMut(&Conn, Event),
-    ) -> Option<CloseReason> {
+    ) -> Result<bool, CloseReason> {
         let mut buf = [0u8; READ_CHUNK];
+        let mut delivered = 0;
         for _ in 0..READS_PER_TURN {
             let n = match stream.try_read(&mut buf) {
-                Ok(0) => return Some(CloseReason::TransportClose),
+                Ok(0) => return Err(CloseReason::TransportClose),
                 Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return None,
-                Err(_) => return Some(CloseReason::TransportClose),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+                Err(_) => return Err(CloseReason::TransportClose),
             };
-            if let Some(reason) = self.take(reader, &buf[..n], deliver) {
-                return Some(reason);
-            }
+            delivered += self.take(reader, &buf[..n], deliver)?;
             if n < buf.len() {
-                return None;
+                return Ok(false);
+            }
+            if delivered >= MESSAGES_PER_TURN {
+                return Ok(true);
             }
         }
-        None
+        Ok(true)
     }
 
-    /// Reads the messages `data` completes and delivers them; a reason to close, if the client
-    /// closed or broke the protocol.
+    /// Reads the messages `data` completes and delivers them: how many, or a reason to close,
+    /// if the client closed or broke the protocol.
     fn take(
         &self,
         reader: &mut Reader,
         data: &[u8],
         deliver: &mut impl FnMut(&Conn, Event),
-    ) -> Option<CloseReason> {
+    ) -> Result<usize, CloseReason> {
         let mut messages = Vec::new();
         if let Err(error) = reader.read(data, &mut messages) {
             tracing::debug!(conn = self.id, %error, "the client broke the WebSocket protocol");
-            return Some(CloseReason::TransportError);
+            return Err(CloseReason::TransportError);
         }
+        let count = messages.len();
         for message in messages {
             if let Some(reason) = self.receive(message, deliver) {
-                return Some(reason);
+                return Err(reason);
             }
         }
-        None
+        Ok(count)
     }
 
     /// One message from the client, through the session; a reason to close, if it ends the

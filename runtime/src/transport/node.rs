@@ -217,9 +217,13 @@ impl Node {
                         return;
                     }
                     // engine.io's `upgradeTimeout`: a probe that has not sent `5` by then is
-                    // dropped, and the session goes on polling.
+                    // dropped, and the session goes on polling. The timer does not keep a
+                    // closed socket alive.
+                    let live = Arc::downgrade(&live);
                     tokio::time::sleep(UPGRADE_TIMEOUT).await;
-                    live.conn.drop_probe();
+                    if let Some(live) = live.upgrade() {
+                        live.conn.drop_probe();
+                    }
                 });
                 now(response)
             }

@@ -507,3 +507,29 @@ async fn a_probe_that_does_not_complete_in_time_is_dropped_and_polling_goes_on()
     );
     assert!(!conn.is_closed());
 }
+
+#[tokio::test]
+async fn many_pipelined_messages_arrive_in_order_across_turns() {
+    // Messages of about 100 bytes: several reads of the burst, and more than one turn.
+    const PAD: &str =
+        "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567";
+    let (_conn, mut client, mut events) = pair(1 << 20).await;
+    // More than one turn's worth of messages in one write: the task yields between turns and
+    // comes back for the rest.
+    let mut burst = Vec::new();
+    for i in 0..(MESSAGES_PER_TURN * 3 + 5) {
+        burst.extend(client_frame(
+            OpCode::Data(Data::Text),
+            true,
+            format!("42[{i},\"{PAD}\"]").as_bytes(),
+            true,
+        ));
+    }
+    client.stream.write_all(&burst).await.unwrap();
+    for i in 0..(MESSAGES_PER_TURN * 3 + 5) {
+        let event = tokio::time::timeout(Duration::from_secs(5), events.recv())
+            .await
+            .expect("every message within 5 s");
+        assert_eq!(event, Some(Event::Message(format!("2[{i},\"{PAD}\"]"))));
+    }
+}
