@@ -54,8 +54,12 @@ pub(crate) struct Live {
     id: SocketId,
     /// The handshake request's head (the policy copied it out of hyper's buffer).
     parts: Arc<http::request::Parts>,
-    /// Set once the socket has joined the default namespace.
-    state: OnceLock<Arc<SocketState>>,
+    /// The socket's Socket.IO state while it is in the default namespace: `None` before its
+    /// CONNECT and after its DISCONNECT (the connection may stay, as in socket.io, and join
+    /// again).
+    state: Mutex<Option<Arc<SocketState>>>,
+    /// Whether it is in the namespace: read on every push, without the lock.
+    in_namespace: AtomicBool,
     /// A CONNECT is being checked.
     connecting: AtomicBool,
     /// The Engine.IO version (3: Socket.IO revision 4, as `sails.io.js` speaks it; 4: revision 5).
@@ -91,10 +95,22 @@ impl Live {
         let _ = self.conn.send_packet(&Packet::Message(packet));
     }
 
+    fn socket_state(&self) -> MutexGuard<'_, Option<Arc<SocketState>>> {
+        // A plain value, consistent after any panic.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes the socket out of the namespace: its state, if it was in.
+    fn leave_namespace(&self) -> Option<Arc<SocketState>> {
+        let mut state = self.socket_state();
+        self.in_namespace.store(false, Ordering::Release);
+        state.take()
+    }
+
     /// Whether the socket has joined the default namespace and its connection is open: only
     /// such a socket is reached by pushes and listed as a room member, as in socketioxide.
     pub(crate) fn joined(&self) -> bool {
-        self.state.get().is_some() && !self.conn.is_closed()
+        self.in_namespace.load(Ordering::Acquire) && !self.conn.is_closed()
     }
 }
 
@@ -351,7 +367,8 @@ impl Node {
                 id,
                 version,
                 parts,
-                state: OnceLock::new(),
+                state: Mutex::new(None),
+                in_namespace: AtomicBool::new(false),
                 connecting: AtomicBool::new(false),
                 opened: Instant::now(),
             }
@@ -374,7 +391,7 @@ impl Node {
                 .await;
             // The hooks run before the socket leaves the table (it is no longer reached, being
             // closed), so that shutdown, which waits for the table to empty, waits for them.
-            let farewell = match (live.state.get(), self.shared.get()) {
+            let farewell = match (live.leave_namespace(), self.shared.get()) {
                 (Some(state), Some(shared)) if state.needs_farewell(shared) => {
                     Some(state.farewell(shared, id.to_string(), &live.parts))
                 }
@@ -435,7 +452,7 @@ impl Node {
                 live.refuse("/", "a CONNECT carries no data or an auth object");
             }
             Kind::Connect => self.connect(id, live),
-            Kind::Disconnect => live.conn.close(CloseReason::TransportClose),
+            Kind::Disconnect => self.disconnect(id, live),
             Kind::Event | Kind::BinaryEvent => self.event(id, live, &head),
             // The server asks no acks of clients; errors come only from servers.
             Kind::Ack | Kind::BinaryAck | Kind::Error => {}
@@ -445,7 +462,8 @@ impl Node {
     /// A CONNECT to the default namespace: the connect checks, then `40{"sid":…}` (revision
     /// 5) or `40` (revision 4).
     fn connect(&self, id: SocketId, live: &Arc<Live>) {
-        if live.state.get().is_some() || live.connecting.swap(true, Ordering::AcqRel) {
+        if live.in_namespace.load(Ordering::Acquire) || live.connecting.swap(true, Ordering::AcqRel)
+        {
             return;
         }
         let Some(shared) = self.shared.get().cloned() else {
@@ -462,7 +480,9 @@ impl Node {
                 return;
             }
             let state = Arc::new(SocketState::new(&shared, &live.parts));
-            live.state.set(state).ok();
+            *live.socket_state() = Some(state);
+            live.in_namespace.store(true, Ordering::Release);
+            live.connecting.store(false, Ordering::Release);
             // Revision 5 names the socket's id; in revision 4 it is the Engine.IO session's.
             let connected = match live.revision() {
                 socket::Version::V5 => format!("0{{\"sid\":\"{id}\"}}"),
@@ -472,9 +492,33 @@ impl Node {
         });
     }
 
+    /// A DISCONNECT from the default namespace: the socket leaves it (its rooms, then its
+    /// disconnect hooks, on a task of their own) and the connection stays, as in socket.io: the
+    /// client closes it, or sends a CONNECT again. A connection that stays without a namespace
+    /// is closed by the connect timeout.
+    fn disconnect(&self, id: SocketId, live: &Arc<Live>) {
+        let Some(state) = live.leave_namespace() else {
+            return;
+        };
+        {
+            let mut table = self.table();
+            let own = id.to_string();
+            for room in table.rooms_of(id).unwrap_or_default() {
+                if *room != *own {
+                    table.leave(id, &room);
+                }
+            }
+        }
+        if let Some(shared) = self.shared.get()
+            && state.needs_farewell(shared)
+        {
+            tokio::spawn(state.farewell(shared, id.to_string(), &live.parts));
+        }
+    }
+
     /// An event: a virtual request, served on a task of its own.
     fn event(&self, id: SocketId, live: &Arc<Live>, head: &Head<'_>) {
-        let (Some(state), Some(shared)) = (live.state.get(), self.shared.get()) else {
+        let (Some(state), Some(shared)) = (live.socket_state().clone(), self.shared.get()) else {
             // Not connected to the namespace: socket.io ignores it too.
             return;
         };
@@ -552,7 +596,7 @@ impl Node {
         // connects, disconnects and joins do not wait for a broadcast's system calls.
         let mut recipients = Vec::new();
         let mut take = |id: SocketId, live: &Arc<Live>| {
-            if live.state.get().is_some() {
+            if live.in_namespace.load(Ordering::Acquire) {
                 recipients.push((id, live.clone()));
             }
         };
@@ -727,7 +771,9 @@ async fn heartbeats(node: Weak<Node>) {
         for slot in due.drain(..) {
             let live = node.table().get_slot(slot).map(|(_, live)| live.clone());
             let Some(live) = live else { continue };
-            if live.state.get().is_none() && now.duration_since(live.opened) >= CONNECT_TIMEOUT {
+            if !live.in_namespace.load(Ordering::Acquire)
+                && now.duration_since(live.opened) >= CONNECT_TIMEOUT
+            {
                 tracing::debug!(
                     slot,
                     "no CONNECT within the connect timeout: the socket closes"

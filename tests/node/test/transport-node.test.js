@@ -120,7 +120,7 @@ test('a socket that has not joined the namespace hears no push, and is reached o
   }
 });
 
-test('what is not Socket.IO is ignored and the socket stays; a DISCONNECT ends it', async () => {
+test('what is not Socket.IO is ignored and the socket stays; a DISCONNECT leaves the namespace and the connection stays, as in socket.io', async () => {
   const raw = rawSocket(server.port);
   try {
     await raw.next('0');
@@ -132,6 +132,15 @@ test('what is not Socket.IO is ignored and the socket stays; a DISCONNECT ends i
     raw.send('421["get",{"url":"/hello"}]');
     assert.equal(JSON.parse((await raw.next('431')).slice(3))[0].statusCode, 200);
     raw.send('41');
+    // Out of the namespace: a request is not served (socket.io ignores it too)...
+    raw.send('422["get",{"url":"/hello"}]');
+    // ...and a CONNECT joins again, on the same connection.
+    raw.send('40');
+    assert.match(await raw.next('40'), /^40\{"sid":"[A-Za-z0-9_-]{16}"\}$/);
+    raw.send('423["get",{"url":"/hello"}]');
+    assert.equal(JSON.parse((await raw.next('433')).slice(3))[0].statusCode, 200);
+    assert.deepEqual(raw.frames.filter((f) => f.startsWith('432')), [], 'the request sent outside the namespace got no answer');
+    raw.send('1');
     await raw.closed;
   } finally {
     raw.close();
