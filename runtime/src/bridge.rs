@@ -75,12 +75,14 @@ fn data_in_query(method: &Method) -> bool {
     )
 }
 
-/// Builds the request the router will see.
+/// Builds the request the router will see, its extensions `extensions` (the guard's, from
+/// [`Guarded::extensions`](crate::guard::Guarded::extensions), or none) and the socket's.
 pub(crate) fn build_request(
     method: Method,
     raw: RawRequest,
     handshake: &Handshake,
     socket: Option<Socket>,
+    extensions: http::Extensions,
 ) -> Result<Request<Body>, RequestError> {
     let url = match raw.url {
         None | Some(serde_json::Value::Null) => return Err(RequestError::MissingUrl),
@@ -146,10 +148,17 @@ pub(crate) fn build_request(
     }
 
     let uri = parse_target(&target)?;
-    let mut request = Request::new(Body::from(body));
+    // An empty body boxes nothing (`Body::empty` is a zero-sized body).
+    let body = if body.is_empty() {
+        Body::empty()
+    } else {
+        Body::from(body)
+    };
+    let mut request = Request::new(body);
     *request.method_mut() = method;
     *request.uri_mut() = uri;
     *request.headers_mut() = headers;
+    *request.extensions_mut() = extensions;
     if let Some(addr) = handshake.remote_addr {
         request.extensions_mut().insert(ConnectInfo(addr));
     }
@@ -296,8 +305,8 @@ fn method_name(method: &Method) -> &'static str {
 /// Turns the router's response into the ack payload.
 pub(crate) async fn into_jwr(response: Response<Body>) -> Jwr {
     let (parts, body) = response.into_parts();
-    let bytes = match body.collect().await {
-        Ok(collected) => collected.to_bytes(),
+    let bytes = match body_bytes(body).await {
+        Ok(bytes) => bytes,
         Err(e) => {
             return Jwr::error(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -323,6 +332,33 @@ pub(crate) async fn into_jwr(response: Response<Body>) -> Jwr {
         headers: parts.headers,
         status: parts.status,
     }
+}
+
+/// A response body's bytes. A body of one frame (a handler's JSON, text or bytes) is taken as
+/// it comes, without the list and the split of `BodyExt::collect`; trailers are dropped, as a
+/// JWR has none.
+async fn body_bytes(mut body: Body) -> Result<Bytes, axum::Error> {
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<bytes::BytesMut> = None;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame?.into_data() else {
+            continue;
+        };
+        match (&first, &mut joined) {
+            (None, _) => first = Some(data),
+            (Some(_), Some(joined)) => joined.extend_from_slice(&data),
+            (Some(head), None) => {
+                let mut all = bytes::BytesMut::from(&head[..]);
+                all.extend_from_slice(&data);
+                joined = Some(all);
+            }
+        }
+    }
+    Ok(match (joined, first) {
+        (Some(joined), _) => joined.freeze(),
+        (None, Some(first)) => first,
+        (None, None) => Bytes::new(),
+    })
 }
 
 /// `application/json` and the `+json` family (`application/problem+json`, …): how responses
@@ -371,8 +407,14 @@ mod tests {
         for headers in [serde_json::Value::Object(many_names), many_values] {
             let mut request = raw("/x", None);
             request.headers = Some(headers);
-            let err = build_request(Method::GET, request, &Handshake::default(), None)
-                .expect_err("refused");
+            let err = build_request(
+                Method::GET,
+                request,
+                &Handshake::default(),
+                None,
+                Default::default(),
+            )
+            .expect_err("refused");
             assert_eq!(
                 err,
                 RequestError::TooManyHeaders {
@@ -385,8 +427,14 @@ mod tests {
             .collect();
         let mut request = raw("/x", None);
         request.headers = Some(serde_json::Value::Object(at_cap));
-        let built =
-            build_request(Method::GET, request, &Handshake::default(), None).expect("at the cap");
+        let built = build_request(
+            Method::GET,
+            request,
+            &Handshake::default(),
+            None,
+            Default::default(),
+        )
+        .expect("at the cap");
         assert_eq!(built.headers().len(), MAX_REQUEST_HEADERS);
     }
 
@@ -408,7 +456,8 @@ mod tests {
             let handshake = Handshake::from_parts(&parts, &none, std::slice::from_ref(&name));
             let mut request = raw("/x", None);
             request.headers = Some(serde_json::json!({ "X-User": "mallory" }));
-            let built = build_request(Method::GET, request, &handshake, None).expect("built");
+            let built = build_request(Method::GET, request, &handshake, None, Default::default())
+                .expect("built");
             let values: Vec<_> = built.headers().get_all(&name).iter().collect();
             assert_eq!(values.len(), usize::from(expected.is_some()));
             assert_eq!(

@@ -13,7 +13,6 @@ use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, SocketRef};
 use socketioxide::handler::{FromMessageParts, Value};
 use socketioxide::socket::{Sid, Socket as IoSocket};
-use tower::ServiceExt;
 
 use crate::bridge::{self, Handshake as Defaults};
 use crate::guard::Guarded;
@@ -329,7 +328,14 @@ pub(crate) async fn handle<P: Peer>(
     let id = peer.id();
     let request = incoming.payload.and_then(|raw| {
         let handle = Socket::new(id, shared.sockets.clone());
-        bridge::build_request(method, raw, &state.defaults, Some(handle)).map_err(|e| e.to_string())
+        bridge::build_request(
+            method,
+            raw,
+            &state.defaults,
+            Some(handle),
+            shared.router.extensions(),
+        )
+        .map_err(|e| e.to_string())
     });
     #[cfg_attr(not(feature = "sessions"), allow(unused_mut))]
     let mut request = match request {
@@ -356,7 +362,7 @@ pub(crate) async fn handle<P: Peer>(
     }
     let (response, pushed) = crate::sockets::PUSHED
         .scope(std::cell::Cell::new(false), async {
-            let response = match shared.router.clone().oneshot(request).await {
+            let response = match shared.router.serve(request).await {
                 Ok(response) => response,
                 Err(never) => match never {},
             };

@@ -49,24 +49,41 @@ impl Guarded {
         if trust_proxy.is_on() {
             extensions.insert(trust_proxy.clone());
         }
-        // Capacity for the peer address, the socket handle and axum's matched path, made by
-        // growing the map once here (a map keeps its capacity when entries go, and so do its
-        // copies): four placeholder entries in, then out again.
+        // Capacity for the peer address, the client address, the socket handle, axum's matched
+        // path and its url parameters, made by growing the map once here (a map keeps its
+        // capacity when entries go, and so do its copies): five placeholder entries in, then
+        // out again.
         extensions.insert(Placeholder::<0>);
         extensions.insert(Placeholder::<1>);
         extensions.insert(Placeholder::<2>);
         extensions.insert(Placeholder::<3>);
+        extensions.insert(Placeholder::<4>);
         extensions.remove::<Placeholder<0>>();
         extensions.remove::<Placeholder<1>>();
         extensions.remove::<Placeholder<2>>();
         extensions.remove::<Placeholder<3>>();
+        extensions.remove::<Placeholder<4>>();
+        // Says that a request's extensions started as these (a socket request's do): they
+        // need no merge. A zero-sized value, so its box allocates nothing.
+        extensions.insert(Guards);
         Ok(Guarded {
-            router,
+            // Turns every handler into its route once, here: a handler route not yet given its
+            // state is cloned and made into a route on every request it serves (axum's
+            // `MethodEndpoint::BoxedHandler`; `axum::serve` does the same through
+            // `into_make_service`).
+            router: router.with_state(()),
             max_body,
             extensions,
             #[cfg(feature = "contract")]
             compatibility: None,
         })
+    }
+
+    /// The extensions every request gets, for a request built here (a socket's virtual
+    /// request) to start with: then its own are added to a map that has room for them, and the
+    /// guard does not merge them again.
+    pub(crate) fn extensions(&self) -> Extensions {
+        self.extensions.clone()
     }
 
     /// Refuses (409) requests from clients of an incompatible contract.
@@ -78,6 +95,10 @@ impl Guarded {
         self.compatibility = compatibility;
     }
 }
+
+/// Marks the guard's extensions, in a request that was built on them.
+#[derive(Clone, Copy)]
+struct Guards;
 
 /// A distinct type per `N`, only to occupy an entry of an extensions map for a moment.
 #[derive(Clone, Copy)]
@@ -126,7 +147,15 @@ impl Service<Request> for Guarded {
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, mut request: Request) -> Self::Future {
+    fn call(&mut self, request: Request) -> Self::Future {
+        self.serve(request)
+    }
+}
+
+impl Guarded {
+    /// [`Service::call`] without a `&mut`: a socket request is served from the shared guard,
+    /// not from a clone of it (a clone copies the extensions map).
+    pub(crate) fn serve(&self, mut request: Request) -> GuardedFuture {
         #[cfg(feature = "contract")]
         if let Some(check) = &self.compatibility
             && let Some(hash) = request
@@ -158,13 +187,16 @@ impl Service<Request> for Guarded {
                 request.map(|body| Body::new(http_body_util::Limited::new(body, self.max_body)));
         }
         // Into a copy of ours rather than the other way round: ours has room for what the
-        // router adds, so no request grows its map again.
-        let theirs = std::mem::replace(request.extensions_mut(), self.extensions.clone());
-        request.extensions_mut().extend(theirs);
+        // router adds, so no request grows its map again. A request built on ours has them.
+        if request.extensions().get::<Guards>().is_none() {
+            let theirs = std::mem::replace(request.extensions_mut(), self.extensions.clone());
+            request.extensions_mut().extend(theirs);
+        }
 
-        let router = &mut self.router;
-        match std::panic::catch_unwind(AssertUnwindSafe(|| {
-            <Router as Service<Request>>::call(router, request)
+        // A router's clone is a reference count; its `call` needs it as `&mut`.
+        let mut router = self.router.clone();
+        match std::panic::catch_unwind(AssertUnwindSafe(move || {
+            <Router as Service<Request>>::call(&mut router, request)
         })) {
             Ok(future) => Either::Right(
                 AssertUnwindSafe(future)

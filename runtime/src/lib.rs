@@ -106,7 +106,9 @@ pub mod __fuzz {
             return;
         };
         let handshake = crate::bridge::Handshake::default();
-        if let Ok(request) = crate::bridge::build_request(method.clone(), raw, &handshake, None) {
+        if let Ok(request) =
+            crate::bridge::build_request(method.clone(), raw, &handshake, None, Default::default())
+        {
             assert_eq!(request.method(), method);
             assert!(request.uri().path().starts_with('/'));
             assert!(request.headers().get(http::header::ORIGIN).is_none());
@@ -339,7 +341,7 @@ pub mod __fuzz {
                 ),
                 1 => {
                     now += Duration::from_millis(u64::from(arg) * 4);
-                    Vec::new()
+                    Default::default()
                 }
                 2 => session.on_deadline(now),
                 3 => session.close(crate::transport::session::CloseReason::ForcedClose),
@@ -348,7 +350,7 @@ pub mod __fuzz {
                     let text: Vec<u8> = bytes.by_ref().take(len).collect();
                     match std::str::from_utf8(&text).map(Packet::decode_text) {
                         Ok(Ok(packet)) => session.receive(packet, via, now),
-                        _ => Vec::new(),
+                        _ => Default::default(),
                     }
                 }
             };
@@ -525,8 +527,14 @@ pub mod __bench {
         let (method, raw) = crate::wire::decode_event(event);
         let method = method.ok_or("not a virtual request event")?;
         let raw = raw.map_err(|e| e.to_string())?;
-        crate::bridge::build_request(method, raw, &crate::bridge::Handshake::default(), None)
-            .map_err(|e| e.to_string())
+        crate::bridge::build_request(
+            method,
+            raw,
+            &crate::bridge::Handshake::default(),
+            None,
+            Default::default(),
+        )
+        .map_err(|e| e.to_string())
     }
 
     /// A virtual request event's data decoded as a socket's request handler does; whether it

@@ -245,13 +245,19 @@ impl Serialize for Jwr {
 /// Response headers as the ack carries them: lower-case names (the `http` crate already
 /// stores them so), repeated values joined with `", "`, and never `set-cookie`, which a
 /// socket client has no cookie jar for and which would leak session secrets into logs.
+/// Neither are the HTTP body's framing headers (`content-length`, `transfer-encoding`),
+/// which the router adds to every response and which say nothing about a body that travels
+/// as a JSON value in the ack: Sails' JWR carries only the headers the app set.
 struct AckHeaders<'a>(&'a HeaderMap);
 
 impl Serialize for AckHeaders<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         for name in self.0.keys() {
-            if name == header::SET_COOKIE {
+            if name == header::SET_COOKIE
+                || name == header::CONTENT_LENGTH
+                || name == header::TRANSFER_ENCODING
+            {
                 continue;
             }
             let mut values = self.0.get_all(name).iter();

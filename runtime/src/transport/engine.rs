@@ -122,6 +122,16 @@ impl Packet {
         }
     }
 
+    /// Reads a text frame that is already owned: a message keeps the frame's buffer, its type
+    /// taken off in place, rather than being copied out of it.
+    pub fn decode_owned(mut frame: String) -> Result<Packet, DecodeError> {
+        if frame.starts_with('4') {
+            frame.remove(0);
+            return Ok(Packet::Message(frame));
+        }
+        Packet::decode_text(&frame)
+    }
+
     /// Reads a text frame (or one polling record).
     pub fn decode_text(frame: &str) -> Result<Packet, DecodeError> {
         let mut chars = frame.chars();

@@ -14,6 +14,7 @@
 //! input drops a socket (docs/robustness.md).
 
 use std::convert::Infallible;
+use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
@@ -24,9 +25,10 @@ use bytes::Bytes;
 use futures_util::FutureExt as _;
 use futures_util::future::BoxFuture;
 use http::{Method, StatusCode};
+use socketioxide::socket::Sid;
 use tokio::net::TcpStream;
 
-use super::conn::{Conn, Event, PollError};
+use super::conn::{Conn, Event, MessageWriter, PollError};
 use super::engine::{self, Packet};
 use super::heartbeat::Heartbeats;
 use super::session::{self, CloseReason, Session};
@@ -52,6 +54,9 @@ pub(crate) type ConnectCheck = Arc<
 pub(crate) struct Live {
     conn: Conn,
     id: SocketId,
+    /// `id` as socketioxide's type, which the `Socket` handle of each request names; made
+    /// once rather than per request.
+    sid: Sid,
     /// The handshake request's head (the policy copied it out of hyper's buffer).
     parts: Arc<http::request::Parts>,
     /// The socket's Socket.IO state while it is in the default namespace: `None` before its
@@ -365,6 +370,7 @@ impl Node {
             Live {
                 conn,
                 id,
+                sid: sid_of(id),
                 version,
                 parts,
                 state: Mutex::new(None),
@@ -790,6 +796,16 @@ async fn heartbeats(node: Weak<Node>) {
     }
 }
 
+/// `id` as socketioxide's [`Sid`]. The transport's ids are written as socketioxide's (16
+/// url-safe base64 characters; `transport/table/tests.rs` checks that socketioxide reads
+/// them). Should that ever break, say so: the requests' `Socket` would name no socket.
+fn sid_of(id: SocketId) -> Sid {
+    id.to_string().parse().unwrap_or_else(|e| {
+        tracing::error!(socket = %id, error = ?e, "a socket id socketioxide cannot read");
+        Sid::new()
+    })
+}
+
 /// A request's answers on the transport: the ack is written straight into the socket.
 struct LivePeer {
     id: SocketId,
@@ -798,23 +814,20 @@ struct LivePeer {
 }
 
 impl Peer for LivePeer {
-    fn id(&self) -> socketioxide::socket::Sid {
-        // The transport's ids are written as socketioxide's (16 url-safe base64 characters;
-        // `transport/table/tests.rs` checks that socketioxide reads them). Should that ever
-        // break, say so: the request's `Socket` would name no socket.
-        self.id.to_string().parse().unwrap_or_else(|e| {
-            tracing::error!(socket = %self.id, error = ?e, "a socket id socketioxide cannot read");
-            socketioxide::socket::Sid::new()
-        })
+    fn id(&self) -> Sid {
+        self.live.sid
     }
 
     fn ack(self, jwr: &Jwr) -> Result<(), String> {
         let Some(ack) = self.ack else { return Ok(()) };
-        let body = serde_json::to_string(jwr).map_err(|e| e.to_string())?;
-        let packet = Packet::Message(format!("3{ack}[{body}]"));
+        // The ack is written once, into the buffer its WebSocket frame is sent from.
+        let mut message = MessageWriter::new();
+        write!(message, "3{ack}[").map_err(|e| e.to_string())?;
+        serde_json::to_writer(&mut message, jwr).map_err(|e| e.to_string())?;
+        message.write_all(b"]").map_err(|e| e.to_string())?;
         self.live
             .conn
-            .send_packet(&packet)
+            .send_written(message)
             .map_err(|e| e.to_string())
     }
 

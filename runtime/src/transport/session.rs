@@ -108,6 +108,9 @@ pub enum Action {
     Close(CloseReason),
 }
 
+/// What one event asks of the connection: at most two actions, kept on the stack.
+pub type Actions = smallvec::SmallVec<[Action; 2]>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Open,
@@ -221,9 +224,9 @@ impl Session {
     }
 
     /// A packet that arrived on `via` at `now`, and what follows from it.
-    pub fn receive(&mut self, packet: Packet, via: Transport, now: Instant) -> Vec<Action> {
+    pub fn receive(&mut self, packet: Packet, via: Transport, now: Instant) -> Actions {
         if self.state == State::Closed {
-            return Vec::new();
+            return Actions::new();
         }
         // Before the upgrade completes, the new WebSocket carries only the probe and `5`.
         if via != self.transport {
@@ -238,7 +241,7 @@ impl Session {
             Packet::Message(text) => self.within_payload(text.len(), Action::Message(text)),
             Packet::Binary(bytes) => self.within_payload(bytes.len(), Action::Binary(bytes)),
             Packet::Ping(data) if self.version == Version::V3 => {
-                vec![Action::Send(self.transport, Packet::Pong(data))]
+                smallvec::smallvec![Action::Send(self.transport, Packet::Pong(data))]
             }
             Packet::Pong(_) if self.version == Version::V4 && self.awaiting_pong => {
                 self.awaiting_pong = false;
@@ -246,12 +249,12 @@ impl Session {
                 // already in the wheel (a pingInterval shorter than pingTimeout): a ping that
                 // late is still within what the client waits for.
                 self.deadline = (now + self.config.ping_interval).max(self.deadline);
-                Vec::new()
+                Actions::new()
             }
             // A second pong for one ping is harmless; engine.io ignores it too.
-            Packet::Pong(_) if self.version == Version::V4 => Vec::new(),
+            Packet::Pong(_) if self.version == Version::V4 => Actions::new(),
             Packet::Close => self.close(CloseReason::TransportClose),
-            Packet::Noop => Vec::new(),
+            Packet::Noop => Actions::new(),
             // A heartbeat the wrong way, a handshake or an upgrade out of place.
             Packet::Ping(_) | Packet::Pong(_) | Packet::Open(_) | Packet::Upgrade => {
                 self.close(CloseReason::TransportError)
@@ -260,13 +263,13 @@ impl Session {
     }
 
     /// A packet on the WebSocket that is taking over from polling.
-    fn receive_on_upgrade(&mut self, packet: Packet, via: Transport) -> Vec<Action> {
+    fn receive_on_upgrade(&mut self, packet: Packet, via: Transport) -> Actions {
         match (self.state, packet) {
             (State::Open, Packet::Ping(probe))
                 if probe == "probe" && via == Transport::WebSocket && self.config.websocket =>
             {
                 self.state = State::Upgrading;
-                vec![
+                smallvec::smallvec![
                     Action::Send(Transport::WebSocket, Packet::Pong(probe)),
                     // Ends the pending poll, so the client pauses polling and sends `5`.
                     Action::Send(Transport::Polling, Packet::Noop),
@@ -275,21 +278,21 @@ impl Session {
             (State::Upgrading, Packet::Upgrade) => {
                 self.state = State::Open;
                 self.transport = Transport::WebSocket;
-                vec![Action::Upgraded]
+                smallvec::smallvec![Action::Upgraded]
             }
             _ => {
                 // The session stays on the transport it has.
                 self.state = State::Open;
-                vec![Action::Refuse(via)]
+                smallvec::smallvec![Action::Refuse(via)]
             }
         }
     }
 
     /// The heartbeat's deadline came (the wheel woke the socket at `now`): the next ping, or
     /// the close of a silent session. Nothing if the deadline has moved on since.
-    pub fn on_deadline(&mut self, now: Instant) -> Vec<Action> {
+    pub fn on_deadline(&mut self, now: Instant) -> Actions {
         if self.state == State::Closed || now < self.deadline {
-            return Vec::new();
+            return Actions::new();
         }
         match self.version {
             Version::V4 if !self.awaiting_pong => {
@@ -300,29 +303,29 @@ impl Session {
                 // to (the protocol suite does). The client's allowance is shortened by the
                 // tick's lateness, at most two ticks of 100 ms out of the 20 s default.
                 self.deadline += self.config.ping_timeout;
-                vec![Action::Send(self.transport, Packet::Ping(String::new()))]
+                smallvec::smallvec![Action::Send(self.transport, Packet::Ping(String::new()))]
             }
             Version::V4 | Version::V3 => self.close(CloseReason::PingTimeout),
         }
     }
 
     /// A message of `len` bytes is delivered, or closes a session it is too large for.
-    fn within_payload(&mut self, len: usize, action: Action) -> Vec<Action> {
+    fn within_payload(&mut self, len: usize, action: Action) -> Actions {
         if len > self.config.max_payload {
             self.close(CloseReason::TransportError)
         } else {
-            vec![action]
+            smallvec::smallvec![action]
         }
     }
 
     /// Closes the session: the server's own close (shutdown, a slow client) or the
     /// transport's end.
-    pub fn close(&mut self, reason: CloseReason) -> Vec<Action> {
+    pub fn close(&mut self, reason: CloseReason) -> Actions {
         if self.state == State::Closed {
-            return Vec::new();
+            return Actions::new();
         }
         self.state = State::Closed;
-        vec![Action::Close(reason)]
+        smallvec::smallvec![Action::Close(reason)]
     }
 }
 

@@ -26,6 +26,9 @@ pub enum Message {
     Close,
 }
 
+/// The messages one read completes: a few, kept on the stack.
+pub type Messages = smallvec::SmallVec<[Message; 4]>;
+
 /// Why the client's bytes are not acceptable WebSocket frames: the connection closes.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -85,7 +88,7 @@ impl Reader {
     }
 
     /// Reads the frames `data` completes into `out`.
-    pub fn read(&mut self, data: &[u8], out: &mut Vec<Message>) -> Result<(), WsError> {
+    pub fn read(&mut self, data: &[u8], out: &mut impl Extend<Message>) -> Result<(), WsError> {
         if self.partial.is_empty() {
             let used = self.frames(data, out)?;
             self.partial = data[used..].to_vec();
@@ -104,7 +107,7 @@ impl Reader {
     }
 
     /// Reads every whole frame at the start of `buf`; the bytes they took.
-    fn frames(&mut self, buf: &[u8], out: &mut Vec<Message>) -> Result<usize, WsError> {
+    fn frames(&mut self, buf: &[u8], out: &mut impl Extend<Message>) -> Result<usize, WsError> {
         let mut used = 0;
         loop {
             let mut cursor = Cursor::new(&buf[used..]);
@@ -145,7 +148,7 @@ impl Reader {
         opcode: OpCode,
         fin: bool,
         payload: Vec<u8>,
-        out: &mut Vec<Message>,
+        out: &mut impl Extend<Message>,
     ) -> Result<(), WsError> {
         match opcode {
             OpCode::Control(control) => {
@@ -153,9 +156,9 @@ impl Reader {
                     return Err(WsError::Control);
                 }
                 match control {
-                    Control::Ping => out.push(Message::Ping(payload.into())),
+                    Control::Ping => out.extend([Message::Ping(payload.into())]),
                     Control::Pong => {}
-                    Control::Close => out.push(Message::Close),
+                    Control::Close => out.extend([Message::Close]),
                     Control::Reserved(code) => {
                         return Err(WsError::Reserved(format!("control opcode {code}")));
                     }
@@ -167,7 +170,7 @@ impl Reader {
                 ))?;
                 bytes.extend_from_slice(&payload);
                 if fin {
-                    out.push(message(text, bytes)?);
+                    out.extend([message(text, bytes)?]);
                 } else {
                     self.fragments = Some((text, bytes));
                 }
@@ -178,7 +181,7 @@ impl Reader {
                 }
                 let text = data == Data::Text;
                 if fin {
-                    out.push(message(text, payload)?);
+                    out.extend([message(text, payload)?]);
                 } else {
                     self.fragments = Some((text, payload));
                 }
@@ -218,6 +221,94 @@ fn frame(opcode: OpCode, payload: &[u8]) -> Bytes {
         .expect("a Vec takes every write");
     out.extend_from_slice(payload);
     out.into()
+}
+
+/// The most a server frame's header takes: no mask, a 64-bit length.
+const MAX_HEADER: usize = 10;
+
+/// A text frame whose payload is written in place, after room for its header, so that a
+/// message written once is framed without a copy (an ack: serialized, framed and sent from
+/// one buffer).
+pub struct TextFrame {
+    buf: Vec<u8>,
+}
+
+impl TextFrame {
+    /// An empty frame, with room for a small message.
+    pub fn new() -> Self {
+        let mut buf = Vec::with_capacity(256);
+        buf.resize(MAX_HEADER, 0);
+        TextFrame { buf }
+    }
+
+    /// The payload written so far.
+    pub fn payload(&self) -> &[u8] {
+        &self.buf[MAX_HEADER..]
+    }
+
+    /// The payload, without its frame.
+    pub fn into_payload(mut self) -> Vec<u8> {
+        self.buf.drain(..MAX_HEADER);
+        self.buf
+    }
+
+    /// The frame: its header written just before the payload, the whole sent from this buffer.
+    pub fn finish(mut self) -> Framed {
+        let len = self.buf.len() - MAX_HEADER;
+        let mut head = [0u8; MAX_HEADER];
+        let mut cursor = std::io::Cursor::new(&mut head[..]);
+        header(OpCode::Data(Data::Text), true, None)
+            .format(len as u64, &mut cursor)
+            .expect("a server frame's header fits in MAX_HEADER bytes");
+        let written = cursor.position() as usize;
+        let start = MAX_HEADER - written;
+        self.buf[start..MAX_HEADER].copy_from_slice(&head[..written]);
+        Framed {
+            buf: self.buf,
+            start,
+        }
+    }
+}
+
+/// A frame in the buffer it was written into ([`TextFrame::finish`]): written from there, and
+/// made into [`Bytes`] (an allocation) only for what the kernel does not take at once.
+pub struct Framed {
+    buf: Vec<u8>,
+    start: usize,
+}
+
+impl Framed {
+    /// The frame's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf[self.start..]
+    }
+
+    /// What is left of the frame after its first `written` bytes, to be queued.
+    pub fn rest(self, written: usize) -> Bytes {
+        Bytes::from(self.buf).slice(self.start + written..)
+    }
+}
+
+impl Default for TextFrame {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::io::Write for TextFrame {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
+        self.buf.extend_from_slice(data);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A frame header without extensions.

@@ -201,3 +201,22 @@ fn server_frames_are_what_a_client_reads() {
         "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
     );
 }
+
+/// A frame written in place is byte for byte the frame of its payload, whichever length form
+/// its header takes (7-bit, 16-bit, 64-bit), and its payload reads back without the frame.
+#[test]
+fn a_frame_written_in_place_is_the_frame_of_its_payload() {
+    use std::io::Write as _;
+    for len in [0usize, 1, 125, 126, 65_535, 65_536, 70_000] {
+        let payload: String = "ab€".chars().cycle().take(len).collect();
+        let mut frame = TextFrame::new();
+        frame.write_all(payload.as_bytes()).expect("into a Vec");
+        assert_eq!(frame.payload(), payload.as_bytes());
+        let framed = frame.finish();
+        assert_eq!(framed.bytes(), &text(&payload)[..], "{len} characters");
+        assert_eq!(framed.rest(2), text(&payload).slice(2..));
+        let mut frame = TextFrame::default();
+        frame.write_all(payload.as_bytes()).expect("into a Vec");
+        assert_eq!(frame.into_payload(), payload.as_bytes());
+    }
+}
