@@ -369,10 +369,12 @@ mod tests {
     }
 
     #[test]
-    fn jwr_strips_set_cookie_and_joins_repeats() {
+    fn jwr_strips_set_cookie_and_framing_and_joins_repeats() {
         let mut headers = HeaderMap::new();
         headers.append("x-custom", "abc".parse().unwrap());
         headers.append("set-cookie", "a=b".parse().unwrap());
+        headers.append("content-length", "7".parse().unwrap());
+        headers.append("transfer-encoding", "chunked".parse().unwrap());
         headers.append("vary", "origin".parse().unwrap());
         headers.append("vary", "accept".parse().unwrap());
         let jwr = Jwr {
