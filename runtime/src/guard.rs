@@ -49,23 +49,28 @@ impl Guarded {
         if trust_proxy.is_on() {
             extensions.insert(trust_proxy.clone());
         }
-        // Capacity for the peer address, the client address, the socket handle, axum's matched
-        // path and its url parameters, made by growing the map once here (a map keeps its
-        // capacity when entries go, and so do its copies): five placeholder entries in, then
-        // out again.
+        // Says that a request's extensions started as these (a socket request's do): they
+        // need no merge. A zero-sized value, so its box allocates nothing.
+        extensions.insert(Guards);
+        // Room for what every request adds, made by growing the map once here (a map keeps
+        // its capacity when entries go, and so do its copies): placeholder entries in, then
+        // out again. A socket GET adds the peer address, the socket handle and axum's original
+        // uri, matched path and url parameters, to the three here: eight, one more than the
+        // seven a map of eight buckets holds, so without this every request grew its map.
+        // Peaking at nine or more entries gives sixteen buckets (room for fourteen: the
+        // client address, a session, an app's own extensions).
         extensions.insert(Placeholder::<0>);
         extensions.insert(Placeholder::<1>);
         extensions.insert(Placeholder::<2>);
         extensions.insert(Placeholder::<3>);
         extensions.insert(Placeholder::<4>);
+        extensions.insert(Placeholder::<5>);
         extensions.remove::<Placeholder<0>>();
         extensions.remove::<Placeholder<1>>();
         extensions.remove::<Placeholder<2>>();
         extensions.remove::<Placeholder<3>>();
         extensions.remove::<Placeholder<4>>();
-        // Says that a request's extensions started as these (a socket request's do): they
-        // need no merge. A zero-sized value, so its box allocates nothing.
-        extensions.insert(Guards);
+        extensions.remove::<Placeholder<5>>();
         Ok(Guarded {
             // Turns every handler into its route once, here: a handler route not yet given its
             // state is cloned and made into a route on every request it serves (axum's

@@ -46,6 +46,7 @@ const MESSAGES_PER_TURN: usize = 64;
 
 /// Why [`Conn::send`] did not take a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SendError {
     /// The connection has closed.
     #[error("the connection is closed ({})", .0.as_str())]

@@ -1,7 +1,7 @@
-//! The socket transport of our own (issue 20), built from the wire up. What exists so far are
-//! its two packet codecs, which read untrusted frames into typed packets (or a typed error
-//! that names the problem) and write packets back, the Engine.IO session above them, and the
-//! heartbeat timer:
+//! The socket transport of our own (issue 20), built from the wire up: its two packet codecs,
+//! which read untrusted frames into typed packets (or a typed error that names the problem) and
+//! write packets back, the Engine.IO session above them, the heartbeat timer, the connection,
+//! the socket table and the node that serves the runtime:
 //!
 //! - [`engine`]: Engine.IO 3 (as `sails.io.js` speaks it) and 4: text and binary frames, and
 //!   the long-polling payloads of both versions (EIO3's length-prefixed strings, its binary
@@ -10,7 +10,7 @@
 //!   (with v5's auth payload), disconnect, events, acks, errors, and binary events and acks with
 //!   their attachments.
 //! - `node`: the transport serving the runtime (this node's sockets, their Socket.IO packets
-//!   and the bridge), behind `ServerBuilder::transport(SocketTransport::Sailroute)`.
+//!   and the bridge), the default of `ServerBuilder::transport`.
 //! - [`session`]: one Engine.IO session as a state machine without I/O (handshake, each
 //!   version's heartbeat, the upgrade from polling, close and `maxPayload`).
 //! - [`heartbeat`]: one timing wheel for the heartbeat deadlines of every socket.
@@ -22,9 +22,9 @@
 //! - [`ws`]: WebSocket frames (tungstenite's header codec without its stream), read with
 //!   nothing kept between frames.
 //!
-//! The server runs on these parts when built with `SocketTransport::Sailroute`
-//! (docs/protocol.md says what is served); engineioxide/socketioxide stay the default until
-//! they serve everything. `bench/src/bin/transport-probe.rs` serves Engine.IO 4 over WebSocket
+//! The server runs on these parts by default (`SocketTransport::Sailroute`; docs/protocol.md
+//! says what is served); engineioxide/socketioxide stay selectable with
+//! `SocketTransport::Socketioxide`. `bench/src/bin/transport-probe.rs` serves Engine.IO 4 over WebSocket
 //! on the bare parts to measure what an idle connection costs (docs/benchmarks.md).
 //! Written by hand because they are the transport's own state machine input (issue 20 asks for
 //! the Engine.IO and Socket.IO layers to be the project's); tested against the protocol

@@ -143,7 +143,7 @@ async fn bytes_read_with_the_upgrade_come_first() {
 
 #[tokio::test]
 async fn messages_are_delivered_and_answered_on_the_same_connection() {
-    let (_conn, mut client, mut events) = pair(1 << 20).await;
+    let (conn, mut client, mut events) = pair(1 << 20).await;
     client.text("40").await;
     assert_eq!(client.next_text().await, "40{\"sid\":\"s\"}");
     assert_eq!(events.recv().await, Some(Event::Message("0".into())));
@@ -162,6 +162,15 @@ async fn messages_are_delivered_and_answered_on_the_same_connection() {
         client.next().await,
         (OpCode::Control(Control::Pong), b"hi".to_vec())
     );
+    // A message written in place reaches the client as one text frame, whichever length
+    // form its header takes.
+    for len in [10, 200, 70_000] {
+        let mut written = MessageWriter::new();
+        let body = format!("31[\"{}\"]", "y".repeat(len));
+        std::io::Write::write_all(&mut written, body.as_bytes()).unwrap();
+        conn.send_written(written).unwrap();
+        assert_eq!(client.next_text().await, format!("4{body}"));
+    }
 }
 
 #[tokio::test]
@@ -300,11 +309,17 @@ async fn a_poll_waits_for_packets_and_a_post_delivers_messages() {
     conn.send_message(&ws::text("42[\"x\"]"), "2[\"x\"]")
         .unwrap();
     conn.send_packet(&Packet::Message("3".into())).unwrap();
+    // A message written in place (an ack) goes to the outbox as its text, without its
+    // Engine.IO type.
+    let mut written = MessageWriter::new();
+    std::io::Write::write_all(&mut written, b"31[{}]").unwrap();
+    conn.send_written(written).unwrap();
     assert_eq!(
         waiting.await.unwrap().unwrap(),
         vec![
             Packet::Message("2[\"x\"]".into()),
-            Packet::Message("3".into())
+            Packet::Message("3".into()),
+            Packet::Message("31[{}]".into())
         ]
     );
     let mut delivered = Vec::new();
