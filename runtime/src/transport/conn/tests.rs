@@ -225,6 +225,44 @@ async fn a_client_too_slow_for_its_bound_is_disconnected_not_buffered() {
     );
 }
 
+/// `future`'s output, or a failed test if it takes more than 5 s (a lost wake-up would
+/// otherwise hang the test).
+async fn within_5s<T>(future: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(5), future)
+        .await
+        .expect("within 5 s")
+}
+
+/// A read that drains the socket clears its readiness (`read_chunk`): bytes that come after
+/// it, a frame's second half a moment later or the client's end of the stream right behind a
+/// frame, still wake the connection.
+#[tokio::test]
+async fn what_comes_after_a_draining_read_still_wakes_the_connection() {
+    let (_conn, mut client, mut events) = pair(1 << 20).await;
+    let frame = client_frame(OpCode::Data(Data::Text), true, b"42[\"split\"]", true);
+    for round in 0..3 {
+        let (first, second) = frame.split_at(3 + round);
+        client.stream.write_all(first).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        client.stream.write_all(second).await.unwrap();
+        assert_eq!(
+            within_5s(events.recv()).await,
+            Some(Event::Message("2[\"split\"]".into()))
+        );
+    }
+    let (_conn, mut client, mut events) = pair(1 << 20).await;
+    client.stream.write_all(&frame).await.unwrap();
+    client.stream.shutdown().await.unwrap();
+    assert_eq!(
+        within_5s(events.recv()).await,
+        Some(Event::Message("2[\"split\"]".into()))
+    );
+    assert_eq!(
+        within_5s(events.recv()).await,
+        Some(Event::Closed(CloseReason::TransportClose))
+    );
+}
+
 #[tokio::test]
 async fn the_connection_ends_when_the_client_closes_or_breaks_the_protocol() {
     let (_conn, mut client, mut events) = pair(1 << 20).await;
