@@ -42,7 +42,9 @@ const SERVERS = option('servers', 'sails,sailroute,sailroute-sio,raw').split(','
 
 /** Every scenario: loadgen arguments (or wrk), and how its figure per operation is read. */
 const SCENARIOS = [
-  { id: 'get', title: 'socket GET /hello, 50 sockets', mode: 'get', args: ['--clients', SMOKE ? '10' : '50', '--warmup', SMOKE ? '1' : '2'] },
+  // GET and new connections are run three times, the servers alternating, and the median is
+  // kept: one run of each differs from the next by more than the servers do (docs/benchmarks.md).
+  { id: 'get', title: 'socket GET /hello, 50 sockets', mode: 'get', rounds: SMOKE ? 1 : 3, args: ['--clients', SMOKE ? '10' : '50', '--warmup', SMOKE ? '1' : '2'] },
   { id: 'post256', title: 'socket POST /echo 256 B, 50 sockets', mode: 'post', args: ['--clients', SMOKE ? '10' : '50', '--warmup', SMOKE ? '1' : '2', '--payload-bytes', '256'] },
   { id: 'post4k', title: 'socket POST /echo 4 KiB, 50 sockets', mode: 'post', args: ['--clients', SMOKE ? '10' : '50', '--warmup', SMOKE ? '1' : '2', '--payload-bytes', '4096'] },
   // The subscribers in two client processes, the connections from two: one Node process is the
@@ -54,7 +56,7 @@ const SCENARIOS = [
   // deliveries): as fast as acks allow, a faster server is offered more and its median is the
   // client's longer queue.
   { id: 'fanout1000r50', title: 'fan-out to 1000 subscribers at 50 broadcasts/s', mode: 'fanout', args: ['--clients', SMOKE ? '200' : '1000', '--payload-bytes', '128', '--drain', SMOKE ? '5' : '20', '--workers', '2', '--rate', '50'] },
-  { id: 'connrate', title: 'new connections (handshake, upgrade, one GET), 2 × 10 at a time', script: 'connrate.js', args: ['--concurrency', SMOKE ? '3' : '10', '--workers', '2'] },
+  { id: 'connrate', title: 'new connections (handshake, upgrade, one GET), 2 × 10 at a time', script: 'connrate.js', rounds: SMOKE ? 1 : 3, args: ['--concurrency', SMOKE ? '3' : '10', '--workers', '2'] },
   { id: 'idle1000', title: '1000 idle sockets (RSS)', mode: 'connect', args: ['--clients', SMOKE ? '200' : '1000'] },
   { id: 'wrk', title: 'HTTP GET /hello, wrk, 50 connections', wrk: true },
 ];
@@ -204,24 +206,27 @@ async function main() {
   fs.mkdirSync(WORK, { recursive: true });
   const loadgenDir = prepare('loadgen', SHARED);
   const sailsDir = SERVERS.includes('sails') ? prepare('sails-app', path.join(SHARED, 'sails-app')) : null;
-  const results = {};
-  for (const kind of SERVERS) {
-    results[kind] = {};
-    for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.id))) {
-      // A fresh server per scenario: memory and connection state from one do not leak into the next.
-      const server = await startServer(kind, sailsDir);
-      try {
-        log(`${kind}: ${scenario.id}`);
-        const raw = await runScenario(scenario, server, loadgenDir);
-        results[kind][scenario.id] = summarize(scenario, raw);
-        log(`${kind}: ${scenario.id}: ${JSON.stringify(results[kind][scenario.id], (k, v) => (k === 'raw' ? undefined : v))}`);
-      } catch (e) {
-        results[kind][scenario.id] = { error: e.message.split('\n').slice(0, 3).join(' ') };
-        log(`${kind}: ${scenario.id} failed: ${e.message}`);
-      } finally {
-        await stopServer(server);
+  const results = Object.fromEntries(SERVERS.map((kind) => [kind, {}]));
+  for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.id))) {
+    const rounds = Object.fromEntries(SERVERS.map((kind) => [kind, []]));
+    for (let round = 1; round <= (scenario.rounds || 1); round++) {
+      for (const kind of SERVERS) {
+        // A fresh server per run: memory and connection state from one do not leak into the next.
+        const server = await startServer(kind, sailsDir);
+        try {
+          log(`${kind}: ${scenario.id} (round ${round})`);
+          const summary = summarize(scenario, await runScenario(scenario, server, loadgenDir));
+          rounds[kind].push(summary);
+          log(`${kind}: ${scenario.id}: ${JSON.stringify(summary, (k, v) => (k === 'raw' ? undefined : v))}`);
+        } catch (e) {
+          rounds[kind].push({ error: e.message.split('\n').slice(0, 3).join(' ') });
+          log(`${kind}: ${scenario.id} failed: ${e.message}`);
+        } finally {
+          await stopServer(server);
+        }
       }
     }
+    for (const kind of SERVERS) results[kind][scenario.id] = median(rounds[kind]);
   }
   const markdown = render(results);
   const out = SMOKE ? path.join(WORK, 'smoke.md') : path.join(ROOT, 'docs', 'benchmarks.md');
@@ -242,6 +247,17 @@ async function main() {
     for (const f of failures) log(`FAILED: ${f}`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * Of several runs of one scenario on one server, the run with the median CPU per operation,
+ * with every run's figure in `rounds`; a failed run makes the whole a failure.
+ */
+function median(runs) {
+  const failed = runs.find((r) => r.error);
+  if (failed || runs.length === 1) return failed || runs[0];
+  const sorted = [...runs].sort((a, b) => (a.perOp ?? Infinity) - (b.perOp ?? Infinity));
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)], rounds: runs.map((r) => r.perOp) };
 }
 
 /**
@@ -273,7 +289,8 @@ function render(results) {
   const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const lines = [];
   lines.push('<!-- wire:begin (generated by bench/wire/run.js; edit outside these markers) -->');
-  lines.push(`Run ${when} with \`bash scripts/bench.sh\` (${SMOKE ? 'smoke' : `${DUR} s per scenario`}), one server at a time, fresh per scenario.`);
+  lines.push(`Run ${when} with \`bash scripts/bench.sh\` (${SMOKE ? 'smoke' : `${DUR} s per scenario`}), one server at a time, fresh per scenario;`);
+  lines.push('a scenario run several times alternates the servers and shows the run with the median CPU/op.');
   lines.push(`Machine: ${machine()}.`);
   lines.push('');
   lines.push('"CPU/op" is server CPU time per request (or per delivered message for fan-out), read from /proc;');
@@ -290,7 +307,8 @@ function render(results) {
       const ours = (results.sailroute || {})[scenario.id] || {};
       const lossNote = scenario.mode === 'fanout' ? ` (lost ${fmt(r.lost)})` : '';
       const vs = kind === 'sailroute' ? '—' : scenario.mode === 'connect' ? `RSS ${ratio(ours.rss, r.rss)}` : ratio(ours.perOp, r.perOp);
-      lines.push(`| ${scenario.title} | ${kind} | ${r.throughput == null ? `${fmt(r.connected)} connected` : `${fmt(r.throughput)} ${r.unit}`}${lossNote} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.cpu, 1)} | ${fmt(r.perOp, 2)} | ${fmt(r.rss, 1)} | ${vs} |`);
+      const title = r.rounds ? `${scenario.title} (median of ${r.rounds.length} runs, CPU/op ${r.rounds.map((v) => fmt(v, 2)).join(' / ')})` : scenario.title;
+      lines.push(`| ${title} | ${kind} | ${r.throughput == null ? `${fmt(r.connected)} connected` : `${fmt(r.throughput)} ${r.unit}`}${lossNote} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.cpu, 1)} | ${fmt(r.perOp, 2)} | ${fmt(r.rss, 1)} | ${vs} |`);
     }
   }
   const idle = SERVERS.map((k) => [k, (results[k] || {}).idle1000]).filter(([, r]) => r && !r.error && r.connected);

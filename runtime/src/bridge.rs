@@ -147,7 +147,7 @@ pub(crate) fn build_request(
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     }
 
-    let uri = parse_target(&target)?;
+    let uri = parse_target(target)?;
     // An empty body boxes nothing (`Body::empty` is a zero-sized body).
     let body = if body.is_empty() {
         Body::empty()
@@ -175,13 +175,17 @@ pub(crate) fn build_request(
 
 /// Parses the url a client sent: a path with an optional query, or an absolute URL whose
 /// path and query are kept. A path without its leading `/` gets one, as Sails' router does.
-fn parse_target(target: &str) -> Result<Uri, RequestError> {
-    let invalid = || RequestError::InvalidUrl(target.to_owned());
-    let uri = if target.starts_with('/') || target.contains("://") {
-        Uri::try_from(target).map_err(|_| invalid())?
+/// Takes the url's `String`, which the `Uri` then holds without a copy (its clone shares
+/// the buffer: the router clones every request's `Uri` once, as `OriginalUri`, anyway).
+fn parse_target(target: impl Into<String>) -> Result<Uri, RequestError> {
+    let target: String = target.into();
+    let target = if target.starts_with('/') || target.contains("://") {
+        Bytes::from(target)
     } else {
-        Uri::try_from(format!("/{target}")).map_err(|_| invalid())?
+        Bytes::from(format!("/{target}"))
     };
+    let invalid = || RequestError::InvalidUrl(String::from_utf8_lossy(&target).into_owned());
+    let uri = Uri::from_maybe_shared(target.clone()).map_err(|_| invalid())?;
     match uri.path_and_query() {
         Some(pq) if uri.authority().is_some() => Uri::try_from(pq.as_str()).map_err(|_| invalid()),
         Some(_) => Ok(uri),
@@ -317,13 +321,7 @@ pub(crate) async fn into_jwr(response: Response<Body>) -> Jwr {
     let body = if bytes.is_empty() {
         JwrBody::None
     } else if is_json(&parts.headers) {
-        match std::str::from_utf8(&bytes)
-            .ok()
-            .and_then(|text| RawValue::from_string(text.to_owned()).ok())
-        {
-            Some(raw) => JwrBody::Json(raw),
-            None => JwrBody::Text(String::from_utf8_lossy(&bytes).into_owned()),
-        }
+        JwrBody::json(bytes)
     } else {
         JwrBody::Text(String::from_utf8_lossy(&bytes).into_owned())
     };

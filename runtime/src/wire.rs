@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode, header};
 use serde::de::{self, DeserializeSeed, IgnoredAny, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -187,12 +188,25 @@ pub(crate) fn json_kind(value: &serde_json::Value) -> &'static str {
 pub(crate) enum JwrBody {
     /// No body: the `body` key is left out.
     None,
-    /// A JSON response, validated and passed through without re-encoding.
-    Json(Box<RawValue>),
+    /// A JSON response, validated and passed through without re-encoding. Kept as the
+    /// response's own bytes (no copy into a `RawValue` of its own), and borrowed as one when
+    /// written.
+    Json(Bytes),
     /// Any other response, as text.
     Text(String),
     /// A body built by the runtime itself (errors).
     Value(serde_json::Value),
+}
+
+impl JwrBody {
+    /// A response body declared JSON: passed through if it is, as text if it is not.
+    pub(crate) fn json(bytes: Bytes) -> Self {
+        if serde_json::from_slice::<&RawValue>(&bytes).is_ok() {
+            JwrBody::Json(bytes)
+        } else {
+            JwrBody::Text(String::from_utf8_lossy(&bytes).into_owned())
+        }
+    }
 }
 
 /// The ack payload: `{body, headers, statusCode}`, in the key order Sails uses.
@@ -232,7 +246,12 @@ impl Serialize for Jwr {
         let mut map = serializer.serialize_map(None)?;
         match &self.body {
             JwrBody::None => {}
-            JwrBody::Json(raw) => map.serialize_entry("body", raw)?,
+            JwrBody::Json(bytes) => {
+                // Validated when the body was taken (`JwrBody::json`): this parse borrows.
+                let raw: &RawValue =
+                    serde_json::from_slice(bytes).map_err(serde::ser::Error::custom)?;
+                map.serialize_entry("body", raw)?
+            }
             JwrBody::Text(text) => map.serialize_entry("body", text)?,
             JwrBody::Value(value) => map.serialize_entry("body", value)?,
         }
@@ -378,7 +397,7 @@ mod tests {
         headers.append("vary", "origin".parse().unwrap());
         headers.append("vary", "accept".parse().unwrap());
         let jwr = Jwr {
-            body: JwrBody::Json(RawValue::from_string(r#"{"a":1}"#.into()).unwrap()),
+            body: JwrBody::json(Bytes::from_static(b" {\"a\":1}\n")),
             headers,
             status: StatusCode::OK,
         };
@@ -386,6 +405,25 @@ mod tests {
             serde_json::to_string(&jwr).unwrap(),
             r#"{"body":{"a":1},"headers":{"x-custom":"abc","vary":"origin, accept"},"statusCode":200}"#
         );
+    }
+
+    #[test]
+    fn a_body_declared_json_that_is_not_becomes_text() {
+        for (bytes, body) in [
+            (&b"{\"a\":"[..], r#""{\"a\":""#),
+            (b"[1] [2]", r#""[1] [2]""#),
+            (b"\"\xff\"", "\"\\\"\u{fffd}\\\"\""),
+        ] {
+            let jwr = Jwr {
+                body: JwrBody::json(Bytes::from_static(bytes)),
+                headers: HeaderMap::new(),
+                status: StatusCode::OK,
+            };
+            assert_eq!(
+                serde_json::to_string(&jwr).unwrap(),
+                format!(r#"{{"body":{body},"headers":{{}},"statusCode":200}}"#)
+            );
+        }
     }
 
     #[test]

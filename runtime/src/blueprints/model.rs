@@ -11,7 +11,7 @@ pub const CREATED_AT: &str = "createdAt";
 pub const UPDATED_AT: &str = "updatedAt";
 
 /// A struct declared with `#[sailroute::model("identity")]`: its identity and its runtime
-/// declaration, for [`Models::connect`](super::Models::connect).
+/// declaration, for `Models::connect` (the `blueprints` feature).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a blueprint model",
     label = "an association's type must be a model",
@@ -94,7 +94,7 @@ pub struct Association {
 }
 
 /// A model's declaration: build one with [`Model::new`] and pass it to
-/// [`Models::connect`](super::Models::connect).
+/// `Models::connect` (the `blueprints` feature).
 ///
 /// ```
 /// use sailroute::blueprints::{AttrType, Model};

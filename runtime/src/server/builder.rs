@@ -715,7 +715,7 @@ pub enum SocketTransport {
     /// The project's own transport (issue 20), the default: Engine.IO 4 with Socket.IO 5 (socket.io-client 3
     /// and later, the generated clients) and Engine.IO 3 with Socket.IO 2 (`sails.io.js`), over
     /// WebSocket and long-polling, with the upgrade from one to the other; several nodes
-    /// through [`build_with_redis`](ServerBuilder::build_with_redis) (its own messages between
+    /// through `build_with_redis` (the `redis` feature; its own messages between
     /// nodes: nodes on the two transports do not share rooms). A WebSocket needs
     /// [`Server::serve`]: a server embedded
     /// through [`Server::into_service`] in another stack has no TCP stream to hand its sockets

@@ -662,6 +662,10 @@ impl Conn {
             }
             // Not held across the awaits below: the task's state is every idle socket's memory.
             drop(probe_early);
+            // One wake-up registration for the whole loop, renewed only when it fires: made
+            // anew on every turn, it was locked into and out of the `Notify`'s list for each
+            // request read.
+            let mut woken = std::pin::pin!(self.wake.notified());
             loop {
                 let (waiting, closed, probe_failed) = {
                     let state = self.state();
@@ -682,7 +686,10 @@ impl Conn {
                 };
                 let ready = tokio::select! {
                     ready = stream.ready(interest) => ready,
-                    () = self.wake.notified() => continue,
+                    () = woken.as_mut() => {
+                        woken.set(self.wake.notified());
+                        continue;
+                    }
                 };
                 let turn = match ready {
                     Err(_) => Err(CloseReason::TransportClose),
@@ -815,7 +822,7 @@ impl Conn {
         deliver: &mut impl FnMut(&Conn, Event),
     ) -> Option<CloseReason> {
         let packet = match message {
-            Message::Text(text) => Packet::decode_owned(text),
+            Message::Text(text) => Packet::decode_frame(self.version, text),
             Message::Binary(bytes) => Packet::decode_binary(self.version, &bytes),
             Message::Ping(data) => {
                 let _ = self.send(&ws::pong(&data));

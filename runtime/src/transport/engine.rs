@@ -132,6 +132,20 @@ impl Packet {
         Packet::decode_text(&frame)
     }
 
+    /// Reads a WebSocket text frame of `version`: a text packet, or a binary message in
+    /// base64 (`b…` in Engine.IO 4, `b4…` in 3), which engine.io-client sends in text frames
+    /// when `forceBase64` is set.
+    pub fn decode_frame(version: Version, frame: String) -> Result<Packet, DecodeError> {
+        let base64 = match version {
+            Version::V4 => frame.strip_prefix('b'),
+            Version::V3 => frame.strip_prefix("b4"),
+        };
+        match base64 {
+            Some(encoded) => base64_record(encoded),
+            None => Packet::decode_owned(frame),
+        }
+    }
+
     /// Reads a text frame (or one polling record).
     pub fn decode_text(frame: &str) -> Result<Packet, DecodeError> {
         let mut chars = frame.chars();

@@ -119,8 +119,8 @@ impl Live {
     }
 }
 
-/// How long a socket may stay without joining the default namespace (socket.io's default
-/// `connectTimeout`).
+/// How long a Socket.IO 5 socket may stay without joining the default namespace (socket.io's
+/// default `connectTimeout`).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(45);
 
 /// This node's sockets and what serves them.
@@ -777,7 +777,11 @@ async fn heartbeats(node: Weak<Node>) {
         for slot in due.drain(..) {
             let live = node.table().get_slot(slot).map(|(_, live)| live.clone());
             let Some(live) = live else { continue };
-            if !live.in_namespace.load(Ordering::Acquire)
+            // Socket.IO 2 has no connect timeout: its default namespace is joined without a
+            // CONNECT, and a socket the connect check refused stays open, as there, rather
+            // than being closed into a reconnect (and a refusal again) every 45 s.
+            if live.revision() == socket::Version::V5
+                && !live.in_namespace.load(Ordering::Acquire)
                 && now.duration_since(live.opened) >= CONNECT_TIMEOUT
             {
                 tracing::debug!(

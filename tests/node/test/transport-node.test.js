@@ -55,6 +55,20 @@ test('bad input gets 400 through the ack, a panic 500, and the socket stays', as
   assert.equal((await a.request('get', '/hello', {})).statusCode, 200);
 });
 
+test('binary sent as base64 in text frames (forceBase64) is no request either: 400, and the socket stays', async () => {
+  const socket = io(server.url, { transports: ['websocket'], forceBase64: true, forceNew: true, reconnection: false });
+  try {
+    await waitFor(socket, 'connect');
+    const binary = await socket.timeout(5000).emitWithAck('post', { url: '/echo', data: Buffer.from([1, 2, 3]) });
+    assert.equal(binary.statusCode, 400);
+    const hello = await socket.timeout(5000).emitWithAck('get', { url: '/hello' });
+    assert.equal(hello.statusCode, 200);
+    assert.equal(socket.connected, true);
+  } finally {
+    socket.close();
+  }
+});
+
 /** A raw Engine.IO WebSocket to the server (version 4 unless told): `send(text)`, `next(prefix)` for the next frame
  * that starts with it, `closed` resolving when the server ends the connection. */
 function rawSocket(port, eio = 4) {

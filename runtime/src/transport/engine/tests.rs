@@ -6,6 +6,31 @@ use proptest::prelude::*;
 use super::*;
 
 #[test]
+fn base64_binary_in_a_websocket_text_frame() {
+    assert_eq!(
+        Packet::decode_frame(Version::V4, "bAQID".into()),
+        Ok(Packet::Binary(Bytes::from_static(&[1, 2, 3])))
+    );
+    assert_eq!(
+        Packet::decode_frame(Version::V3, "b4AQID".into()),
+        Ok(Packet::Binary(Bytes::from_static(&[1, 2, 3])))
+    );
+    assert_eq!(
+        Packet::decode_frame(Version::V4, "4hello".into()),
+        Ok(Packet::Message("hello".into()))
+    );
+    assert!(matches!(
+        Packet::decode_frame(Version::V4, "b!!".into()),
+        Err(DecodeError::Base64(_))
+    ));
+    // Engine.IO 3 names the packet's type after the `b`: only a message carries binary.
+    assert_eq!(
+        Packet::decode_frame(Version::V3, "bAQID".into()),
+        Err(DecodeError::UnknownType("b".into()))
+    );
+}
+
+#[test]
 fn text_frames_as_the_protocol_writes_them() {
     assert_eq!(
         Packet::decode_text("4hello"),
