@@ -162,6 +162,23 @@ pub mod __fuzz {
         if let Ok(packet) = Packet::decode_text(text) {
             assert_eq!(Packet::decode_text(&packet.encode_text()), Ok(packet));
         }
+        // A WebSocket text frame: binary in base64 reads back from its canonical spelling;
+        // anything else reads as the text packet it is.
+        for version in [Version::V3, Version::V4] {
+            match Packet::decode_frame(version, text.to_owned()) {
+                Ok(Packet::Binary(bytes)) => {
+                    use base64::Engine as _;
+                    let prefix = if version == Version::V4 { "b" } else { "b4" };
+                    let spelled = base64::engine::general_purpose::STANDARD.encode(&bytes);
+                    assert_eq!(
+                        Packet::decode_frame(version, format!("{prefix}{spelled}")),
+                        Ok(Packet::Binary(bytes))
+                    );
+                }
+                Ok(packet) => assert_eq!(Packet::decode_text(text), Ok(packet)),
+                Err(_) => {}
+            }
+        }
         if let Ok(packets) = v3::decode_payload(text) {
             assert_eq!(
                 v3::decode_payload(&v3::encode_payload(&packets)),
