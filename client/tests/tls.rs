@@ -1,5 +1,6 @@
 //! TLS through rustls (the `rustls` feature): a sailroute server behind a real TLS endpoint
-//! (tokio-rustls + hyper, with a test CA), reached over `wss://` WebSocket, over `https://`
+//! (tokio-rustls + hyper, with a test CA, TLS ended in the server's process), reached over
+//! `wss://` WebSocket, over `https://`
 //! long-polling, and over plain HTTPS calls; an untrusted certificate is refused.
 #![cfg(feature = "rustls")]
 #![allow(missing_docs, clippy::unwrap_used)]
@@ -7,7 +8,7 @@
 mod support;
 
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::routing::get;
 use axum::{Json, Router};
@@ -82,15 +83,25 @@ fn trusted() -> ConnectOptions {
     ConnectOptions::default().root_certificate_pem(CA).unwrap()
 }
 
-async fn sailroute_over_tls() -> String {
+/// A sailroute server (its default transport) behind the TLS endpoint: its URL, and the URIs
+/// of the requests it got.
+async fn sailroute_over_tls() -> (String, Arc<Mutex<Vec<String>>>) {
     let app = Router::new().route("/hello", get(|| async { Json(json!({ "hello": "tls" })) }));
     let server = sailroute::Server::builder(app).build().unwrap();
-    serve_tls(server.into_service()).await
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let service = server
+        .into_service()
+        .map_request(move |request: axum::extract::Request| {
+            record.lock().unwrap().push(request.uri().to_string());
+            request
+        });
+    (serve_tls(service).await, seen)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_socket_over_wss_and_calls_over_https() {
-    let url = sailroute_over_tls().await;
+    let (url, seen) = sailroute_over_tls().await;
     let socket = RawClient::connect_with(&url, trusted()).await.unwrap();
     assert!(socket.is_socket());
     assert!(socket.socket_id().is_some());
@@ -100,6 +111,19 @@ async fn a_socket_over_wss_and_calls_over_https() {
         .await
         .unwrap();
     assert_eq!(answer, json!({ "hello": "tls" }));
+    // Carried by the WebSocket, which the transport serves through its bridge behind TLS
+    // ended in this process: the client did not fall back to long-polling.
+    {
+        let seen = seen.lock().unwrap();
+        assert!(
+            seen.iter().any(|uri| uri.contains("transport=websocket")),
+            "{seen:?}"
+        );
+        assert!(
+            !seen.iter().any(|uri| uri.contains("transport=polling")),
+            "{seen:?}"
+        );
+    }
 
     let http = RawClient::http_with(&url, trusted()).unwrap();
     let answer: Value = http
@@ -139,7 +163,7 @@ async fn long_polling_over_https_when_the_websocket_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_untrusted_certificate_is_refused() {
-    let url = sailroute_over_tls().await;
+    let (url, _) = sailroute_over_tls().await;
     let error = RawClient::connect(&url).await.unwrap_err();
     assert!(
         matches!(&error, ConnectError::Engine { message, .. } if message.contains("certificate")),

@@ -126,8 +126,8 @@ async fn heartbeats(server: Arc<Server>) {
     }
 }
 
-fn serve(server: Arc<Server>, stream: tokio::net::TcpStream, early: bytes::Bytes) {
-    if let Err(e) = stream.set_nodelay(true) {
+fn serve(server: Arc<Server>, stream: sailroute::transport::stream::Stream, early: bytes::Bytes) {
+    if let Err(e) = stream.set_nodelay() {
         eprintln!("transport-probe: cannot set TCP_NODELAY: {e}");
     }
     let mut open = None;

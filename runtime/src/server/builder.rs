@@ -716,10 +716,9 @@ pub enum SocketTransport {
     /// and later, the generated clients) and Engine.IO 3 with Socket.IO 2 (`sails.io.js`), over
     /// WebSocket and long-polling, with the upgrade from one to the other; several nodes
     /// through `build_with_redis` (the `redis` feature; its own messages between
-    /// nodes: nodes on the two transports do not share rooms). A WebSocket needs
-    /// [`Server::serve`]: a server embedded
-    /// through [`Server::into_service`] in another stack has no TCP stream to hand its sockets
-    /// (long-polling works there).
+    /// nodes: nodes on the two transports do not share rooms). A WebSocket on a connection
+    /// that is not a plain `TcpStream` (TLS ended in the process, behind
+    /// [`Server::into_service`]) is served through a bridge (see there).
     #[default]
     Sailroute,
 }

@@ -89,13 +89,13 @@ impl Server {
     /// Graceful shutdown is [`serve_with_shutdown`](Self::serve_with_shutdown)'s.
     ///
     /// On the default transport ([`SocketTransport::Sailroute`](crate::SocketTransport)) a
-    /// WebSocket is served only when the connection under the request is a plain
-    /// `TcpStream` (as with `axum::serve`, or hyper-util's server on a `TcpStream`): the
-    /// transport writes into the socket itself. Behind TLS ended in the same process, a
-    /// WebSocket is accepted and then dropped with a logged warning, and clients fall back to
-    /// long-polling where they can (`sails.io.js` uses only WebSocket by default). End TLS in
-    /// a proxy in front, or select [`SocketTransport::Socketioxide`](crate::SocketTransport),
-    /// which serves any connection.
+    /// WebSocket on a plain `TcpStream` (as with `axum::serve`, or hyper-util's server on a
+    /// `TcpStream`) is written into by the transport itself. On any other connection (TLS
+    /// ended in the same process with tokio-rustls or axum-server, another I/O type) it is
+    /// carried through a bridge: a task and a Unix socket pair per WebSocket, with two 8 KiB
+    /// copy buffers (`client/tests/tls.rs` serves a `wss://` socket this way). On platforms
+    /// without Unix sockets such a WebSocket is dropped after its upgrade with a logged
+    /// warning; select [`SocketTransport::Socketioxide`](crate::SocketTransport) there.
     pub fn into_service(self) -> AppService {
         self.service
     }

@@ -26,11 +26,11 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use tokio::io::Interest;
-use tokio::net::TcpStream;
 use tokio::sync::Notify;
 
 use super::engine::{Packet, Version};
 use super::session::{Action, Actions, CloseReason, Session, Transport};
+use super::stream::Stream;
 use super::ws::{self, Message, Reader};
 
 /// How many bytes one read takes from the socket at most (on the task's stack, per read).
@@ -175,7 +175,7 @@ pub struct Conn {
     id: u32,
     /// The WebSocket's stream: set at once for a session opened on WebSocket, when the probe
     /// arrives for one opened on long-polling.
-    stream: OnceLock<TcpStream>,
+    stream: OnceLock<Stream>,
     version: Version,
     bound: usize,
     state: Mutex<State>,
@@ -207,13 +207,13 @@ impl Conn {
     /// many bytes may wait for a slow client before it is disconnected.
     pub fn new(
         id: u32,
-        stream: TcpStream,
+        stream: impl Into<Stream>,
         version: Version,
         session: Session,
         bound: usize,
     ) -> Self {
         let conn = Conn::without_stream(id, version, session, bound, None);
-        conn.stream.set(stream).ok();
+        conn.stream.set(stream.into()).ok();
         conn
     }
 
@@ -252,7 +252,7 @@ impl Conn {
     /// read past its upgrade request. The connection's task reads it from now on; the upgrade
     /// completes when the client sends `2probe`, then `5`. The stream comes back if the session
     /// cannot take it: it has closed, does not poll (it upgraded), or has had a probe.
-    pub fn attach(&self, stream: TcpStream, early: Bytes) -> Result<(), TcpStream> {
+    pub fn attach(&self, stream: Stream, early: Bytes) -> Result<(), Stream> {
         let mut state = self.state();
         if state.closed.is_some() || self.stream.get().is_some() {
             return Err(stream);
@@ -676,7 +676,7 @@ impl Conn {
                     break 'session reason;
                 }
                 if probe_failed {
-                    shut_down(self.id, stream);
+                    stream.shut_down(self.id);
                     continue 'session;
                 }
                 let interest = if waiting {
@@ -721,18 +721,18 @@ impl Conn {
             }
             // The TCP connection ends now, not when the last handle to this `Conn` goes (a
             // request still running holds one).
-            shut_down(self.id, stream);
+            stream.shut_down(self.id);
         }
         deliver(self, Event::Closed(reason));
     }
 
     /// The WebSocket ended (the client closed it or broke the protocol): the session closes,
     /// unless the WebSocket was a probe and the session still polls.
-    fn end_websocket(&self, stream: &TcpStream, reason: CloseReason) {
+    fn end_websocket(&self, stream: &Stream, reason: CloseReason) {
         let mut state = self.state();
         self.websocket_failed(&mut state, reason);
         if state.polling.is_some() {
-            shut_down(self.id, stream);
+            stream.shut_down(self.id);
         }
     }
 
@@ -768,14 +768,14 @@ impl Conn {
     /// close, if the client closed or broke the protocol.
     fn read(
         &self,
-        stream: &TcpStream,
+        stream: &Stream,
         reader: &mut Reader,
         deliver: &mut impl FnMut(&Conn, Event),
     ) -> Result<bool, CloseReason> {
         let mut buf = [0u8; READ_CHUNK];
         let mut delivered = 0;
         for _ in 0..READS_PER_TURN {
-            let n = match read_chunk(stream, &mut buf) {
+            let n = match stream.read_chunk(&mut buf) {
                 Ok(0) => return Err(CloseReason::TransportClose),
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
@@ -854,7 +854,7 @@ impl Conn {
     }
 
     /// Writes what waits, as far as the kernel takes it.
-    fn flush(&self, stream: &TcpStream) {
+    fn flush(&self, stream: &Stream) {
         let mut state = self.state();
         while let Some(front) = state.queue.front_mut() {
             match stream.try_write(front) {
@@ -876,13 +876,6 @@ impl Conn {
         }
         // Nothing kept for an idle socket.
         state.queue = VecDeque::new();
-    }
-}
-
-/// Ends a TCP connection in both directions.
-fn shut_down(id: u32, stream: &TcpStream) {
-    if let Err(e) = socket2::SockRef::from(stream).shutdown(std::net::Shutdown::Both) {
-        tracing::debug!(conn = id, error = %e, "shutting the connection down failed");
     }
 }
 
@@ -909,40 +902,6 @@ impl Frame for ws::Framed {
 
     fn rest(self, written: usize) -> Bytes {
         ws::Framed::rest(self, written)
-    }
-}
-
-/// Reads what `stream` has into `buf`.
-///
-/// A read that leaves part of `buf` empty has drained the socket, so its readiness is cleared
-/// then, as tokio's own `poll_read` does on epoll (edge-triggered, so no event is missed: one
-/// that comes after the read sets it again). `TcpStream::try_read` keeps the
-/// readiness until a read fails with `WouldBlock`: under `strace -c`, a quarter of a socket
-/// GET load's `recvfrom` calls were that second, empty read.
-fn read_chunk(stream: &TcpStream, buf: &mut [u8]) -> io::Result<usize> {
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    {
-        use std::io::Read;
-        let len = buf.len();
-        let mut drained = None;
-        let result = stream.try_io(Interest::READABLE, || {
-            let n = (&*socket2::SockRef::from(stream)).read(&mut *buf)?;
-            if 0 < n && n < len {
-                // Reported as `WouldBlock` so that tokio clears the readiness; the bytes
-                // read are returned below.
-                drained = Some(n);
-                return Err(io::ErrorKind::WouldBlock.into());
-            }
-            Ok(n)
-        });
-        match drained {
-            Some(n) => Ok(n),
-            None => result,
-        }
-    }
-    #[cfg(not(any(target_os = "linux", target_os = "android")))]
-    {
-        stream.try_read(buf)
     }
 }
 

@@ -19,6 +19,8 @@
 //!   upgrade to its WebSocket.
 //! - [`table`]: the sockets of this node and their rooms, by numeric id.
 //! - [`upgrade`]: the WebSocket handshake, and the connection's `TcpStream` back from hyper.
+//! - [`stream`]: the stream a WebSocket is read from and written into: that `TcpStream`, or a
+//!   bridge for a connection that is not one (TLS ended in the process).
 //! - [`ws`]: WebSocket frames (tungstenite's header codec without its stream), read with
 //!   nothing kept between frames.
 //!
@@ -37,6 +39,7 @@ pub mod heartbeat;
 pub(crate) mod node;
 pub mod session;
 pub mod socket;
+pub mod stream;
 pub mod table;
 pub mod upgrade;
 pub mod ws;

@@ -26,13 +26,13 @@ use futures_util::FutureExt as _;
 use futures_util::future::BoxFuture;
 use http::{Method, StatusCode};
 use socketioxide::socket::Sid;
-use tokio::net::TcpStream;
 
 use super::conn::{Conn, Event, MessageWriter, PollError};
 use super::engine::{self, Packet};
 use super::heartbeat::Heartbeats;
 use super::session::{self, CloseReason, Session};
 use super::socket::{self, Head, Kind};
+use super::stream::Stream;
 use super::table::{SocketId, Table};
 use super::{upgrade, ws};
 use crate::connection::{Incoming, Peer, Shared, SocketState, handle};
@@ -340,7 +340,7 @@ impl Node {
     fn open(
         self: Arc<Self>,
         version: engine::Version,
-        stream: Option<(TcpStream, Bytes)>,
+        stream: Option<(Stream, Bytes)>,
         parts: http::request::Parts,
     ) -> Packet {
         self.start_ticking();
@@ -741,18 +741,18 @@ fn without_upgrade_headers(mut parts: http::request::Parts) -> http::request::Pa
     parts
 }
 
-/// The upgraded connection's TCP stream (with `TCP_NODELAY`: pushes and acks are small writes,
-/// and with Nagle's algorithm one waits for the client's delayed ACK of the previous) and what
-/// hyper read past the upgrade request.
-async fn upgraded(on_upgrade: hyper::upgrade::OnUpgrade) -> Option<(TcpStream, Bytes)> {
+/// The upgraded connection's stream (a TCP stream gets `TCP_NODELAY`: pushes and acks are
+/// small writes, and with Nagle's algorithm one waits for the client's delayed ACK of the
+/// previous) and what hyper read past the upgrade request.
+async fn upgraded(on_upgrade: hyper::upgrade::OnUpgrade) -> Option<(Stream, Bytes)> {
     match upgrade::stream(on_upgrade).await {
         Ok((stream, early)) => {
-            if let Err(e) = stream.set_nodelay(true) {
+            if let Err(e) = stream.set_nodelay() {
                 tracing::debug!(error = %e, "cannot set TCP_NODELAY on a socket");
             }
             Some((stream, early))
         }
-        Err(e @ upgrade::StreamError::NotTcp) => {
+        Err(e @ (upgrade::StreamError::NotTcp | upgrade::StreamError::Bridge(_))) => {
             tracing::warn!(error = %e, "a socket was dropped after its upgrade");
             None
         }

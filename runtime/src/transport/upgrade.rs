@@ -1,13 +1,14 @@
 //! The WebSocket upgrade, taken from hyper behind axum and ending in the connection's own
-//! `TcpStream` (issue 20: "HTTP, the upgrade and WebSocket framing come from well-kept crates").
+//! `TcpStream` where it is one (issue 20: "HTTP, the upgrade and WebSocket framing come from well-kept crates").
 //!
 //! The transport writes into a socket from any task with a non-blocking write and waits for its
 //! readiness itself ([`super::conn`]), so it needs the `TcpStream`, not hyper's boxed
 //! `Upgraded`. `axum::serve` serves connections with hyper-util's auto builder, which wraps the
 //! stream in a private type; hyper-util's own `downcast` sees through it and hands back the
 //! stream and whatever bytes hyper read past the request. A connection served by plain hyper
-//! (`http1::Builder`) downcasts directly. One served by another stack (a TLS terminator in the
-//! process, a test harness) has no `TcpStream` to give, and [`stream`] says so.
+//! (`http1::Builder`) downcasts directly. One served by another stack (TLS ended in the
+//! process, another I/O type) has no `TcpStream` to give: it is bridged through a socket pair
+//! ([`super::stream`]).
 //!
 //! The handshake's checks are RFC 6455's (section 4.2.1): a `GET` asking to upgrade to
 //! `websocket`, version 13 (else 426 with the version the server speaks, as the RFC asks), and a
@@ -21,6 +22,8 @@ use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header
 use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
+
+use super::stream::Stream;
 
 /// Why a request cannot be upgraded to a WebSocket.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -77,11 +80,16 @@ pub enum StreamError {
     /// hyper did not complete the upgrade (the client went away first).
     #[error("the WebSocket upgrade did not complete: {0}")]
     Upgrade(#[from] hyper::Error),
-    /// The connection is not a TCP stream served by `axum::serve` or hyper.
+    /// The connection is not a TCP stream served by `axum::serve` or hyper, and cannot be
+    /// bridged here (only Unix has the socket pair the bridge needs).
     #[error(
         "the upgraded connection is not a TCP stream served by axum::serve or hyper; serve the server with `Server::serve`"
     )]
     NotTcp,
+    /// The connection is not a TCP stream, and the socket pair of its bridge could not be
+    /// made.
+    #[error("cannot bridge a WebSocket that is not on a TCP stream: {0}")]
+    Bridge(std::io::Error),
 }
 
 /// Whether a header holds `token` among its comma-separated values (case-insensitive).
@@ -138,20 +146,32 @@ pub fn accept<B>(request: &mut Request<B>) -> Result<(Response<Body>, OnUpgrade)
     Ok((response, on_upgrade))
 }
 
-/// The connection's `TcpStream` once the 101 has gone out, and the bytes hyper read past the
-/// request (the client's first frames, if it sent them at once).
-pub async fn stream(on_upgrade: OnUpgrade) -> Result<(TcpStream, Bytes), StreamError> {
+/// The connection's stream once the 101 has gone out, and the bytes hyper read past the
+/// request (the client's first frames, if it sent them at once): its own `TcpStream` when it
+/// is one, or else (TLS ended in this process, another I/O type) a [bridge](super::stream).
+pub async fn stream(on_upgrade: OnUpgrade) -> Result<(Stream, Bytes), StreamError> {
     let upgraded = on_upgrade.await?;
     // axum::serve: hyper-util's auto builder and its private wrapper.
     let upgraded =
         match hyper_util::server::conn::auto::upgrade::downcast::<TokioIo<TcpStream>>(upgraded) {
-            Ok(parts) => return Ok((parts.io.into_inner(), detach(parts.read_buf))),
+            Ok(parts) => return Ok((parts.io.into_inner().into(), detach(parts.read_buf))),
             Err(upgraded) => upgraded,
         };
     // Plain hyper.
-    match upgraded.downcast::<TokioIo<TcpStream>>() {
-        Ok(parts) => Ok((parts.io.into_inner(), detach(parts.read_buf))),
-        Err(_) => Err(StreamError::NotTcp),
+    let upgraded = match upgraded.downcast::<TokioIo<TcpStream>>() {
+        Ok(parts) => return Ok((parts.io.into_inner().into(), detach(parts.read_buf))),
+        Err(upgraded) => upgraded,
+    };
+    #[cfg(unix)]
+    {
+        // `Upgraded` yields what hyper read past the request first, so nothing comes early.
+        let stream = super::stream::bridge(TokioIo::new(upgraded)).map_err(StreamError::Bridge)?;
+        Ok((stream, Bytes::new()))
+    }
+    #[cfg(not(unix))]
+    {
+        drop(upgraded);
+        Err(StreamError::NotTcp)
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tungstenite::protocol::frame::FrameHeader;
 use tungstenite::protocol::frame::coding::{Control, Data, OpCode};
 
@@ -477,7 +477,7 @@ async fn the_upgrade_moves_what_waited_for_the_poll_onto_the_websocket() {
     let (mut client, server) = socket_pair().await;
     // The probe's first frame came with the upgrade request.
     let early = client_frame(OpCode::Data(Data::Text), true, b"2probe", true);
-    conn.attach(server, Bytes::from(early)).unwrap();
+    conn.attach(server.into(), Bytes::from(early)).unwrap();
     assert_eq!(client.next_text().await, "3probe");
     let (first, second) = waiting.await.unwrap();
     assert_eq!(
@@ -499,7 +499,7 @@ async fn the_upgrade_moves_what_waited_for_the_poll_onto_the_websocket() {
     assert_eq!(conn.poll().await, Err(PollError::NotPolling));
     let (_, another) = socket_pair().await;
     assert!(
-        conn.attach(another, Bytes::new()).is_err(),
+        conn.attach(another.into(), Bytes::new()).is_err(),
         "one WebSocket per session"
     );
 }
@@ -508,7 +508,7 @@ async fn the_upgrade_moves_what_waited_for_the_poll_onto_the_websocket() {
 async fn a_failed_probe_leaves_the_session_polling() {
     let (conn, _events, _task) = polling_conn(1 << 20);
     let (mut client, server) = socket_pair().await;
-    conn.attach(server, Bytes::new()).unwrap();
+    conn.attach(server.into(), Bytes::new()).unwrap();
     // `5` before the probe breaks the upgrade's order; the probe that follows in the same
     // write is not read: the refused WebSocket is dropped.
     let mut burst = client_frame(OpCode::Data(Data::Text), true, b"5", true);
@@ -541,7 +541,7 @@ async fn a_failed_probe_leaves_the_session_polling() {
 async fn a_probe_that_does_not_complete_in_time_is_dropped_and_polling_goes_on() {
     let (conn, _events, _task) = polling_conn(1 << 20);
     let (mut client, server) = socket_pair().await;
-    conn.attach(server, Bytes::new()).unwrap();
+    conn.attach(server.into(), Bytes::new()).unwrap();
     client.text("2probe").await;
     assert_eq!(client.next_text().await, "3probe");
     // No `5`: the upgrade timeout drops the probe (the node calls this after 10 s).

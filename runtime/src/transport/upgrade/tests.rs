@@ -1,5 +1,6 @@
-//! The handshake's checks on requests alone, and a real upgrade through `axum::serve` that
-//! ends in the connection's `TcpStream` with the bytes the client sent right behind its request.
+//! The handshake's checks on requests alone, and real upgrades with the bytes the client sent
+//! right behind its request: through `axum::serve`, ending in the connection's `TcpStream`, and
+//! on another I/O type (as TLS is), ending in a bridge.
 
 use std::time::Duration;
 
@@ -66,8 +67,97 @@ fn broken_handshakes_are_refused_with_the_reason() {
     );
 }
 
+/// How the test's server is served: by `axum::serve`, or by hyper-util on an I/O type that
+/// is not a `TcpStream` (as a TLS stream is not).
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Serve {
+    Axum,
+    OtherIo,
+}
+
+/// A `TcpStream` behind a type of its own: what hyper upgrades cannot be downcast to the stream.
+struct OtherIo(tokio::net::TcpStream);
+
+impl tokio::io::AsyncRead for OtherIo {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().0).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for OtherIo {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.get_mut().0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
+    }
+}
+
+/// Serves `app` on `listener` as `how` says.
+fn serve(how: Serve, listener: tokio::net::TcpListener, app: Router) {
+    match how {
+        Serve::Axum => {
+            tokio::spawn(async move { axum::serve(listener, app).await });
+        }
+        Serve::OtherIo => {
+            tokio::spawn(async move {
+                loop {
+                    let Ok((stream, _)) = listener.accept().await else {
+                        return;
+                    };
+                    let app = app.clone();
+                    tokio::spawn(async move {
+                        let service = hyper::service::service_fn(
+                            move |request: Request<hyper::body::Incoming>| {
+                                tower::ServiceExt::oneshot(app.clone(), request.map(Body::new))
+                            },
+                        );
+                        hyper_util::server::conn::auto::Builder::new(
+                            hyper_util::rt::TokioExecutor::new(),
+                        )
+                        .serve_connection_with_upgrades(TokioIo::new(OtherIo(stream)), service)
+                        .await
+                        .ok();
+                    });
+                }
+            });
+        }
+    }
+}
+
 #[tokio::test]
 async fn an_upgrade_through_axum_serve_ends_in_the_tcp_stream() {
+    upgrade_carries_frames(Serve::Axum).await;
+}
+
+#[tokio::test]
+async fn an_upgrade_on_another_io_type_is_bridged() {
+    upgrade_carries_frames(Serve::OtherIo).await;
+}
+
+/// A real upgrade served as `how` says: the client's first frame (sent with its request) and
+/// the server's answer cross it, and the stream is the connection's own `TcpStream` only under
+/// `axum::serve`.
+async fn upgrade_carries_frames(how: Serve) {
     let (got_tx, mut got_rx) = tokio::sync::mpsc::unbounded_channel::<Vec<u8>>();
     let app = Router::new().route(
         "/ws",
@@ -79,20 +169,20 @@ async fn an_upgrade_through_axum_serve_ends_in_the_tcp_stream() {
                     Err(e) => return e.into_response(),
                 };
                 tokio::spawn(async move {
-                    let (mut stream, early) = stream(on_upgrade).await.expect("a TCP stream");
+                    let (stream, early) = stream(on_upgrade).await.expect("a stream");
+                    assert_eq!(stream.is_tcp(), how == Serve::Axum, "{how:?}");
                     // The client's frame: part or all of it may have been read by hyper.
                     let mut seen = early.to_vec();
                     while seen.len() < FRAME.len() {
-                        let mut buf = [0u8; 64];
-                        let n = stream.read(&mut buf).await.expect("read");
-                        assert!(n > 0, "the client's frame did not arrive");
-                        seen.extend_from_slice(&buf[..n]);
+                        let chunk = stream.read_some().await;
+                        assert!(!chunk.is_empty(), "the client's frame did not arrive");
+                        seen.extend_from_slice(&chunk);
                     }
                     got.send(seen).expect("the test waits");
-                    stream
-                        .write_all(&crate::transport::ws::text("hi"))
-                        .await
-                        .expect("write");
+                    let hi = crate::transport::ws::text("hi");
+                    assert_eq!(stream.try_write(&hi).expect("write"), hi.len());
+                    // Held until the client has read: dropping a bridged stream ends it.
+                    tokio::time::sleep(Duration::from_secs(5)).await;
                 });
                 response
             }
@@ -100,7 +190,7 @@ async fn an_upgrade_through_axum_serve_ends_in_the_tcp_stream() {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    serve(how, listener, app);
 
     // A masked text frame "4x", written in the same packet as the request.
     const FRAME: &[u8] = &[0x81, 0x82, 1, 2, 3, 4, b'4' ^ 1, b'x' ^ 2];

@@ -1,0 +1,216 @@
+//! The byte stream under a WebSocket: the connection's own `TcpStream`, or, for a connection
+//! the process does not hold as a plain TCP stream, one end of a Unix socket pair whose other
+//! end a task copies to and from hyper's upgraded connection.
+//!
+//! The transport writes into a socket from any task with a non-blocking write and waits for its
+//! readiness itself ([`super::conn`]), which a `TcpStream` (and a `UnixStream`) allows and an
+//! `AsyncRead + AsyncWrite` object does not. `axum::serve` and plain hyper hand the upgraded
+//! connection back as its `TcpStream` ([`super::upgrade::stream`]). TLS ended in the same
+//! process (tokio-rustls, axum-server) or any other I/O type cannot be taken apart that way:
+//! such a connection is [bridged](bridge) instead. The bridge costs a task, a socket pair and
+//! two 8 KiB copy buffers per WebSocket (on top of what the TLS session itself holds), and
+//! each frame crosses the pair once more; the plain TCP path, the one the density
+//! targets are measured on, is unchanged.
+
+use std::io;
+use std::time::Duration;
+
+use tokio::io::{Interest, Ready};
+use tokio::net::TcpStream;
+
+/// How long a bridged connection waits for its client to close once the transport has ended
+/// the WebSocket, before the bridge drops it.
+#[cfg(unix)]
+const LINGER: Duration = Duration::from_secs(5);
+
+/// The stream a connection's frames are read from and written into.
+#[derive(Debug)]
+pub struct Stream(Inner);
+
+#[derive(Debug)]
+enum Inner {
+    Tcp(TcpStream),
+    /// Our end of the pair whose other end is copied to and from the upgraded connection.
+    #[cfg(unix)]
+    Bridged(tokio::net::UnixStream),
+}
+
+impl From<TcpStream> for Stream {
+    fn from(stream: TcpStream) -> Self {
+        Stream(Inner::Tcp(stream))
+    }
+}
+
+impl Stream {
+    /// Writes what the kernel takes of `buf` now, without waiting.
+    pub(crate) fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        match &self.0 {
+            Inner::Tcp(stream) => stream.try_write(buf),
+            #[cfg(unix)]
+            Inner::Bridged(stream) => stream.try_write(buf),
+        }
+    }
+
+    /// Waits until the stream is ready for `interest`.
+    pub(crate) async fn ready(&self, interest: Interest) -> io::Result<Ready> {
+        match &self.0 {
+            Inner::Tcp(stream) => stream.ready(interest).await,
+            #[cfg(unix)]
+            Inner::Bridged(stream) => stream.ready(interest).await,
+        }
+    }
+
+    /// Reads what the stream has into `buf`.
+    ///
+    /// A read that leaves part of `buf` empty has drained the socket, so its readiness is
+    /// cleared then, as tokio's own `poll_read` does on epoll (edge-triggered, so no event is
+    /// missed: one that comes after the read sets it again). `try_read` keeps the readiness
+    /// until a read fails with `WouldBlock`: under `strace -c`, a quarter of a socket GET
+    /// load's `recvfrom` calls were that second, empty read.
+    pub(crate) fn read_chunk(&self, buf: &mut [u8]) -> io::Result<usize> {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            let mut drained = None;
+            let result = match &self.0 {
+                Inner::Tcp(stream) => stream.try_io(
+                    Interest::READABLE,
+                    drained_read(socket2::SockRef::from(stream), buf, &mut drained),
+                ),
+                Inner::Bridged(stream) => stream.try_io(
+                    Interest::READABLE,
+                    drained_read(socket2::SockRef::from(stream), buf, &mut drained),
+                ),
+            };
+            match drained {
+                Some(n) => Ok(n),
+                None => result,
+            }
+        }
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        match &self.0 {
+            Inner::Tcp(stream) => stream.try_read(buf),
+            #[cfg(unix)]
+            Inner::Bridged(stream) => stream.try_read(buf),
+        }
+    }
+
+    /// Ends the connection in both directions (a bridged one's client then gets the end
+    /// from the bridge).
+    pub(crate) fn shut_down(&self, conn: u32) {
+        let result = match &self.0 {
+            Inner::Tcp(stream) => socket2::SockRef::from(stream).shutdown(std::net::Shutdown::Both),
+            #[cfg(unix)]
+            Inner::Bridged(stream) => {
+                socket2::SockRef::from(stream).shutdown(std::net::Shutdown::Both)
+            }
+        };
+        if let Err(e) = result {
+            tracing::debug!(conn, error = %e, "shutting the connection down failed");
+        }
+    }
+
+    /// Waits for what comes next and reads it, as the connection's task does (readiness, then
+    /// a read); empty at the end of the stream.
+    #[cfg(test)]
+    pub(crate) async fn read_some(&self) -> Vec<u8> {
+        loop {
+            let ready = self.ready(Interest::READABLE).await.expect("ready");
+            if ready.is_readable() || ready.is_read_closed() {
+                let mut buf = [0u8; 64];
+                match self.read_chunk(&mut buf) {
+                    Ok(n) => return buf[..n].to_vec(),
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                    Err(e) => panic!("read failed: {e}"),
+                }
+            }
+        }
+    }
+
+    /// Whether this is the connection's own TCP stream (not a bridge).
+    #[cfg(test)]
+    pub(crate) fn is_tcp(&self) -> bool {
+        matches!(self.0, Inner::Tcp(_))
+    }
+
+    /// Sets `TCP_NODELAY` on a TCP stream: pushes and acks are small writes, and with Nagle's
+    /// algorithm one waits for the client's delayed ACK of the previous. A bridged stream is
+    /// the application's I/O, whose own settings hold.
+    pub fn set_nodelay(&self) -> io::Result<()> {
+        match &self.0 {
+            Inner::Tcp(stream) => stream.set_nodelay(true),
+            #[cfg(unix)]
+            Inner::Bridged(_) => Ok(()),
+        }
+    }
+}
+
+/// One read into `buf` that reports a partial read as `WouldBlock` (so that tokio clears the
+/// readiness) and hands its length back through `drained`.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn drained_read<'a>(
+    socket: socket2::SockRef<'a>,
+    buf: &'a mut [u8],
+    drained: &'a mut Option<usize>,
+) -> impl FnOnce() -> io::Result<usize> + 'a {
+    move || {
+        use std::io::Read;
+        let len = buf.len();
+        let n = (&*socket).read(&mut *buf)?;
+        if 0 < n && n < len {
+            *drained = Some(n);
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        Ok(n)
+    }
+}
+
+/// Bridges an upgraded connection that is not a plain TCP stream: a task copies between it and
+/// one end of a Unix socket pair, and the other end is the connection's stream. What hyper read
+/// past the upgrade request comes first out of `upgraded` itself.
+///
+/// Either side's end is passed on to the other: the client's close ends the stream's reads,
+/// and the transport's shutdown ends the client's connection. Once the transport has ended,
+/// the client gets [`LINGER`] to close its side before the bridge drops the connection.
+#[cfg(unix)]
+pub(crate) fn bridge<T>(upgraded: T) -> io::Result<Stream>
+where
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + 'static,
+{
+    use tokio::io::AsyncWriteExt;
+
+    let (ours, theirs) = tokio::net::UnixStream::pair()?;
+    tokio::spawn(async move {
+        let (mut client_read, mut client_write) = tokio::io::split(upgraded);
+        let (mut pair_read, mut pair_write) = theirs.into_split();
+        let inbound = async {
+            let copied = tokio::io::copy(&mut client_read, &mut pair_write).await;
+            let _ = pair_write.shutdown().await;
+            copied
+        };
+        let outbound = async {
+            let copied = tokio::io::copy(&mut pair_read, &mut client_write).await;
+            let _ = client_write.shutdown().await;
+            copied
+        };
+        let (mut inbound, mut outbound) = (std::pin::pin!(inbound), std::pin::pin!(outbound));
+        let result = tokio::select! {
+            result = &mut inbound => {
+                // The client is done sending; what the transport still writes goes out.
+                let _ = outbound.await;
+                result
+            }
+            result = &mut outbound => {
+                // The transport ended the WebSocket: the client has a moment to close.
+                let _ = tokio::time::timeout(LINGER, inbound).await;
+                result
+            }
+        };
+        if let Err(e) = result {
+            tracing::debug!(error = %e, "a bridged WebSocket connection ended with an error");
+        }
+    });
+    Ok(Stream(Inner::Bridged(ours)))
+}
+
+#[cfg(test)]
+mod tests;
