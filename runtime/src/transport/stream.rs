@@ -13,6 +13,7 @@
 //! targets are measured on, is unchanged.
 
 use std::io;
+#[cfg(unix)]
 use std::time::Duration;
 
 use tokio::io::{Interest, Ready};
