@@ -39,7 +39,7 @@ for (const [server, byScenario] of Object.entries(results)) {
   }
 }
 const order = Object.values(TITLES);
-const color = { field: 'server', type: 'nominal', scale: { domain: ['sailroute', 'raw', 'sails'], range: ['#1f77b4', '#9e9e9e', '#ff7f0e'] }, legend: { title: 'server' } };
+const color = { field: 'server', type: 'nominal', scale: { domain: ['sailroute', 'sailroute-minimal', 'sailroute-sio', 'raw', 'sails'], range: ['#1f77b4', '#17becf', '#aec7e8', '#9e9e9e', '#ff7f0e'] }, legend: { title: 'server' } };
 const spec = {
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   config: { font: 'sans-serif', axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 300 } },
@@ -50,7 +50,7 @@ const spec = {
       width: 560,
       encoding: {
         y: { field: 'scenario', type: 'nominal', sort: order, title: null },
-        yOffset: { field: 'server', sort: ['sailroute', 'raw', 'sails'] },
+        yOffset: { field: 'server', sort: ['sailroute', 'sailroute-minimal', 'sailroute-sio', 'raw', 'sails'] },
         x: { field: 'us', type: 'quantitative', scale: { type: 'symlog' }, title: 'µs' },
         color,
       },
@@ -64,7 +64,7 @@ const spec = {
       data: { values: idle },
       width: 560,
       encoding: {
-        y: { field: 'server', type: 'nominal', sort: ['sailroute', 'raw', 'sails'], title: null },
+        y: { field: 'server', type: 'nominal', sort: ['sailroute', 'sailroute-minimal', 'sailroute-sio', 'raw', 'sails'], title: null },
         x: { field: 'kb', type: 'quantitative', title: 'KB' },
         color,
       },

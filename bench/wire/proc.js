@@ -48,12 +48,16 @@ function freePort() {
  * from `target`. Rejects with the server's output if it exits or is not up within 60 s.
  */
 /** The Rust servers by kind: binary and arguments. `sailroute` is the runtime on its default
- * transport, its own (issue 20), `sailroute-own` the same named explicitly, `sailroute-sio` the
- * runtime on socketioxide, the transport it replaces. */
+ * transport, its own (issue 20), serving the conformance app; `sailroute-own` the same named
+ * explicitly, `sailroute-sio` the runtime on socketioxide, the transport it replaces, and
+ * `sailroute-minimal` the runtime serving what raw socketioxide serves and nothing else. */
 const RUST_SERVERS = {
   sailroute: ['conformance', []],
   'sailroute-own': ['conformance', ['--transport', 'sailroute']],
   'sailroute-sio': ['conformance', ['--transport', 'socketioxide']],
+  // The runtime serving only raw socketioxide's two handlers (no app middleware): the
+  // like-for-like comparison with `raw` for the request scenarios.
+  'sailroute-minimal': ['sailroute-minimal', []],
   raw: ['raw-socketioxide', []],
 };
 

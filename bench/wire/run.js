@@ -44,9 +44,9 @@ const SERVERS = option('servers', 'sails,sailroute,sailroute-sio,raw').split(','
 const SCENARIOS = [
   // GET and new connections are run three times, the servers alternating, and the median is
   // kept: one run of each differs from the next by more than the servers do (docs/benchmarks.md).
-  { id: 'get', title: 'socket GET /hello, 50 sockets', mode: 'get', rounds: SMOKE ? 1 : 3, args: ['--clients', SMOKE ? '10' : '50', '--warmup', SMOKE ? '1' : '2'] },
-  { id: 'post256', title: 'socket POST /echo 256 B, 50 sockets', mode: 'post', args: ['--clients', SMOKE ? '10' : '50', '--warmup', SMOKE ? '1' : '2', '--payload-bytes', '256'] },
-  { id: 'post4k', title: 'socket POST /echo 4 KiB, 50 sockets', mode: 'post', args: ['--clients', SMOKE ? '10' : '50', '--warmup', SMOKE ? '1' : '2', '--payload-bytes', '4096'] },
+  { id: 'get', title: 'socket GET /hello, 50 sockets', mode: 'get', rounds: SMOKE ? 1 : 3, also: ['sailroute-minimal'], args: ['--clients', SMOKE ? '10' : '50', '--warmup', SMOKE ? '1' : '2'] },
+  { id: 'post256', title: 'socket POST /echo 256 B, 50 sockets', mode: 'post', also: ['sailroute-minimal'], args: ['--clients', SMOKE ? '10' : '50', '--warmup', SMOKE ? '1' : '2', '--payload-bytes', '256'] },
+  { id: 'post4k', title: 'socket POST /echo 4 KiB, 50 sockets', mode: 'post', also: ['sailroute-minimal'], args: ['--clients', SMOKE ? '10' : '50', '--warmup', SMOKE ? '1' : '2', '--payload-bytes', '4096'] },
   // The subscribers in two client processes, the connections from two: one Node process is the
   // limit of these scenarios whatever the server (its queue then sets the latency, its CPU the
   // connection rate), so two let the figures compare the servers (docs/benchmarks.md).
@@ -56,10 +56,16 @@ const SCENARIOS = [
   // deliveries): as fast as acks allow, a faster server is offered more and its median is the
   // client's longer queue.
   { id: 'fanout1000r50', title: 'fan-out to 1000 subscribers at 50 broadcasts/s', mode: 'fanout', args: ['--clients', SMOKE ? '200' : '1000', '--payload-bytes', '128', '--drain', SMOKE ? '5' : '20', '--workers', '2', '--rate', '50'] },
-  { id: 'connrate', title: 'new connections (handshake, upgrade, one GET), 2 × 10 at a time', script: 'connrate.js', rounds: SMOKE ? 1 : 3, args: ['--concurrency', SMOKE ? '3' : '10', '--workers', '2'] },
+  { id: 'connrate', title: 'new connections (handshake, upgrade, one GET), 2 × 10 at a time', script: 'connrate.js', rounds: SMOKE ? 1 : 3, also: ['sailroute-minimal'], args: ['--concurrency', SMOKE ? '3' : '10', '--workers', '2'] },
   { id: 'idle1000', title: '1000 idle sockets (RSS)', mode: 'connect', args: ['--clients', SMOKE ? '200' : '1000'] },
   { id: 'wrk', title: 'HTTP GET /hello, wrk, 50 connections', wrk: true },
 ];
+/**
+ * The servers a scenario runs on: `--servers` (or the default list), and, unless `--servers` was
+ * given, the scenario's `also` servers: `sailroute-minimal`, the runtime serving only what raw
+ * socketioxide serves, where the two do the same work (the request scenarios).
+ */
+const kindsFor = (scenario) => (args.includes('--servers') ? SERVERS : [...SERVERS, ...(scenario.also || [])]);
 const wanted = option('scenarios', SCENARIOS.map((s) => s.id).join(',')).split(',');
 
 const started = [];
@@ -208,9 +214,10 @@ async function main() {
   const sailsDir = SERVERS.includes('sails') ? prepare('sails-app', path.join(SHARED, 'sails-app')) : null;
   const results = Object.fromEntries(SERVERS.map((kind) => [kind, {}]));
   for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.id))) {
-    const rounds = Object.fromEntries(SERVERS.map((kind) => [kind, []]));
+    const kinds = kindsFor(scenario);
+    const rounds = Object.fromEntries(kinds.map((kind) => [kind, []]));
     for (let round = 1; round <= (scenario.rounds || 1); round++) {
-      for (const kind of SERVERS) {
+      for (const kind of kinds) {
         // A fresh server per run: memory and connection state from one do not leak into the next.
         const server = await startServer(kind, sailsDir);
         try {
@@ -226,7 +233,7 @@ async function main() {
         }
       }
     }
-    for (const kind of SERVERS) results[kind][scenario.id] = median(rounds[kind]);
+    for (const kind of kinds) (results[kind] ??= {})[scenario.id] = median(rounds[kind]);
   }
   const markdown = render(results);
   const out = SMOKE ? path.join(WORK, 'smoke.md') : path.join(ROOT, 'docs', 'benchmarks.md');
@@ -300,13 +307,17 @@ function render(results) {
   lines.push('| scenario | server | throughput | p50 ms | p99 ms | server CPU % | CPU/op µs | RSS MB | sailroute CPU/op vs this |');
   lines.push('|---|---|---|---|---|---|---|---|---|');
   for (const scenario of SCENARIOS.filter((s) => wanted.includes(s.id))) {
-    for (const kind of SERVERS) {
+    for (const kind of kindsFor(scenario)) {
       const r = (results[kind] || {})[scenario.id];
       if (!r) continue;
       if (r.error) { lines.push(`| ${scenario.title} | ${kind} | failed: ${r.error.replace(/\|/g, '/')} | | | | | | |`); continue; }
       const ours = (results.sailroute || {})[scenario.id] || {};
       const lossNote = scenario.mode === 'fanout' ? ` (lost ${fmt(r.lost)})` : '';
-      const vs = kind === 'sailroute' ? '—' : scenario.mode === 'connect' ? `RSS ${ratio(ours.rss, r.rss)}` : ratio(ours.perOp, r.perOp);
+      const raw = (results.raw || {})[scenario.id] || {};
+      // The minimal server's row compares it with raw socketioxide, which serves the same.
+      const vs = kind === 'sailroute' ? '—'
+        : kind === 'sailroute-minimal' ? `${ratio(ours.perOp, r.perOp)}; this vs raw ${ratio(r.perOp, raw.perOp)}`
+          : scenario.mode === 'connect' ? `RSS ${ratio(ours.rss, r.rss)}` : ratio(ours.perOp, r.perOp);
       const title = r.rounds ? `${scenario.title} (median of ${r.rounds.length} runs, CPU/op ${r.rounds.map((v) => fmt(v, 2)).join(' / ')})` : scenario.title;
       lines.push(`| ${title} | ${kind} | ${r.throughput == null ? `${fmt(r.connected)} connected` : `${fmt(r.throughput)} ${r.unit}`}${lossNote} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.cpu, 1)} | ${fmt(r.perOp, 2)} | ${fmt(r.rss, 1)} | ${vs} |`);
     }
