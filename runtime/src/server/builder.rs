@@ -718,7 +718,8 @@ pub enum SocketTransport {
     /// through `build_with_redis` (the `redis` feature; its own messages between
     /// nodes: nodes on the two transports do not share rooms). A WebSocket on a connection
     /// that is not a plain `TcpStream` (TLS ended in the process, behind
-    /// [`Server::into_service`]) is served through a bridge (see there).
+    /// [`Server::into_service`]) is served through a bridge on Unix (see there), and dropped
+    /// after its upgrade elsewhere.
     #[default]
     Sailroute,
 }

@@ -18,7 +18,7 @@
 //!   queue for what the kernel refuses; a long-polling session's outbox, GETs and POSTs, and the
 //!   upgrade to its WebSocket.
 //! - [`table`]: the sockets of this node and their rooms, by numeric id.
-//! - [`upgrade`]: the WebSocket handshake, and the connection's `TcpStream` back from hyper.
+//! - [`upgrade`]: the WebSocket handshake, and the connection's stream back from hyper.
 //! - [`stream`]: the stream a WebSocket is read from and written into: that `TcpStream`, or a
 //!   bridge for a connection that is not one (TLS ended in the process).
 //! - [`ws`]: WebSocket frames (tungstenite's header codec without its stream), read with

@@ -31,9 +31,24 @@ pub struct Stream(Inner);
 #[derive(Debug)]
 enum Inner {
     Tcp(TcpStream),
-    /// Our end of the pair whose other end is copied to and from the upgraded connection.
     #[cfg(unix)]
-    Bridged(tokio::net::UnixStream),
+    Bridged(Bridged),
+}
+
+/// Our end of the pair whose other end is copied to and from the upgraded connection, and the
+/// signal that tells the bridge the transport is done with it.
+#[cfg(unix)]
+#[derive(Debug)]
+struct Bridged {
+    stream: tokio::net::UnixStream,
+    ended: std::sync::Arc<tokio::sync::Notify>,
+}
+
+#[cfg(unix)]
+impl Drop for Bridged {
+    fn drop(&mut self) {
+        self.ended.notify_one();
+    }
 }
 
 impl From<TcpStream> for Stream {
@@ -48,7 +63,7 @@ impl Stream {
         match &self.0 {
             Inner::Tcp(stream) => stream.try_write(buf),
             #[cfg(unix)]
-            Inner::Bridged(stream) => stream.try_write(buf),
+            Inner::Bridged(bridged) => bridged.stream.try_write(buf),
         }
     }
 
@@ -57,7 +72,7 @@ impl Stream {
         match &self.0 {
             Inner::Tcp(stream) => stream.ready(interest).await,
             #[cfg(unix)]
-            Inner::Bridged(stream) => stream.ready(interest).await,
+            Inner::Bridged(bridged) => bridged.stream.ready(interest).await,
         }
     }
 
@@ -77,9 +92,9 @@ impl Stream {
                     Interest::READABLE,
                     drained_read(socket2::SockRef::from(stream), buf, &mut drained),
                 ),
-                Inner::Bridged(stream) => stream.try_io(
+                Inner::Bridged(bridged) => bridged.stream.try_io(
                     Interest::READABLE,
-                    drained_read(socket2::SockRef::from(stream), buf, &mut drained),
+                    drained_read(socket2::SockRef::from(&bridged.stream), buf, &mut drained),
                 ),
             };
             match drained {
@@ -91,7 +106,7 @@ impl Stream {
         match &self.0 {
             Inner::Tcp(stream) => stream.try_read(buf),
             #[cfg(unix)]
-            Inner::Bridged(stream) => stream.try_read(buf),
+            Inner::Bridged(bridged) => bridged.stream.try_read(buf),
         }
     }
 
@@ -101,8 +116,9 @@ impl Stream {
         let result = match &self.0 {
             Inner::Tcp(stream) => socket2::SockRef::from(stream).shutdown(std::net::Shutdown::Both),
             #[cfg(unix)]
-            Inner::Bridged(stream) => {
-                socket2::SockRef::from(stream).shutdown(std::net::Shutdown::Both)
+            Inner::Bridged(bridged) => {
+                bridged.ended.notify_one();
+                socket2::SockRef::from(&bridged.stream).shutdown(std::net::Shutdown::Both)
             }
         };
         if let Err(e) = result {
@@ -170,8 +186,12 @@ fn drained_read<'a>(
 /// past the upgrade request comes first out of `upgraded` itself.
 ///
 /// Either side's end is passed on to the other: the client's close ends the stream's reads,
-/// and the transport's shutdown ends the client's connection. Once the transport has ended,
-/// the client gets [`LINGER`] to close its side before the bridge drops the connection.
+/// and the transport's shutdown ends the client's connection. A write to the client that fails
+/// ends the bridge at once (the transport then reads the end). Once the transport has shut the
+/// stream down or dropped it, what it wrote has [`LINGER`] to reach the client and the client
+/// as long to close its side; then the bridge drops the connection, so that a client that
+/// reads nothing and never closes cannot hold it (the transport's heartbeat and its bound on
+/// what waits for a slow client end such a session, as they end a TCP one).
 #[cfg(unix)]
 pub(crate) fn bridge<T>(upgraded: T) -> io::Result<Stream>
 where
@@ -180,38 +200,62 @@ where
     use tokio::io::AsyncWriteExt;
 
     let (ours, theirs) = tokio::net::UnixStream::pair()?;
+    let ended = std::sync::Arc::new(tokio::sync::Notify::new());
+    let transport_ended = ended.clone();
     tokio::spawn(async move {
         let (mut client_read, mut client_write) = tokio::io::split(upgraded);
         let (mut pair_read, mut pair_write) = theirs.into_split();
-        let inbound = async {
-            let copied = tokio::io::copy(&mut client_read, &mut pair_write).await;
-            let _ = pair_write.shutdown().await;
-            copied
+        let copies = async {
+            let inbound = async {
+                let copied = tokio::io::copy(&mut client_read, &mut pair_write).await;
+                let _ = pair_write.shutdown().await;
+                copied
+            };
+            let outbound = async {
+                let copied = tokio::io::copy(&mut pair_read, &mut client_write).await;
+                if copied.is_ok() {
+                    client_write.shutdown().await?;
+                }
+                copied
+            };
+            let (mut inbound, mut outbound) = (std::pin::pin!(inbound), std::pin::pin!(outbound));
+            tokio::select! {
+                result = &mut inbound => {
+                    // The client is done sending; what the transport still writes goes out
+                    // until it ends too.
+                    result.and(outbound.await)
+                }
+                result = &mut outbound => match result {
+                    // The transport ended the WebSocket: the client has a moment to close.
+                    Ok(copied) => {
+                        let _ = tokio::time::timeout(LINGER, inbound).await;
+                        Ok(copied)
+                    }
+                    // The client cannot be written to: the bridge ends now.
+                    Err(e) => Err(e),
+                },
+            }
         };
-        let outbound = async {
-            let copied = tokio::io::copy(&mut pair_read, &mut client_write).await;
-            let _ = client_write.shutdown().await;
-            copied
-        };
-        let (mut inbound, mut outbound) = (std::pin::pin!(inbound), std::pin::pin!(outbound));
+        let mut copies = std::pin::pin!(copies);
         let result = tokio::select! {
-            result = &mut inbound => {
-                // The client is done sending; what the transport still writes goes out.
-                let _ = outbound.await;
-                result
-            }
-            result = &mut outbound => {
-                // The transport ended the WebSocket: the client has a moment to close.
-                let _ = tokio::time::timeout(LINGER, inbound).await;
-                result
+            result = &mut copies => Some(result),
+            () = transport_ended.notified() => {
+                tokio::time::timeout(LINGER, &mut copies).await.ok()
             }
         };
-        if let Err(e) = result {
-            tracing::debug!(error = %e, "a bridged WebSocket connection ended with an error");
+        match result {
+            Some(Err(e)) => {
+                tracing::debug!(error = %e, "a bridged WebSocket connection ended with an error");
+            }
+            None => tracing::debug!("a bridged WebSocket's client did not close in time: dropped"),
+            Some(Ok(_)) => {}
         }
     });
-    Ok(Stream(Inner::Bridged(ours)))
+    Ok(Stream(Inner::Bridged(Bridged {
+        stream: ours,
+        ended,
+    })))
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests;

@@ -83,7 +83,7 @@ pub enum StreamError {
     /// The connection is not a TCP stream served by `axum::serve` or hyper, and cannot be
     /// bridged here (only Unix has the socket pair the bridge needs).
     #[error(
-        "the upgraded connection is not a TCP stream served by axum::serve or hyper; serve the server with `Server::serve`"
+        "the upgraded connection is not a TCP stream served by axum::serve or hyper, and this platform has no Unix socket pair to bridge it; serve the server with `Server::serve`, or select `SocketTransport::Socketioxide`"
     )]
     NotTcp,
     /// The connection is not a TCP stream, and the socket pair of its bridge could not be

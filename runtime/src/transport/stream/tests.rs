@@ -67,3 +67,24 @@ async fn the_transport_ending_first_ends_the_client_s_connection_too() {
         .unwrap();
     assert_eq!(got, b"bye");
 }
+
+#[tokio::test]
+async fn a_client_that_reads_nothing_is_dropped_once_the_transport_has_ended() {
+    // A client that never reads: its side of the duplex fills, and the bridge's write to it
+    // waits for room that never comes.
+    let (client, server_side) = tokio::io::duplex(64);
+    let stream = bridge(server_side).unwrap();
+    assert_eq!(stream.try_write(&[b'x'; 1024]).unwrap(), 1024);
+    stream.shut_down(0);
+    drop(stream);
+    // After the linger the bridge lets go of the connection: the client reads what had room
+    // in its buffer, then the end.
+    let (mut client_read, _client_write) = tokio::io::split(client);
+    let mut got = Vec::new();
+    tokio::time::sleep(super::LINGER + Duration::from_millis(500)).await;
+    tokio::time::timeout(Duration::from_secs(10), client_read.read_to_end(&mut got))
+        .await
+        .expect("the bridge dropped the connection")
+        .unwrap();
+    assert_eq!(got, [b'x'; 64]);
+}
